@@ -1,0 +1,312 @@
+"""The ``ita-xlsx`` command line: parses options, calls the library, prints.
+
+Heavy modules (xlsxwriter, pandas, pandera) are imported inside the commands that use them
+so that ``ita-xlsx --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .i18n import msg
+
+LANGS = click.Choice(["th", "en"])
+
+
+class Ctx:
+    def __init__(self, lang: str, debug: bool):
+        self.lang = lang
+        self.debug = debug
+        self._console = None
+
+    @property
+    def console(self):
+        if self._console is None:
+            from rich.console import Console
+
+            # Windows consoles: force UTF-8 so Thai text prints instead of failing.
+            if hasattr(sys.stdout, "reconfigure"):
+                try:
+                    sys.stdout.reconfigure(encoding="utf-8", errors="replace")
+                except (ValueError, OSError):
+                    pass
+            self._console = Console(highlight=False, soft_wrap=True)
+        return self._console
+
+    def say(self, text: str, style: str | None = None) -> None:
+        self.console.print(text, style=style, markup=False)
+
+    def err(self, text: str) -> None:
+        click.echo(text, err=True)
+
+
+def friendly(fn):
+    """No traceback reaches a user: known errors print their Thai message, others a summary."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        ctx: Ctx = click.get_current_context().find_object(Ctx)
+        try:
+            return fn(*args, **kwargs)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except UserError as exc:
+            click.echo(exc.text(ctx.lang), err=True)
+            if ctx.debug:
+                traceback.print_exc()
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("ยกเลิก / cancelled", err=True)
+            sys.exit(130)
+        except Exception as exc:  # noqa: BLE001 - last line of defence for users
+            if ctx.debug:
+                traceback.print_exc()
+            detail = f"{type(exc).__name__}: {exc}"[:300]
+            click.echo(msg("error.unexpected", ctx.lang, detail=detail), err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+class UserError(Exception):
+    """An error the user can fix; carries its Thai and English text."""
+
+    def __init__(self, th: str, en: str, exit_code: int = 1):
+        self.th, self.en, self.exit_code = th, en, exit_code
+        super().__init__(en)
+
+    @classmethod
+    def of(cls, key: str, exit_code: int = 1, **kw) -> UserError:
+        return cls(msg(key, "th", **kw), msg(key, "en", **kw), exit_code)
+
+    def text(self, lang: str) -> str:
+        return self.en if lang == "en" else self.th
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--lang", type=LANGS, default=lambda: os.environ.get("ITA_XLSX_LANG", "th"),
+              show_default="th", help="Language of messages: th (Thai) or en.")
+@click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
+@click.version_option(__version__, prog_name="ita-xlsx")
+@click.pass_context
+def main(ctx: click.Context, lang: str, debug: bool) -> None:
+    """ita-xlsx: แบบรายงานมาตรการ ITA สำหรับ อปท. — สร้าง (new) ตรวจ (validate) รวม (merge).
+
+    Standard Excel workbooks for the ITA measures cycle of Thai local governments.
+    """
+    ctx.obj = Ctx(lang, debug)
+
+
+# ---------------------------------------------------------------- shared option parsing
+
+
+def _fiscal_year(value: int | None) -> int:
+    from .thai import current_fiscal_year, normalize_year
+
+    if value is None:
+        return current_fiscal_year()
+    try:
+        year = normalize_year(value)
+    except ValueError:
+        raise UserError.of("error.year", 2, year=value) from None
+    if not 2500 <= year <= 2700:
+        raise UserError.of("error.year", 2, year=value)
+    return year
+
+
+def _template(path: str | None):
+    from .template import TemplateError, load_template
+
+    try:
+        return load_template(path)
+    except TemplateError as exc:
+        raise UserError.of("error.template", 2, file=exc.path,
+                           problems="; ".join(exc.problems)) from None
+
+
+def _framework_error(exc) -> UserError:
+    return UserError(exc.message, getattr(exc, "message_en", str(exc)), 2)
+
+
+def _deadline(value: str | None) -> str:
+    if not value:
+        return ""
+    from .thai import format_date, parse_date
+
+    day = parse_date(value)
+    if day is None:
+        raise UserError.of("error.deadline", 2, value=value)
+    return format_date(day)
+
+
+year_option = click.option(
+    "--year", "year", type=int, default=None,
+    help="Fiscal year, Buddhist Era (default: the current one, e.g. 2570).",
+)
+framework_option = click.option(
+    "--framework", "framework", type=click.Path(exists=True, dir_okay=True), default=None,
+    help="Your own framework data (a <year>.toml file or a folder of them) overriding the built-in.",
+)
+template_option = click.option(
+    "--template", "template_path", type=click.Path(exists=True, dir_okay=False), default=None,
+    help="A template file other than the built-in one.",
+)
+
+
+# ---------------------------------------------------------------- new
+
+
+@main.command()
+@click.option("--orgs", "orgs_path", type=click.Path(dir_okay=False), default=None,
+              help="Organisation list (.csv, .xlsx, .ods): code, name, type, district, province, email.")
+@year_option
+@click.option("--round", "round_key", type=click.Choice(["plan", "6", "12"]), default="plan",
+              show_default=True, help="Reporting round the workbooks are for.")
+@click.option("--deadline", default=None, help="Return deadline, e.g. 31/01/2570.")
+@click.option("--contact", default="", help="Who to contact, shown on the instructions sheet.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Output folder (default: ita-<year>-<round>).")
+@click.option("--force", is_flag=True, help="Overwrite workbooks that already exist.")
+@framework_option
+@template_option
+@click.pass_obj
+@friendly
+def new(ctx: Ctx, orgs_path, year, round_key, deadline, contact, out_dir, force, framework,
+        template_path) -> None:
+    """Write standard workbooks: one blank, or one per organisation of --orgs.
+
+    \b
+    Examples:
+      ita-xlsx new
+      ita-xlsx new --orgs orgs.csv --year 2570 --deadline 31/01/2570 --out workbooks
+    """
+    from .framework import FrameworkError
+    from .generate import generate
+    from .orgs import OrgListError, read_org_list
+    from .render import RenderOptions
+
+    fy = _fiscal_year(year)
+    template = _template(template_path)
+    options = RenderOptions(fiscal_year=fy, round=round_key, deadline=_deadline(deadline),
+                            contact=contact)
+    out = Path(out_dir or f"ita-{fy}-{round_key}")
+    orgs = None
+    exit_code = 0
+    if orgs_path:
+        type_labels = _type_labels(template)
+        try:
+            orgs, problems = read_org_list(orgs_path, type_labels)
+        except OrgListError as exc:
+            raise UserError(exc.message, exc.message_en, 1) from None
+        if problems:
+            errors = sum(p.severity == "error" for p in problems)
+            ctx.err(msg("new.list_problems", ctx.lang, file=orgs_path, errors=errors,
+                        warnings=len(problems) - errors))
+            for p in problems:
+                ctx.err(f"  {'✗' if p.severity == 'error' else '!'} {p.text(ctx.lang)}")
+            exit_code = 1 if errors else 0
+        if not orgs:
+            raise UserError.of("new.no_orgs", 1, file=orgs_path)
+    try:
+        result = _with_progress(ctx, len(orgs) if orgs else 1, msg("new.progress", ctx.lang),
+                                lambda step: generate(template, orgs, options, out, force,
+                                                      framework, progress=step))
+    except FrameworkError as exc:
+        raise _framework_error(exc) from None
+    ctx.say(msg("new.written", ctx.lang, n=len(result.written), out=out))
+    if result.refused:
+        ctx.err(msg("new.refused", ctx.lang, n=len(result.refused), first=result.refused[0]))
+        exit_code = 1
+    sys.exit(exit_code)
+
+
+def _type_labels(template) -> dict[str, str]:
+    labels = {}
+    for item in template.choices["org_type"].items:
+        for spelling in (item.label, item.value, *item.aliases):
+            labels[spelling.lower().replace(" ", "")] = item.label
+    return labels
+
+
+def _with_progress(ctx: Ctx, total: int, label: str, work):
+    """Run ``work(step)`` with a progress bar on a terminal (a plain run otherwise)."""
+    if total < 2 or not sys.stderr.isatty():
+        return work(lambda n: None)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=False) as bar:
+        task = bar.add_task(label, total=total)
+        return work(lambda n: bar.advance(task, n))
+
+
+# ---------------------------------------------------------------- schema
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the template as JSON for machines.")
+@year_option
+@framework_option
+@template_option
+@click.pass_obj
+@friendly
+def schema(ctx: Ctx, as_json, year, framework, template_path) -> None:
+    """Describe the template: sheets, columns, cells, required fields and choices.
+
+    \b
+    Example:
+      ita-xlsx schema --json --year 2570
+    """
+    from .framework import FrameworkError
+    from .template import bind, describe
+
+    template = _template(template_path)
+    try:
+        bound = bind(template, _fiscal_year(year), "plan", None, framework)
+    except FrameworkError as exc:
+        raise _framework_error(exc) from None
+    data = describe(bound)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for sheet in data["sheets"]:
+        ctx.say(f"{sheet['name']} ({sheet['key']}, {sheet['kind']})", style="bold")
+        for col in sheet["columns"]:
+            where = col.get("cell") or col.get("column")
+            req = " *" if col["required"] else ""
+            ctx.say(f"  {where:>4}  {col['key']:<16} {col['label']}{req}")
+
+
+# ---------------------------------------------------------------- demo
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="ita-demo",
+              show_default=True, help="Folder for everything the demo writes.")
+@click.option("--force", is_flag=True, help="Replace an earlier demo folder's files.")
+@click.pass_obj
+@friendly
+def demo(ctx: Ctx, out_dir, force) -> None:
+    """Run the cycle on built-in sample data: organisation list → workbooks.
+
+    \b
+    Example:
+      ita-xlsx demo --out ita-demo
+    """
+    from .demo import run_demo
+
+    run_demo(Path(out_dir), force, ctx.say, ctx.lang)
+    ctx.say(msg("demo.done", ctx.lang, out=Path(out_dir).resolve()))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,94 @@
+"""`ita-xlsx new`: one workbook per organisation (or one blank), written safely."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .files import OutputExists, atomic_write, safe_filename
+from .render import Org, Prefill, RenderOptions, render_workbook
+from .stamp import STAMP_KEYS, Stamper, token
+from .template import Template, bind
+
+
+@dataclass
+class NewResult:
+    written: list[Path] = field(default_factory=list)
+    refused: list[Path] = field(default_factory=list)  # existed, no --force
+
+
+def workbook_filename(org: Org, fiscal_year: int) -> str:
+    """``<code>_<name>_ITA<year>.xlsx``: starts with the code, safe on Windows."""
+    if not org.code:
+        return f"ITA{fiscal_year}_blank.xlsx"
+    code = safe_filename(org.code, "org", 30)
+    name = safe_filename(org.name, "", 60)
+    return f"{code}_{name}_ITA{fiscal_year}.xlsx" if name else f"{code}_ITA{fiscal_year}.xlsx"
+
+
+def _stamp_values(org: Org) -> dict[str, str]:
+    return {
+        "org_code": org.code,
+        "org_name": org.name,
+        "org_type": org.type,
+        "district": org.district,
+        "province": org.province,
+        "email": org.email,
+    }
+
+
+def generate(
+    template: Template,
+    orgs: Iterable[Org] | None,
+    options: RenderOptions,
+    out_dir: Path,
+    force: bool = False,
+    framework_override: str | None = None,
+    prefills: dict[str, Prefill] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> NewResult:
+    """Write one workbook per organisation into ``out_dir`` (a blank one when ``orgs`` is None).
+
+    Organisations without pre-filled data share one rendering per list of units and have
+    their identity stamped in (fast); those with ``prefills`` are rendered one by one.
+    """
+    result = NewResult()
+    out_dir = Path(out_dir)
+    if orgs is None:
+        bound = bind(template, options.fiscal_year, options.round, None, framework_override)
+        path = out_dir / workbook_filename(Org("", ""), options.fiscal_year)
+        _write(result, path, render_workbook(bound, Org("", ""), options), force)
+        if progress:
+            progress(1)
+        return result
+    prefills = prefills or {}
+    stampers: dict[tuple[str, ...], Stamper] = {}
+    for org in orgs:
+        path = out_dir / workbook_filename(org, options.fiscal_year)
+        if path.exists() and not force:
+            result.refused.append(path)
+        else:
+            bound = bind(template, options.fiscal_year, options.round, org.units,
+                         framework_override)
+            if org.code in prefills:
+                data = render_workbook(bound, org, options, prefills[org.code])
+            else:
+                stamper = stampers.get(bound.units)
+                if stamper is None:
+                    placeholder = Org(*(token(k) for k in STAMP_KEYS), units=bound.units)
+                    stamper = Stamper(render_workbook(bound, placeholder, options))
+                    stampers[bound.units] = stamper
+                data = stamper.stamp(_stamp_values(org))
+            _write(result, path, data, force)
+        if progress:
+            progress(1)
+    return result
+
+
+def _write(result: NewResult, path: Path, data: bytes, force: bool) -> None:
+    try:
+        atomic_write(path, data, force)
+        result.written.append(path)
+    except OutputExists:
+        result.refused.append(path)

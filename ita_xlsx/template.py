@@ -1,0 +1,501 @@
+"""The declarative workbook template: loading, linting and binding to a fiscal year.
+
+A template file (``workbook_templates/<id>-<version>.toml``) declares the sheets, their
+columns or form fields, labels, choices and rules. The renderer (``render.py``) draws the
+workbook from it and the validators compile their checks from it, so nothing about a column
+is written twice.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from .framework import Framework, load_framework
+
+TEMPLATE_DIR = Path(__file__).with_name("workbook_templates")
+DEFAULT_TEMPLATE_ID = "ita-measures"
+
+# XlsxWriter silently drops a data validation past these limits (returns -2 and warns).
+MAX_TITLE = 32
+MAX_MESSAGE = 255
+MAX_INLINE_LIST = 255
+MAX_SHEET_NAME = 31
+_BAD_SHEET_CHARS = set("[]:*?/\\")
+SEVERITIES = ("error", "warning", "info")
+FIELD_TYPES = ("text", "id", "choice", "score", "timeframe", "url", "date", "year", "email")
+
+
+class TemplateError(Exception):
+    """A template file that cannot be used; ``problems`` lists every reason."""
+
+    def __init__(self, path: str, problems: list[str]):
+        self.path = path
+        self.problems = problems
+        super().__init__(f"{path}: " + "; ".join(problems))
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    label_en: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChoiceList:
+    key: str
+    items: tuple[Choice, ...] = ()
+    source: str | None = None  # "framework.tools", "framework.indicators", "org.units", ...
+    strict: bool = True  # False: a suggestion list, other text is accepted
+
+
+@dataclass(frozen=True)
+class Condition:
+    """When a conditionally required field is required (XLSForm's ``relevant``)."""
+
+    column: str
+    equals: str | None = None
+    not_equals: str | None = None
+    below: str | float | None = None  # a number, or "pass_mark" (from the framework)
+
+
+@dataclass(frozen=True)
+class Field:
+    """A form field (``cell``) or a table column (``column``)."""
+
+    key: str
+    label: str
+    label_en: str = ""
+    type: str = "text"
+    cell: str = ""
+    column: str = ""
+    required: bool = False
+    required_when: Condition | None = None
+    severity: str = "error"
+    required_message: str = ""
+    required_message_en: str = ""
+    choices: str | None = None
+    hint_title: str = ""
+    hint: str = ""
+    identity: bool = False
+    prefilled: bool = False
+    sequence: str = ""
+    unique: bool = False
+    references: str = ""
+    wrap: bool = False
+
+    @property
+    def col_index(self) -> int:
+        """0-based column index of a table column."""
+        return column_index(self.column)
+
+    def text(self, lang: str) -> str:
+        return self.label_en if lang == "en" and self.label_en else self.label
+
+
+@dataclass(frozen=True)
+class Computed:
+    key: str
+    label: str
+    label_en: str = ""
+    per: str = ""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    key: str
+    name: str
+    kind: str  # "guide" | "form" | "table"
+    name_en: str = ""
+    title: str = ""
+    header_row: int = 0
+    first_data_row: int = 0
+    rows: int | str = 0
+    validation_rows: int = 0
+    fields: tuple[Field, ...] = ()
+    computed: tuple[Computed, ...] = ()
+    extra_fields: tuple[Field, ...] = ()
+    lines: tuple[str, ...] = ()
+    widths: dict[str, float] = field(default_factory=dict)
+    label_column: str = "B"
+    value_column: str = "C"
+
+    def field(self, key: str) -> Field:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        raise KeyError(key)
+
+    def text(self, lang: str) -> str:
+        return self.name_en if lang == "en" and self.name_en else self.name
+
+
+@dataclass(frozen=True)
+class Template:
+    id: str
+    version: str
+    title: str
+    title_en: str
+    font: str
+    font_size: int
+    compatible_versions: tuple[str, ...]
+    rounds: dict[str, dict[str, str]]
+    units_default: tuple[str, ...]
+    choices: dict[str, ChoiceList]
+    sheets: tuple[Sheet, ...]
+    source_file: str
+
+    def sheet(self, key: str) -> Sheet:
+        for s in self.sheets:
+            if s.key == key:
+                return s
+        raise KeyError(key)
+
+    @property
+    def data_sheets(self) -> tuple[Sheet, ...]:
+        return tuple(s for s in self.sheets if s.kind in ("form", "table"))
+
+    def round_label(self, round_key: str, lang: str = "th") -> str:
+        r = self.rounds[round_key]
+        return r.get("label_en", r["label"]) if lang == "en" else r["label"]
+
+
+# ---------------------------------------------------------------- A1 helpers
+
+
+def column_index(letters: str) -> int:
+    """'A' -> 0, 'AA' -> 26."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1
+
+
+def column_letter(index: int) -> str:
+    """0 -> 'A'."""
+    s = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        s = chr(65 + rem) + s
+    return s
+
+
+_CELL_RE = re.compile(r"^([A-Z]{1,3})([1-9][0-9]*)$")
+
+
+def split_cell(cell: str) -> tuple[int, int]:
+    """'C4' -> (row 4, column index 2): Excel row number, 0-based column."""
+    m = _CELL_RE.match(cell)
+    if not m:
+        raise ValueError(f"not an A1 cell: {cell!r}")
+    return int(m.group(2)), column_index(m.group(1))
+
+
+# ---------------------------------------------------------------- loading
+
+
+def _field(d: dict) -> Field:
+    d = dict(d)
+    cond = d.pop("required_when", None)
+    return Field(required_when=Condition(**cond) if cond else None, **d)
+
+
+def _sheet(d: dict) -> Sheet:
+    d = dict(d)
+    fields = d.pop("fields", None) or d.pop("columns", None) or []
+    return Sheet(
+        fields=tuple(_field(f) for f in fields),
+        computed=tuple(Computed(**c) for c in d.pop("computed", [])),
+        extra_fields=tuple(_field(f) for f in d.pop("extra_fields", [])),
+        lines=tuple(d.pop("lines", [])),
+        widths=dict(d.pop("widths", {})),
+        **d,
+    )
+
+
+def parse_template(data: dict, source_file: str = "<memory>") -> Template:
+    """Build a Template from parsed TOML; raise TemplateError listing every problem."""
+    try:
+        meta = data["template"]
+        choices = {}
+        for key, c in data.get("choices", {}).items():
+            items = tuple(
+                Choice(
+                    value=str(i["value"]),
+                    label=i["label"],
+                    label_en=i.get("label_en", ""),
+                    aliases=tuple(i.get("aliases", ())),
+                )
+                for i in c.get("items", [])
+            )
+            choices[key] = ChoiceList(key, items, c.get("source"), c.get("strict", True))
+        template = Template(
+            id=meta["id"],
+            version=str(meta["version"]),
+            title=meta["title"],
+            title_en=meta.get("title_en", ""),
+            font=meta.get("font", "TH Sarabun New"),
+            font_size=int(meta.get("font_size", 16)),
+            compatible_versions=tuple(str(v) for v in meta.get("compatible_versions", [])),
+            rounds={str(k): v for k, v in data.get("rounds", {}).items()},
+            units_default=tuple(data.get("units", {}).get("default", [])),
+            choices=choices,
+            sheets=tuple(_sheet(s) for s in data.get("sheets", [])),
+            source_file=source_file,
+        )
+    except (KeyError, TypeError) as exc:
+        raise TemplateError(source_file, [f"malformed template: {exc!r}"]) from exc
+    problems = lint_template(template)
+    if problems:
+        raise TemplateError(source_file, problems)
+    return template
+
+
+def available_templates() -> dict[tuple[str, str], Path]:
+    """(id, version) -> file, for every template shipped."""
+    found = {}
+    for path in sorted(TEMPLATE_DIR.glob("*.toml")):
+        with path.open("rb") as fh:
+            meta = tomllib.load(fh).get("template", {})
+        found[(meta.get("id", ""), str(meta.get("version", "")))] = path
+    return found
+
+
+def _version_key(v: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\-]", v))
+
+
+@cache
+def load_template(path: str | None = None) -> Template:
+    """Load a template file; by default the newest version of the standard template."""
+    if path is None:
+        versions = [
+            (v, p) for (tid, v), p in available_templates().items() if tid == DEFAULT_TEMPLATE_ID
+        ]
+        path = str(max(versions, key=lambda vp: _version_key(vp[0]))[1])
+    with open(path, "rb") as fh:
+        return parse_template(tomllib.load(fh), str(path))
+
+
+# ---------------------------------------------------------------- linting
+
+
+def _len_problem(where: str, what: str, text: str, limit: int) -> str | None:
+    # Thai vowels and tone marks are separate code points and count, as they do in Excel.
+    if len(text) > limit:
+        return f"{where}: {what} has {len(text)} characters, more than {limit} ({text[:20]}…)"
+    return None
+
+
+def lint_template(t: Template) -> list[str]:
+    """Everything XlsxWriter would silently drop or the validators could not compile."""
+    problems: list[str] = []
+
+    def add(p: str | None) -> None:
+        if p:
+            problems.append(p)
+
+    seen_sheets: set[str] = set()
+    seen_names: set[str] = set()
+    for s in t.sheets:
+        where = f"sheet {s.key}"
+        if s.key in seen_sheets:
+            problems.append(f"{where}: duplicate sheet key")
+        seen_sheets.add(s.key)
+        if s.name in seen_names:
+            problems.append(f"{where}: duplicate sheet name {s.name!r}")
+        seen_names.add(s.name)
+        add(_len_problem(where, "sheet name", s.name, MAX_SHEET_NAME))
+        if _BAD_SHEET_CHARS & set(s.name):
+            problems.append(f"{where}: sheet name has a character Excel forbids")
+        if s.kind not in ("guide", "form", "table"):
+            problems.append(f"{where}: unknown kind {s.kind!r}")
+        if s.kind == "table" and not (0 < s.header_row < s.first_data_row):
+            problems.append(f"{where}: header_row must be above first_data_row")
+        keys: set[str] = set()
+        places: set[str] = set()
+        for f in (*s.fields, *s.extra_fields):
+            fw = f"{where} field {f.key}"
+            if f.key in keys:
+                problems.append(f"{fw}: duplicate key")
+            keys.add(f.key)
+            if not re.fullmatch(r"[a-z_][a-z0-9_]*", f.key):
+                problems.append(f"{fw}: key must be lower-case letters, digits and _")
+            if f.type not in FIELD_TYPES:
+                problems.append(f"{fw}: unknown type {f.type!r}")
+            if f.severity not in SEVERITIES:
+                problems.append(f"{fw}: unknown severity {f.severity!r}")
+            place = f.cell or f.column
+            if f in s.fields:
+                if s.kind == "form" and not _CELL_RE.match(f.cell):
+                    problems.append(f"{fw}: a form field needs a cell like C4")
+                if s.kind == "table" and not re.fullmatch(r"[A-Z]{1,3}", f.column):
+                    problems.append(f"{fw}: a table column needs a column letter")
+                if place in places:
+                    problems.append(f"{fw}: {place} is used twice")
+                places.add(place)
+            add(_len_problem(fw, "hint_title", f.hint_title or f.label, MAX_TITLE))
+            add(_len_problem(fw, "hint", f.hint, MAX_MESSAGE))
+            add(_len_problem(fw, "required_message", f.required_message, MAX_MESSAGE))
+            if (f.required or f.required_when) and not f.required_message and not f.prefilled:
+                problems.append(f"{fw}: required but no required_message (Thai)")
+            if f.choices and f.choices not in t.choices:
+                problems.append(f"{fw}: unknown choice list {f.choices!r}")
+            if f.type == "choice" and not f.choices:
+                problems.append(f"{fw}: type choice needs a choice list")
+            if f.required_when and f.required_when.column not in {x.key for x in s.fields}:
+                problems.append(f"{fw}: required_when names unknown column")
+            if f.references:
+                ref_sheet, _, ref_col = f.references.partition(".")
+                try:
+                    t.sheet(ref_sheet).field(ref_col)
+                except KeyError:
+                    problems.append(f"{fw}: references unknown {f.references!r}")
+    for c in t.choices.values():
+        cw = f"choice list {c.key}"
+        if c.items and c.source:
+            problems.append(f"{cw}: give items or source, not both")
+        if not c.items and not c.source:
+            problems.append(f"{cw}: no items")
+        values = [i.value for i in c.items]
+        if len(values) != len(set(values)):
+            problems.append(f"{cw}: duplicate values")
+        labels = [i.label for i in c.items]
+        if len(labels) != len(set(labels)):
+            problems.append(f"{cw}: duplicate labels")
+        # Lists are written to a hidden sheet, but keep them inline-safe as a second guard.
+        inline = ",".join(i.label for i in c.items)
+        add(_len_problem(cw, "inline list", inline, MAX_INLINE_LIST))
+    for key in t.rounds:
+        if key not in {i.value for i in t.choices.get("round", ChoiceList("round")).items}:
+            problems.append(f"round {key!r} is not in the round choice list")
+    return problems
+
+
+# ---------------------------------------------------------------- binding
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A template bound to a fiscal year, its frameworks and an organisation's units.
+
+    The workbook of fiscal year N analyses the ITA result of year N-1 (``analysis_fw``) and
+    sets measures for the ITA of year N (``target_fw``, whose OIT items the measures cite).
+    """
+
+    template: Template
+    fiscal_year: int
+    round: str
+    analysis_fw: Framework
+    target_fw: Framework
+    units: tuple[str, ...]
+
+    def choice_items(self, key: str) -> tuple[Choice, ...]:
+        c = self.template.choices[key]
+        if c.source is None:
+            return c.items
+        if c.source == "framework.tools":
+            return tuple(
+                Choice(t.code, t.code, t.code, (t.name_th,)) for t in self.analysis_fw.tools
+            )
+        if c.source == "framework.indicators":
+            return tuple(
+                Choice(str(i.number), i.label, f"{i.number}. {i.name_en}", (i.name_th,))
+                for i in self.analysis_fw.indicators
+            )
+        if c.source == "framework.oit_items":
+            return tuple(Choice(o.code, o.label, o.label) for o in self.target_fw.oit_items)
+        if c.source == "org.units":
+            return tuple(Choice(u, u) for u in self.units)
+        raise KeyError(c.source)
+
+    def table_rows(self, sheet: Sheet) -> int:
+        """Number of pre-formatted rows of a table sheet."""
+        if sheet.rows == "framework.indicators":
+            return len(self.analysis_fw.indicators)
+        return int(sheet.rows)
+
+    def summary_cells(self, sheet: Sheet) -> dict[str, str]:
+        """Cells of the computed values and extra fields under a fixed table (analysis).
+
+        Keys: ``tool_mean:IIT`` …, ``total``, ``level``, then each extra field's key.
+        The label sits in the first column, the value in the score column.
+        """
+        if not (sheet.computed or sheet.extra_fields):
+            return {}
+        value_col = next((f.column for f in sheet.fields if f.type == "score"), "C")
+        row = sheet.first_data_row + self.table_rows(sheet) + 1
+        cells: dict[str, str] = {}
+        for c in sheet.computed:
+            if c.per == "tool":
+                for tool in self.analysis_fw.tools:
+                    cells[f"{c.key}:{tool.code}"] = f"{value_col}{row}"
+                    row += 1
+            else:
+                cells[c.key] = f"{value_col}{row}"
+                row += 1
+        for f in sheet.extra_fields:
+            cells[f.key] = f"{value_col}{row}"
+            row += 1
+        return cells
+
+
+def bind(
+    template: Template,
+    fiscal_year: int,
+    round_key: str = "plan",
+    units: tuple[str, ...] | None = None,
+    framework_override: str | None = None,
+) -> Bound:
+    return Bound(
+        template=template,
+        fiscal_year=fiscal_year,
+        round=round_key,
+        analysis_fw=load_framework(fiscal_year - 1, framework_override),
+        target_fw=load_framework(fiscal_year, framework_override),
+        units=tuple(units) if units else template.units_default,
+    )
+
+
+def describe(bound: Bound) -> dict:
+    """The template for machines (``ita-xlsx schema --json``): a stable JSON shape."""
+    t = bound.template
+    sheets = []
+    for s in t.data_sheets:
+        entry: dict = {"key": s.key, "name": s.name, "kind": s.kind}
+        if s.kind == "table":
+            entry["header_row"] = s.header_row
+            entry["first_data_row"] = s.first_data_row
+        else:
+            entry["header_row"] = None
+            entry["first_data_row"] = None
+        cols = []
+        for f in s.fields:
+            col: dict = {"key": f.key, "label": f.label, "label_en": f.label_en, "type": f.type}
+            if s.kind == "form":
+                col["cell"] = f.cell
+            else:
+                col["column"] = f.column
+            col["required"] = f.required
+            if f.required_when:
+                col["required_when"] = {
+                    k: v for k, v in vars(f.required_when).items() if v is not None
+                }
+            col["severity"] = f.severity
+            col["choices"] = [c.label for c in bound.choice_items(f.choices)] if f.choices else None
+            cols.append(col)
+        entry["columns"] = cols
+        summary = bound.summary_cells(s)
+        if summary:
+            entry["cells"] = [{"key": k, "cell": v} for k, v in summary.items()]
+        sheets.append(entry)
+    return {
+        "template": {"id": t.id, "version": t.version, "fiscal_year": bound.fiscal_year},
+        "sheets": sheets,
+    }
