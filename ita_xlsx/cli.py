@@ -286,6 +286,125 @@ def schema(ctx: Ctx, as_json, year, framework, template_path) -> None:
             ctx.say(f"  {where:>4}  {col['key']:<16} {col['label']}{req}")
 
 
+# ---------------------------------------------------------------- validate
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@click.option("--orgs", "orgs_path", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Organisation list: each file's identity is checked against it.")
+@year_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
+              show_default=True, help="What to print: a summary, or the report as JSON or CSV.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the report to a file: .xlsx (filterable), .csv or .json.")
+@click.option("--feedback", "feedback_dir", type=click.Path(file_okay=False), default=None,
+              help="Write a marked-up copy per organisation into this folder.")
+@click.option("--check-links", is_flag=True, help="Open every evidence URL over HTTP.")
+@click.option("--link-timeout", type=float, default=10.0, show_default=True,
+              help="Seconds to wait for each evidence URL.")
+@click.option("--force", is_flag=True, help="Overwrite an existing report or feedback copies.")
+@click.option("--workers", type=int, default=None, help="Reader processes (default: all cores).")
+@click.option("--max-findings", type=int, default=30, show_default=True,
+              help="Findings shown per file in the summary (the report has all).")
+@framework_option
+@template_option
+@click.pass_obj
+@friendly
+def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, check_links,
+             link_timeout, force, workers, max_findings, framework, template_path) -> None:
+    """Check returned workbooks (files or folders) and explain every problem.
+
+    Exit code: 0 when no file has an error (warnings allowed), 1 when any file has an
+    error or could not be read, 2 for a usage error.
+
+    \b
+    Examples:
+      ita-xlsx validate returned/
+      ita-xlsx validate returned/*.xlsx --orgs orgs.csv --report report.xlsx --feedback feedback/
+      ita-xlsx validate returned/ --format json > report.json
+    """
+    from .read import find_workbooks
+    from .validators import validate_files
+
+    template = _template(template_path)
+    files = find_workbooks(list(inputs))
+    if not files:
+        raise UserError("ไม่พบไฟล์แบบรายงาน (.xlsx .xls .ods) ในที่ที่ระบุ",
+                        "No workbook (.xlsx .xls .ods) found in the given paths", 2)
+    _refuse_existing(report_path, force)
+    orgs = _org_index(template, orgs_path)
+    fy = _fiscal_year(year) if year else None
+    report = _with_progress(
+        ctx, len(files), "กำลังตรวจ" if ctx.lang == "th" else "Checking",
+        lambda step: validate_files(files, template, fiscal_year=fy, orgs=orgs,
+                                    orgs_source=str(orgs_path or ""), framework=framework,
+                                    check_links=check_links, link_timeout=link_timeout,
+                                    workers=workers, progress=step))
+    _emit_report(ctx, report, fmt, report_path, force, max_findings)
+    if feedback_dir:
+        from .feedback import write_feedback
+
+        written = write_feedback(report, Path(feedback_dir), force=force, lang=ctx.lang)
+        ctx.err(("เขียนสำเนาแจ้งผล {n} ไฟล์ ใน {d}" if ctx.lang == "th" else
+                 "Wrote {n} feedback copies to {d}").format(n=len(written.written), d=feedback_dir))
+        if written.refused:
+            ctx.err(msg("new.refused", ctx.lang, n=len(written.refused), first=written.refused[0]))
+    sys.exit(0 if report.valid else 1)
+
+
+def _refuse_existing(path: str | None, force: bool) -> None:
+    if path and Path(path).exists() and not force:
+        raise UserError.of("error.output_exists", 2, path=path)
+
+
+def _org_index(template, orgs_path: str | None) -> dict | None:
+    if not orgs_path:
+        return None
+    from .orgs import OrgListError, read_org_list
+
+    try:
+        orgs, _ = read_org_list(orgs_path, _type_labels(template))
+    except OrgListError as exc:
+        raise UserError(exc.message, exc.message_en, 2) from None
+    return {o.code.casefold(): o for o in orgs}
+
+
+def _emit_report(ctx: Ctx, report, fmt: str, report_path: str | None, force: bool,
+                 max_findings: int) -> None:
+    from . import report as rp
+
+    if fmt == "json":
+        click.echo(rp.to_json(report, ctx.lang))
+    elif fmt == "csv":
+        import csv
+        import io
+
+        from .files import csv_cell
+
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(rp.FINDING_COLUMNS)
+        for row in rp.finding_rows(report.files, ctx.lang):
+            w.writerow(["" if v is None else csv_cell(v) for v in row])
+        click.echo(buf.getvalue(), nl=False)
+    else:
+        rp.print_console(report, ctx.console.print, ctx.lang, max_findings)
+    if report_path:
+        path = Path(report_path)
+        suffix = path.suffix.lower()
+        if suffix == ".xlsx":
+            rp.write_report_xlsx(report, path, ctx.lang, force)
+        elif suffix == ".json":
+            from .files import atomic_write
+
+            atomic_write(path, rp.to_json(report, ctx.lang).encode("utf-8"), force)
+        else:
+            rp.write_report_csv(report, path, ctx.lang, force)
+        ctx.err(("เขียนรายงานที่ {p}" if ctx.lang == "th" else "Report written to {p}").format(
+            p=path))
+
+
 # ---------------------------------------------------------------- demo
 
 

@@ -66,3 +66,27 @@ def atomic_target(path: Path, force: bool = False) -> Path:
 
 def commit(tmp: Path, path: Path) -> None:
     os.replace(tmp, path)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+
+def csv_cell(value: object) -> object:
+    """OWASP guard: text a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[object]], force: bool = False
+              ) -> None:
+    """UTF-8 with BOM (so Excel shows Thai), guarded cells, written atomically."""
+    import csv
+    import io
+
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else csv_cell(v) for v in row])
+    atomic_write(path, buf.getvalue().encode("utf-8-sig"), force)

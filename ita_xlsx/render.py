@@ -229,7 +229,7 @@ class Renderer:
         ws.set_paper(9)  # A4
         ws.fit_to_pages(1, 0)
         ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
-        ws.hide_gridlines(0)
+        ws.hide_gridlines(1)  # gridlines on screen, not on paper
         if s.kind == "table":
             ws.repeat_rows(s.header_row - 1)
         # The text must not start with a digit: it would be read as part of the font size.

@@ -8,7 +8,6 @@ Fiscal year (ปีงบประมาณ) N runs 1 October N-1 .. 30 Septembe
 from __future__ import annotations
 
 import datetime
-import ipaddress
 import math
 import re
 import unicodedata
@@ -109,7 +108,12 @@ def _number_text(value: int | float) -> str:
 
 
 def clean_text(value: object) -> str:
-    """Any cell value as tidy one-line text (see the module docs for what gets fixed)."""
+    """Any cell value as tidy one-line text.
+
+    None -> ""; 92.0 -> "92"; zero-width characters and soft hyphens go; a bare line break
+    between two Thai letters goes (Word/PDF copy-paste splits Thai words); other line breaks,
+    tabs and NBSP become one space; decomposed ำ is composed; NFC; stripped. Thai digits stay.
+    """
     if value is None:
         return ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -164,6 +168,8 @@ def _valid_label(label: str) -> bool:
 
 
 def _valid_host(host: str) -> bool:
+    import ipaddress  # only needed when URLs are checked, not at CLI start-up
+
     if host == "localhost":
         return True
     try:
@@ -212,7 +218,7 @@ def is_valid_url(url: str) -> bool:
 
 _NUMBER = re.compile(
     r"(?:ร้อยละ\s*)?(?P<sign>[+\-\u2212]?)\s*"
-    r"(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)"
+    r"(?P<num>(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)"
     r"\s*(?:คะแนน|%|เปอร์เซ็นต์|points?|pts?\.?)?",
     re.IGNORECASE,
 )
@@ -546,7 +552,6 @@ def _month_pattern() -> str:
             f"|(?<![a-z])(?P<en>{_alternation(english)})\\.?(?![a-z])")
 
 
-_MONTH = re.compile(_month_pattern())
 _MY = re.compile(r"(?<![\d/.])(\d{1,2})/(\d{4}|\d{2})(?![\d/])")
 _YEAR_AFTER = re.compile(
     r"\s*,?\s*(?:(?P<era>พ\.?\s*ศ\.?|ค\.?\s*ศ\.?|b\.?\s*e\.?|c\.?\s*e\.?|a\.?\s*d\.?)\s*)?"
@@ -554,10 +559,9 @@ _YEAR_AFTER = re.compile(
 )
 _THAI_LETTER_RE = re.compile(f"[{_THAI_LETTER}]")
 _DOTTED_LETTER = re.compile(f"[{_THAI_LETTER}]\\.")
-_DOTTED_LETTER_END = re.compile(f"[{_THAI_LETTER}]\\.$")
-_CANDIDATE = re.compile(f"{_MONTH.pattern}|(?P<num>\\d)")
+_CANDIDATE = re.compile(f"{_month_pattern()}|(?P<num>\\d)")
 _DIGITS = re.compile(r"\d+")
-# Words that may touch a dotless abbreviation ("ภายในเดือนมค", "มค65", "ตุลาพ.ศ.") .
+# Words that may touch a dotless abbreviation ("ภายในเดือนมค", "มค65", "ตุลาพ.ศ.").
 _GLUE_BEFORE = ("เดือน", "ใน", "ถึง", "แต่", "จน")
 _GLUE_AFTER = re.compile(r"พ\.?\s*ศ|ค\.?\s*ศ|ถึง|จน|ปี|เป็นต้นไป|และ")
 
@@ -591,7 +595,7 @@ _FY_LABELLED = re.compile(
     r"(?:ปี\s*งบ(?:\s*ประมาณ)?|(?<![a-z])fy)\s*(?:พ\.?\s*ศ\.?)?\s*(\d{4}|\d{2})(?!\d)"
 )
 _YEAR_LABELLED = re.compile(r"(?:พ\.?\s*ศ\.?|ปี)\s*(\d{4}|\d{2})(?!\d)")
-_YEAR_BARE = re.compile(r"(?<![\d.,/])(\d{4})(?![\d.,]?\d)")
+_YEAR_BARE = re.compile(r"(?<![\d.,])(\d{4})(?![\d.,]?\d)")
 _TAG = re.compile(r"<[^<>]{0,200}>")
 
 
@@ -615,21 +619,20 @@ def _thai_month_allowed(text: str, begin: int, stop: int, kind: str) -> bool:
     """Reject abbreviations and short forms that are really part of another word."""
     if kind == _KIND_FULL:
         return True
-    matched = text[begin:stop]
-    after = text[stop:]
-    glued_after = bool(_GLUE_AFTER.match(after))
+    # match at positions rather than slicing: a cell can hold 32,767 characters
+    free_after = not _THAI_LETTER_RE.match(text, stop) or bool(_GLUE_AFTER.match(text, stop))
     if kind == _KIND_SHORT:  # "ตุลาการ" is a judge, not October
-        return not _THAI_LETTER_RE.match(after) or glued_after
-    if "." not in matched:  # "มีคน", "ยกย่อง", "พยาบาล"
-        before_ok = not _THAI_LETTER_RE.match(text[begin - 1: begin] or " ") \
-            or text[:begin].endswith(_GLUE_BEFORE)
-        return before_ok and (not _THAI_LETTER_RE.match(after) or glued_after)
+        return free_after
+    if "." not in text[begin:stop]:  # "มีคน", "ยกย่อง", "พยาบาล"
+        free_before = (begin == 0 or not _THAI_LETTER_RE.match(text, begin - 1)
+                       or text.endswith(_GLUE_BEFORE, 0, begin))
+        return free_before and free_after
     # dotted: not a piece of a longer dotted abbreviation such as "ป.ป.ช." or "ก.พ.ร."
-    if _DOTTED_LETTER_END.search(text, 0, begin):
+    if begin >= 2 and text[begin - 1] == "." and _THAI_LETTER_RE.match(text, begin - 2):
         return False
-    if matched.endswith("."):
-        return not _DOTTED_LETTER.match(after) or glued_after
-    return not _THAI_LETTER_RE.match(after) or glued_after
+    if text[stop - 1] == ".":
+        return not _DOTTED_LETTER.match(text, stop) or bool(_GLUE_AFTER.match(text, stop))
+    return free_after
 
 
 def _year_after(text: str, pos: int) -> tuple[int | None, int]:
@@ -645,7 +648,10 @@ def _year_after(text: str, pos: int) -> tuple[int | None, int]:
 
 
 def _numeric_point(text: str, pos: int) -> _Point | None:
-    """A numeric date (d/m/y, yyyy-mm-dd, m/y) starting exactly at ``pos``."""
+    """A numeric date (d/m/y, yyyy-mm-dd, m/y) starting exactly at ``pos``.
+
+    Raises _Unrecognised for one that cannot be a date ("13/2566").
+    """
     # (pattern, group of the day or None, group of the month, group of the year)
     for pattern, d, m, y in ((_DMY, 1, 3, 4), (_ISO, 3, 2, 1), (_MY, None, 1, 2)):
         match = pattern.match(text, pos)
@@ -663,12 +669,17 @@ def _numeric_point(text: str, pos: int) -> _Point | None:
     return None
 
 
-def _scan_points(text: str) -> list[_Point]:
+def _scan_points(text: str) -> tuple[list[_Point], bool]:
+    """The months mentioned, in order, and whether a broken numeric date was seen."""
     points: list[_Point] = []
+    broken = False
     pos = 0
     while (match := _CANDIDATE.search(text, pos)) is not None:
         if match.group("num"):
-            point = _numeric_point(text, match.start())
+            try:
+                point = _numeric_point(text, match.start())
+            except _Unrecognised:  # fatal only if nothing else in the cell is a date
+                point, broken = None, True
             if point:
                 points.append(point)
                 pos = point.stop
@@ -684,7 +695,7 @@ def _scan_points(text: str) -> list[_Point]:
             pos = stop
         else:
             pos = match.start() + 1
-    return points
+    return points, broken
 
 
 def _segments(text: str, points: list[_Point]) -> list[_Segment]:
@@ -836,13 +847,15 @@ def parse_timeframe(value: object, fiscal_year: int | None = None) -> Timeframe:
     prepared = _prepare(text)
     try:
         blanked = _blank(prepared, _keywords_found(prepared))
-        points = _scan_points(blanked)
+        points, broken = _scan_points(blanked)
         if points:
             return _replace_text(_from_months(blanked, points, fiscal_year), text)
         found = _from_keywords(prepared, blanked, fiscal_year)
     except _Unrecognised:
-        return Timeframe(text, None, None, "unrecognised")
-    return _replace_text(found, text) if found else Timeframe(text, None, None, "no-month")
+        broken, found = True, None
+    if found:
+        return _replace_text(found, text)
+    return Timeframe(text, None, None, "unrecognised" if broken else "no-month")
 
 
 def _replace_text(timeframe: Timeframe, text: str) -> Timeframe:

@@ -1,0 +1,323 @@
+"""Read a returned workbook (.xlsx, .xlsm, .xls, .ods) into records, with exact Excel cells.
+
+python-calamine reads the values (fast, all formats). Sheets are found by name, columns by
+their header label (spaces, line breaks and the "*" of required columns do not matter), rows
+inserted or pasted below the formatted range are read like any other, and every difference
+from the template (missing, renamed or extra columns) becomes a finding instead of a silent
+loss. Values are normalised before any check: Thai digits, stray whitespace, zero-width
+characters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .render import META_SHEET, PROP_PREFIX
+from .safety import preflight
+from .template import Field, Sheet, Template, column_letter, split_cell
+from .thai import clean_text
+from .validators.catalogue import Finding
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+_HEADER_SCAN = 15  # rows searched for a moved header row
+
+
+@dataclass
+class Row:
+    row: int  # Excel row number
+    values: dict[str, object]  # column key -> normalised value (None when blank)
+    raw: dict[str, object]  # column key -> value as read
+
+
+@dataclass
+class Returned:
+    """One returned workbook, as records. ``readable`` False: only ``findings`` matter."""
+
+    path: str
+    readable: bool = True
+    kind: str = ""
+    identity: dict[str, str] = field(default_factory=dict)
+    identity_source: str = ""  # "properties" | "meta-sheet" | "form" | ""
+    sheet_names: dict[str, str] = field(default_factory=dict)  # template key -> name in file
+    form: dict[str, object] = field(default_factory=dict)
+    form_raw: dict[str, object] = field(default_factory=dict)
+    form_cells: dict[str, str] = field(default_factory=dict)
+    tables: dict[str, list[Row]] = field(default_factory=dict)
+    columns: dict[str, dict[str, int]] = field(default_factory=dict)  # sheet -> key -> col
+    extras: dict[str, tuple[object, str]] = field(default_factory=dict)  # key -> (value, cell)
+    findings: list[Finding] = field(default_factory=list)
+    mtime: float = 0.0
+
+    @property
+    def template_version(self) -> str:
+        return self.identity.get("template_version", "")
+
+    @property
+    def org_code(self) -> str:
+        return self.identity.get("org_code") or str(self.form.get("org_code") or "")
+
+    @property
+    def org_name(self) -> str:
+        return str(self.form.get("org_name") or self.identity.get("org_name") or "")
+
+    def cell(self, sheet: str, row: int, column: str) -> str:
+        """The A1 cell of ``column`` (template key) on ``row`` as laid out in this file."""
+        col = self.columns.get(sheet, {}).get(column)
+        return f"{column_letter(col)}{row}" if col is not None else ""
+
+
+def normalize_header(value: object) -> str:
+    return re.sub(r"[\s*:：]+", "", clean_text(value)).casefold()
+
+
+def normalize_value(value: object, kind: str) -> object:
+    """A cell value ready for checks: blank -> None, text cleaned, numbers kept for scores."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        if day.year > 2400:  # a Buddhist-Era year typed into a date cell
+            day = _shift_years(day, -543)
+        return day if kind in ("date", "timeframe") else day.strftime("%d/%m/") + str(
+            day.year + 543)
+    if isinstance(value, int | float):
+        if kind in ("score", "year"):
+            return float(value)
+        return clean_text(value)
+    text = clean_text(value)
+    return text or None
+
+
+def _shift_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def find_workbooks(inputs: list[str | Path]) -> list[Path]:
+    """Files as given, and every workbook inside given folders (recursively), sorted."""
+    found: list[Path] = []
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            found.extend(
+                sorted(
+                    f for f in p.rglob("*")
+                    if f.is_file() and f.suffix.lower() in WORKBOOK_SUFFIXES
+                    and not f.name.startswith(("~$", ".~"))  # Excel / LibreOffice lock files
+                )
+            )
+        else:
+            found.append(p)
+    seen: set[Path] = set()
+    unique = []
+    for f in found:
+        key = f.resolve() if f.exists() else f
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique
+
+
+def read_return(path: str | Path, template: Template) -> Returned:
+    """Read one file; never raises for a bad file (it becomes a finding)."""
+    path = Path(path)
+    out = Returned(path=str(path))
+    try:
+        out.mtime = os.stat(path).st_mtime
+    except OSError as exc:
+        return _unreadable(out, f"{type(exc).__name__}", "ไม่พบไฟล์หรือเปิดไม่ได้")
+    pf = preflight(path)
+    out.kind = pf.kind
+    out.findings.extend(pf.findings)
+    if not pf.ok:
+        out.readable = False
+        return out
+    from python_calamine import CalamineWorkbook, PasswordError
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except PasswordError:
+        out.readable = False
+        out.findings.append(Finding("file-encrypted"))
+        return out
+    except Exception as exc:  # calamine has several error types for broken files
+        return _unreadable(out, type(exc).__name__, "ไฟล์เสียหรือไม่ใช่สมุดงาน")
+    try:
+        _read_workbook(wb, pf.custom_properties, template, out)
+    except Exception as exc:  # a malformed sheet must not stop the batch
+        return _unreadable(out, f"{type(exc).__name__}: {exc}"[:120], "อ่านเนื้อหาไม่ได้")
+    finally:
+        wb.close()
+    return out
+
+
+def _unreadable(out: Returned, en: str, th: str) -> Returned:
+    out.readable = False
+    out.findings.append(Finding("file-unreadable", params={"detail": {"th": th, "en": en}}))
+    return out
+
+
+def _read_workbook(wb, props: dict[str, str], template: Template, out: Returned) -> None:
+    names = {normalize_header(n): n for n in wb.sheet_names}
+    meta = _meta_sheet(wb) if META_SHEET in wb.sheet_names else {}
+    ident = {k[len(PROP_PREFIX):]: v for k, v in props.items() if k.startswith(PROP_PREFIX)}
+    ident = {k: ("" if v == "-" else v) for k, v in ident.items()}
+    if ident.get("template_id"):
+        out.identity, out.identity_source = ident, "properties"
+    elif meta.get("template_id"):
+        out.identity, out.identity_source = meta, "meta-sheet"
+    for s in template.data_sheets:
+        found = names.get(normalize_header(s.name)) or names.get(normalize_header(s.name_en))
+        if found:
+            out.sheet_names[s.key] = found
+    if not out.identity and not out.sheet_names:
+        out.readable = False
+        out.findings.append(Finding("template-unknown", params={"detail": {
+            "th": "ไม่พบแผ่นงานและข้อมูลระบุแบบฟอร์ม", "en": "no template sheets or identity"}}))
+        return
+    for s in template.data_sheets:
+        name = out.sheet_names.get(s.key)
+        if name is None:
+            out.findings.append(Finding("sheet-missing", sheet=s.key, sheet_name=s.name))
+            continue
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        if s.kind == "form":
+            _read_form(rows, s, name, out)
+        else:
+            _read_table(rows, s, name, out)
+    if not out.identity:
+        out.identity_source = "form"
+        out.identity = {k: str(out.form.get(k) or "") for k in
+                        ("org_code", "org_name", "fiscal_year")}
+        out.findings.append(Finding("identity-missing"))
+
+
+def _meta_sheet(wb) -> dict[str, str]:
+    rows = wb.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False)
+    return {clean_text(r[0]): clean_text(r[1]) for r in rows if len(r) >= 2 and r[0]}
+
+
+def _cell(rows: list[list], row: int, col: int) -> object:
+    """Value at Excel row ``row`` (1-based) and 0-based ``col``; None outside the data."""
+    if 0 < row <= len(rows) and col < len(rows[row - 1]):
+        return rows[row - 1][col]
+    return None
+
+
+def _read_form(rows: list[list], s: Sheet, name: str, out: Returned) -> None:
+    """Form fields: found by their label in the label column (rows may have moved)."""
+    label_col = split_cell(f"{s.label_column}1")[1]
+    by_label = {}
+    for r in range(1, len(rows) + 1):
+        key = normalize_header(_cell(rows, r, label_col))
+        if key:
+            by_label.setdefault(key, r)
+    for f in s.fields:
+        row, col = split_cell(f.cell)
+        row = by_label.get(normalize_header(f.label), row)
+        raw = _cell(rows, row, col)
+        out.form_raw[f.key] = raw
+        out.form[f.key] = normalize_value(raw, f.type)
+        out.form_cells[f.key] = f"{column_letter(col)}{row}"
+    out.columns[s.key] = {}
+
+
+def _header_row(rows: list[list], s: Sheet) -> int:
+    """The Excel row holding most of the sheet's labels (rows above may have been added)."""
+    labels = {normalize_header(f.label) for f in s.fields}
+    best, best_hits = s.header_row, 0
+    for r in range(1, min(len(rows), s.header_row + _HEADER_SCAN) + 1):
+        hits = sum(normalize_header(v) in labels for v in rows[r - 1])
+        if hits > best_hits:
+            best, best_hits = r, hits
+    return best
+
+
+def _map_columns(rows: list[list], s: Sheet, header: int, out: Returned) -> dict[str, int]:
+    heads = rows[header - 1] if header <= len(rows) else []
+    by_label: dict[str, int] = {}
+    for i, v in enumerate(heads):
+        by_label.setdefault(normalize_header(v), i)
+    known = {normalize_header(f.label) for f in s.fields}
+    mapping: dict[str, int] = {}
+    for f in s.fields:
+        i = by_label.get(normalize_header(f.label))
+        if i is not None:
+            mapping[f.key] = i
+            continue
+        at = f.col_index
+        head = clean_text(heads[at]) if at < len(heads) else ""
+        if head and normalize_header(head) not in known:
+            mapping[f.key] = at  # renamed in place: read by position, but say so
+            out.findings.append(Finding(
+                "column-renamed", sheet=s.key, sheet_name=s.name, column=f.key, row=header,
+                cell=f"{column_letter(at)}{header}", value=head, label=f.label,
+                label_en=f.label_en))
+        else:
+            out.findings.append(Finding(
+                "column-missing", sheet=s.key, sheet_name=s.name, column=f.key, row=header,
+                label=f.label, label_en=f.label_en))
+    used = set(mapping.values())
+    for i, v in enumerate(heads):
+        head = clean_text(v)
+        if head and i not in used and normalize_header(head) not in known:
+            out.findings.append(Finding(
+                "column-extra", sheet=s.key, sheet_name=s.name, row=header,
+                cell=f"{column_letter(i)}{header}", value=head))
+    return mapping
+
+
+def _read_table(rows: list[list], s: Sheet, name: str, out: Returned) -> None:
+    header = _header_row(rows, s)
+    mapping = _map_columns(rows, s, header, out)
+    out.columns[s.key] = mapping
+    content = [f for f in s.fields if not f.sequence and not f.prefilled and f.key in mapping]
+    stop_labels = {normalize_header(x.label) for x in s.extra_fields} | {
+        normalize_header(c.label.split("{")[0]) for c in s.computed
+    }
+    records: list[Row] = []
+    for r in range(header + 1, len(rows) + 1):
+        line = rows[r - 1]
+        if s.rows == "framework.indicators" and stop_labels and line and any(
+            normalize_header(line[0]).startswith(lbl) for lbl in stop_labels if lbl
+        ):
+            _read_extras(rows, s, r, out)
+            break
+        raw = {f.key: (line[i] if i < len(line) else None) for f, i in
+               ((f, mapping[f.key]) for f in s.fields if f.key in mapping)}
+        values = {f.key: normalize_value(raw.get(f.key), f.type) for f in s.fields}
+        if s.rows == "framework.indicators":
+            if values.get("indicator") is None:
+                continue
+        elif not any(values.get(f.key) is not None for f in content):
+            continue  # blank row, or only the pre-filled measure id
+        records.append(Row(r, values, raw))
+    out.tables[s.key] = records
+
+
+def _read_extras(rows: list[list], s: Sheet, start: int, out: Returned) -> None:
+    """The extra input fields under a fixed table (e.g. the published total)."""
+    score_col = next((f.col_index for f in s.fields if f.type == "score"), 2)
+    for r in range(start, min(len(rows), start + 20) + 1):
+        head = normalize_header(_cell(rows, r, 0))
+        for f in s.extra_fields:
+            if head == normalize_header(f.label):
+                raw = _cell(rows, r, score_col)
+                out.extras[f.key] = (normalize_value(raw, f.type),
+                                     f"{column_letter(score_col)}{r}")
+
+
+def field_of(template: Template, sheet: str, key: str) -> Field:
+    s = template.sheet(sheet)
+    for f in (*s.fields, *s.extra_fields):
+        if f.key == key:
+            return f
+    raise KeyError(key)

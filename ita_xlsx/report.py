@@ -1,0 +1,164 @@
+"""Validation reports: console summary, JSON (a stable shape), CSV and a filterable .xlsx."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from .files import atomic_write, write_csv
+from .validators.engine import FileReport, Report
+
+STATUS_TH = {"valid": "ผ่าน", "warnings": "ผ่าน (มีข้อเตือน)", "invalid": "ต้องแก้ไข",
+             "unreadable": "เปิดไม่ได้", "missing": "ยังไม่ส่ง"}
+STATUS_EN = {"valid": "valid", "warnings": "valid with warnings", "invalid": "invalid",
+             "unreadable": "unreadable", "missing": "missing"}
+SEVERITY_TH = {"error": "ข้อผิดพลาด", "warning": "ข้อเตือน", "info": "ข้อสังเกต"}
+SEVERITY_EN = {"error": "error", "warning": "warning", "info": "info"}
+_ICON = {"valid": "✔", "warnings": "!", "invalid": "✘", "unreadable": "✘"}
+_STYLE = {"valid": "green", "warnings": "yellow", "invalid": "red", "unreadable": "red"}
+
+
+def status_text(status: str, lang: str) -> str:
+    return (STATUS_EN if lang == "en" else STATUS_TH)[status]
+
+
+def to_dict(report: Report, lang: str = "th") -> dict:
+    """The JSON report: ``{"valid", "stats", "files": [...]}``; keys are stable."""
+    return {
+        "valid": report.valid,
+        "stats": report.stats(),
+        "files": [
+            {
+                "path": f.path,
+                "org_code": f.returned.org_code,
+                "org_name": f.returned.org_name,
+                "template_version": f.returned.template_version,
+                "status": f.status,
+                "findings": [x.to_dict(lang) for x in f.findings],
+            }
+            for f in report.files
+        ],
+        **({"links": report.links} if report.links else {}),
+    }
+
+
+def to_json(report: Report, lang: str = "th") -> str:
+    return json.dumps(to_dict(report, lang), ensure_ascii=False, indent=2)
+
+
+FINDING_COLUMNS = ["path", "org_code", "org_name", "status", "severity", "code", "sheet",
+                   "sheet_name", "row", "column", "cell", "value", "message"]
+
+
+def finding_rows(files: list[FileReport], lang: str = "th") -> list[list[object]]:
+    rows = []
+    for f in files:
+        for x in f.findings:
+            d = x.to_dict(lang)
+            rows.append([f.path, f.returned.org_code, f.returned.org_name, f.status,
+                         d["severity"], d["code"], d["sheet"], d["sheet_name"], d["row"],
+                         d["column"], d["cell"], d["value"], d["message"]])
+    return rows
+
+
+def write_report_csv(report: Report, path: Path, lang: str = "th", force: bool = False) -> None:
+    write_csv(path, FINDING_COLUMNS, finding_rows(report.files, lang), force)
+
+
+def write_report_xlsx(report: Report, path: Path, lang: str = "th", force: bool = False) -> None:
+    """One row per finding with filters, plus one row per file; all text written as text."""
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
+                                   "strings_to_urls": False})
+    base = {"font_name": "TH Sarabun New", "font_size": 14, "valign": "top"}
+    head = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1})
+    text = wb.add_format({**base, "text_wrap": True})
+    sev_fmt = {"error": wb.add_format({**base, "font_color": "#C00000", "bold": True}),
+               "warning": wb.add_format({**base, "font_color": "#9C5700"}),
+               "info": wb.add_format(base)}
+    th = lang != "en"
+    files = wb.add_worksheet("ไฟล์" if th else "Files")
+    fheads = (["ไฟล์", "รหัส", "หน่วยงาน", "สถานะ", "ข้อผิดพลาด", "ข้อเตือน"] if th else
+              ["file", "org_code", "org_name", "status", "errors", "warnings"])
+    for c, h in enumerate(fheads):
+        files.write_string(0, c, h, head)
+    for r, f in enumerate(report.files, start=1):
+        for c, v in enumerate([f.path, f.returned.org_code, f.returned.org_name,
+                               status_text(f.status, lang)]):
+            files.write_string(r, c, str(v or ""), text)
+        files.write_number(r, 4, f.count("error"), text)
+        files.write_number(r, 5, f.count("warning"), text)
+    files.autofilter(0, 0, max(1, len(report.files)), len(fheads) - 1)
+    files.freeze_panes(1, 0)
+    files.set_column(0, 0, 40)
+    files.set_column(1, 1, 12)
+    files.set_column(2, 2, 36)
+    files.set_column(3, 5, 14)
+    ws = wb.add_worksheet("ข้อค้นพบ" if th else "Findings")
+    for c, h in enumerate(FINDING_COLUMNS):
+        ws.write_string(0, c, h, head)
+    rows = finding_rows(report.files, lang)
+    for r, row in enumerate(rows, start=1):
+        for c, v in enumerate(row):
+            if v is None:
+                continue
+            fmt = sev_fmt.get(row[4], text) if c == 4 else text
+            if isinstance(v, int | float) and not isinstance(v, bool):
+                ws.write_number(r, c, v, fmt)
+            else:
+                ws.write_string(r, c, str(v), fmt)
+    ws.autofilter(0, 0, max(1, len(rows)), len(FINDING_COLUMNS) - 1)
+    ws.freeze_panes(1, 0)
+    for c, width in enumerate([30, 10, 28, 12, 10, 22, 10, 16, 6, 14, 7, 30, 80]):
+        ws.set_column(c, c, width)
+    for sheet in (files, ws):
+        sheet.set_landscape()
+        sheet.set_paper(9)
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(0)
+    wb.close()
+    atomic_write(path, buf.getvalue(), force)
+
+
+def print_console(report: Report, say, lang: str = "th", max_findings: int = 30) -> None:
+    """Per file a status line, then its findings (the worst first), then the totals."""
+    from rich.text import Text
+
+    for f in report.files:
+        org = " ".join(x for x in (f.returned.org_code, f.returned.org_name) if x)
+        counts = []
+        if f.count("error"):
+            counts.append(f"{f.count('error')} " + ("errors" if lang == "en" else "ข้อผิดพลาด"))
+        if f.count("warning"):
+            counts.append(f"{f.count('warning')} " + ("warnings" if lang == "en" else "ข้อเตือน"))
+        line = Text(f"{_ICON[f.status]} {status_text(f.status, lang)}  ", style=_STYLE[f.status])
+        line.append(f"{f.path}" + (f"  [{org}]" if org else ""), style="bold")
+        if counts:
+            line.append("  (" + ", ".join(counts) + ")")
+        say(line)
+        for x in f.findings[:max_findings]:
+            sev = (SEVERITY_EN if lang == "en" else SEVERITY_TH)[x.severity]
+            say(Text(f"    {sev} [{x.code}] ", style=_STYLE["invalid" if x.severity == "error"
+                                                         else "warnings"]
+                     if x.severity != "info" else "dim") + Text(x.message(lang)))
+        if len(f.findings) > max_findings:
+            more = len(f.findings) - max_findings
+            say(Text(f"    … {more} more (see --report)" if lang == "en" else
+                     f"    … และอีก {more} รายการ (ดูไฟล์ --report)", style="dim"))
+    s = report.stats()
+    if lang == "en":
+        total = (f"{s['files']} file(s): {s['valid']} valid, {s['warnings']} with warnings, "
+                 f"{s['invalid']} invalid, {s['unreadable']} unreadable · {s['errors']} errors, "
+                 f"{s['warnings_total']} warnings · {s['seconds']:.2f} s")
+    else:
+        total = (f"ตรวจ {s['files']} ไฟล์: ผ่าน {s['valid']}, ผ่านแต่มีข้อเตือน {s['warnings']}, "
+                 f"ต้องแก้ไข {s['invalid']}, เปิดไม่ได้ {s['unreadable']} · ข้อผิดพลาด {s['errors']}, "
+                 f"ข้อเตือน {s['warnings_total']} · {s['seconds']:.2f} วินาที")
+    say(Text(total, style="bold"))
+    if report.links:
+        ln = report.links
+        say(Text(f"links: {ln.get('checked', 0)} checked, {ln.get('dead', 0)} dead" if lang == "en"
+                 else f"ลิงก์: ตรวจ {ln.get('checked', 0)} รายการ เปิดไม่ได้ {ln.get('dead', 0)}"))

@@ -1,0 +1,172 @@
+"""Checks across rows and sheets of one workbook (plain Python: they are per file and cheap).
+
+Each returns findings; values are already canonical (choice values, not labels).
+"""
+
+from __future__ import annotations
+
+from ..framework import score
+from ..read import Returned
+from ..template import Bound
+from .catalogue import Finding
+from .schema import score_value
+
+
+def _measure_sheet(ret: Returned, bound: Bound):
+    s = bound.template.sheet("measures")
+    return s, ret.sheet_names.get("measures", s.name)
+
+
+def identity_checks(ret: Returned, bound: Bound, expected_year: int | None,
+                    file_year: int | None) -> list[Finding]:
+    out: list[Finding] = []
+    form = bound.template.sheet("org")
+    form_code = str(ret.form.get("org_code") or "")
+    stored = ret.identity.get("org_code", "") if ret.identity_source != "form" else ""
+    if stored and form_code and stored != form_code:
+        out.append(Finding(
+            "identity-mismatch", sheet="org", sheet_name=form.name, column="org_code",
+            cell=ret.form_cells.get("org_code"), value=form_code, label=form.field("org_code").label,
+            params={"detail": {
+                "th": f"รหัสหน่วยงานในแผ่นงาน ({form_code}) ไม่ตรงกับรหัสที่ฝังในไฟล์ ({stored})",
+                "en": f"The code on the sheet ({form_code}) differs from the one stored in the "
+                      f"file ({stored}).",
+            }}))
+    if expected_year and file_year and expected_year != file_year:
+        out.append(Finding("fiscal-year-mismatch", sheet="org", sheet_name=form.name,
+                           column="fiscal_year", cell=ret.form_cells.get("fiscal_year"),
+                           value=file_year, params={"expected": expected_year}))
+    return out
+
+
+def org_list_checks(ret: Returned, orgs: dict, source: str) -> list[Finding]:
+    """Identity against the district's organisation list (``--orgs``)."""
+    code = ret.org_code
+    if not code:
+        return []
+    org = orgs.get(code.casefold())
+    if org is None:
+        return [Finding("org-not-listed", value=code, params={"detail": source})]
+    name = ret.org_name
+    if name and _name_key(name) != _name_key(org.name):
+        return [Finding(
+            "identity-mismatch", severity="warning", sheet="org", column="org_name",
+            cell=ret.form_cells.get("org_name"), value=name,
+            params={"detail": {
+                "th": f"ชื่อหน่วยงาน \"{name}\" ไม่ตรงกับรายชื่อ (\"{org.name}\" รหัส {code})",
+                "en": f"The name \"{name}\" differs from the list (\"{org.name}\", code {code}).",
+            }})]
+    return []
+
+
+_PREFIXES = ("องค์การบริหารส่วนตำบล", "องค์การบริหารส่วนจังหวัด", "เทศบาลตำบล", "เทศบาลเมือง",
+             "เทศบาลนคร", "อบต.", "อบจ.", "ทต.", "ทม.", "ทน.")
+
+
+def _name_key(name: str) -> str:
+    n = name.replace(" ", "")
+    for p in _PREFIXES:
+        if n.startswith(p):
+            n = n[len(p):]
+            break
+    return n.casefold()
+
+
+def analysis_checks(ret: Returned, bound: Bound) -> list[Finding]:
+    """The published total against the indicator scores."""
+    out: list[Finding] = []
+    s = bound.template.sheet("analysis")
+    name = ret.sheet_names.get("analysis", s.name)
+    scores = {r.values.get("indicator"): score_value(r.values.get("score"))
+              for r in ret.tables.get("analysis", [])}
+    result = score(bound.analysis_fw, {int(k): v for k, v in scores.items()
+                                       if isinstance(k, str) and k.isdigit()})
+    for f in s.extra_fields:
+        value, cell = ret.extras.get(f.key, (None, ""))
+        if value is None:
+            continue
+        number = score_value(value)
+        common = dict(sheet="analysis", sheet_name=name, column=f.key, cell=cell, value=value,
+                      label=f.label, label_en=f.label_en)
+        if number is None or not 0 <= number <= 100:
+            out.append(Finding("score-invalid", **common))
+        elif result.total is not None and abs(number - result.total) > 0.011:
+            out.append(Finding("score-mismatch", **common, params={"expected": result.total}))
+    return out
+
+
+def weak_indicators(ret: Returned, bound: Bound) -> dict[int, tuple[float, int]]:
+    """Indicator -> (score, Excel row) for scores below the pass mark."""
+    weak = {}
+    for r in ret.tables.get("analysis", []):
+        number = score_value(r.values.get("score"))
+        ind = r.values.get("indicator")
+        if number is not None and number < bound.analysis_fw.pass_mark and str(ind).isdigit():
+            weak[int(ind)] = (number, r.row)
+    return weak
+
+
+def measure_checks(ret: Returned, bound: Bound) -> list[Finding]:
+    out: list[Finding] = []
+    s, name = _measure_sheet(ret, bound)
+    rows = ret.tables.get("measures", [])
+    if "measures" in ret.sheet_names and not rows:
+        out.append(Finding("no-measures", sheet="measures", sheet_name=name))
+    first: dict[str, str] = {}
+    for r in rows:
+        mid = r.values.get("measure_id")
+        if mid is None:
+            continue
+        cell = ret.cell("measures", r.row, "measure_id")
+        key = str(mid).casefold()
+        if key in first:
+            out.append(Finding("measure-duplicate", sheet="measures", sheet_name=name, row=r.row,
+                               column="measure_id", cell=cell, value=mid,
+                               label=s.field("measure_id").label, params={"detail": first[key]}))
+        else:
+            first[key] = cell
+    covered = {str(r.values.get("indicator")) for r in rows}
+    a = bound.template.sheet("analysis")
+    a_name = ret.sheet_names.get("analysis", a.name)
+    for ind, (value, row) in sorted(weak_indicators(ret, bound).items()):
+        if str(ind) not in covered:
+            out.append(Finding(
+                "indicator-uncovered", sheet="analysis", sheet_name=a_name, row=row,
+                column="score", cell=ret.cell("analysis", row, "score"), value=value,
+                params={"indicator": bound.analysis_fw.indicator(ind).label,
+                        "expected": f"{bound.analysis_fw.pass_mark:g}", "sheet": name}))
+    return out
+
+
+def result_checks(ret: Returned, bound: Bound, round_key: str | None) -> list[Finding]:
+    out: list[Finding] = []
+    s = bound.template.sheet("results")
+    name = ret.sheet_names.get("results", s.name)
+    measures = ret.tables.get("measures", [])
+    ids = {str(r.values.get("measure_id")).casefold(): r for r in measures
+           if r.values.get("measure_id") is not None}
+    example = next(iter(r.values.get("measure_id") for r in measures), "M01")
+    reported: set[tuple[str, str]] = set()
+    for r in ret.tables.get("results", []):
+        mid = r.values.get("measure_id")
+        if mid is None:
+            continue
+        reported.add((str(mid).casefold(), str(r.values.get("round") or round_key)))
+        if str(mid).casefold() not in ids and "measures" in ret.sheet_names:
+            out.append(Finding("measure-unknown", sheet="results", sheet_name=name, row=r.row,
+                               column="measure_id", cell=ret.cell("results", r.row, "measure_id"),
+                               value=mid, label=s.field("measure_id").label,
+                               params={"expected": example}))
+    severity = {"6": "warning", "12": "error"}.get(round_key or "")
+    if severity and "results" in ret.sheet_names:
+        label = bound.template.round_label(round_key)
+        label_en = bound.template.round_label(round_key, "en")
+        m_name = ret.sheet_names.get("measures", "")
+        for key, r in ids.items():
+            if (key, round_key) not in reported:
+                out.append(Finding(
+                    "result-missing", severity=severity, sheet="measures", sheet_name=m_name,
+                    row=r.row, column="measure_id", cell=ret.cell("measures", r.row, "measure_id"),
+                    value=r.values.get("measure_id"),
+                    params={"expected": {"th": label, "en": label_en}}))
+    return out

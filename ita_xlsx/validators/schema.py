@@ -1,0 +1,196 @@
+"""pandera schemas compiled from the template: one per data sheet, run once over all files.
+
+Each check's ``error`` is ``"<finding code>|<column key>"`` so that failure cases map straight
+back to catalogue entries; pandera's own text never reaches a user. The frames are indexed
+0..n-1; the caller keeps which file and Excel row each index is.
+
+pandas and pandera are imported here only, so commands that don't validate start fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+import pandas as pd
+import pandera.pandas as pa
+
+from ..template import Bound, Field, Sheet
+from ..thai import clean_url, is_valid_url, parse_date, parse_number, parse_timeframe
+from ..validators.catalogue import Finding
+
+SEP = "|"
+FY_COLUMN = "__fy"
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Several evidence URLs in one cell: one per line, or separated where a new http starts.
+_URL_SPLIT = re.compile(r"[\n;,]+|\s+(?=https?://)|(?<=\S)(?=https?://)")
+
+
+@lru_cache(maxsize=65536)
+def timeframe(value: object, fiscal_year: int | None):
+    return parse_timeframe(value, fiscal_year)
+
+
+def split_urls(value: object) -> list[str]:
+    if value is None:
+        return []
+    text = str(value).replace("\r", "\n")
+    return [p.strip() for p in _URL_SPLIT.split(text) if p and p.strip()]
+
+
+def url_problem(value: object) -> tuple[str, str] | None:
+    """(Thai, English) reason when a URL cell is not all well-formed URLs, else None."""
+    raw = value if isinstance(value, str) else str(value)
+    for url in split_urls(raw):
+        if is_valid_url(url):
+            continue
+        fixed = clean_url(url)
+        if fixed != url and is_valid_url(fixed):
+            return (f"มีช่องว่างหรือการขึ้นบรรทัดกลาง URL น่าจะเป็น {fixed}",
+                    f"it has a space or line break inside; probably {fixed}")
+        if not re.match(r"(?i)^https?://", url):
+            return ("ไม่ได้ขึ้นต้นด้วย http:// หรือ https://", "it does not start with http:// or https://")
+        return ("รูปแบบ URL ไม่ถูกต้อง", "the URL is malformed")
+    return None
+
+
+def score_ok(value: object) -> bool:
+    try:
+        number = value if isinstance(value, float) else parse_number(value)
+    except ValueError:
+        return False
+    return number is None or 0 <= number <= 100
+
+
+def score_value(value: object) -> float | None:
+    try:
+        return value if isinstance(value, float) else parse_number(value)
+    except ValueError:
+        return None
+
+
+def _date_ok(value: object) -> bool:
+    return isinstance(value, dt.date) or parse_date(value) is not None
+
+
+def _email_ok(value: object) -> bool:
+    return bool(_EMAIL_RE.match(str(value)))
+
+
+def _condition(bound: Bound, f: Field):
+    """A function df -> bool Series: rows where ``f`` is required by its condition."""
+    c = f.required_when
+    if c.below is not None:
+        limit = bound.analysis_fw.pass_mark if c.below == "pass_mark" else float(c.below)
+        numeric = f"{c.column}__num"
+        return lambda df: df[numeric].notna() & (df[numeric] < limit)
+    if c.equals is not None:
+        return lambda df: df[c.column] == c.equals
+    return lambda df: df[c.column].notna() & (df[c.column] != c.not_equals)
+
+
+def _column_checks(bound: Bound, f: Field) -> list[pa.Check]:
+    err = f"{SEP}{f.key}"
+    checks = []
+    if f.required and not f.required_when and not f.prefilled:
+        checks.append(pa.Check(lambda s: s.notna(), ignore_na=False,
+                               error="required-missing" + err))
+    if f.choices and bound.template.choices[f.choices].strict and not f.prefilled:
+        allowed = sorted({c.value for c in bound.choice_items(f.choices)})
+        checks.append(pa.Check(lambda s, a=allowed: s.isna() | s.isin(a), ignore_na=False,
+                               error="choice-invalid" + err))
+    element = {"score": (score_ok, "score-invalid"), "url": (lambda v: url_problem(v) is None,
+               "url-invalid"), "date": (_date_ok, "date-invalid"),
+               "email": (_email_ok, "email-invalid")}
+    if f.type in element:
+        fn, code = element[f.type]
+        checks.append(pa.Check(fn, element_wise=True, ignore_na=True, error=code + err))
+    return checks
+
+
+def _frame_checks(bound: Bound, sheet: Sheet) -> list[pa.Check]:
+    checks = []
+    for f in sheet.fields:
+        err = f"{SEP}{f.key}"
+        if f.required_when:
+            cond = _condition(bound, f)
+            checks.append(pa.Check(lambda df, k=f.key, c=cond: ~(c(df) & df[k].isna()),
+                                   ignore_na=False, error="required-missing" + err))
+        if f.type == "timeframe":
+            checks.append(pa.Check(lambda df, k=f.key: _timeframes(df, k, False),
+                                   ignore_na=False, error="timeframe-invalid" + err))
+            checks.append(pa.Check(lambda df, k=f.key: _timeframes(df, k, True),
+                                   ignore_na=False, error="timeframe-outside-year" + err))
+    return checks
+
+
+def _timeframes(df: pd.DataFrame, key: str, year_check: bool) -> pd.Series:
+    ok = []
+    for value, fy in zip(df[key], df[FY_COLUMN], strict=True):
+        fy = int(fy) if fy == fy else None  # NaN: year unknown
+        if value is None:
+            ok.append(True)
+            continue
+        tf = timeframe(value, fy)
+        if not year_check:
+            ok.append(tf.ok)
+        else:
+            ok.append(not tf.ok or fy is None or tf.overlaps_fiscal_year(fy))
+    return pd.Series(ok, index=df.index, dtype=bool)
+
+
+def compile_schema(bound: Bound, sheet: Sheet) -> pa.DataFrameSchema:
+    """The pandera schema of one sheet (form fields become columns of a one-row-per-file frame)."""
+    columns = {
+        f.key: pa.Column(object, nullable=True, required=True, checks=_column_checks(bound, f))
+        for f in sheet.fields
+    }
+    return pa.DataFrameSchema(columns, checks=_frame_checks(bound, sheet), strict=False,
+                              coerce=False, name=sheet.key)
+
+
+def run_schema(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> list[tuple[str, str, int]]:
+    """(code, column key, frame index) for every failure, de-duplicated."""
+    if frame.empty:
+        return []
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        out = set()
+        for check, index in zip(cases["check"], cases["index"], strict=True):
+            if not isinstance(check, str) or SEP not in check or index is None:
+                raise RuntimeError(f"unexpected schema failure: {check}") from exc
+            code, key = check.split(SEP, 1)
+            out.add((code, key, int(index)))
+        return sorted(out, key=lambda t: (t[2], t[1], t[0]))
+    return []
+
+
+def finding_detail(code: str, f: Field, value: object, fy: int | None) -> dict:
+    """Entry-specific message fields for a schema failure."""
+    if code == "required-missing":
+        return {"detail": {"th": f.required_message, "en": f.required_message_en or
+                           f.required_message}}
+    if code == "timeframe-invalid":
+        from ..thai import describe_timeframe_problem
+
+        reason = timeframe(value, fy).reason or "unrecognised"
+        return {"detail": {"th": describe_timeframe_problem(reason, "th"),
+                           "en": describe_timeframe_problem(reason, "en")}}
+    if code == "timeframe-outside-year":
+        from ..thai import format_month
+
+        tf = timeframe(value, fy)
+        return {"detail": {"th": f"{format_month(tf.start)} – {format_month(tf.end)}",
+                           "en": f"{format_month(tf.start, 'en')} – {format_month(tf.end, 'en')}"},
+                "expected": fy, "fy_start": (fy or 1) - 1, "fy_end": fy}
+    if code == "url-invalid":
+        th, en = url_problem(value) or ("", "")
+        return {"detail": {"th": th, "en": en}}
+    return {}
+
+
+__all__ = ["Finding", "compile_schema", "run_schema", "finding_detail", "score_value", "timeframe",
+           "split_urls", "url_problem", "FY_COLUMN"]
