@@ -147,6 +147,15 @@ def _deadline(value: str | None) -> str:
     return format_date(day)
 
 
+def _set_lang(ctx: click.Context, _param, value: str | None) -> None:
+    if value:
+        ctx.find_object(Ctx).lang = value
+
+
+# --lang also after the command name (ita-xlsx validate ... --lang en), as people type it.
+lang_option = click.option("--lang", type=LANGS, default=None, expose_value=False,
+                           callback=_set_lang, help="Language of messages: th or en.")
+
 year_option = click.option(
     "--year", "year", type=int, default=None,
     help="Fiscal year, Buddhist Era (default: the current one, e.g. 2570).",
@@ -177,6 +186,7 @@ template_option = click.option(
 @click.option("--force", is_flag=True, help="Overwrite workbooks that already exist.")
 @framework_option
 @template_option
+@lang_option
 @click.pass_obj
 @friendly
 def new(ctx: Ctx, orgs_path, year, round_key, deadline, contact, out_dir, force, framework,
@@ -257,6 +267,7 @@ def _with_progress(ctx: Ctx, total: int, label: str, work):
 @year_option
 @framework_option
 @template_option
+@lang_option
 @click.pass_obj
 @friendly
 def schema(ctx: Ctx, as_json, year, framework, template_path) -> None:
@@ -309,6 +320,7 @@ def schema(ctx: Ctx, as_json, year, framework, template_path) -> None:
               help="Findings shown per file in the summary (the report has all).")
 @framework_option
 @template_option
+@lang_option
 @click.pass_obj
 @friendly
 def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, check_links,
@@ -328,6 +340,10 @@ def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, 
     from .validators import validate_files
 
     template = _template(template_path)
+    missing = [p for p in inputs if not Path(p).exists()]
+    if missing:
+        raise UserError(f"ไม่พบ {missing[0]} ตรวจชื่อไฟล์หรือโฟลเดอร์อีกครั้ง",
+                        f"{missing[0]} does not exist; check the file or folder name", 2)
     files = find_workbooks(list(inputs))
     if not files:
         raise UserError("ไม่พบไฟล์แบบรายงาน (.xlsx .xls .ods) ในที่ที่ระบุ",
@@ -412,6 +428,7 @@ def _emit_report(ctx: Ctx, report, fmt: str, report_path: str | None, force: boo
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="ita-demo",
               show_default=True, help="Folder for everything the demo writes.")
 @click.option("--force", is_flag=True, help="Replace an earlier demo folder's files.")
+@lang_option
 @click.pass_obj
 @friendly
 def demo(ctx: Ctx, out_dir, force) -> None:

@@ -85,9 +85,9 @@ class _Options:
 class _Failure(Exception):
     """A check that ended without a usable reply; carries the reason code."""
 
-    def __init__(self, reason: str, detail: str, status: int | None = None):
+    def __init__(self, reason: str, detail: str, url: str, status: int | None = None):
         super().__init__(detail)
-        self.reason, self.detail, self.status = reason, detail, status
+        self.reason, self.detail, self.url, self.status = reason, detail, url, status
 
 
 # ---- URLs
@@ -284,64 +284,80 @@ class _HostLimiter:
             return self._slots[host]
 
 
-def _describe_error(exc: BaseException, opts: _Options) -> _Failure:
+def _classify(exc: BaseException, opts: _Options) -> tuple[str, str]:
+    """The reason code and a short detail for a request that got no usable reply."""
     if isinstance(exc, TimeoutError):
-        return _Failure("timeout", f"timed out after {opts.timeout:g} s")
+        return "timeout", f"timed out after {opts.timeout:g} s"
     if isinstance(exc, socket.gaierror):
-        return _Failure("dns", "host name not found")
+        return "dns", "host name not found"
     if isinstance(exc, ConnectionRefusedError):
-        return _Failure("refused", "connection refused")
+        return "refused", "connection refused"
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return _Failure("ssl", f"certificate not valid: {exc.verify_message}")
+        return "ssl", f"certificate not valid: {exc.verify_message}"
     if isinstance(exc, ssl.SSLError):
-        return _Failure("ssl", f"TLS failed: {exc.reason or exc}")
-    if isinstance(exc, http.client.RemoteDisconnected | ConnectionResetError):
-        return _Failure("error", "connection closed without a reply")
+        return "ssl", f"TLS failed: {exc.reason or exc}"
+    if isinstance(exc, ConnectionResetError | ConnectionAbortedError | BrokenPipeError):
+        return "error", "connection closed without a reply"
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return _Failure("error", text[:120])
+    return "error", text[:120]
 
 
-def _follow(target: _Target, opts: _Options, limiter: _HostLimiter) -> tuple[_Reply, str, float]:
-    """Request ``target`` and follow its redirects; returns the final reply, URL and time taken."""
+class _Clock:
+    """Time of one check, from its first request: waiting for a host's slot does not count."""
+
+    def __init__(self, budget: float):
+        self._budget = budget
+        self.started: float | None = None
+
+    def deadline(self) -> float:
+        if self.started is None:
+            self.started = time.monotonic()
+        return self.started + self._budget
+
+    def elapsed(self) -> float:
+        return 0.0 if self.started is None else time.monotonic() - self.started
+
+
+def _follow(target: _Target, opts: _Options, limiter: _HostLimiter,
+            clock: _Clock) -> tuple[_Reply, str]:
+    """Request ``target`` and follow its redirects; returns the final reply and URL."""
     seen = {target.url}
-    deadline = started = 0.0
     for hop in range(opts.max_redirects + 1):
         try:
             with limiter.slot(target.host):
-                if not started:  # the budget starts with the first request, not the queue
-                    started = time.monotonic()
-                    deadline = started + opts.budget
-                reply = _request(target, opts, deadline)
+                reply = _request(target, opts, clock.deadline())
         except (OSError, http.client.HTTPException) as exc:
-            raise _describe_error(exc, opts) from exc
+            raise _Failure(*_classify(exc, opts), target.url) from exc
         if reply.status not in REDIRECTS or not reply.location:
-            return reply, target.url, time.monotonic() - started
+            return reply, target.url
         if hop == opts.max_redirects:
             raise _Failure("too-many-redirects", f"more than {opts.max_redirects} redirects",
-                           reply.status)
+                           target.url, reply.status)
         try:
-            target = _parse(urljoin(target.url, _decode_location(reply.location)))
+            nxt = _parse(urljoin(target.url, _decode_location(reply.location)))
         except ValueError as exc:
-            raise _Failure("invalid", f"redirect to an unusable URL: {exc}", reply.status) from exc
-        if target.url in seen:
-            raise _Failure("too-many-redirects", "redirect loop", reply.status)
+            raise _Failure("invalid", f"redirect to an unusable URL: {exc}", target.url,
+                           reply.status) from exc
+        if nxt.url in seen:
+            raise _Failure("too-many-redirects", "redirect loop", nxt.url, reply.status)
+        target = nxt
         seen.add(target.url)
     raise AssertionError("unreachable")  # the last hop returns or raises
 
 
 def _check(target: _Target, opts: _Options, limiter: _HostLimiter) -> LinkResult:
-    started = time.monotonic()
+    clock = _Clock(opts.budget)
     try:
-        reply, final_url, elapsed = _follow(target, opts, limiter)
+        reply, final_url = _follow(target, opts, limiter, clock)
     except _Failure as failure:
         return LinkResult(target.url, False, failure.status, failure.reason, failure.detail,
-                          target.url, time.monotonic() - started)
+                          failure.url, clock.elapsed())
     except Exception as exc:  # a checker bug must not abort a whole validation run
         return LinkResult(target.url, False, None, "error", f"{type(exc).__name__}: {exc}",
-                          target.url, time.monotonic() - started)
+                          target.url, clock.elapsed())
     ok = 200 <= reply.status < 400
     return LinkResult(target.url, ok, reply.status, "ok" if ok else "http-error",
-                      f"HTTP {reply.status}", final_url, elapsed)
+                      f"HTTP {reply.status}", final_url, clock.elapsed())
 
 
 # ---- public API

@@ -1,0 +1,210 @@
+"""`validate`: returned workbooks filled as a person would, and after LibreOffice re-saves."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from ita_xlsx.cli import main
+from ita_xlsx.render import Org, RenderOptions, render_workbook
+from ita_xlsx.simulate import MISTAKES, make_return
+from ita_xlsx.template import bind
+from ita_xlsx.validators import validate_files
+
+FY = 2570
+
+
+@pytest.fixture(scope="module")
+def bound6(template):
+    return bind(template, FY, "6")
+
+
+@pytest.fixture(scope="module")
+def returns(tmp_path_factory, bound6):
+    """A blank 6-month workbook, a clean return and one with every seed mistake."""
+    d = tmp_path_factory.mktemp("returns")
+    blank = d / "blank.xlsx"
+    opts = RenderOptions(FY, round="6", generated_at=datetime(2026, 11, 1))
+    blank.write_bytes(render_workbook(bound6, Org("6560101", "เทศบาลตำบลห้วยวน", "เทศบาลตำบล",
+                                                  "เชียงคำ", "พะเยา"), opts))
+    make_return(blank, d / "good.xlsx", bound6, 1, "6", thai_digits=True)
+    make_return(blank, d / "bad.xlsx", bound6, 2, "6", MISTAKES)
+    return d
+
+
+def codes(report, name: str) -> set[tuple[str, str | None]]:
+    rep = next(f for f in report.files if Path(f.path).name == name)
+    return {(f.code, f.cell) for f in rep.findings}
+
+
+EXPECTED_BAD = {
+    ("score-invalid", "C5"),
+    ("issue-missing", "D7"),
+    ("required-missing", "G5"),  # owner
+    ("measure-duplicate", "A6"),
+    ("timeframe-invalid", "H6"),
+    ("timeframe-outside-year", "H7"),
+    ("url-invalid", "F5"),
+    ("url-invalid", "F14"),
+    ("required-missing", "F13"),  # done without evidence
+    ("measure-unknown", "A6"),
+    ("measure-unknown", "A14"),
+}
+
+
+def test_clean_return_has_no_finding(returns, template):
+    report = validate_files([returns / "good.xlsx"], template, workers=1)
+    assert report.files[0].findings == []
+    assert report.files[0].status == "valid"
+    assert report.valid
+
+
+def test_every_seed_mistake_is_found_at_its_cell(returns, template):
+    report = validate_files([returns / "bad.xlsx"], template, workers=1)
+    assert codes(report, "bad.xlsx") == EXPECTED_BAD
+    assert report.files[0].status == "invalid"
+    msgs = [f.message("th") for f in report.files[0].findings]
+    assert any("http://www.khoksaadchaiyaphum.go.th/" in m for m in msgs)  # the suggested fix
+    assert all("{" not in m for m in msgs)
+    assert all("{" not in f.message("en") for f in report.files[0].findings)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("fmt", ["ods", "xls"])
+def test_same_findings_after_libreoffice_resave(soffice, returns, template, tmp_path, fmt):
+    good = soffice(returns / "good.xlsx", fmt, tmp_path)
+    bad = soffice(returns / "bad.xlsx", fmt, tmp_path)
+    report = validate_files([good, bad], template, workers=1)
+    assert codes(report, good.name) == set()
+    assert codes(report, bad.name) == EXPECTED_BAD
+    for f in report.files:
+        assert f.returned.org_code == "6560101"
+        assert f.returned.identity_source == "meta-sheet"  # properties are lost on re-save
+
+
+def test_rows_pasted_below_the_formatted_range_and_moved_columns(returns, template, tmp_path):
+    wb = openpyxl.load_workbook(returns / "good.xlsx")
+    ws = wb["มาตรการ"]
+    ws.cell(200, 1, "M50")  # far below the 40 formatted rows, owner missing
+    ws.cell(200, 5, "มาตรการที่วางเพิ่ม")
+    ws.cell(200, 8, "ตลอดปีงบประมาณ")
+    ws.insert_cols(3)  # a column inserted by the user: everything right of B moves
+    ws.cell(4, 3, "หมายเหตุ")
+    path = tmp_path / "moved.xlsx"
+    wb.save(path)
+    report = validate_files([path], template, workers=1)
+    found = codes(report, "moved.xlsx")
+    assert ("column-extra", "C4") in found
+    assert ("required-missing", "H200") in found  # owner now in column H
+    assert all(code != "column-missing" for code, _ in found)
+
+
+def test_renamed_and_deleted_columns_are_reported(returns, template, tmp_path):
+    wb = openpyxl.load_workbook(returns / "good.xlsx")
+    ws = wb["มาตรการ"]
+    ws["G4"] = "ผู้รับผิดชอบหลัก"  # renamed in place: read by position, with a warning
+    ws["I4"] = None  # heading deleted
+    path = tmp_path / "drift.xlsx"
+    wb.save(path)
+    found = codes(validate_files([path], template, workers=1), "drift.xlsx")
+    assert ("column-renamed", "G4") in found
+    assert ("column-missing", None) in found
+    assert not any(c == "required-missing" and cell.startswith("G") for c, cell in found if cell)
+
+
+def test_identity_survives_renaming_and_is_checked(returns, template, tmp_path):
+    renamed = tmp_path / "แบบรายงาน (1).xlsx"
+    renamed.write_bytes((returns / "good.xlsx").read_bytes())
+    wb = openpyxl.load_workbook(renamed)
+    wb["ข้อมูลหน่วยงาน"]["C4"] = "6560999"  # someone edited the code
+    wb.save(renamed)
+    report = validate_files([renamed], template, workers=1)
+    assert ("identity-mismatch", "C4") in codes(report, renamed.name)
+    assert report.files[0].returned.identity["org_code"] == "6560101"
+
+
+def test_plan_round_needs_no_results_but_12_month_round_does(bound6, template, tmp_path):
+    opts = RenderOptions(FY, round="12", generated_at=datetime(2026, 11, 1))
+    blank = tmp_path / "b12.xlsx"
+    blank.write_bytes(render_workbook(bind(template, FY, "12"), Org("1", "อบต.หนึ่ง"), opts))
+    make_return(blank, tmp_path / "r12.xlsx", bind(template, FY, "12"), 3, "plan")
+    report = validate_files([tmp_path / "r12.xlsx"], template, workers=1)
+    missing = [f for f in report.files[0].findings if f.code == "result-missing"]
+    assert missing and all(f.severity == "error" for f in missing)
+    assert missing[0].cell == "A5"
+
+
+def test_org_list_and_year_checks(returns, template, tmp_path):
+    orgs = tmp_path / "orgs.csv"
+    orgs.write_text("code,name\n6560102,เทศบาลตำบลเวียง\n", encoding="utf-8")
+    runner = CliRunner()
+    res = runner.invoke(main, ["validate", str(returns / "good.xlsx"), "--orgs", str(orgs),
+                               "--year", "2569", "--format", "json"])
+    data = json.loads(res.output)
+    found = {f["code"] for f in data["files"][0]["findings"]}
+    assert {"org-not-listed", "fiscal-year-mismatch"} <= found
+    assert res.exit_code == 1
+
+
+def test_cli_json_shape_and_exit_codes(returns, tmp_path):
+    runner = CliRunner()
+    res = runner.invoke(main, ["validate", str(returns / "good.xlsx"), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert set(data) >= {"valid", "stats", "files"}
+    assert set(data["stats"]) == {"files", "valid", "warnings", "invalid", "unreadable", "errors",
+                                  "warnings_total", "seconds"}
+    assert data["files"][0]["status"] == "valid"
+    assert set(data["files"][0]) == {"path", "org_code", "org_name", "template_version",
+                                     "status", "findings"}
+    res = runner.invoke(main, ["validate", str(returns), "--format", "json", "--lang", "en"])
+    assert res.exit_code == 1
+    data = json.loads(res.output)
+    bad = next(f for f in data["files"] if f["path"].endswith("bad.xlsx"))
+    f0 = bad["findings"][0]
+    assert set(f0) == {"severity", "code", "sheet", "sheet_name", "row", "column", "cell",
+                       "value", "message"}
+    assert f0["severity"] == "error" and f0["message"].startswith("Sheet")
+    res = runner.invoke(main, ["validate", str(tmp_path / "nothing-here")])
+    assert res.exit_code == 2
+
+
+def test_cli_reports_and_feedback_copies(returns, tmp_path):
+    runner = CliRunner()
+    report = tmp_path / "report.xlsx"
+    fb = tmp_path / "feedback"
+    res = runner.invoke(main, ["validate", str(returns / "bad.xlsx"), "--report", str(report),
+                               "--feedback", str(fb)])
+    assert res.exit_code == 1
+    wb = openpyxl.load_workbook(report)
+    ws = wb["ข้อค้นพบ"]
+    assert ws.auto_filter.ref
+    assert ws.max_row - 1 == len(EXPECTED_BAD)
+    copies = list(fb.glob("*.xlsx"))
+    assert len(copies) == 1 and copies[0].name.startswith("6560101_")
+    copy = openpyxl.load_workbook(copies[0])
+    assert copy.sheetnames[0] == "ผลการตรวจ"
+    assert copy["มาตรการ"]["G5"].comment is not None  # the owner cell is commented
+    assert "ผู้รับผิดชอบ" in copy["มาตรการ"]["G5"].comment.text
+    assert copy["มาตรการ"]["G5"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert copy["มาตรการ"]["E5"].value  # the organisation's own data is there
+    links = [c.hyperlink.location for row in copy["ผลการตรวจ"].iter_rows() for c in row
+             if c.hyperlink]
+    assert "'มาตรการ'!G5" in links
+    # again without --force: nothing is overwritten
+    res = runner.invoke(main, ["validate", str(returns / "bad.xlsx"), "--report", str(report)])
+    assert res.exit_code == 2
+
+
+def test_csv_report_is_utf8_with_bom_and_guarded(returns, tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "r.csv"
+    runner.invoke(main, ["validate", str(returns / "bad.xlsx"), "--report", str(out)])
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert "ผู้รับผิดชอบ" in raw.decode("utf-8-sig")
