@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .render import META_SHEET, PROP_PREFIX
@@ -70,8 +72,17 @@ class Returned:
         return f"{column_letter(col)}{row}" if col is not None else ""
 
 
+@lru_cache(maxsize=8192)
 def normalize_header(value: object) -> str:
     return re.sub(r"[\s*:：]+", "", clean_text(value)).casefold()
+
+
+def _clean(text: str) -> str:
+    """clean_text, with a fast path for the common already-clean cell (most of a file)."""
+    if (text.isprintable() and text == text.strip() and "  " not in text
+            and "\u0e4d" not in text and unicodedata.is_normalized("NFC", text)):
+        return text
+    return clean_text(text)
 
 
 def normalize_value(value: object, kind: str) -> object:
@@ -90,7 +101,7 @@ def normalize_value(value: object, kind: str) -> object:
         if kind in ("score", "year"):
             return float(value)
         return clean_text(value)
-    text = clean_text(value)
+    text = _clean(value) if isinstance(value, str) else clean_text(value)
     return text or None
 
 
@@ -233,6 +244,10 @@ def _read_form(rows: list[list], s: Sheet, name: str, out: Returned) -> None:
 def _header_row(rows: list[list], s: Sheet) -> int:
     """The Excel row holding most of the sheet's labels (rows above may have been added)."""
     labels = {normalize_header(f.label) for f in s.fields}
+    if s.header_row <= len(rows):
+        hits = sum(normalize_header(v) in labels for v in rows[s.header_row - 1])
+        if hits * 2 > len(labels):  # where the template put it: the usual case
+            return s.header_row
     best, best_hits = s.header_row, 0
     for r in range(1, min(len(rows), s.header_row + _HEADER_SCAN) + 1):
         hits = sum(normalize_header(v) in labels for v in rows[r - 1])

@@ -128,12 +128,22 @@ def _lookup(bound: Bound, key: str) -> Callable[[object], object]:
     return canon
 
 
-def canonicalize(ret: Returned, bound: Bound) -> None:
+Lookups = dict[str, dict[str, Callable[[object], object]]]
+
+
+def choice_lookups(bound: Bound) -> Lookups:
+    """Sheet key -> column key -> canonical-value function, for every strict choice column."""
+    t = bound.template
+    return {s.key: {f.key: _lookup(bound, f.choices) for f in s.fields
+                    if f.choices and t.choices[f.choices].strict} for s in t.data_sheets}
+
+
+def canonicalize(ret: Returned, bound: Bound, lookups: Lookups | None = None) -> None:
     """Replace choice labels and aliases by their values, in place (same for every file)."""
     t = bound.template
+    lookups_all = lookups or choice_lookups(bound)
     for s in t.data_sheets:
-        lookups = {f.key: _lookup(bound, f.choices) for f in s.fields
-                   if f.choices and t.choices[f.choices].strict}
+        lookups = lookups_all[s.key]
         if not lookups:
             continue
         if s.kind == "form":
@@ -241,6 +251,7 @@ def validate_files(
     returned = read_all([Path(p) for p in paths], template, workers, progress)
     reports = [FileReport(r.path, r, list(r.findings)) for r in returned]
     bounds: dict[int, Bound] = {}
+    canon: dict[int, Lookups] = {}
     groups: dict[int, list[FileReport]] = {}
     for rep in reports:
         ret = rep.returned
@@ -263,7 +274,9 @@ def validate_files(
                     "th": exc.message, "en": getattr(exc, "message_en", str(exc))}}))
                 continue
         rep.bound = bounds[year]
-        canonicalize(ret, rep.bound)
+        if year not in canon:
+            canon[year] = choice_lookups(rep.bound)
+        canonicalize(ret, rep.bound, canon[year])
         rep.round = ret.form.get("round") or ret.identity.get("round") or None
         groups.setdefault(year, []).append(rep)
     for year, group in groups.items():

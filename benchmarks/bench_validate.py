@@ -1,0 +1,86 @@
+"""Benchmark `validate` on 1,000 typical returns (a tenth with errors), beside the time
+python-calamine takes merely to read the same files, measured in the same run.
+
+Usage: python benchmarks/bench_validate.py [N] [--dir DIR]
+Targets (issue 3): >= 500 files/s on 2 cores, within 3x of the calamine read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from make_returns import make_returns  # noqa: E402
+
+
+def calamine_read(files: list[Path]) -> float:
+    """The baseline: open every file and read every sheet to Python values."""
+    from python_calamine import CalamineWorkbook
+
+    t = time.perf_counter()
+    for f in files:
+        wb = CalamineWorkbook.from_path(str(f))
+        for name in wb.sheet_names:
+            wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        wb.close()
+    return time.perf_counter() - t
+
+
+def startup(cmd: list[str], runs: int = 7) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, check=True)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("n", nargs="?", type=int, default=1000)
+    ap.add_argument("--dir", default=os.path.join(tempfile.gettempdir(), "ita-bench-returns"))
+    args = ap.parse_args()
+    files = make_returns(Path(args.dir), args.n)[: args.n]
+
+    import pandas  # noqa: F401 - imports are measured separately, below
+    import pandera.pandas  # noqa: F401
+
+    from ita_xlsx.template import load_template
+    from ita_xlsx.validators import validate_files
+
+    template = load_template()
+    validate_files(files[:30], template)  # warm caches and the worker start-up path
+    base = min(calamine_read(files) for _ in range(3))
+    runs = []
+    for _ in range(3):
+        t = time.perf_counter()
+        report = validate_files(files, template)
+        runs.append(time.perf_counter() - t)
+    best = min(runs)
+    stats = report.stats()
+    exe = [sys.executable, "-m", "ita_xlsx"]
+    t = time.perf_counter()
+    cli = subprocess.run([*exe, "validate", args.dir, "--format", "json"], capture_output=True)
+    cli_s = time.perf_counter() - t
+    print(f"files: {len(files)} ({stats['invalid']} invalid, {stats['errors']} errors), "
+          f"cores: {os.cpu_count()}")
+    print(f"baseline  python-calamine read, 1 process : {base:6.3f} s  "
+          f"{len(files) / base:7.0f} files/s")
+    print(f"validate_files (library, all cores)       : {best:6.3f} s  "
+          f"{len(files) / best:7.0f} files/s   ratio to baseline {best / base:.2f}x  "
+          f"(runs: {', '.join(f'{r:.3f}' for r in runs)})")
+    print(f"ita-xlsx validate DIR --format json (CLI)  : {cli_s:6.3f} s  "
+          f"{len(files) / cli_s:7.0f} files/s (exit {cli.returncode}, incl. start-up and imports)")
+    print(f"start-up: ita-xlsx --help {startup([*exe, '--help']) * 1000:.0f} ms, "
+          f"bare python {startup([sys.executable, '-c', 'pass']) * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
