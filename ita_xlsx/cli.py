@@ -421,6 +421,80 @@ def _emit_report(ctx: Ctx, report, fmt: str, report_path: str | None, force: boo
             p=path))
 
 
+# ---------------------------------------------------------------- merge
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False), required=True,
+              help="The consolidated workbook to write (.xlsx).")
+@click.option("--orgs", "orgs_path", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Organisation list: those that have not returned are listed as missing.")
+@click.option("--csv", "csv_dir", type=click.Path(file_okay=False), default=None,
+              help="Also write summary.csv, measures.csv, results.csv, findings.csv here.")
+@year_option
+@click.option("--force", is_flag=True, help="Overwrite existing outputs.")
+@click.option("--workers", type=int, default=None, help="Reader processes (default: all cores).")
+@framework_option
+@template_option
+@lang_option
+@click.pass_obj
+@friendly
+def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, force, workers, framework,
+          template_path) -> None:
+    """Combine returns (and other consolidated reports) into one report with charts.
+
+    The newest return of each organisation counts; older ones are listed, not lost.
+
+    \b
+    Examples:
+      ita-xlsx merge returned/ -o district-report.xlsx --orgs orgs.csv --csv csv/
+      ita-xlsx merge district-a.xlsx district-b.xlsx -o province-report.xlsx
+    """
+    from .merge import bound_for
+    from .merge import merge as run_merge
+    from .read import find_workbooks
+    from .report_writer import write_csvs, write_report
+
+    template = _template(template_path)
+    missing = [p for p in inputs if not Path(p).exists()]
+    if missing:
+        raise UserError(f"ไม่พบ {missing[0]} ตรวจชื่อไฟล์หรือโฟลเดอร์อีกครั้ง",
+                        f"{missing[0]} does not exist; check the file or folder name", 2)
+    out = Path(out_path)
+    _refuse_existing(out_path, force)
+    if csv_dir and not force:
+        for name in ("summary.csv", "measures.csv", "results.csv", "findings.csv"):
+            _refuse_existing(str(Path(csv_dir) / name), force)
+    # The output itself is never read as an input (merging into a folder's own report).
+    files = [f for f in find_workbooks(list(inputs)) if f.resolve() != out.resolve()]
+    if not files:
+        raise UserError("ไม่พบไฟล์แบบรายงาน (.xlsx .xls .ods) ในที่ที่ระบุ",
+                        "No workbook (.xlsx .xls .ods) found in the given paths", 2)
+    fy = _fiscal_year(year) if year else None
+    result = _with_progress(
+        ctx, len(files), "กำลังอ่านและตรวจ" if ctx.lang == "th" else "Reading and checking",
+        lambda step: run_merge(files, template=template, orgs_path=orgs_path, fiscal_year=fy,
+                               framework=framework, workers=workers, progress=step))
+    bound = bound_for(template, result.fiscal_year, framework)
+    write_report(result, out, template, bound, force, ctx.lang)
+    counts = {s: sum(e.status == s for e in result.entries) for s in
+              ("valid", "warnings", "invalid", "unreadable", "missing")}
+    if ctx.lang == "en":
+        ctx.say(f"Consolidated report: {out} · {len(result.entries)} organisations "
+                f"({counts['valid']} valid, {counts['warnings']} with warnings, "
+                f"{counts['invalid']} invalid, {counts['unreadable']} unreadable, "
+                f"{counts['missing']} missing) · {len(result.superseded)} superseded returns")
+    else:
+        ctx.say(f"รายงานรวม: {out} · {len(result.entries)} หน่วยงาน (ผ่าน {counts['valid']}, "
+                f"มีข้อเตือน {counts['warnings']}, ต้องแก้ไข {counts['invalid']}, "
+                f"เปิดไม่ได้ {counts['unreadable']}, ยังไม่ส่ง {counts['missing']}) · "
+                f"ไฟล์ฉบับเก่าที่ถูกแทนที่ {len(result.superseded)}")
+    if csv_dir:
+        written = write_csvs(result, Path(csv_dir), template, force)
+        ctx.say(("CSV: " if ctx.lang == "en" else "ไฟล์ CSV: ") + ", ".join(str(p) for p in written))
+
+
 # ---------------------------------------------------------------- demo
 
 

@@ -92,8 +92,9 @@ def _unsafe(th: str, en: str) -> _Refuse:
     return _Refuse("file-unsafe", th, en)
 
 
-def _damaged(what_en: str = "damaged file") -> _Refuse:
-    return _Refuse("file-unreadable", f"ไฟล์เสียหาย: {what_en}", what_en)
+def _damaged(what: str) -> _Refuse:
+    """``what`` is a technical name (ZIP, OLE header, a part), the same in both languages."""
+    return _Refuse("file-unreadable", f"ไฟล์เสียหาย: {what}", f"damaged file: {what}")
 
 
 def _show(name: str, limit: int = 60) -> str:
@@ -125,7 +126,7 @@ def preflight(path: Path, limits: Limits = LIMITS) -> Preflight:
                 try:
                     return _ole_preflight(fh, size, limits)
                 except (struct.error, ValueError, IndexError):
-                    raise _damaged("damaged OLE file") from None
+                    raise _damaged("OLE") from None
         raise _Refuse("file-unreadable", *_describe(head))
     except _Refuse as refused:
         return Preflight(refused.kind, [refused.finding])
@@ -184,12 +185,18 @@ def _looks_like_text(head: bytes) -> bool:
 # ---------------------------------------------------------------- ZIP containers
 
 
+# what zipfile/zlib raise on damaged or crafted archives (unsupported methods and versions,
+# bad headers, CRC mismatches); every one means "cannot read this file"
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError,
+               RuntimeError, EOFError, ValueError, OverflowError, struct.error)
+
+
 def _zip_preflight(fh: BinaryIO, size: int, limits: Limits) -> Preflight:
     _check_central_directory_size(fh, size, limits)
     try:
         zf = zipfile.ZipFile(fh)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
-        raise _damaged(f"damaged ZIP ({type(exc).__name__})") from None
+    except _ZIP_ERRORS as exc:
+        raise _damaged(f"ZIP, {type(exc).__name__}") from None
     with zf:
         infos = zf.infolist()
         names = {i.filename for i in infos}
@@ -199,9 +206,8 @@ def _zip_preflight(fh: BinaryIO, size: int, limits: Limits) -> Preflight:
         except _Refuse as refused:
             refused.kind = kind
             raise
-        except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError,
-                EOFError, ValueError, struct.error) as exc:
-            raise _damaged(f"damaged ZIP ({type(exc).__name__})") from None
+        except _ZIP_ERRORS as exc:
+            raise _damaged(f"ZIP, {type(exc).__name__}") from None
 
 
 def _zip_checks(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], names: set[str],
@@ -365,13 +371,24 @@ def _scan_members(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Lim
             head = member.read(16)
             if head.startswith(ZIP_MAGIC):  # by content: the name may say .png
                 raise _nested(info.filename)
-            if info.filename.lower().endswith(_XML_SUFFIXES) or _looks_like_xml(head):
+            if _is_xml_part(info.filename, head):
                 head += member.read(limits.xml_head_bytes - len(head))
                 _check_xml_prolog(info.filename, head, complete=len(head) >= info.file_size)
 
 
+def _is_xml_part(name: str, head: bytes) -> bool:
+    """By name or content: [Content_Types].xml may declare XML parts under any name.
+
+    SVG pictures are left alone: no reader parses them, and SVGs exported from drawing
+    programs often carry a harmless DOCTYPE.
+    """
+    low = name.lower()
+    if low.endswith(_XML_SUFFIXES):
+        return True
+    return not low.endswith(".svg") and _looks_like_xml(head)
+
+
 def _looks_like_xml(head: bytes) -> bool:
-    """By content too: a part may be declared XML in [Content_Types].xml under any name."""
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     return stripped.startswith(b"<") or head[:4] in (
         b"\xff\xfe<\x00", b"\xfe\xff\x00<", b"<\x00?\x00", b"\x00<\x00?")
@@ -407,8 +424,8 @@ def _check_xml_prolog(name: str, head: bytes, complete: bool) -> None:
         raise _unsafe(f"มีการประกาศ XML entity/DOCTYPE ใน {_show(name)}",
                       f"XML entity declarations in {_show(name)}") from None
     except (xml.parsers.expat.ExpatError, ValueError, LookupError):
-        raise _unsafe(f"ตรวจส่วน XML {_show(name)} ไม่ได้ (รหัสอักขระหรือรูปแบบผิดปกติ)",
-                      f"XML part {_show(name)} cannot be checked (odd encoding or syntax)"
+        raise _unsafe(f"ตรวจส่วน XML {_show(name)} ไม่ได้ เพราะรหัสอักขระหรือรูปแบบผิดปกติ",
+                      f"XML part {_show(name)} cannot be checked: unusual encoding or syntax"
                       ) from None
     raise _unsafe(f"ส่วนหัว XML ของ {_show(name)} ยาวผิดปกติ",
                   f"XML prolog of {_show(name)} is too long to check")
@@ -444,7 +461,7 @@ def _ooxml_macro(zf: zipfile.ZipFile, names: set[str], limits: Limits) -> str:
 def _content_types(zf: zipfile.ZipFile, limits: Limits) -> list[str]:
     root = _parse_small_part(zf, "[Content_Types].xml", limits)
     if root is None:
-        raise _damaged("damaged [Content_Types].xml")
+        raise _damaged("[Content_Types].xml")
     return [el.get("ContentType", "") for el in root]
 
 
@@ -529,7 +546,7 @@ class _Cfb:
         header = self._read(0, 512)
         major, _bom, shift = struct.unpack_from("<HHH", header, 0x1A)
         if shift not in (9, 12):
-            raise _damaged("damaged OLE header")
+            raise _damaged("OLE header")
         self.sector = 1 << shift
         self.major = major
         self.nsectors = max(-(-size // self.sector) - 1, 0)
@@ -542,22 +559,22 @@ class _Cfb:
         self.fh.seek(offset)
         data = self.fh.read(n)
         if len(data) < n:
-            raise _damaged("damaged OLE file (truncated)")
+            raise _damaged("OLE, truncated")
         return data
 
     def _sector(self, sid: int) -> bytes:
         if sid >= self.nsectors:
-            raise _damaged("damaged OLE file (sector out of range)")
+            raise _damaged("OLE, sector out of range")
         self.fh.seek((sid + 1) * self.sector)
         data = self.fh.read(self.sector)
         if not data:
-            raise _damaged("damaged OLE file (truncated)")
+            raise _damaged("OLE, truncated")
         return data.ljust(self.sector, b"\0")  # some writers do not pad the last sector
 
     def _load_fat(self, header: bytes) -> list[int]:
         num_fat, *_, first_difat, num_difat = struct.unpack_from("<8I", header, 0x2C)
         if num_fat > self.nsectors or num_difat > self.nsectors:
-            raise _damaged("damaged OLE header")
+            raise _damaged("OLE header")
         ids = list(struct.unpack_from("<109I", header, 0x4C))[: min(num_fat, 109)]
         per = self.sector // 4
         sid = first_difat
@@ -574,7 +591,7 @@ class _Cfb:
         sid, steps = start, 0
         while sid != _ENDOFCHAIN:
             if sid >= len(self.fat) or steps > self.nsectors:  # special value or a loop
-                raise _damaged("damaged OLE file (sector chain)")
+                raise _damaged("OLE, sector chain")
             yield sid
             steps += 1
             sid = self.fat[sid]

@@ -1,0 +1,361 @@
+"""`ita-xlsx merge`: one consolidated report from many returns (and from other reports).
+
+Data flows: files -> validate (records + findings) -> one entry per organisation (the newest
+return wins; the others are listed as superseded, not lost) -> the consolidated workbook and
+CSV files. A consolidated report can itself be merged (district -> province): its hidden
+``_ita_report`` sheet says which machine key each column holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .framework import score
+from .orgs import read_org_list
+from .read import find_workbooks
+from .template import Bound, Template, load_template
+from .thai import clean_text, is_valid_url, parse_date
+from .validators.engine import FileReport, choice_lookups, validate_files
+
+REPORT_META_SHEET = "_ita_report"
+REPORT_KIND = "ita-consolidated"
+STATUSES = ("valid", "warnings", "invalid", "unreadable", "missing")
+
+
+@dataclass
+class OrgEntry:
+    """Everything the report holds about one organisation (one return, or one report row)."""
+
+    org_code: str
+    org_name: str = ""
+    org_type: str = ""
+    district: str = ""
+    province: str = ""
+    status: str = "missing"
+    template_version: str = ""
+    fiscal_year: int | None = None
+    round: str = ""
+    scores: dict[int, float | None] = field(default_factory=dict)
+    total: float | None = None
+    level: str = ""
+    measures: list[dict] = field(default_factory=list)
+    results: list[dict] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)
+    errors: int = 0
+    warnings: int = 0
+    source_file: str = ""
+    recorded: str = ""  # the report date the organisation gave (ISO, CE)
+    file_time: str = ""  # the file's modification time (ISO), the tie-breaker
+    via: str = ""  # the consolidated report it came through, if any
+
+    @property
+    def newest_key(self) -> tuple[str, str]:
+        return (self.recorded, self.file_time)
+
+    def count_status(self, status: str) -> int:
+        return sum(r.get("status") == status for r in self.results)
+
+    @property
+    def with_evidence(self) -> int:
+        return sum(bool(r.get("evidence_ok")) for r in self.results)
+
+
+@dataclass
+class MergeResult:
+    entries: list[OrgEntry]  # one per organisation, sorted by code
+    superseded: list[tuple[OrgEntry, OrgEntry]]  # (older, the one kept)
+    files: list[dict]  # every input file: path, org_code, status, used
+    fiscal_year: int | None = None
+    seconds: float = 0.0
+
+
+# ---------------------------------------------------------------- entries from returns
+
+
+def _iso_time(ts: float) -> str:
+    return dt.datetime.fromtimestamp(ts).replace(microsecond=0).isoformat() if ts else ""
+
+
+def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
+    ret, b = rep.returned, rep.bound
+    form = ret.form
+    e = OrgEntry(
+        org_code=ret.org_code,
+        org_name=ret.org_name,
+        org_type=str(form.get("org_type") or ret.identity.get("org_type") or ""),
+        district=str(form.get("district") or ret.identity.get("district") or ""),
+        province=str(form.get("province") or ret.identity.get("province") or ""),
+        status=rep.status,
+        template_version=ret.template_version,
+        fiscal_year=rep.fiscal_year,
+        round=str(rep.round or ""),
+        errors=rep.count("error"),
+        warnings=rep.count("warning"),
+        source_file=rep.path,
+        file_time=_iso_time(ret.mtime),
+        findings=[f.to_dict() for f in rep.findings],
+    )
+    day = parse_date(form.get("report_date")) if form.get("report_date") else None
+    e.recorded = day.isoformat() if day else ""
+    if not ret.readable or b is None:
+        return e
+    types = {c.value: c.label for c in b.choice_items("org_type")}
+    e.org_type = types.get(e.org_type, e.org_type)
+    from .validators.schema import score_value, timeframe
+
+    for r in ret.tables.get("analysis", []):
+        ind = str(r.values.get("indicator") or "")
+        if ind.isdigit():
+            e.scores[int(ind)] = score_value(r.values.get("score"))
+    result = score(b.analysis_fw, e.scores)
+    e.total, e.level = result.total, result.label or ""
+    for r in ret.tables.get("measures", []):
+        m = {k: v for k, v in r.values.items()}
+        tf = timeframe(r.values.get("timeframe"), rep.fiscal_year)
+        m["timeframe_start"] = f"{tf.start.year}-{tf.start.month:02d}" if tf.ok else ""
+        m["timeframe_end"] = f"{tf.end.year}-{tf.end.month:02d}" if tf.ok else ""
+        m["sheet_row"] = r.row
+        e.measures.append(m)
+    for r in ret.tables.get("results", []):
+        res = {k: v for k, v in r.values.items()}
+        from .validators.schema import split_urls
+
+        urls = split_urls(r.values.get("evidence_url"))
+        res["evidence_ok"] = bool(urls) and all(is_valid_url(u) for u in urls)
+        res["sheet_row"] = r.row
+        e.results.append(res)
+    return e
+
+
+# ---------------------------------------------------------------- picking the newest
+
+
+def pick_newest(entries: Sequence[OrgEntry]) -> tuple[list[OrgEntry], list[tuple]]:
+    """One entry per organisation: the newest by its report date, then by file time."""
+    kept: dict[str, OrgEntry] = {}
+    superseded = []
+    for e in entries:
+        key = e.org_code.casefold()
+        old = kept.get(key)
+        if old is None:
+            kept[key] = e
+            continue
+        newer, older = (e, old) if _newer(e, old) else (old, e)
+        kept[key] = newer
+        superseded.append((older, newer))
+    return sorted(kept.values(), key=lambda x: x.org_code), superseded
+
+
+def _newer(a: OrgEntry, b: OrgEntry) -> bool:
+    # An unreadable return never replaces a readable one.
+    if (a.status == "unreadable") != (b.status == "unreadable"):
+        return b.status == "unreadable"
+    return a.newest_key > b.newest_key
+
+
+# ---------------------------------------------------------------- consolidated reports as input
+
+
+def is_report(path: Path) -> bool:
+    """A consolidated report made by merge (by its document property, or its hidden sheet)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return REPORT_KIND.encode() in zf.read("docProps/custom.xml")[:65536]
+    except (zipfile.BadZipFile, KeyError, OSError):
+        pass
+    if path.suffix.lower() in (".ods", ".xls"):
+        try:
+            from python_calamine import CalamineWorkbook
+
+            return REPORT_META_SHEET in CalamineWorkbook.from_path(str(path)).sheet_names
+        except Exception:  # unreadable: validate will say so
+            return False
+    return False
+
+
+def load_report(path: Path) -> tuple[list[OrgEntry], dict[str, str]]:
+    """Entries stored in a consolidated report, and its metadata."""
+    from python_calamine import CalamineWorkbook
+
+    from .report_writer import DATA_SHEETS
+
+    wb = CalamineWorkbook.from_path(str(path))
+    meta_rows = wb.get_sheet_by_name(REPORT_META_SHEET).to_python(skip_empty_area=False)
+    meta = {clean_text(r[0]): clean_text(r[1]) for r in meta_rows if len(r) > 1 and r[0]}
+
+    def table(key: str) -> list[dict]:
+        name = meta.get(f"sheet:{key}")
+        keys = meta.get(f"columns:{key}", "").split(",")
+        first = int(meta.get(f"first_row:{key}", "0") or 0)
+        if not name or name not in wb.sheet_names or not first:
+            return []
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)[first - 1:]
+        return [{k: (None if v == "" else v) for k, v in zip(keys, r, strict=False)}
+                for r in rows if any(v != "" for v in r)]
+
+    entries: dict[str, OrgEntry] = {}
+    for row in table("summary"):
+        code = clean_text(row.get("org_code"))
+        if not code or row.get("status") == "missing":
+            continue
+        e = OrgEntry(code, via=str(path))
+        for k in ("org_name", "org_type", "district", "province", "status",
+                  "template_version", "round", "source_file", "recorded", "file_time", "level"):
+            setattr(e, k, clean_text(row.get(k)))
+        e.status = _status_key(e.status)
+        e.total = _num(row.get("ita_score"))
+        e.errors = int(_num(row.get("errors")) or 0)
+        e.warnings = int(_num(row.get("warnings")) or 0)
+        fy = meta.get("fiscal_year")
+        e.fiscal_year = int(fy) if fy and fy.isdigit() else None
+        entries[code.casefold()] = e
+    for row in table("scores"):
+        e = entries.get(clean_text(row.get("org_code")).casefold())
+        if e:
+            e.scores = {int(k[1:]): _num(v) for k, v in row.items()
+                        if k.startswith("i") and k[1:].isdigit()}
+    for key, attr in (("measures", "measures"), ("results", "results"),
+                      ("findings", "findings")):
+        for row in table(key):
+            e = entries.get(clean_text(row.get("org_code")).casefold())
+            if e is None:
+                continue
+            rec = {k: v for k, v in row.items() if k not in DATA_SHEETS["provenance"]}
+            if key == "results":
+                rec["evidence_ok"] = str(rec.get("evidence_ok")) in ("1", "1.0", "True", "true")
+            getattr(e, attr).append(rec)
+    return list(entries.values()), meta
+
+
+def _num(v: object) -> float | None:
+    try:
+        return float(v) if v not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _status_key(text: str) -> str:
+    from .report import STATUS_EN, STATUS_TH
+
+    for table in (STATUS_TH, STATUS_EN):
+        for k, v in table.items():
+            if text in (k, v):
+                return k
+    return text or "invalid"
+
+
+# ---------------------------------------------------------------- the whole merge
+
+
+def merge(
+    inputs: Sequence[str | Path],
+    *,
+    template: Template | None = None,
+    orgs_path: str | Path | None = None,
+    fiscal_year: int | None = None,
+    framework: str | None = None,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> MergeResult:
+    """Validate the returns, load any consolidated reports, keep the newest per organisation."""
+    import time
+
+    started = time.perf_counter()
+    template = template or load_template()
+    files = find_workbooks(list(inputs))
+    reports = [f for f in files if is_report(f)]
+    returns = [f for f in files if f not in set(reports)]
+    report = validate_files(returns, template, fiscal_year=fiscal_year, framework=framework,
+                            workers=workers, progress=progress)
+    orgs = {}
+    if orgs_path:
+        listed, _ = read_org_list(orgs_path)
+        orgs = {o.code.casefold(): o for o in listed}
+    candidates: list[OrgEntry] = []
+    file_rows = []
+    for rep in report.files:
+        e = entry_from_return(rep, template)
+        if not e.org_code:
+            e.org_code = _code_from_name(Path(rep.path).name, orgs)
+        file_rows.append({"path": rep.path, "org_code": e.org_code, "status": rep.status,
+                          "via": ""})
+        if e.org_code:
+            candidates.append(e)
+    for path in reports:
+        loaded, meta = load_report(path)
+        candidates.extend(loaded)
+        file_rows.append({"path": str(path), "org_code": "", "status": "report",
+                          "via": meta.get("organisations", "")})
+        if progress:
+            progress(1)
+    kept, superseded = pick_newest(candidates)
+    by_code = {e.org_code.casefold(): e for e in kept}
+    for code, org in orgs.items():
+        e = by_code.get(code)
+        if e is None:
+            kept.append(OrgEntry(org.code, org.name, org.type, org.district, org.province))
+        else:  # the list is the authority for names and places
+            e.org_name = e.org_name or org.name
+            e.org_type, e.district = e.org_type or org.type, e.district or org.district
+            e.province = e.province or org.province
+    kept.sort(key=lambda x: x.org_code)
+    used = {id(e) for e in kept}
+    for row, e in zip(file_rows, [*candidates], strict=False):
+        row["used"] = id(e) in used
+    years = [e.fiscal_year for e in kept if e.fiscal_year]
+    fy = fiscal_year or (max(set(years), key=years.count) if years else None)
+    return MergeResult(kept, superseded, _file_table(candidates, kept, superseded, file_rows),
+                       fy, time.perf_counter() - started)
+
+
+def _code_from_name(name: str, orgs: dict) -> str:
+    """An unreadable file named like '<code>_...' still counts for that organisation."""
+    head = name.split("_")[0].split(" ")[0].split(".")[0]
+    return head if head.casefold() in orgs else ""
+
+
+def _file_table(candidates, kept, superseded, file_rows) -> list[dict]:
+    kept_ids = {id(e) for e in kept}
+    replaced = {id(old): new for old, new in superseded}
+    rows = []
+    for e in candidates:
+        new = replaced.get(id(e))
+        rows.append({
+            "path": e.source_file, "via": e.via, "org_code": e.org_code, "org_name": e.org_name,
+            "status": e.status, "recorded": e.recorded, "file_time": e.file_time,
+            "used": id(e) in kept_ids,
+            "superseded_by": (new.source_file if new else ""),
+        })
+    listed = {r["path"] for r in rows}
+    for r in file_rows:
+        if r["path"] not in listed and r["status"] != "report":
+            rows.append({"path": r["path"], "via": "", "org_code": "", "org_name": "",
+                         "status": r["status"], "recorded": "", "file_time": "",
+                         "used": False, "superseded_by": ""})
+    return rows
+
+
+def bound_for(template: Template, fiscal_year: int | None, framework: str | None = None
+              ) -> Bound | None:
+    from .framework import FrameworkError
+    from .template import bind
+    from .thai import current_fiscal_year
+
+    try:
+        return bind(template, fiscal_year or current_fiscal_year(), "plan", None, framework)
+    except FrameworkError:
+        return None
+
+
+def canonical_labels(bound: Bound) -> dict[str, dict[str, str]]:
+    """Choice list -> value -> label, to show canonical values as people know them."""
+    return {k: {c.value: c.label for c in bound.choice_items(k)} for k in bound.template.choices}
+
+
+__all__ = ["OrgEntry", "MergeResult", "merge", "pick_newest", "load_report", "is_report",
+           "entry_from_return", "choice_lookups", "os"]

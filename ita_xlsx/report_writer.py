@@ -1,0 +1,457 @@
+"""Write the consolidated report (`merge`): summary, indicators, measures, results, findings,
+files and charts, print-ready; and the same data as CSV files.
+
+XlsxWriter in constant-memory mode (rows are written in order and flushed), so a country's
+200,000 measure rows fit in little memory. Text from organisations is always written with
+``write_string``; only well-formed http(s) URLs become links.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import xlsxwriter
+
+from .files import atomic_target, commit, csv_cell, write_csv
+from .merge import REPORT_KIND, REPORT_META_SHEET, MergeResult, OrgEntry
+from .report import STATUS_EN, STATUS_TH
+from .template import Bound, Template, column_letter
+from .thai import is_valid_url
+
+MAX_LINKS = 65_000  # Excel allows 65,530 hyperlinks per sheet; past that, plain text
+MAX_URL = 2079
+
+# Columns of each data sheet: (machine key, Thai heading, width). Measures and results add the
+# template's own columns after the provenance ones.
+SUMMARY = [
+    ("org_code", "รหัส", 10), ("org_name", "หน่วยงาน", 30), ("org_type", "ประเภท", 18),
+    ("district", "อำเภอ", 12), ("province", "จังหวัด", 12), ("status", "สถานะ", 14),
+    ("template_version", "รุ่นแบบฟอร์ม", 8), ("round", "รอบ", 8),
+    ("ita_score", "คะแนน ITA ปีก่อน", 10), ("ita_level", "ระดับ", 12),
+    ("measures", "จำนวนมาตรการ", 9), ("results_done", "ผลแล้วเสร็จ", 9),
+    ("results_in_progress", "ระหว่างดำเนินการ", 9), ("results_not_started", "ยังไม่ดำเนินการ", 9),
+    ("results_with_evidence", "ผลที่มีหลักฐาน", 9), ("evidence_share", "สัดส่วนมีหลักฐาน", 9),
+    ("errors", "ข้อผิดพลาด", 8), ("warnings", "ข้อเตือน", 8), ("recorded", "วันที่รายงาน", 12),
+    ("file_time", "เวลาไฟล์", 18), ("source_file", "ไฟล์ต้นทาง", 40), ("via", "มาจากรายงาน", 30),
+]
+PROVENANCE = [("org_code", "รหัส", 10), ("org_name", "หน่วยงาน", 24),
+              ("source_file", "ไฟล์ต้นทาง", 24), ("sheet_row", "แถวในไฟล์", 7)]
+FINDINGS = [("org_code", "รหัส", 10), ("org_name", "หน่วยงาน", 24),
+            ("source_file", "ไฟล์ต้นทาง", 24), ("severity", "ระดับ", 9), ("code", "รหัสปัญหา", 18),
+            ("sheet_name", "แผ่นงาน", 14), ("cell", "เซลล์", 7), ("value", "ค่าที่พบ", 24),
+            ("message", "คำอธิบาย", 80)]
+FILES = [("path", "ไฟล์", 40), ("via", "มาจากรายงาน", 24), ("org_code", "รหัส", 10),
+         ("org_name", "หน่วยงาน", 24), ("status", "สถานะ", 12), ("recorded", "วันที่รายงาน", 12),
+         ("file_time", "เวลาไฟล์", 18), ("used", "ใช้ในรายงาน", 10),
+         ("superseded_by", "ถูกแทนที่โดย", 40)]
+DATA_SHEETS = {"provenance": {k for k, _, _ in PROVENANCE}}
+SHEET_NAMES = {"summary": "สรุป", "scores": "ตัวชี้วัด", "measures": "มาตรการ",
+               "results": "ผลการดำเนินการ", "findings": "ข้อค้นพบ", "files": "ไฟล์",
+               "charts": "กราฟ"}
+
+
+def measure_columns(t: Template) -> list[tuple[str, str, int]]:
+    cols = [(f.key, f.label, 14 if f.type in ("id", "choice") else 30)
+            for f in t.sheet("measures").fields]
+    return [*PROVENANCE, *cols, ("timeframe_start", "เริ่ม (ปี-เดือน)", 10),
+            ("timeframe_end", "สิ้นสุด (ปี-เดือน)", 10)]
+
+
+def result_columns(t: Template) -> list[tuple[str, str, int]]:
+    cols = [(f.key, f.label, 14 if f.type in ("id", "choice") else 30)
+            for f in t.sheet("results").fields]
+    return [*PROVENANCE, *cols, ("evidence_ok", "URL ใช้ได้", 8)]
+
+
+def score_columns(bound: Bound | None) -> list[tuple[str, str, int]]:
+    inds = bound.analysis_fw.indicators if bound else []
+    return [("org_code", "รหัส", 10), ("org_name", "หน่วยงาน", 28),
+            *[(f"i{i.number}", i.label, 9) for i in inds], ("total", "คะแนนรวม", 9),
+            ("level", "ระดับ", 12)]
+
+
+def summary_values(e: OrgEntry) -> dict:
+    n = len(e.results)
+    return {
+        "org_code": e.org_code, "org_name": e.org_name, "org_type": e.org_type,
+        "district": e.district, "province": e.province, "status": e.status,
+        "template_version": e.template_version, "round": e.round, "ita_score": e.total,
+        "ita_level": e.level, "measures": len(e.measures) if e.status != "missing" else None,
+        "results_done": e.count_status("done") if n else (0 if e.measures else None),
+        "results_in_progress": e.count_status("in_progress") if n else None,
+        "results_not_started": e.count_status("not_started") if n else None,
+        "results_with_evidence": e.with_evidence if n else None,
+        "evidence_share": round(e.with_evidence / n, 4) if n else None,
+        "errors": e.errors if e.status != "missing" else None,
+        "warnings": e.warnings if e.status != "missing" else None,
+        "recorded": e.recorded, "file_time": e.file_time, "source_file": e.source_file,
+        "via": e.via,
+    }
+
+
+class Writer:
+    """Writes the consolidated workbook in one pass."""
+
+    def __init__(self, result: MergeResult, template: Template, bound: Bound | None,
+                 lang: str = "th"):
+        self.r = result
+        self.t = template
+        self.bound = bound
+        self.lang = lang
+        self.labels = ({k: {c.value: c.label for c in bound.choice_items(k)}
+                        for k in template.choices} if bound else {})
+        self.meta: list[tuple[str, str]] = []
+
+    def write(self, path: Path, force: bool = False) -> None:
+        tmp = atomic_target(path, force)
+        try:
+            wb = xlsxwriter.Workbook(str(tmp), {
+                "constant_memory": True, "strings_to_formulas": False,
+                "strings_to_urls": False, "strings_to_numbers": False,
+            })
+            self._formats(wb)
+            created = max((e.recorded for e in self.r.entries if e.recorded), default="")
+            wb.set_properties({
+                "title": f"รายงานรวมมาตรการ ITA ปีงบประมาณ {self.r.fiscal_year or ''}",
+                "author": "ita-xlsx",
+                # Fixed from the data, so the same inputs give the same file.
+                "created": dt.datetime.fromisoformat(created) if created
+                else dt.datetime(2000, 1, 1),
+            })
+            wb.set_custom_property("ita_report", REPORT_KIND)
+            self._summary(wb)
+            self._scores(wb)
+            self._measures(wb)
+            self._results(wb)
+            self._findings(wb)
+            self._files(wb)
+            self._charts(wb)
+            self._meta(wb)
+            wb.close()
+            commit(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    # ------------------------------------------------------------ helpers
+
+    def _formats(self, wb) -> None:
+        base = {"font_name": self.t.font, "font_size": 14, "valign": "top"}
+        self.f_text = wb.add_format(base)
+        self.f_wrap = wb.add_format({**base, "text_wrap": True})
+        self.f_num = wb.add_format({**base, "num_format": "0.00"})
+        self.f_int = wb.add_format({**base, "num_format": "0"})
+        self.f_pct = wb.add_format({**base, "num_format": "0%"})
+        self.f_head = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1,
+                                     "text_wrap": True, "align": "center"})
+        self.f_title = wb.add_format({**base, "bold": True, "font_size": 18})
+        self.f_link = wb.add_format({**base, "font_color": "blue", "underline": 1})
+        self.f_status = {
+            "valid": wb.add_format({**base, "bg_color": "#C6EFCE"}),
+            "warnings": wb.add_format({**base, "bg_color": "#FFEB9C"}),
+            "invalid": wb.add_format({**base, "bg_color": "#FFC7CE"}),
+            "unreadable": wb.add_format({**base, "bg_color": "#FFC7CE"}),
+            "missing": wb.add_format({**base, "bg_color": "#D9D9D9"}),
+        }
+
+    def _sheet(self, wb, key: str, columns, title: str, first_row: int = 3):
+        ws = wb.add_worksheet(SHEET_NAMES[key])
+        ws.write_string(0, 0, title, self.f_title)
+        ws.write_string(1, 0, self._subtitle(), self.f_text)
+        for c, (_k, label, width) in enumerate(columns):
+            ws.set_column(c, c, width)
+        ws.set_row(first_row, 42)
+        for c, (_k, label, _w) in enumerate(columns):
+            ws.write_string(first_row, c, label, self.f_head)
+        ws.freeze_panes(first_row + 1, 2 if key != "files" else 1)
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(first_row)
+        ws.set_footer(f'&L&"{self.t.font},Regular"&12รายงานรวม ITA&C&12หน้า &P/&N')
+        self.meta += [(f"sheet:{key}", SHEET_NAMES[key]),
+                      (f"columns:{key}", ",".join(k for k, _, _ in columns)),
+                      (f"first_row:{key}", str(first_row + 2))]
+        return ws
+
+    def _subtitle(self) -> str:
+        n = len(self.r.entries)
+        fy = self.r.fiscal_year or ""
+        return f"ปีงบประมาณ {fy} · {n} หน่วยงาน · สร้างโดย ita-xlsx"
+
+    def _shown(self, key: str, value: object) -> object:
+        """A canonical choice value shown as its label."""
+        for f in (*self.t.sheet("measures").fields, *self.t.sheet("results").fields):
+            if f.key == key and f.choices and value is not None:
+                return self.labels.get(f.choices, {}).get(str(value), value)
+        return value
+
+    def _put(self, ws, row: int, col: int, value: object, fmt=None) -> None:
+        if value is None or value == "":
+            return
+        if isinstance(value, bool):
+            ws.write_string(row, col, "ใช่" if value else "ไม่", fmt or self.f_text)
+        elif isinstance(value, int | float):
+            ws.write_number(row, col, value, fmt or self.f_text)
+        else:
+            ws.write_string(row, col, str(value), fmt or self.f_text)
+
+    def _rows(self, ws, columns, rows, first_row: int, link_key: str | None = None) -> None:
+        links = 0
+        r = first_row
+        for values in rows:
+            r += 1
+            for c, (key, _l, _w) in enumerate(columns):
+                v = values.get(key)
+                if key == link_key and isinstance(v, str) and links < MAX_LINKS:
+                    url = v.split()[0] if v.split() else ""
+                    if is_valid_url(url) and len(url) <= MAX_URL and url.lower().startswith(
+                            ("http://", "https://")):
+                        ws.write_url(r, c, url, self.f_link, string=v)
+                        links += 1
+                        continue
+                fmt = self.f_wrap if isinstance(v, str) and len(v) > 40 else None
+                self._put(ws, r, c, v, fmt)
+        ws.autofilter(first_row, 0, max(r, first_row + 1), len(columns) - 1)
+
+    # ------------------------------------------------------------ sheets
+
+    def _summary(self, wb) -> None:
+        ws = self._sheet(wb, "summary", SUMMARY, "สรุปการส่งแบบรายงานมาตรการ ITA")
+        status_names = STATUS_EN if self.lang == "en" else STATUS_TH
+        r = 3
+        for e in self.r.entries:
+            r += 1
+            values = summary_values(e)
+            for c, (key, _l, _w) in enumerate(SUMMARY):
+                v = values[key]
+                if key == "status":
+                    ws.write_string(r, c, status_names[v], self.f_status[v])
+                elif key == "evidence_share" and v is not None:
+                    ws.write_number(r, c, v, self.f_pct)
+                elif key == "ita_score" and v is not None:
+                    ws.write_number(r, c, v, self.f_num)
+                else:
+                    self._put(ws, r, c, v)
+        ws.autofilter(3, 0, max(r, 4), len(SUMMARY) - 1)
+
+    def _scores(self, wb) -> None:
+        cols = score_columns(self.bound)
+        inds = self.bound.analysis_fw.indicators if self.bound else []
+        stats_rows = len(inds)
+        grid_head = 3 + stats_rows + 3
+        ws = self._sheet(wb, "scores", [("indicator", "ตัวชี้วัด", 28), ("tool", "เครื่องมือ", 9),
+                                        ("mean", "เฉลี่ย", 9), ("min", "ต่ำสุด", 9),
+                                        ("max", "สูงสุด", 9), ("below", "ต่ำกว่าเกณฑ์", 9)],
+                         "คะแนน ITA ปีก่อน รายตัวชี้วัด")
+        scored = [e for e in self.r.entries if e.scores]
+        first, last = grid_head + 2, grid_head + 1 + max(len(scored), 1)
+        pass_mark = self.bound.analysis_fw.pass_mark if self.bound else 85
+        self.indicator_means = []
+        for i, ind in enumerate(inds):
+            r = 4 + i
+            vals = [e.scores.get(ind.number) for e in scored]
+            vals = [v for v in vals if v is not None]
+            col = column_letter(2 + i)
+            rng = f"{col}{first}:{col}{last}"
+            ws.write_string(r, 0, ind.label, self.f_text)
+            ws.write_string(r, 1, ind.tool, self.f_text)
+            mean = round(sum(vals) / len(vals), 2) if vals else ""
+            self.indicator_means.append((ind.label, mean if vals else 0))
+            ws.write_formula(r, 2, f'=IFERROR(ROUND(AVERAGE({rng}),2),"")', self.f_num, mean)
+            ws.write_formula(r, 3, f'=IF(COUNT({rng})=0,"",MIN({rng}))', self.f_num,
+                             min(vals) if vals else "")
+            ws.write_formula(r, 4, f'=IF(COUNT({rng})=0,"",MAX({rng}))', self.f_num,
+                             max(vals) if vals else "")
+            ws.write_formula(r, 5, f'=COUNTIF({rng},"<{pass_mark:g}")', self.f_int,
+                             sum(v < pass_mark for v in vals))
+        self.meta += [("first_row:scores_stats", "5"), ("first_row:scores", str(grid_head + 2)),
+                      ("columns:scores", ",".join(k for k, _, _ in cols))]
+        for c, (_k, label, _w) in enumerate(cols):
+            ws.write_string(grid_head, c, label, self.f_head)
+        r = grid_head
+        for e in scored:
+            r += 1
+            values = {"org_code": e.org_code, "org_name": e.org_name, "total": e.total,
+                      "level": e.level, **{f"i{k}": v for k, v in e.scores.items()}}
+            for c, (key, _l, _w) in enumerate(cols):
+                v = values.get(key)
+                self._put(ws, r, c, v, self.f_num if isinstance(v, float) else None)
+        if scored:
+            ws.conditional_format(first - 1, 2, last - 1, len(cols) - 2, {
+                "type": "3_color_scale", "min_color": "#F8696B", "mid_color": "#FFEB84",
+                "max_color": "#63BE7B"})
+
+    def _measures(self, wb) -> None:
+        cols = measure_columns(self.t)
+        ws = self._sheet(wb, "measures", cols, "มาตรการของทุกหน่วยงาน")
+        self._rows(ws, cols, self._stacked("measures"), 3)
+
+    def _results(self, wb) -> None:
+        cols = result_columns(self.t)
+        ws = self._sheet(wb, "results", cols, "ผลการดำเนินการของทุกหน่วยงาน")
+        self._rows(ws, cols, self._stacked("results"), 3, link_key="evidence_url")
+
+    def _stacked(self, attr: str):
+        for e in self.r.entries:
+            for rec in getattr(e, attr):
+                row = {k: self._shown(k, v) for k, v in rec.items()}
+                row.update(org_code=e.org_code, org_name=e.org_name,
+                           source_file=rec.get("source_file") or e.source_file)
+                yield row
+
+    def _findings(self, wb) -> None:
+        ws = self._sheet(wb, "findings", FINDINGS, "ข้อค้นพบจากการตรวจ")
+
+        def rows():
+            for e in self.r.entries:
+                for f in e.findings:
+                    yield {**f, "org_code": e.org_code, "org_name": e.org_name,
+                           "source_file": f.get("source_file") or e.source_file}
+
+        self._rows(ws, FINDINGS, rows(), 3)
+
+    def _files(self, wb) -> None:
+        ws = self._sheet(wb, "files", FILES, "ไฟล์ที่ได้รับ (ฉบับล่าสุดของแต่ละหน่วยงานถูกใช้)")
+        status_names = STATUS_EN if self.lang == "en" else STATUS_TH
+        rows = [{**f, "status": status_names.get(f["status"], f["status"])}
+                for f in sorted(self.r.files, key=lambda x: (x["org_code"], x["path"]))]
+        self._rows(ws, FILES, rows, 3)
+
+    def _charts(self, wb) -> None:
+        ws = wb.add_worksheet(SHEET_NAMES["charts"])
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.write_string(0, 0, "ภาพรวม", self.f_title)
+        # 1. organisations by level
+        levels: dict[str, int] = {}
+        for e in self.r.entries:
+            if e.level:
+                levels[e.level] = levels.get(e.level, 0) + 1
+        order = self._level_order()
+        level_rows = [(lv, levels[lv]) for lv in order if lv in levels] + [
+            (lv, n) for lv, n in sorted(levels.items()) if lv not in order]
+        r0 = 2
+        ws.write_string(r0, 0, "ระดับ", self.f_head)
+        ws.write_string(r0, 1, "จำนวนหน่วยงาน", self.f_head)
+        for i, (lv, n) in enumerate(level_rows, start=1):
+            ws.write_string(r0 + i, 0, lv, self.f_text)
+            ws.write_number(r0 + i, 1, n, self.f_int)
+        # 2. mean score by indicator
+        r1 = r0 + max(len(level_rows), 1) + 3
+        means = getattr(self, "indicator_means", [])
+        ws.write_string(r1, 0, "ตัวชี้วัด", self.f_head)
+        ws.write_string(r1, 1, "คะแนนเฉลี่ย", self.f_head)
+        for i, (label, mean) in enumerate(means, start=1):
+            ws.write_string(r1 + i, 0, label, self.f_text)
+            ws.write_number(r1 + i, 1, mean or 0, self.f_num)
+        # 3. result status by organisation (by district when there are many)
+        groups = self._status_groups()
+        r2 = r1 + max(len(means), 1) + 3
+        for c, h in enumerate(["หน่วยงาน/อำเภอ", "แล้วเสร็จ", "ระหว่างดำเนินการ", "ยังไม่ดำเนินการ"]):
+            ws.write_string(r2, c, h, self.f_head)
+        for i, (name, counts) in enumerate(groups, start=1):
+            ws.write_string(r2 + i, 0, name, self.f_text)
+            for c, n in enumerate(counts, start=1):
+                ws.write_number(r2 + i, c, n, self.f_int)
+        ws.set_column(0, 0, 30)
+        ws.set_column(1, 3, 14)
+        name = SHEET_NAMES["charts"]
+        font = {"name": self.t.font, "size": 14}
+
+        def chart(kind, title, series, cats, row, subtype=None):
+            opts = {"type": kind}
+            if subtype:
+                opts["subtype"] = subtype
+            ch = wb.add_chart(opts)
+            for s in series:
+                ch.add_series({**s, "categories": cats})
+            ch.set_title({"name": title, "name_font": {**font, "size": 16}})
+            ch.set_x_axis({"num_font": font})
+            ch.set_y_axis({"num_font": font})
+            ch.set_legend({"font": font, "position": "bottom" if len(series) > 1 else "none"})
+            ch.set_size({"width": 760, "height": 360})
+            ws.insert_chart(row, 5, ch)
+
+        n1 = max(len(level_rows), 1)
+        chart("column", "จำนวนหน่วยงานตามระดับผลการประเมิน",
+              [{"name": "หน่วยงาน", "values": [name, r0 + 1, 1, r0 + n1, 1],
+                "data_labels": {"value": True}, "fill": {"color": "#4472C4"}}],
+              [name, r0 + 1, 0, r0 + n1, 0], 2)
+        n2 = max(len(means), 1)
+        chart("bar", "คะแนนเฉลี่ยรายตัวชี้วัด",
+              [{"name": "คะแนนเฉลี่ย", "values": [name, r1 + 1, 1, r1 + n2, 1],
+                "data_labels": {"value": True, "num_format": "0.00"},
+                "fill": {"color": "#70AD47"}}],
+              [name, r1 + 1, 0, r1 + n2, 0], 21)
+        n3 = max(len(groups), 1)
+        colors = ["#70AD47", "#FFC000", "#A5A5A5"]
+        chart("bar", "สถานะผลการดำเนินการ",
+              [{"name": [name, r2, c], "values": [name, r2 + 1, c, r2 + n3, c],
+                "fill": {"color": colors[c - 1]}} for c in (1, 2, 3)],
+              [name, r2 + 1, 0, r2 + n3, 0], 40, subtype="stacked")
+
+    def _level_order(self) -> list[str]:
+        if not self.bound:
+            return []
+        fw = self.bound.analysis_fw
+        rules = fw.pass_labels if fw.result_scheme == "pass" else fw.levels
+        return [r.label for r in rules]
+
+    def _status_groups(self) -> list[tuple[str, tuple[int, int, int]]]:
+        entries = [e for e in self.r.entries if e.results]
+        by_org = len(entries) <= 60
+        groups: dict[str, list[int]] = {}
+        for e in entries:
+            key = e.org_name or e.org_code if by_org else (e.district or "-")
+            g = groups.setdefault(key, [0, 0, 0])
+            g[0] += e.count_status("done")
+            g[1] += e.count_status("in_progress")
+            g[2] += e.count_status("not_started")
+        return [(k, tuple(v)) for k, v in groups.items()]
+
+    def _meta(self, wb) -> None:
+        ws = wb.add_worksheet(REPORT_META_SHEET)
+        rows = [("kind", REPORT_KIND), ("fiscal_year", str(self.r.fiscal_year or "")),
+                ("organisations", str(len(self.r.entries))),
+                ("template_id", self.t.id), ("template_version", self.t.version), *self.meta]
+        for i, (k, v) in enumerate(rows):
+            ws.write_string(i, 0, k)
+            ws.write_string(i, 1, v)
+        ws.very_hidden()
+
+
+def write_report(result: MergeResult, path: Path, template: Template, bound: Bound | None,
+                 force: bool = False, lang: str = "th") -> None:
+    Writer(result, template, bound, lang).write(Path(path), force)
+
+
+def write_csvs(result: MergeResult, out_dir: Path, template: Template, force: bool = False
+               ) -> list[Path]:
+    """summary.csv, measures.csv, results.csv, findings.csv (UTF-8 with BOM, guarded)."""
+    out_dir = Path(out_dir)
+    written = []
+
+    def save(name: str, columns, rows) -> None:
+        keys = [k for k, _, _ in columns]
+        path = out_dir / name
+        write_csv(path, keys, [[r.get(k) for k in keys] for r in rows], force)
+        written.append(path)
+
+    save("summary.csv", SUMMARY, [summary_values(e) for e in result.entries])
+
+    def stacked(attr):
+        for e in result.entries:
+            for rec in getattr(e, attr):
+                yield {**rec, "org_code": e.org_code, "org_name": e.org_name,
+                       "source_file": rec.get("source_file") or e.source_file}
+
+    save("measures.csv", measure_columns(template), list(stacked("measures")))
+    save("results.csv", result_columns(template), list(stacked("results")))
+    save("findings.csv", FINDINGS, list(stacked("findings")))
+    return written
+
+
+__all__ = ["write_report", "write_csvs", "csv_cell", "io"]
