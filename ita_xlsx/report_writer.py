@@ -159,7 +159,7 @@ class Writer:
         ws = wb.add_worksheet(SHEET_NAMES[key])
         ws.write_string(0, 0, title, self.f_title)
         ws.write_string(1, 0, self._subtitle(), self.f_text)
-        for c, (_k, label, width) in enumerate(columns):
+        for c, (_k, _label, width) in enumerate(columns):
             ws.set_column(c, c, width)
         ws.set_row(first_row, 42)
         for c, (_k, label, _w) in enumerate(columns):

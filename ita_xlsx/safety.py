@@ -260,8 +260,9 @@ def _check_central_directory_size(fh: BinaryIO, size: int, limits: Limits) -> No
     entries, cd_size = struct.unpack_from("<HI", tail, pos + 10)
     if (entries == 0xFFFF or cd_size == 0xFFFFFFFF) and pos >= 20:
         entries, cd_size = _zip64_counts(fh, tail[pos - 20: pos], entries, cd_size)
-    # an entry takes at least 46 bytes; 1 KiB on average is far above real workbooks
-    if entries > limits.max_entries or cd_size > limits.max_entries * 1024:
+    # the count field can lie (zipfile parses cd_size bytes whatever it says), so cap the
+    # directory's size too: real entries take ~100 bytes, a crafted one as few as 46
+    if entries > limits.max_entries or cd_size > limits.max_entries * 512:
         raise _too_many_entries(max(entries, cd_size // 46), limits)
 
 
@@ -307,7 +308,7 @@ def _check_members(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
 
 def _check_name(name: str, seen: set[str]) -> None:
     parts = re.split(r"[/\\]", name)
-    if name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name) or ".." in parts:
+    if not name or name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name) or ".." in parts:
         raise _unsafe(f"ชื่อรายการภายในไม่ปลอดภัย: {_show(name)}",
                       f"unsafe entry name: {_show(name)}")
     # part names are case-insensitive: two spellings of one part let checker and parser
@@ -575,17 +576,22 @@ class _Cfb:
         num_fat, *_, first_difat, num_difat = struct.unpack_from("<8I", header, 0x2C)
         if num_fat > self.nsectors or num_difat > self.nsectors:
             raise _damaged("OLE header")
-        ids = list(struct.unpack_from("<109I", header, 0x4C))[: min(num_fat, 109)]
         per = self.sector // 4
+        # FAT entries past the end of the file are useless: reading only what covers the
+        # file keeps memory proportional to the (capped) file size whatever the header says
+        wanted = min(num_fat, -(-self.nsectors // per))
+        ids = list(struct.unpack_from("<109I", header, 0x4C))[: min(wanted, 109)]
         sid = first_difat
         for _ in range(num_difat):  # DIFAT chain: per-1 FAT sector ids, then the next link
+            if len(ids) >= wanted:
+                break
             block = struct.unpack(f"<{per}I", self._sector(sid))
             ids.extend(block[:-1])
             sid = block[-1]
         fat: list[int] = []
-        for fat_sid in ids[:num_fat]:
+        for fat_sid in ids[:wanted]:
             fat.extend(struct.unpack(f"<{per}I", self._sector(fat_sid)))
-        return fat
+        return fat[: self.nsectors]
 
     def chain(self, start: int) -> Iterator[int]:
         sid, steps = start, 0

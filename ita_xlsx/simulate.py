@@ -74,12 +74,13 @@ class Filled:
 
 
 def sample_content(bound: Bound, rng: random.Random, round_key: str = "plan",
-                   thai_digits: bool = False) -> Filled:
-    """Plausible content for one organisation, varied by ``rng``."""
+                   thai_digits: bool = False, scores: list[float] | None = None) -> Filled:
+    """Plausible content for one organisation, varied by ``rng`` (or with given ``scores``)."""
     from .thai import to_thai_digits
 
     fy = bound.fiscal_year
-    scores = [round(min(100.0, max(0.0, s + rng.uniform(-8, 12))), 2) for s in SEED_SCORES]
+    if scores is None:
+        scores = [round(min(100.0, max(0.0, s + rng.uniform(-8, 12))), 2) for s in SEED_SCORES]
     shown = [to_thai_digits(f"{s:.2f}") if thai_digits else s for s in scores]
     pass_mark = bound.analysis_fw.pass_mark
     issues = {i + 1: ISSUES.get(i + 1, "ทบทวนและปรับปรุงการดำเนินงานในตัวชี้วัดนี้")
@@ -174,6 +175,8 @@ def fill_workbook(src: Path, dst: Path, bound: Bound, content: Filled) -> None:
                 value = values.get(f.key)
                 cell = ws.cell(s.first_data_row + n, f.col_index + 1)
                 cell.value = value if value not in ("",) else None
+                if isinstance(value, str) and value.startswith("="):
+                    cell.data_type = "s"  # typed into a text-formatted (@) cell: text, as Excel
     wb.save(dst)
 
 

@@ -1,0 +1,165 @@
+"""`merge`: a district's folder of returns into one report, and districts into a province."""
+
+from __future__ import annotations
+
+import csv
+import random
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from python_calamine import CalamineWorkbook
+
+from ita_xlsx.cli import main
+from ita_xlsx.render import Org, RenderOptions, render_workbook
+from ita_xlsx.simulate import MISTAKES, SEED_SCORES, apply_mistakes, fill_workbook, sample_content
+from ita_xlsx.template import bind
+
+FY = 2565  # analyses ITA 2564: letter levels, as in seed 000
+ORGS = [("6560101", "เทศบาลตำบลห้วยวน"), ("6560102", "เทศบาลตำบลเวียง"),
+        ("6560103", "เทศบาลตำบลฝายกวาง"), ("6560104", "องค์การบริหารส่วนตำบลอ่างทอง"),
+        ("6560105", "องค์การบริหารส่วนตำบลเจดีย์คำ")]
+EVIL = '=HYPERLINK("http://evil.example","คลิก")'
+
+
+def make(folder: Path, template, code: str, name: str, *, seed: int, day: str,
+         mistakes=(), evil: bool = False, fname: str | None = None) -> Path:
+    bound = bind(template, FY, "6")
+    blank = folder / f".blank-{code}.xlsx"
+    blank.write_bytes(render_workbook(bound, Org(code, name, "เทศบาลตำบล", "เชียงคำ", "พะเยา"),
+                                      RenderOptions(FY, round="6",
+                                                    generated_at=datetime(2021, 11, 1))))
+    content = sample_content(bound, random.Random(seed), "6", scores=list(SEED_SCORES))
+    content.org_fields["report_date"] = day
+    apply_mistakes(content, mistakes)
+    if evil:
+        content.measures[0]["measure"] = EVIL
+        content.measures[0]["owner"] = "+สำนักปลัด"
+    path = folder / (fname or f"{code}.xlsx")
+    fill_workbook(blank, path, bound, content)
+    blank.unlink()
+    return path
+
+
+@pytest.fixture(scope="module")
+def district(tmp_path_factory, template):
+    d = tmp_path_factory.mktemp("district")
+    returns = d / "returned"
+    returns.mkdir()
+    make(returns, template, *ORGS[0], seed=1, day="15/04/2565", evil=True)
+    make(returns, template, *ORGS[1], seed=2, day="15/04/2565", mistakes=MISTAKES)
+    # an older and a newer return of the same organisation
+    make(returns, template, *ORGS[2], seed=3, day="10/04/2565", fname="6560103_old.xlsx")
+    make(returns, template, *ORGS[2], seed=4, day="20/04/2565", fname="6560103 (1).xlsx")
+    (returns / "6560104_broken.xlsx").write_text("not a workbook", encoding="utf-8")
+    orgs = d / "orgs.csv"
+    orgs.write_text("code,name,district\n" + "".join(f"{c},{n},เชียงคำ\n" for c, n in ORGS),
+                    encoding="utf-8")
+    return d
+
+
+def run_merge(*args) -> object:
+    res = CliRunner().invoke(main, ["merge", *map(str, args)])
+    assert res.exit_code == 0, res.output
+    return res
+
+
+def summary_rows(path: Path) -> dict[str, dict]:
+    rows = list(csv.DictReader((path).read_text(encoding="utf-8-sig").splitlines()))
+    return {r["org_code"]: r for r in rows}
+
+
+def test_district_report(district):
+    out = district / "report.xlsx"
+    run_merge(district / "returned", "-o", out, "--orgs", district / "orgs.csv",
+              "--csv", district / "csv")
+    s = summary_rows(district / "csv" / "summary.csv")
+    assert list(s) == [c for c, _ in ORGS]
+    assert {c: r["status"] for c, r in s.items()} == {
+        "6560101": "valid", "6560102": "invalid", "6560103": "valid",
+        "6560104": "unreadable", "6560105": "missing"}
+    assert s["6560101"]["ita_score"] == "59.16" and s["6560101"]["ita_level"] == "D"
+    assert s["6560103"]["source_file"].endswith("6560103 (1).xlsx")  # the newer one won
+    assert int(s["6560102"]["errors"]) > 0
+    assert s["6560101"]["measures"] == "8" or int(s["6560101"]["measures"]) > 0
+    for col in ("org_code", "org_name", "status", "ita_score", "ita_level", "measures",
+                "results_done", "results_with_evidence", "errors", "warnings", "source_file"):
+        assert col in s["6560101"]
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[:7] == ["สรุป", "ตัวชี้วัด", "มาตรการ", "ผลการดำเนินการ", "ข้อค้นพบ",
+                                 "ไฟล์", "กราฟ"]
+    files = {r[0]: r for r in wb["ไฟล์"].iter_rows(min_row=5, values_only=True)}
+    old = next(v for k, v in files.items() if k.endswith("6560103_old.xlsx"))
+    assert old[8].endswith("6560103 (1).xlsx")  # superseded, and by which file
+    with zipfile.ZipFile(out) as zf:
+        charts = [n for n in zf.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == 3
+    ind = wb["ตัวชี้วัด"]
+    assert ind["C5"].value.startswith("=IFERROR(ROUND(AVERAGE(")
+    cached = openpyxl.load_workbook(out, data_only=True)["ตัวชี้วัด"]
+    assert cached["C5"].value == pytest.approx(92.11)  # every return has seed 000's scores
+
+
+def test_formula_looking_text_stays_text(district):
+    out = district / "evil.xlsx"
+    run_merge(district / "returned", "-o", out, "--csv", district / "evil-csv")
+    ws = openpyxl.load_workbook(out)["มาตรการ"]
+    cells = [c for row in ws.iter_rows(min_row=5) for c in row if c.value == EVIL]
+    assert cells and all(c.data_type == "s" for c in cells)
+    owner = [c for row in ws.iter_rows(min_row=5) for c in row if c.value == "+สำนักปลัด"]
+    assert owner and owner[0].data_type == "s"
+    text = (district / "evil-csv" / "measures.csv").read_text(encoding="utf-8-sig")
+    assert "'" + EVIL.replace('"', '""') in text
+    assert "'+สำนักปลัด" in text
+    assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+
+
+def test_evidence_links_only_for_http(district):
+    out = district / "links.xlsx"
+    run_merge(district / "returned", "-o", out)
+    ws = openpyxl.load_workbook(out)["ผลการดำเนินการ"]
+    links = [c.hyperlink.target for row in ws.iter_rows(min_row=5) for c in row if c.hyperlink]
+    assert links and all(t.startswith(("http://", "https://")) for t in links)
+    assert all(" " not in t for t in links)  # the broken seed-003 URL is text, not a link
+
+
+def test_same_inputs_same_bytes_and_no_overwrite(district):
+    a, b = district / "a.xlsx", district / "b.xlsx"
+    run_merge(district / "returned", "-o", a)
+    run_merge(district / "returned", "-o", b)
+    assert a.read_bytes() == b.read_bytes()
+    res = CliRunner().invoke(main, ["merge", str(district / "returned"), "-o", str(a)])
+    assert res.exit_code == 2
+    assert "--force" in res.output
+
+
+def test_province_merges_district_reports_without_double_counting(district, template, tmp_path):
+    east, west = tmp_path / "east", tmp_path / "west"
+    east.mkdir()
+    west.mkdir()
+    make(east, template, "7000001", "อบต.หนึ่ง", seed=5, day="01/04/2565")
+    make(east, template, "7000002", "อบต.สอง", seed=6, day="01/04/2565")
+    make(west, template, "7000003", "อบต.สาม", seed=7, day="01/04/2565")
+    run_merge(east, "-o", tmp_path / "east.xlsx")
+    run_merge(west, "-o", tmp_path / "west.xlsx")
+    # an organisation's own, newer return also reaches the province
+    late = tmp_path / "late"
+    late.mkdir()
+    make(late, template, "7000002", "อบต.สอง", seed=8, day="25/04/2565")
+    run_merge(tmp_path / "east.xlsx", tmp_path / "west.xlsx", late, "-o",
+              tmp_path / "province.xlsx", "--csv", tmp_path / "pcsv")
+    s = summary_rows(tmp_path / "pcsv" / "summary.csv")
+    assert sorted(s) == ["7000001", "7000002", "7000003"]
+    assert s["7000001"]["via"].endswith("east.xlsx")
+    assert s["7000002"]["via"] == "" and s["7000002"]["recorded"] == "2022-04-25"
+    assert s["7000001"]["ita_score"] == "59.16"
+    measures = list(csv.DictReader((tmp_path / "pcsv" / "measures.csv").read_text(
+        encoding="utf-8-sig").splitlines()))
+    per_org = {c: sum(m["org_code"] == c for m in measures) for c in s}
+    assert per_org == {c: int(s[c]["measures"]) for c in s}  # no double counting
+    wb = CalamineWorkbook.from_path(str(tmp_path / "province.xlsx"))
+    files = wb.get_sheet_by_name("ไฟล์").to_python()
+    assert any(str(r[-1]).endswith("7000002.xlsx") and "late" in str(r[-1]) for r in files)
