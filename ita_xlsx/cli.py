@@ -177,8 +177,12 @@ template_option = click.option(
 @click.option("--orgs", "orgs_path", type=click.Path(dir_okay=False), default=None,
               help="Organisation list (.csv, .xlsx, .ods): code, name, type, district, province, email.")
 @year_option
-@click.option("--round", "round_key", type=click.Choice(["plan", "6", "12"]), default="plan",
-              show_default=True, help="Reporting round the workbooks are for.")
+@click.option("--round", "round_key", type=click.Choice(["plan", "6", "12"]), default=None,
+              help="Reporting round the workbooks are for (default: plan; with --from, the "
+                   "round after the source's).")
+@click.option("--from", "from_paths", multiple=True, type=click.Path(exists=True),
+              help="A consolidated report or a folder of returns: pre-fill each organisation's "
+                   "analysis and measures for the next round (repeatable).")
 @click.option("--deadline", default=None, help="Return deadline, e.g. 31/01/2570.")
 @click.option("--contact", default="", help="Who to contact, shown on the instructions sheet.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
@@ -189,31 +193,47 @@ template_option = click.option(
 @lang_option
 @click.pass_obj
 @friendly
-def new(ctx: Ctx, orgs_path, year, round_key, deadline, contact, out_dir, force, framework,
-        template_path) -> None:
+def new(ctx: Ctx, orgs_path, year, round_key, from_paths, deadline, contact, out_dir, force,
+        framework, template_path) -> None:
     """Write standard workbooks: one blank, or one per organisation of --orgs.
 
     \b
     Examples:
       ita-xlsx new
       ita-xlsx new --orgs orgs.csv --year 2570 --deadline 31/01/2570 --out workbooks
+      ita-xlsx new --from district-report.xlsx --round 6 --out round6
     """
     from .framework import FrameworkError
     from .generate import generate
     from .orgs import OrgListError, read_org_list
     from .render import RenderOptions
 
-    fy = _fiscal_year(year)
     template = _template(template_path)
+    orgs = None
+    prefills = None
+    if from_paths:
+        from .merge import bound_for
+        from .nextround import from_sources
+
+        orgs, prefills, round_key, source_year = from_sources(
+            from_paths, template, lambda fy: bound_for(template, year and _fiscal_year(year)
+                                                       or fy, framework),
+            round_key, framework)
+        year = year or source_year
+        if not orgs:
+            raise UserError("ไม่พบหน่วยงานที่อ่านได้ใน --from", "No readable organisation in --from", 1)
+    round_key = round_key or "plan"
+    fy = _fiscal_year(year)
     options = RenderOptions(fiscal_year=fy, round=round_key, deadline=_deadline(deadline),
                             contact=contact)
     out = Path(out_dir or f"ita-{fy}-{round_key}")
-    orgs = None
     exit_code = 0
     if orgs_path:
         type_labels = _type_labels(template)
         try:
-            orgs, problems = read_org_list(orgs_path, type_labels)
+            listed, problems = read_org_list(orgs_path, type_labels)
+            known = {o.code.casefold() for o in orgs or []}
+            orgs = [*(orgs or []), *(o for o in listed if o.code.casefold() not in known)]
         except OrgListError as exc:
             raise UserError(exc.message, exc.message_en, 1) from None
         if problems:
@@ -228,7 +248,7 @@ def new(ctx: Ctx, orgs_path, year, round_key, deadline, contact, out_dir, force,
     try:
         result = _with_progress(ctx, len(orgs) if orgs else 1, msg("new.progress", ctx.lang),
                                 lambda step: generate(template, orgs, options, out, force,
-                                                      framework, progress=step))
+                                                      framework, prefills, progress=step))
     except FrameworkError as exc:
         raise _framework_error(exc) from None
     ctx.say(msg("new.written", ctx.lang, n=len(result.written), out=out))

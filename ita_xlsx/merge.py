@@ -41,6 +41,7 @@ class OrgEntry:
     fiscal_year: int | None = None
     round: str = ""
     scores: dict[int, float | None] = field(default_factory=dict)
+    issues: dict[int, str] = field(default_factory=dict)
     total: float | None = None
     level: str = ""
     measures: list[dict] = field(default_factory=list)
@@ -112,6 +113,8 @@ def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
         ind = str(r.values.get("indicator") or "")
         if ind.isdigit():
             e.scores[int(ind)] = score_value(r.values.get("score"))
+            if r.values.get("issue"):
+                e.issues[int(ind)] = str(r.values["issue"])
     result = score(b.analysis_fw, e.scores)
     e.total, e.level = result.total, result.label or ""
     for r in ret.tables.get("measures", []):
@@ -219,6 +222,11 @@ def load_report(path: Path) -> tuple[list[OrgEntry], dict[str, str]]:
         if e:
             e.scores = {int(k[1:]): _num(v) for k, v in row.items()
                         if k.startswith("i") and k[1:].isdigit()}
+    for row in table("analysis"):
+        e = entries.get(clean_text(row.get("org_code")).casefold())
+        number = _num(row.get("indicator_no"))
+        if e and number and row.get("issue"):
+            e.issues[int(number)] = clean_text(row.get("issue"))
     for key, attr in (("measures", "measures"), ("results", "results"),
                       ("findings", "findings")):
         for row in table(key):

@@ -47,7 +47,11 @@ FILES = [("path", "ไฟล์", 40), ("via", "มาจากรายงา�
          ("file_time", "เวลาไฟล์", 18), ("used", "ใช้ในรายงาน", 10),
          ("superseded_by", "ถูกแทนที่โดย", 40)]
 DATA_SHEETS = {"provenance": {k for k, _, _ in PROVENANCE}}
-SHEET_NAMES = {"summary": "สรุป", "scores": "ตัวชี้วัด", "measures": "มาตรการ",
+ANALYSIS = [("org_code", "รหัส", 10), ("org_name", "หน่วยงาน", 24),
+            ("indicator_no", "ข้อ", 5), ("indicator", "ตัวชี้วัด", 26), ("tool", "เครื่องมือ", 8),
+            ("score", "คะแนน", 8), ("issue", "ประเด็นที่ต้องแก้ไข/ปรับปรุง", 80)]
+SHEET_NAMES = {"summary": "สรุป", "scores": "ตัวชี้วัด", "analysis": "ประเด็นที่ต้องแก้ไข",
+               "measures": "มาตรการ",
                "results": "ผลการดำเนินการ", "findings": "ข้อค้นพบ", "files": "ไฟล์",
                "charts": "กราฟ"}
 
@@ -123,6 +127,7 @@ class Writer:
             wb.set_custom_property("ita_report", REPORT_KIND)
             self._summary(wb)
             self._scores(wb)
+            self._analysis(wb)
             self._measures(wb)
             self._results(wb)
             self._findings(wb)
@@ -282,6 +287,25 @@ class Writer:
             ws.conditional_format(first - 1, 2, last - 1, len(cols) - 2, {
                 "type": "3_color_scale", "min_color": "#F8696B", "mid_color": "#FFEB84",
                 "max_color": "#63BE7B"})
+
+    def _analysis(self, wb) -> None:
+        """Every indicator below the pass mark, with the issue the organisation gave."""
+        ws = self._sheet(wb, "analysis", ANALYSIS, "ตัวชี้วัดที่ต่ำกว่าเกณฑ์และประเด็นที่ต้องแก้ไข")
+        fw = self.bound.analysis_fw if self.bound else None
+
+        def rows():
+            for e in self.r.entries:
+                for n, value in sorted(e.scores.items()):
+                    weak = value is not None and fw is not None and value < fw.pass_mark
+                    if not (weak or e.issues.get(n)):
+                        continue
+                    ind = fw.indicator(n) if fw else None
+                    yield {"org_code": e.org_code, "org_name": e.org_name, "indicator_no": n,
+                           "indicator": ind.label if ind else str(n),
+                           "tool": ind.tool if ind else "", "score": value,
+                           "issue": e.issues.get(n, "")}
+
+        self._rows(ws, ANALYSIS, rows(), 3)
 
     def _measures(self, wb) -> None:
         cols = measure_columns(self.t)

@@ -82,10 +82,10 @@ def _finding(code: str, th: str, en: str) -> Finding:
 class _Refuse(Exception):
     """Stops the checks with one file-level finding (raised deep, caught in preflight)."""
 
-    def __init__(self, code: str, th: str, en: str, kind: str = ""):
+    def __init__(self, code: str, th: str, en: str, kind: str | None = None):
         super().__init__(code, en)
         self.finding = _finding(code, th, en)
-        self.kind = kind
+        self.kind = kind  # None: the kind found so far (set by the caller that knows it)
 
 
 def _unsafe(th: str, en: str) -> _Refuse:
@@ -129,7 +129,7 @@ def preflight(path: Path, limits: Limits = LIMITS) -> Preflight:
                     raise _damaged("OLE") from None
         raise _Refuse("file-unreadable", *_describe(head))
     except _Refuse as refused:
-        return Preflight(refused.kind, [refused.finding])
+        return Preflight(refused.kind or "", [refused.finding])
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         return Preflight("", [_finding("file-unreadable", f"เปิดไฟล์ไม่ได้: {reason}",
@@ -204,7 +204,8 @@ def _zip_preflight(fh: BinaryIO, size: int, limits: Limits) -> Preflight:
         try:
             return _zip_checks(zf, infos, names, kind, limits)
         except _Refuse as refused:
-            refused.kind = kind
+            if refused.kind is None:
+                refused.kind = kind
             raise
         except _ZIP_ERRORS as exc:
             raise _damaged(f"ZIP, {type(exc).__name__}") from None
@@ -246,7 +247,7 @@ def _zip_lookalike(names: set[str]) -> tuple[str, str]:
 def _not_a_spreadsheet(lookalike: tuple[str, str]) -> _Refuse:
     th, en = lookalike
     return _Refuse("file-unreadable", f"ไม่ใช่ไฟล์ตารางคำนวณ (เป็น{th})",
-                   f"not a spreadsheet ({en})")
+                   f"not a spreadsheet ({en})", kind="")
 
 
 def _check_central_directory_size(fh: BinaryIO, size: int, limits: Limits) -> None:
@@ -445,9 +446,10 @@ def _ooxml_findings(zf: zipfile.ZipFile, names: set[str], limits: Limits) -> lis
 
 def _ooxml_macro(zf: zipfile.ZipFile, names: set[str], limits: Limits) -> str:
     """The reason an OOXML package counts as macro-enabled, or "" when it does not."""
+    vba = [n for n in names if n.lower().rsplit("/", 1)[-1] == "vbaproject.bin"]
+    if vba:
+        return _show(vba[0])
     lower = {n.lower() for n in names}
-    if any(n.rsplit("/", 1)[-1] == "vbaproject.bin" for n in lower):
-        return "xl/vbaProject.bin"
     if "xl/workbook.bin" in lower:
         return ".xlsb"
     if any(n.startswith("xl/macrosheets/") for n in lower):
@@ -467,7 +469,7 @@ def _content_types(zf: zipfile.ZipFile, limits: Limits) -> list[str]:
 
 
 def _parse_small_part(zf: zipfile.ZipFile, name: str, limits: Limits) -> Element | None:
-    """Parse a small part whole with defusedxml; None when it is absent or not XML."""
+    """Parse a small part whole with defusedxml; None when it is not well-formed XML."""
     info = zf.getinfo(name)
     if info.file_size > limits.max_small_part:
         raise _unsafe(f"ส่วน {name} ใหญ่ผิดปกติ", f"part {name} is unusually large")

@@ -89,8 +89,8 @@ def test_district_report(district):
                 "results_done", "results_with_evidence", "errors", "warnings", "source_file"):
         assert col in s["6560101"]
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames[:7] == ["สรุป", "ตัวชี้วัด", "มาตรการ", "ผลการดำเนินการ", "ข้อค้นพบ",
-                                 "ไฟล์", "กราฟ"]
+    assert wb.sheetnames[:8] == ["สรุป", "ตัวชี้วัด", "ประเด็นที่ต้องแก้ไข", "มาตรการ",
+                                 "ผลการดำเนินการ", "ข้อค้นพบ", "ไฟล์", "กราฟ"]
     files = {r[0]: r for r in wb["ไฟล์"].iter_rows(min_row=5, values_only=True)}
     old = next(v for k, v in files.items() if k.endswith("6560103_old.xlsx"))
     assert old[8].endswith("6560103 (1).xlsx")  # superseded, and by which file
@@ -163,3 +163,30 @@ def test_province_merges_district_reports_without_double_counting(district, temp
     wb = CalamineWorkbook.from_path(str(tmp_path / "province.xlsx"))
     files = wb.get_sheet_by_name("ไฟล์").to_python()
     assert any(str(r[-1]).endswith("7000002.xlsx") and "late" in str(r[-1]) for r in files)
+
+
+@pytest.mark.parametrize("source", ["report", "folder"])
+def test_next_round_prefilled_from_report_or_returns(district, tmp_path, source):
+    report = district / "for-next.xlsx"
+    if not report.exists():
+        run_merge(district / "returned", "-o", report)
+    src = report if source == "report" else district / "returned"
+    out = tmp_path / "round12"
+    res = CliRunner().invoke(main, ["new", "--from", str(src), "--round", "12", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    made = {p.name.split("_")[0]: p for p in out.glob("*.xlsx")}
+    assert set(made) == {"6560101", "6560102", "6560103"}  # readable returns only
+    wb = openpyxl.load_workbook(made["6560101"])
+    assert wb["วิเคราะห์ผล ITA"]["C5"].value == pytest.approx(92.11)
+    assert wb["ข้อมูลหน่วยงาน"]["C10"].value == "รอบ 12 เดือน"
+    measures = [r for r in wb["มาตรการ"].iter_rows(min_row=5, values_only=True) if r[4]]
+    assert measures[0][4] == EVIL and measures[0][1] == "IIT"
+    results = [r for r in wb["ผลการดำเนินการ"].iter_rows(min_row=5, values_only=True) if r[0]]
+    assert [r[0] for r in results] == [m[0] for m in measures]
+    assert all(r[1] == "รอบ 12 เดือน" and r[2] is None for r in results)
+    # the organisation only has results left to fill
+    rep = CliRunner().invoke(main, ["validate", str(made["6560103"]), "--format", "json"])
+    import json
+
+    codes = {f["code"] for f in json.loads(rep.output)["files"][0]["findings"]}
+    assert codes <= {"required-missing"}
