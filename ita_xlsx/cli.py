@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .files import OutputExists
 from .i18n import msg
 
 LANGS = click.Choice(["th", "en"])
@@ -63,6 +64,9 @@ def friendly(fn):
             if ctx.debug:
                 traceback.print_exc()
             sys.exit(exc.exit_code)
+        except OutputExists as exc:
+            click.echo(msg("error.output_exists", ctx.lang, path=exc.path), err=True)
+            sys.exit(1)
         except KeyboardInterrupt:
             click.echo("ยกเลิก / cancelled", err=True)
             sys.exit(130)
@@ -521,12 +525,15 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, force, workers, 
 @main.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="ita-demo",
               show_default=True, help="Folder for everything the demo writes.")
-@click.option("--force", is_flag=True, help="Replace an earlier demo folder's files.")
+@click.option("--force", is_flag=True, help="Write into a folder that is not empty.")
 @lang_option
 @click.pass_obj
 @friendly
 def demo(ctx: Ctx, out_dir, force) -> None:
-    """Run the cycle on built-in sample data: organisation list → workbooks.
+    """Run the whole cycle on built-in sample data and say where the outputs are.
+
+    new (workbooks for a district's 9 organisations) → simulated returns, some with the
+    mistakes real documents show → validate with feedback copies → merge with charts.
 
     \b
     Example:

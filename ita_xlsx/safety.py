@@ -97,6 +97,10 @@ def _damaged(what: str) -> _Refuse:
     return _Refuse("file-unreadable", f"ไฟล์เสียหาย: {what}", f"damaged file: {what}")
 
 
+def _size(n: int) -> str:
+    return f"{n / MiB:,.1f} MB" if n >= MiB else f"{n / 1024:,.1f} KB"
+
+
 def _show(name: str, limit: int = 60) -> str:
     """A member name safe to put in a message (it is chosen by the sender)."""
     name = re.sub(r"[\x00-\x1f\x7f{}]", "?", name)
@@ -115,8 +119,8 @@ def preflight(path: Path, limits: Limits = LIMITS) -> Preflight:
             raise _Refuse("file-empty", "ไฟล์ขนาด 0 ไบต์", "0 bytes")
         if size > limits.max_file_bytes:
             raise _unsafe(
-                f"ไฟล์ใหญ่เกินไป {size / MiB:.1f} MB (สูงสุด {limits.max_file_bytes / MiB:.0f} MB)",
-                f"file too large: {size / MiB:.1f} MB (limit {limits.max_file_bytes / MiB:.0f} MB)",
+                f"ไฟล์ใหญ่เกินไป {_size(size)} สูงสุด {_size(limits.max_file_bytes)}",
+                f"file too large: {_size(size)}, limit {_size(limits.max_file_bytes)}",
             )
         with path.open("rb") as fh:
             head = fh.read(_SNIFF)
@@ -155,8 +159,8 @@ def _describe(head: bytes) -> tuple[str, str]:
     if head.startswith(b"%PDF"):
         return "เป็นไฟล์ PDF ไม่ใช่ไฟล์ Excel", "it is a PDF, not an Excel file"
     if low.startswith((b"<!doctype html", b"<html")) or b"<table" in low[:2048]:
-        return ("เป็นหน้าเว็บ (HTML) ที่ตั้งชื่อเป็นไฟล์ Excel",
-                "it is a web page (HTML) named like an Excel file")
+        return ("เป็นหน้าเว็บ HTML ที่ตั้งชื่อเป็นไฟล์ Excel",
+                "it is an HTML web page named like an Excel file")
     if low.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in low:
         return ("เป็นไฟล์ XML Spreadsheet 2003 ให้เปิดใน Excel แล้วบันทึกเป็น .xlsx",
                 "it is an Excel 2003 XML spreadsheet; open it in Excel and save as .xlsx")
@@ -165,11 +169,11 @@ def _describe(head: bytes) -> tuple[str, str]:
     if head.startswith(_IMAGE_MAGIC):
         return "เป็นไฟล์รูปภาพ ไม่ใช่ไฟล์ Excel", "it is an image, not an Excel file"
     if head.startswith(_ARCHIVE_MAGIC):
-        return ("เป็นไฟล์บีบอัด (RAR/7z/gzip) ให้แตกไฟล์ก่อน",
-                "it is a compressed archive (RAR/7z/gzip); extract it first")
+        return ("เป็นไฟล์บีบอัด RAR/7z/gzip ให้แตกไฟล์ก่อน",
+                "it is a compressed archive, RAR/7z/gzip; extract it first")
     if _looks_like_text(head):
-        return ("เป็นไฟล์ข้อความ (เช่น CSV) ไม่ใช่ไฟล์ Excel",
-                "it is a plain-text file (e.g. CSV), not an Excel file")
+        return ("เป็นไฟล์ข้อความ เช่น CSV ไม่ใช่ไฟล์ Excel",
+                "it is a plain-text file such as CSV, not an Excel file")
     return "ไม่ใช่รูปแบบไฟล์ตารางคำนวณที่รู้จัก", "not a known spreadsheet format"
 
 
@@ -246,8 +250,8 @@ def _zip_lookalike(names: set[str]) -> tuple[str, str]:
 
 def _not_a_spreadsheet(lookalike: tuple[str, str]) -> _Refuse:
     th, en = lookalike
-    return _Refuse("file-unreadable", f"ไม่ใช่ไฟล์ตารางคำนวณ (เป็น{th})",
-                   f"not a spreadsheet ({en})", kind="")
+    return _Refuse("file-unreadable", f"ไม่ใช่ไฟล์ตารางคำนวณ แต่เป็น{th}",
+                   f"not a spreadsheet: it is {en}", kind="")
 
 
 def _check_central_directory_size(fh: BinaryIO, size: int, limits: Limits) -> None:
@@ -279,8 +283,8 @@ def _zip64_counts(fh: BinaryIO, locator: bytes, entries: int, cd_size: int) -> t
 
 
 def _too_many_entries(count: int, limits: Limits) -> _Refuse:
-    return _unsafe(f"มีรายการภายในมากเกินไป ({count:,} รายการ สูงสุด {limits.max_entries:,})",
-                   f"too many entries ({count:,}, limit {limits.max_entries:,})")
+    return _unsafe(f"มีรายการภายในมากเกินไป {count:,} รายการ สูงสุด {limits.max_entries:,}",
+                   f"too many entries: {count:,}, limit {limits.max_entries:,}")
 
 
 _NESTED_SUFFIXES = (".zip", ".xlsx", ".xlsm", ".xlsb", ".xltx", ".xltm", ".docx", ".docm",
@@ -302,8 +306,8 @@ def _check_members(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
         total += info.file_size
     if total > limits.max_uncompressed:
         raise _unsafe(
-            f"ขยายแล้วใหญ่เกินไป ({total / MiB:,.0f} MB สูงสุด {limits.max_uncompressed / MiB:.0f} MB)",
-            f"expands to {total / MiB:,.0f} MB (limit {limits.max_uncompressed / MiB:.0f} MB)",
+            f"ขยายแล้วใหญ่เกินไป {total / MiB:,.0f} MB สูงสุด {limits.max_uncompressed / MiB:.0f} MB",
+            f"expands to {total / MiB:,.0f} MB, limit {limits.max_uncompressed / MiB:.0f} MB",
         )
 
 
@@ -330,12 +334,12 @@ def _nested(name: str) -> _Refuse:
 def _check_member_size(info: zipfile.ZipInfo, limits: Limits) -> None:
     name = _show(info.filename)
     if info.file_size > limits.max_member:
-        raise _unsafe(f"รายการ {name} ขยายแล้วใหญ่เกินไป ({info.file_size / MiB:,.0f} MB)",
+        raise _unsafe(f"รายการ {name} ขยายแล้วใหญ่เกินไป {info.file_size / MiB:,.0f} MB",
                       f"entry {name} expands to {info.file_size / MiB:,.0f} MB")
     ratio = info.file_size / max(info.compress_size, 1)
     if info.file_size > limits.ratio_min_member and ratio > limits.max_ratio:
-        raise _unsafe(f"อัตราการบีบอัดของ {name} สูงผิดปกติ ({ratio:,.0f}:1, ZIP bomb)",
-                      f"compression ratio of {name} is {ratio:,.0f}:1 (ZIP bomb)")
+        raise _unsafe(f"อัตราการบีบอัดของ {name} สูงผิดปกติ {ratio:,.0f}:1 แบบ ZIP bomb",
+                      f"compression ratio of {name} is {ratio:,.0f}:1, a ZIP bomb")
 
 
 def _confirm_ods(zf: zipfile.ZipFile) -> None:
@@ -646,21 +650,21 @@ def _ole_preflight(fh: BinaryIO, size: int, limits: Limits) -> Preflight:
         raise _not_a_spreadsheet(_ole_lookalike(names))
     findings: list[Finding] = []
     if "_vba_project_cur" in names:
-        findings.append(_finding("file-macro", "มีมาโคร VBA (_VBA_PROJECT_CUR)",
-                                 "VBA macros (_VBA_PROJECT_CUR)"))
+        findings.append(_finding("file-macro", "มีมาโคร VBA _VBA_PROJECT_CUR",
+                                 "VBA macros, _VBA_PROJECT_CUR"))
     if _has_filepass(cfb.stream_head(book)):
-        findings.append(_finding("file-encrypted", "ไฟล์ .xls ตั้งรหัสผ่านไว้ (FILEPASS)",
-                                 "the .xls file is password-protected (FILEPASS)"))
+        findings.append(_finding("file-encrypted", "ไฟล์ .xls ตั้งรหัสผ่านไว้ FILEPASS",
+                                 "the .xls file is password-protected, FILEPASS"))
     return Preflight("xls", findings)
 
 
 def _ole_lookalike(names: set[str]) -> tuple[str, str]:
     if "worddocument" in names:
-        return "เอกสาร Word (.doc)", "a Word .doc document"
+        return "เอกสาร Word .doc", "a Word .doc document"
     if "powerpoint document" in names:
-        return "งานนำเสนอ PowerPoint (.ppt)", "a PowerPoint .ppt presentation"
+        return "งานนำเสนอ PowerPoint .ppt", "a PowerPoint .ppt presentation"
     if any(n.startswith("__substg1.0_") for n in names):
-        return "อีเมล Outlook (.msg) ให้บันทึกไฟล์แนบออกมาก่อน", \
+        return "อีเมล Outlook .msg ให้บันทึกไฟล์แนบออกมาก่อน", \
             "an Outlook .msg email; save the attachment out of it first"
     return "ไฟล์ OLE ชนิดอื่น", "another kind of OLE file"
 

@@ -136,7 +136,7 @@ def bomb(src: Path, dst: Path, sizes_mib: list[int]) -> Path:
 @pytest.mark.parametrize(("sizes", "limits", "reason"), [
     ([300], LIMITS, "zeros0.bin expands to 300 MB"),  # over the per-member cap
     ([20], LIMITS, "compression ratio of xl/media/zeros0.bin"),  # under the caps, ~1000:1
-    ([30, 30], Limits(max_uncompressed=50 * MiB, max_ratio=1e9), "expands to 60 MB (limit"),
+    ([30, 30], Limits(max_uncompressed=50 * MiB, max_ratio=1e9), "expands to 60 MB, limit"),
 ])
 def test_zip_bomb_is_refused_quickly(workbook_path, tmp_path, sizes, limits, reason):
     path = bomb(workbook_path, tmp_path / "bomb.xlsx", sizes)
@@ -375,7 +375,7 @@ def test_external_links_warn_only(workbook_path, tmp_path, part, words):
     (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "PDF"),
     ("รหัส,ชื่อหน่วยงาน\n6560101,เทศบาลตำบลห้วยวน\n".encode(), "plain-text"),
     ("รหัส\tชื่อ\n".encode("utf-16"), "plain-text"),
-    (b"<html><body><table><tr><td>1</td></tr></table></body></html>", "web page"),
+    (b"<html><body><table><tr><td>1</td></tr></table></body></html>", "HTML web page"),
     (b"\x89PNG\r\n\x1a\n" + bytes(64), "image"),
     (bytes(range(256)) * 4, "not a known"),
 ])

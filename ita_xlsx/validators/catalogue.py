@@ -129,10 +129,6 @@ _ENTRIES = [
        "แผ่นงาน \"{sheet}\" เซลล์ {cell} ({label}): \"{value}\" ไม่ใช่อีเมลที่ถูกต้อง เช่น saraban@example.go.th",
        "Sheet \"{sheet}\" cell {cell} ({label}): \"{value}\" is not a valid email, e.g. saraban@example.go.th",
        "#cell"),
-    _e("formula-in-input", "warning", "มีสูตรในช่องกรอกข้อมูล", "Formula in an input cell",
-       "แผ่นงาน \"{sheet}\" เซลล์ {cell} ({label}): มีสูตร {value} ให้พิมพ์ค่าลงไปโดยตรงแทนสูตร",
-       "Sheet \"{sheet}\" cell {cell} ({label}): holds the formula {value}; type the value itself instead.",
-       "#cell", "#security"),
     # ---- across rows and sheets
     _e("issue-missing", "error", "ไม่ได้ระบุประเด็นที่ต้องแก้ไข", "Issue to fix missing",
        "แผ่นงาน \"{sheet}\" เซลล์ {cell}: ตัวชี้วัด {indicator} ได้ {value} คะแนน ต่ำกว่า {expected} ต้องระบุประเด็นที่ต้องแก้ไข/ปรับปรุง",
