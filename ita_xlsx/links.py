@@ -193,6 +193,8 @@ def _fetch(target: _Target, method: str, opts: _Options, deadline: float) -> _Re
                 if dog.fired:
                     raise TimeoutError("request cut off at its time limit") from exc
                 raise
+            if dog.fired:  # cut off mid-headers can still parse as a reply; it is not one
+                raise TimeoutError("request cut off at its time limit")
             if method == "GET":
                 # The status is already known; a body that breaks off does not change it.
                 with contextlib.suppress(OSError, http.client.HTTPException):

@@ -185,6 +185,11 @@ def _valid_host(host: str) -> bool:
     return not tld.isdigit() and (not tld.isascii() or tld.startswith("xn--") or tld.isalpha())
 
 
+_ASCII_URL_BAD = re.compile(
+    "[\\x00-\\x20\\x7f" + "".join(re.escape(c) for c in _URL_FORBIDDEN if c.isascii()) + "]"
+)
+
+
 def is_valid_url(url: str) -> bool:
     """A well-formed http(s) address with a real host and no spaces or control characters.
 
@@ -194,8 +199,11 @@ def is_valid_url(url: str) -> bool:
     if not isinstance(url, str):
         return False
     url = url.strip()
-    if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") or ch in _URL_FORBIDDEN
-           for ch in url):
+    if url.isascii():  # the common case, checked with one regex instead of per character
+        if _ASCII_URL_BAD.search(url):
+            return False
+    elif any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") or ch in _URL_FORBIDDEN
+             for ch in url):
         return False
     match = re.match(r"(?i)(https?)://([^/?#]*)", url)
     if not match:

@@ -128,7 +128,9 @@ def _trickle(handler: _Handler, method: str, nth: int) -> None:
     # Headers one byte at a time: every read succeeds, so only a total limit ends the wait.
     try:
         handler.wfile.write(b"HTTP/1.0 200 OK\r\nX-Slow: ")
-        while not handler.server.stop.wait(0.05):
+        for _ in range(40):  # two seconds at most, so a missing limit fails instead of hanging
+            if handler.server.stop.wait(0.05):
+                break
             handler.wfile.write(b"a")
             handler.wfile.flush()
     except OSError:

@@ -1,0 +1,145 @@
+"""`ita-xlsx new`, `schema` and `demo` through the command line, and the library parts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from python_calamine import CalamineWorkbook
+
+from ita_xlsx.cli import main
+from ita_xlsx.files import safe_filename
+from ita_xlsx.orgs import read_org_list
+from ita_xlsx.template import TemplateError, lint_template, load_template, parse_template
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_blank_workbook(tmp_path):
+    res = invoke("new", "--year", "2570", "--out", tmp_path)
+    assert res.exit_code == 0, res.output
+    (path,) = tmp_path.glob("*.xlsx")
+    assert path.name == "ITA2570_blank.xlsx"
+    wb = openpyxl.load_workbook(path)
+    assert wb["ข้อมูลหน่วยงาน"]["C9"].value == "2570"
+
+
+def test_org_list_with_bad_rows_keeps_the_good_ones(tmp_path):
+    orgs = tmp_path / "orgs.csv"
+    orgs.write_text(
+        "รหัสหน่วยงาน,ชื่อหน่วยงาน,ประเภท,อำเภอ,จังหวัด,อีเมล\n"
+        "๖๕๖๐๑๐๑,เทศบาลตำบลห้วยวน,ทต.,เชียงคำ,พะเยา,a@b.go.th\n"
+        ",ไม่มีรหัส,อบต.,เชียงคำ,พะเยา,\n"
+        "6560101,ซ้ำ,อบต.,เชียงคำ,พะเยา,\n"
+        'CON,อบต. "ชื่อ/แปลก" <*>?,อบต.,เชียงคำ,พะเยา,not-an-email\n',
+        encoding="cp874",  # as Thai Windows Excel saves CSV
+    )
+    out = tmp_path / "out"
+    res = invoke("new", "--orgs", orgs, "--year", "2570", "--out", out)
+    assert res.exit_code == 1  # rows were skipped
+    assert "แถว 3" in res.output and "แถว 4" in res.output
+    names = sorted(p.name for p in out.glob("*.xlsx"))
+    assert names[0].startswith("6560101_เทศบาลตำบลห้วยวน")
+    assert names[1].startswith("_CON_") and all(c not in names[1] for c in '<>:"/\\|?*')
+    wb = openpyxl.load_workbook(out / names[0])
+    assert wb["ข้อมูลหน่วยงาน"]["C4"].value == "6560101"
+    assert wb["ข้อมูลหน่วยงาน"]["C6"].value == "เทศบาลตำบล"  # "ทต." expanded
+    assert wb.custom_doc_props["ita_org_code"].value == "6560101"
+    # again: nothing is overwritten without --force
+    before = (out / names[0]).stat().st_mtime_ns
+    res = invoke("new", "--orgs", orgs, "--year", "2570", "--out", out)
+    assert res.exit_code == 1 and "--force" in res.output
+    assert (out / names[0]).stat().st_mtime_ns == before
+    res = invoke("new", "--orgs", orgs, "--year", "2570", "--out", out, "--force")
+    assert "2" in res.output
+
+
+def test_org_list_from_xlsx(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["code", "name", "district"])
+    ws.append([6560101, "เทศบาลตำบลห้วยวน", "เชียงคำ"])  # a number, as Excel stores codes
+    wb.save(tmp_path / "orgs.xlsx")
+    orgs, problems = read_org_list(tmp_path / "orgs.xlsx")
+    assert [o.code for o in orgs] == ["6560101"] and not problems
+
+
+def test_unusable_org_list_is_a_clear_error(tmp_path):
+    bad = tmp_path / "orgs.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    res = invoke("new", "--orgs", bad, "--out", tmp_path / "o")
+    assert res.exit_code == 1
+    assert "code" in res.output and "Traceback" not in res.output
+    res = invoke("--lang", "en", "new", "--orgs", bad, "--out", tmp_path / "o")
+    assert "heading" in res.output or "column" in res.output
+
+
+def test_schema_json(tmp_path):
+    res = invoke("schema", "--json", "--year", "2570")
+    data = json.loads(res.output)
+    assert data["template"] == {"id": "ita-measures", "version": "1", "fiscal_year": 2570}
+    sheets = {s["key"]: s for s in data["sheets"]}
+    assert set(sheets) == {"org", "analysis", "measures", "results"}
+    assert sheets["org"]["kind"] == "form"
+    assert {"key": "org_code", "cell": "C4"}.items() <= sheets["org"]["columns"][0].items()
+    m = {c["key"]: c for c in sheets["measures"]["columns"]}
+    assert m["owner"]["required"] is True and m["owner"]["column"] == "G"
+    assert m["tool"]["choices"] == ["IIT", "EIT", "OIT"]
+    assert sheets["measures"]["header_row"] == 4 and sheets["measures"]["first_data_row"] == 5
+    assert len(m["indicator"]["choices"]) == 10
+
+
+def test_template_linter_rejects_what_xlsxwriter_would_drop():
+    t = load_template()
+    assert lint_template(t) == []
+    import tomllib
+
+    with open(t.source_file, "rb") as fh:
+        data = tomllib.load(fh)
+    data["sheets"][2]["columns"][2]["hint_title"] = "ก" * 33
+    data["sheets"][2]["columns"][3]["hint"] = "ข" * 256
+    data["sheets"][3]["columns"][1]["key"] = "measure_id"
+    data["choices"]["status"]["items"].append({"value": "x", "label": "ค" * 250})
+    with pytest.raises(TemplateError) as err:
+        parse_template(data, "bad.toml")
+    text = " ".join(err.value.problems)
+    assert "hint_title" in text and "hint has 256" in text
+    assert "duplicate key" in text and "inline list" in text
+
+
+@pytest.mark.parametrize("name", ["CON", "a/b\\c:d*e?f", "  ..  ", "ชื่อ" * 40, "nul.txt"])
+def test_safe_filename(name):
+    out = safe_filename(name)
+    assert out and len(out) <= 80
+    assert not any(c in out for c in '<>:"/\\|?*')
+    assert out.split(".")[0].upper() not in {"CON", "NUL"}
+    assert not out.endswith((".", " "))
+
+
+def test_help_is_fast_and_does_not_import_pandas():
+    code = ("import sys, ita_xlsx.cli; from click.testing import CliRunner; "
+            "CliRunner().invoke(ita_xlsx.cli.main, ['--help']); "
+            "print('pandas' in sys.modules, 'pandera' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "False False"
+
+
+def test_demo_runs_the_cycle(tmp_path):
+    res = invoke("demo", "--out", tmp_path / "demo")
+    assert res.exit_code == 0, res.output
+    d = tmp_path / "demo"
+    assert len(list((d / "1-workbooks").glob("*.xlsx"))) == 9
+    assert len(list((d / "2-returned").glob("*.xlsx"))) == 9
+    assert list((d / "3-feedback").glob("*.xlsx"))
+    wb = CalamineWorkbook.from_path(str(d / "4-district-report.xlsx"))
+    summary = wb.get_sheet_by_name("สรุป").to_python()
+    assert sum(1 for r in summary if r and str(r[0]).startswith("65601")) == 9
+    assert (d / "4-csv" / "summary.csv").exists()
+    res = invoke("demo", "--out", tmp_path / "demo")
+    assert res.exit_code == 1  # not over an earlier demo without --force
