@@ -208,3 +208,42 @@ def test_csv_report_is_utf8_with_bom_and_guarded(returns, tmp_path):
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     assert "ผู้รับผิดชอบ" in raw.decode("utf-8-sig")
+
+
+def test_check_links_reports_dead_evidence(returns, template, tmp_path):
+    """--check-links against a real local server: the dead link becomes a warning."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_HEAD(self):  # noqa: N802 - http.server's naming
+            self.send_response(200 if self.path.startswith("/ok") else 404)
+            self.end_headers()
+
+        do_GET = do_HEAD
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        wb = openpyxl.load_workbook(returns / "good.xlsx")
+        ws = wb["ผลการดำเนินการ"]
+        urls = [ws.cell(r, 6) for r in range(5, 40) if ws.cell(r, 6).value]
+        assert len(urls) >= 2
+        for cell in urls:
+            cell.value = f"{base}/ok/{cell.row}"
+        urls[1].value = f"{base}/gone"
+        path = tmp_path / "links.xlsx"
+        wb.save(path)
+        res = CliRunner().invoke(main, ["validate", str(path), "--check-links", "--format",
+                                        "json", "--link-timeout", "5"])
+    finally:
+        server.shutdown()
+    assert res.exit_code == 0, res.output  # a dead link is a warning
+    data = json.loads(res.output)
+    found = [(f["code"], f["cell"]) for f in data["files"][0]["findings"]]
+    assert found == [("url-unreachable", f"F{urls[1].row}")]
+    assert data["links"]["dead"] == 1
