@@ -9,7 +9,6 @@ CSV files. A consolidated report can itself be merged (district -> province): it
 from __future__ import annotations
 
 import datetime as dt
-import os
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -181,8 +180,10 @@ def is_report(path: Path) -> bool:
     return False
 
 
-def load_report(path: Path) -> tuple[list[OrgEntry], dict[str, str]]:
-    """Entries stored in a consolidated report, and its metadata."""
+def load_report(path: Path, template: Template, framework: str | None = None
+                ) -> tuple[list[OrgEntry], dict[str, str]]:
+    """Entries stored in a consolidated report (choices back to their values), and its
+    metadata."""
     from python_calamine import CalamineWorkbook
 
     from .report_writer import DATA_SHEETS
@@ -190,6 +191,9 @@ def load_report(path: Path) -> tuple[list[OrgEntry], dict[str, str]]:
     wb = CalamineWorkbook.from_path(str(path))
     meta_rows = wb.get_sheet_by_name(REPORT_META_SHEET).to_python(skip_empty_area=False)
     meta = {clean_text(r[0]): clean_text(r[1]) for r in meta_rows if len(r) > 1 and r[0]}
+    fy = meta.get("fiscal_year", "")
+    bound = bound_for(template, int(fy) if fy.isdigit() else None, framework)
+    lookups = choice_lookups(bound) if bound else {}
 
     def table(key: str) -> list[dict]:
         name = meta.get(f"sheet:{key}")
@@ -214,8 +218,7 @@ def load_report(path: Path) -> tuple[list[OrgEntry], dict[str, str]]:
         e.total = _num(row.get("ita_score"))
         e.errors = int(_num(row.get("errors")) or 0)
         e.warnings = int(_num(row.get("warnings")) or 0)
-        fy = meta.get("fiscal_year")
-        e.fiscal_year = int(fy) if fy and fy.isdigit() else None
+        e.fiscal_year = int(fy) if fy.isdigit() else None
         entries[code.casefold()] = e
     for row in table("scores"):
         e = entries.get(clean_text(row.get("org_code")).casefold())
@@ -234,8 +237,12 @@ def load_report(path: Path) -> tuple[list[OrgEntry], dict[str, str]]:
             if e is None:
                 continue
             rec = {k: v for k, v in row.items() if k not in DATA_SHEETS["provenance"]}
+            for k, canon in lookups.get(key, {}).items():
+                rec[k] = canon(rec.get(k))
+            if isinstance(rec.get("sheet_row"), float):
+                rec["sheet_row"] = int(rec["sheet_row"])
             if key == "results":
-                rec["evidence_ok"] = str(rec.get("evidence_ok")) in ("1", "1.0", "True", "true")
+                rec["evidence_ok"] = clean_text(rec.get("evidence_ok")) in ("ใช่", "True", "1")
             getattr(e, attr).append(rec)
     return list(entries.values()), meta
 
@@ -285,20 +292,13 @@ def merge(
         listed, _ = read_org_list(orgs_path)
         orgs = {o.code.casefold(): o for o in listed}
     candidates: list[OrgEntry] = []
-    file_rows = []
+    unmatched: list[OrgEntry] = []  # unreadable files no organisation can be named for
     for rep in report.files:
         e = entry_from_return(rep, template)
-        if not e.org_code:
-            e.org_code = _code_from_name(Path(rep.path).name, orgs)
-        file_rows.append({"path": rep.path, "org_code": e.org_code, "status": rep.status,
-                          "via": ""})
-        if e.org_code:
-            candidates.append(e)
+        e.org_code = e.org_code or _code_from_name(Path(rep.path).name, orgs)
+        (candidates if e.org_code else unmatched).append(e)
     for path in reports:
-        loaded, meta = load_report(path)
-        candidates.extend(loaded)
-        file_rows.append({"path": str(path), "org_code": "", "status": "report",
-                          "via": meta.get("organisations", "")})
+        candidates.extend(load_report(path, template, framework)[0])
         if progress:
             progress(1)
     kept, superseded = pick_newest(candidates)
@@ -307,18 +307,15 @@ def merge(
         e = by_code.get(code)
         if e is None:
             kept.append(OrgEntry(org.code, org.name, org.type, org.district, org.province))
-        else:  # the list is the authority for names and places
+        else:  # the list fills in names and places a return left out
             e.org_name = e.org_name or org.name
             e.org_type, e.district = e.org_type or org.type, e.district or org.district
             e.province = e.province or org.province
     kept.sort(key=lambda x: x.org_code)
-    used = {id(e) for e in kept}
-    for row, e in zip(file_rows, [*candidates], strict=False):
-        row["used"] = id(e) in used
     years = [e.fiscal_year for e in kept if e.fiscal_year]
     fy = fiscal_year or (max(set(years), key=years.count) if years else None)
-    return MergeResult(kept, superseded, _file_table(candidates, kept, superseded, file_rows),
-                       fy, time.perf_counter() - started)
+    return MergeResult(kept, superseded, _file_table([*candidates, *unmatched], by_code), fy,
+                       time.perf_counter() - started)
 
 
 def _code_from_name(name: str, orgs: dict) -> str:
@@ -327,24 +324,18 @@ def _code_from_name(name: str, orgs: dict) -> str:
     return head if head.casefold() in orgs else ""
 
 
-def _file_table(candidates, kept, superseded, file_rows) -> list[dict]:
-    kept_ids = {id(e) for e in kept}
-    replaced = {id(old): new for old, new in superseded}
+def _file_table(entries: list[OrgEntry], kept: dict[str, OrgEntry]) -> list[dict]:
+    """Every input: used in the report, or superseded by which (the kept) file."""
     rows = []
-    for e in candidates:
-        new = replaced.get(id(e))
+    for e in entries:
+        winner = kept.get(e.org_code.casefold()) if e.org_code else None
         rows.append({
             "path": e.source_file, "via": e.via, "org_code": e.org_code, "org_name": e.org_name,
             "status": e.status, "recorded": e.recorded, "file_time": e.file_time,
-            "used": id(e) in kept_ids,
-            "superseded_by": (new.source_file if new else ""),
+            "used": winner is e,
+            "superseded_by": winner.source_file if winner is not None and winner is not e
+            else "",
         })
-    listed = {r["path"] for r in rows}
-    for r in file_rows:
-        if r["path"] not in listed and r["status"] != "report":
-            rows.append({"path": r["path"], "via": "", "org_code": "", "org_name": "",
-                         "status": r["status"], "recorded": "", "file_time": "",
-                         "used": False, "superseded_by": ""})
     return rows
 
 
@@ -358,12 +349,3 @@ def bound_for(template: Template, fiscal_year: int | None, framework: str | None
         return bind(template, fiscal_year or current_fiscal_year(), "plan", None, framework)
     except FrameworkError:
         return None
-
-
-def canonical_labels(bound: Bound) -> dict[str, dict[str, str]]:
-    """Choice list -> value -> label, to show canonical values as people know them."""
-    return {k: {c.value: c.label for c in bound.choice_items(k)} for k in bound.template.choices}
-
-
-__all__ = ["OrgEntry", "MergeResult", "merge", "pick_newest", "load_report", "is_report",
-           "entry_from_return", "choice_lookups", "os"]

@@ -9,7 +9,6 @@ XlsxWriter in constant-memory mode (rows are written in order and flushed), so a
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell_fast
 from xlsxwriter.worksheet import Worksheet
 
-from .files import atomic_target, commit, csv_cell, write_csv
+from .files import atomic_target, commit, write_csv
 from .merge import REPORT_KIND, REPORT_META_SHEET, MergeResult, OrgEntry
 from .report import STATUS_EN, STATUS_TH
 from .template import Bound, Template, column_letter
@@ -556,4 +555,4 @@ def write_csvs(result: MergeResult, out_dir: Path, template: Template, force: bo
     return written
 
 
-__all__ = ["write_report", "write_csvs", "csv_cell", "io"]
+

@@ -143,7 +143,7 @@ def test_province_merges_district_reports_without_double_counting(district, temp
     make(east, template, "7000001", "อบต.หนึ่ง", seed=5, day="01/04/2565")
     make(east, template, "7000002", "อบต.สอง", seed=6, day="01/04/2565")
     make(west, template, "7000003", "อบต.สาม", seed=7, day="01/04/2565")
-    run_merge(east, "-o", tmp_path / "east.xlsx")
+    run_merge(east, "-o", tmp_path / "east.xlsx", "--csv", tmp_path / "east-csv")
     run_merge(west, "-o", tmp_path / "west.xlsx")
     # an organisation's own, newer return also reaches the province
     late = tmp_path / "late"
@@ -156,6 +156,9 @@ def test_province_merges_district_reports_without_double_counting(district, temp
     assert s["7000001"]["via"].endswith("east.xlsx")
     assert s["7000002"]["via"] == "" and s["7000002"]["recorded"] == "2022-04-25"
     assert s["7000001"]["ita_score"] == "59.16"
+    east_s = summary_rows(tmp_path / "east-csv" / "summary.csv")  # made from the returns
+    for col in ("results_done", "results_in_progress", "results_with_evidence", "measures"):
+        assert s["7000001"][col] == east_s["7000001"][col], col  # the same through a report
     measures = list(csv.DictReader((tmp_path / "pcsv" / "measures.csv").read_text(
         encoding="utf-8-sig").splitlines()))
     per_org = {c: sum(m["org_code"] == c for m in measures) for c in s}
