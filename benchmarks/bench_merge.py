@@ -18,6 +18,9 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
+from make_returns import calamine_read  # noqa: E402
+
 from ita_xlsx.render import Org, Prefill, RenderOptions, render_workbook
 from ita_xlsx.simulate import MISTAKES, apply_mistakes, sample_content
 from ita_xlsx.template import bind, load_template
@@ -61,18 +64,6 @@ def make(out: Path, n: int) -> list[Path]:
     with ProcessPoolExecutor() as pool:
         list(pool.map(_one, [(str(out), i) for i in range(n)], chunksize=50))
     return sorted(out.glob("*.xlsx"))[:n]
-
-
-def calamine_read(files: list[Path]) -> float:
-    from python_calamine import CalamineWorkbook
-
-    t = time.perf_counter()
-    for f in files:
-        wb = CalamineWorkbook.from_path(str(f))
-        for name in wb.sheet_names:
-            wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        wb.close()
-    return time.perf_counter() - t
 
 
 def main() -> None:

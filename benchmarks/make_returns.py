@@ -35,6 +35,20 @@ def make_returns(out: Path, n: int, round_key: str = "6", fy: int = 2570) -> lis
     return paths
 
 
+def calamine_read(files: list[Path]) -> float:
+    """The baseline of every benchmark: open each file and read every sheet to Python values
+    with python-calamine, and nothing else. Returns seconds."""
+    from python_calamine import CalamineWorkbook
+
+    t = time.perf_counter()
+    for f in files:
+        wb = CalamineWorkbook.from_path(str(f))
+        for name in wb.sheet_names:
+            wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        wb.close()
+    return time.perf_counter() - t
+
+
 if __name__ == "__main__":
     target = Path(sys.argv[1])
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 1000

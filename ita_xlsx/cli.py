@@ -209,7 +209,7 @@ def new(ctx: Ctx, orgs_path, year, round_key, from_paths, deadline, contact, out
     """
     from .framework import FrameworkError
     from .generate import generate
-    from .orgs import OrgListError, read_org_list
+    from .orgs import OrgListError, org_type_labels, read_org_list
     from .render import RenderOptions
 
     template = _template(template_path)
@@ -233,7 +233,7 @@ def new(ctx: Ctx, orgs_path, year, round_key, from_paths, deadline, contact, out
     out = Path(out_dir or f"ita-{fy}-{round_key}")
     exit_code = 0
     if orgs_path:
-        type_labels = _type_labels(template)
+        type_labels = org_type_labels(template)
         try:
             listed, problems = read_org_list(orgs_path, type_labels)
             known = {o.code.casefold() for o in orgs or []}
@@ -260,14 +260,6 @@ def new(ctx: Ctx, orgs_path, year, round_key, from_paths, deadline, contact, out
         ctx.err(msg("new.refused", ctx.lang, n=len(result.refused), first=result.refused[0]))
         exit_code = 1
     sys.exit(exit_code)
-
-
-def _type_labels(template) -> dict[str, str]:
-    labels = {}
-    for item in template.choices["org_type"].items:
-        for spelling in (item.label, item.value, *item.aliases):
-            labels[spelling.lower().replace(" ", "")] = item.label
-    return labels
 
 
 def _with_progress(ctx: Ctx, total: int, label: str, work):
@@ -401,10 +393,10 @@ def _refuse_existing(path: str | None, force: bool) -> None:
 def _org_index(template, orgs_path: str | None) -> dict | None:
     if not orgs_path:
         return None
-    from .orgs import OrgListError, read_org_list
+    from .orgs import OrgListError, org_type_labels, read_org_list
 
     try:
-        orgs, _ = read_org_list(orgs_path, _type_labels(template))
+        orgs, _ = read_org_list(orgs_path, org_type_labels(template))
     except OrgListError as exc:
         raise UserError(exc.message, exc.message_en, 2) from None
     return {o.code.casefold(): o for o in orgs}
@@ -496,6 +488,7 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, force, workers, 
         raise UserError("ไม่พบไฟล์แบบรายงาน (.xlsx .xls .ods) ในที่ที่ระบุ",
                         "No workbook (.xlsx .xls .ods) found in the given paths", 2)
     fy = _fiscal_year(year) if year else None
+    _org_index(template, orgs_path)  # an unusable list is a usage error, before any work
     result = _with_progress(
         ctx, len(files), "กำลังอ่านและตรวจ" if ctx.lang == "th" else "Reading and checking",
         lambda step: run_merge(files, template=template, orgs_path=orgs_path, fiscal_year=fy,

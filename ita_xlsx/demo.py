@@ -13,7 +13,7 @@ from pathlib import Path
 from .files import OutputExists, atomic_write
 from .generate import generate
 from .i18n import msg
-from .orgs import read_org_list
+from .orgs import org_type_labels, read_org_list
 from .render import RenderOptions
 from .simulate import MISTAKES, make_return
 from .template import bind, load_template
@@ -54,10 +54,7 @@ def run_demo(out: Path, force: bool, say: Callable[[str], None], lang: str = "th
     round_key = "6"
     orgs_file = out / SAMPLE_ORGS
     atomic_write(orgs_file, sample_orgs_bytes(), force=True)
-    type_labels = {s.lower().replace(" ", ""): item.label
-                   for item in t.choices["org_type"].items
-                   for s in (item.label, item.value, *item.aliases)}
-    orgs, _ = read_org_list(orgs_file, type_labels)
+    orgs, _ = read_org_list(orgs_file, org_type_labels(t))
     options = RenderOptions(fiscal_year=fy, round=round_key, deadline=f"30 เมษายน {fy}",
                             contact="ท้องถิ่นอำเภอเชียงคำ โทร 0 5445 1234")
 

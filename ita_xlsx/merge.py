@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .framework import score
-from .orgs import read_org_list
+from .orgs import org_type_labels, read_org_list
 from .read import find_workbooks
 from .template import Bound, Template, load_template
 from .thai import clean_text, is_valid_url, parse_date
@@ -289,7 +289,7 @@ def merge(
                             workers=workers, progress=progress)
     orgs = {}
     if orgs_path:
-        listed, _ = read_org_list(orgs_path)
+        listed, _ = read_org_list(orgs_path, org_type_labels(template))
         orgs = {o.code.casefold(): o for o in listed}
     candidates: list[OrgEntry] = []
     unmatched: list[OrgEntry] = []  # unreadable files no organisation can be named for

@@ -98,6 +98,15 @@ def _rows_from_workbook(path: Path) -> list[list[object]]:
         ) from exc
 
 
+def org_type_labels(template) -> dict[str, str]:
+    """Every accepted spelling of an organisation type (lower-cased, no spaces) -> its label."""
+    return {
+        spelling.lower().replace(" ", ""): item.label
+        for item in template.choices["org_type"].items
+        for spelling in (item.label, item.value, *item.aliases)
+    }
+
+
 def read_org_list(path: str | Path, type_labels: dict[str, str] | None = None
                   ) -> tuple[list[Org], list[OrgProblem]]:
     """Read the list; return the usable organisations and the problems found.
