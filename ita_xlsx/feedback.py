@@ -14,7 +14,16 @@ from pathlib import Path
 
 from .files import OutputExists, atomic_write, safe_filename
 from .read import Returned
-from .render import Formats, Note, Org, Prefill, RenderOptions, render_workbook
+from .render import (
+    ROW_HEIGHT,
+    Formats,
+    Note,
+    Org,
+    Prefill,
+    RenderOptions,
+    render_workbook,
+    text_lines,
+)
 from .report import SEVERITY_EN, SEVERITY_TH, status_text
 from .template import Bound, column_letter, split_cell
 from .validators.catalogue import Finding
@@ -124,6 +133,9 @@ def _cover(rep: FileReport, bound: Bound, places: list, lang: str):
         title = ("ผลการตรวจแบบรายงาน ITA" if th else "ITA workbook check") + \
             f" — {ret.org_name} ({ret.org_code})"
         ws.write_string(0, 0, title, fmt.title)
+        ws.set_row(0, ROW_HEIGHT + 8)
+        ws.set_row(1, ROW_HEIGHT)
+        ws.set_row(2, ROW_HEIGHT)
         when = datetime.now()
         ws.write_string(1, 0, (f"ไฟล์ที่ส่งมา: {Path(rep.path).name} · ผล: "
                                f"{status_text(rep.status, lang)} · ตรวจเมื่อ "
@@ -146,11 +158,13 @@ def _cover(rep: FileReport, bound: Bound, places: list, lang: str):
                 sheet = bound.template.sheet(place[0])
                 cell = f"{column_letter(place[2])}{place[1]}"
                 ws.write_string(r, 2, sheet.text(lang), fmt.text)
-                ws.write_url(r, 3, f"internal:'{sheet.name}'!{cell}", string=cell)
+                ws.write_url(r, 3, f"internal:'{sheet.name}'!{cell}", fmt.link, string=cell)
             else:
                 ws.write_string(r, 2, f.sheet_name or "", fmt.text)
                 ws.write_string(r, 3, "", fmt.text)
-            ws.write_string(r, 4, f.message(lang), fmt.input_wrap)
+            message = f.message(lang)
+            ws.write_string(r, 4, message, fmt.input_wrap)
+            ws.set_row(r, ROW_HEIGHT * text_lines(message, 100))
         if not places:
             ws.write_string(5, 0, "ไม่พบปัญหา" if th else "No problems found", fmt.text)
         ws.freeze_panes(5, 0)

@@ -22,6 +22,7 @@ from .template import Bound, Field, Sheet, column_letter, split_cell
 from .thai import clean_text, parse_number
 
 META_SHEET = "_ita_meta"
+ROW_HEIGHT = 24  # points: one line of TH Sarabun New 16 pt
 LISTS_SHEET = "_lists"
 PROP_PREFIX = "ita_"
 META_KEYS = (
@@ -133,6 +134,7 @@ class Formats:
                         num_format="@"),
         }
         self.flag = fmt(bg_color="#FFC7CE")
+        self.link = fmt(font_color="blue", underline=1)
 
 
 class Renderer:
@@ -240,7 +242,7 @@ class Renderer:
         for letter, width in s.widths.items():
             col = split_cell(f"{letter}1")[1]
             ws.set_column(col, col, width)
-        ws.set_default_row(24)
+        ws.set_default_row(ROW_HEIGHT)
 
     def _protect(self, ws: Worksheet) -> None:
         # No password: protection only keeps labels and formulas from being typed over.
@@ -376,6 +378,11 @@ class Renderer:
         first = s.first_data_row - 1
         for i in range(n_rows):
             values = data[i] if i < len(data) else {}
+            if values:
+                lines = max((text_lines(values.get(c.key), s.widths.get(c.column, 10))
+                             for c in s.fields if c.wrap), default=1)
+                if lines > 1:  # pre-filled long text: tall enough to read and print
+                    ws.set_row(first + i, min(409, ROW_HEIGHT * lines))
             for c in s.fields:
                 value = values.get(c.key)
                 if value in (None, "") and c.sequence and not data:
@@ -540,6 +547,14 @@ class Renderer:
         if ws.data_validation(first, col, last, col, opts) != 0:
             # The template linter should have caught this: never ship a silently dropped rule.
             raise RuntimeError(f"data validation for {c.key} was rejected by XlsxWriter")
+
+
+def text_lines(value: object, width: float) -> int:
+    """Lines a wrapped cell needs at 16 pt (about one Thai character per width unit)."""
+    if value in (None, ""):
+        return 1
+    per_line = max(1, int(width))
+    return sum(max(1, -(-len(part) // per_line)) for part in str(value).split("\n"))
 
 
 def footer_safe(text: str, limit: int = 100) -> str:
