@@ -247,3 +247,62 @@ def test_check_links_reports_dead_evidence(returns, template, tmp_path):
     found = [(f["code"], f["cell"]) for f in data["files"][0]["findings"]]
     assert found == [("url-unreachable", f"F{urls[1].row}")]
     assert data["links"]["dead"] == 1
+
+
+def test_hostile_files_get_one_finding_each_and_the_rest_is_checked(returns, tmp_path):
+    """A batch as a district receives it: every bad file gets one clear finding, in bounded
+    time, the good one is still checked, nothing is modified, no traceback."""
+    import time
+    import zipfile
+
+    d = tmp_path / "inbox"
+    d.mkdir()
+    good = d / "good.xlsx"
+    good.write_bytes((returns / "good.xlsx").read_bytes())
+    src = zipfile.ZipFile(returns / "good.xlsx")
+
+    def variant(name: str, extra: dict[str, bytes], content_types: bytes | None = None):
+        with zipfile.ZipFile(d / name, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name_ in src.namelist():
+                data = src.read(name_)
+                if name_ == "[Content_Types].xml" and content_types:
+                    data = content_types
+                zf.writestr(name_, data)
+            for part, data in extra.items():
+                zf.writestr(part, data)
+
+    ct = src.read("[Content_Types].xml").replace(
+        b"sheet.main+xml", b"sheet.macroEnabled.main+xml")
+    variant("macro.xlsx", {"xl/vbaProject.bin": b"\0" * 512}, ct)
+    with zipfile.ZipFile(d / "bomb.xlsx", "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", src.read("[Content_Types].xml"))
+        with zf.open("xl/workbook.xml", "w") as fh:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(300):  # 300 MiB of zeros, ~300 KB on disk
+                fh.write(chunk)
+    laughs = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+              '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+              '<sst>&lol2;</sst>').encode()
+    with zipfile.ZipFile(d / "laughs.xlsx", "w") as zf:
+        for name_ in src.namelist():
+            data = laughs if name_ == "xl/worksheets/sheet1.xml" else src.read(name_)
+            zf.writestr(name_, data)
+    (d / "renamed-pdf.xlsx").write_bytes(b"%PDF-1.7\n" + b"x" * 2000)
+    (d / "empty.xlsx").write_bytes(b"")
+    foreign = openpyxl.Workbook()
+    foreign.active["A1"] = "งบประมาณ"
+    foreign.save(d / "foreign.xlsx")
+    before = {p.name: p.read_bytes() for p in d.iterdir()}
+    started = time.perf_counter()
+    res = CliRunner().invoke(main, ["validate", str(d), "--format", "json"])
+    assert time.perf_counter() - started < 20
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    files = {Path(f["path"]).name: f for f in json.loads(res.output)["files"]}
+    expected = {"macro.xlsx": "file-macro", "bomb.xlsx": "file-unsafe",
+                "laughs.xlsx": "file-unsafe", "renamed-pdf.xlsx": "file-unreadable",
+                "empty.xlsx": "file-empty", "foreign.xlsx": "template-unknown"}
+    for name, code in expected.items():
+        assert [f["code"] for f in files[name]["findings"]] == [code], name
+        assert files[name]["status"] == "unreadable"
+    assert files["good.xlsx"]["status"] == "valid"
+    assert {p.name: p.read_bytes() for p in d.iterdir()} == before
