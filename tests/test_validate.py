@@ -280,9 +280,9 @@ def test_hostile_files_get_one_finding_each_and_the_rest_is_checked(returns, tmp
             chunk = b"\0" * (1 << 20)
             for _ in range(300):  # 300 MiB of zeros, ~300 KB on disk
                 fh.write(chunk)
-    laughs = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-              '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
-              '<sst>&lol2;</sst>').encode()
+    laughs = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+              b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+              b'<sst>&lol2;</sst>')
     with zipfile.ZipFile(d / "laughs.xlsx", "w") as zf:
         for name_ in src.namelist():
             data = laughs if name_ == "xl/worksheets/sheet1.xml" else src.read(name_)
