@@ -275,6 +275,17 @@ def _with_progress(ctx: Ctx, total: int, label: str, work):
         return work(lambda n: bar.advance(task, n))
 
 
+def _status(text: str):
+    """A spinner on a terminal for work without steps to count; nothing otherwise."""
+    import contextlib
+
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext()
+    from rich.console import Console
+
+    return Console(stderr=True).status(text)
+
+
 # ---------------------------------------------------------------- schema
 
 
@@ -494,7 +505,9 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, force, workers, 
         lambda step: run_merge(files, template=template, orgs_path=orgs_path, fiscal_year=fy,
                                framework=framework, workers=workers, progress=step))
     bound = bound_for(template, result.fiscal_year, framework)
-    write_report(result, out, template, bound, force, ctx.lang)
+    writing = "กำลังเขียนรายงานรวม…" if ctx.lang == "th" else "Writing the report…"
+    with _status(writing):
+        write_report(result, out, template, bound, force, ctx.lang)
     counts = {s: sum(e.status == s for e in result.entries) for s in
               ("valid", "warnings", "invalid", "unreadable", "missing")}
     if ctx.lang == "en":

@@ -16,12 +16,12 @@ from pathlib import Path
 
 from .framework import score
 from .orgs import org_type_labels, read_org_list
-from .read import find_workbooks
+from .read import REPORT_SHEET, find_workbooks
 from .template import Bound, Template, load_template
 from .thai import clean_text, is_valid_url, parse_date
 from .validators.engine import FileReport, choice_lookups, validate_files
 
-REPORT_META_SHEET = "_ita_report"
+REPORT_META_SHEET = REPORT_SHEET
 REPORT_KIND = "ita-consolidated"
 STATUSES = ("valid", "warnings", "invalid", "unreadable", "missing")
 

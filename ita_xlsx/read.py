@@ -26,6 +26,7 @@ from .validators.catalogue import Finding
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _HEADER_SCAN = 15  # rows searched for a moved header row
+REPORT_SHEET = "_ita_report"  # the hidden sheet of a consolidated report (merge.py)
 
 
 @dataclass
@@ -189,6 +190,12 @@ def _read_workbook(wb, props: dict[str, str], template: Template, out: Returned)
         found = names.get(normalize_header(s.name)) or names.get(normalize_header(s.name_en))
         if found:
             out.sheet_names[s.key] = found
+    if REPORT_SHEET in wb.sheet_names:  # a consolidated report, not a return
+        out.readable = False
+        out.findings.append(Finding("template-unknown", params={"detail": {
+            "th": "ไฟล์นี้เป็นรายงานรวมที่สร้างด้วย merge ใช้ ita-xlsx merge เพื่อรวมรายงาน",
+            "en": "this is a consolidated report made by merge; combine it with ita-xlsx merge"}}))
+        return
     if not out.identity and not out.sheet_names:
         out.readable = False
         out.findings.append(Finding("template-unknown", params={"detail": {

@@ -193,3 +193,24 @@ def test_next_round_prefilled_from_report_or_returns(district, tmp_path, source)
 
     codes = {f["code"] for f in json.loads(rep.output)["files"][0]["findings"]}
     assert codes <= {"required-missing"}
+
+
+def test_validate_names_a_report_given_by_mistake(district):
+    out = district / "mistake.xlsx"
+    run_merge(district / "returned", "-o", out)
+    res = CliRunner().invoke(main, ["validate", str(out), "--format", "json", "--lang", "en"])
+    import json
+
+    (f,) = json.loads(res.output)["files"][0]["findings"]
+    assert f["code"] == "template-unknown" and "merge" in f["message"]
+
+
+@pytest.mark.libreoffice
+def test_report_converts_with_libreoffice(district, soffice, tmp_path):
+    out = district / "lo.xlsx"
+    run_merge(district / "returned", "-o", out)
+    pdf = soffice(out, "pdf", tmp_path / "pdf")
+    assert pdf.stat().st_size > 10_000
+    ods = soffice(out, "ods", tmp_path / "ods")
+    rows = CalamineWorkbook.from_path(str(ods)).get_sheet_by_name("สรุป").to_python()
+    assert any(r and r[0] == "6560101" for r in rows)

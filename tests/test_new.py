@@ -143,3 +143,28 @@ def test_demo_runs_the_cycle(tmp_path):
     assert (d / "4-csv" / "summary.csv").exists()
     res = invoke("demo", "--out", tmp_path / "demo")
     assert res.exit_code == 1  # not over an earlier demo without --force
+
+
+def test_framework_override_changes_the_workbook_formulas(tmp_path):
+    override = tmp_path / "2569.toml"
+    override.write_text('year = 2569\n[[tools]]\ncode = "IIT"\nweight = 0.2\n'
+                        '[[tools]]\ncode = "EIT"\nweight = 0.3\n'
+                        '[[tools]]\ncode = "OIT"\nweight = 0.5\n', encoding="utf-8")
+    res = invoke("new", "--year", "2570", "--framework", override, "--out", tmp_path / "o")
+    assert res.exit_code == 0, res.output
+    (path,) = (tmp_path / "o").glob("*.xlsx")
+    ws = openpyxl.load_workbook(path)["วิเคราะห์ผล ITA"]
+    formulas = [c.value for row in ws.iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.startswith("=IF(COUNT(") and "ROUND" in
+                c.value]
+    assert formulas and "0.5*" in formulas[0] and "0.2*" in formulas[0]
+
+
+def test_validate_csv_output(tmp_path):
+    invoke("new", "--year", "2570", "--out", tmp_path)
+    (path,) = tmp_path.glob("*.xlsx")
+    res = invoke("validate", path, "--format", "csv")
+    lines = res.output.splitlines()
+    assert lines[0].startswith("path,org_code,org_name,status,severity,code")
+    assert any(",required-missing," in line for line in lines[1:])  # a blank workbook
+    assert res.exit_code == 1
