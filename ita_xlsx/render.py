@@ -112,6 +112,7 @@ class Formats:
             return wb.add_format({**base, **kw})
 
         self.text = fmt()
+        self.wrap = fmt(text_wrap=True)
         self.title = fmt(bold=True, font_size=size + 4)
         self.subtitle = fmt(italic=True)
         self.header = fmt(bold=True, bg_color="#DDEBF7", border=1, text_wrap=True, align="center")
@@ -282,10 +283,16 @@ class Renderer:
     # ------------------------------------------------------------ sheets
 
     def _guide(self, ws: Worksheet, s: Sheet) -> None:
-        ws.set_column(0, 0, 150)
+        width = 130
+        ws.set_column(0, 0, width)
         for row, line in enumerate(s.lines):
             text = self._fill(line)
-            ws.write_string(row, 0, text, self.fmt.title if row == 0 else self.fmt.text)
+            if row == 0:
+                ws.write_string(row, 0, text, self.fmt.title)
+                ws.set_row(row, ROW_HEIGHT + 10)
+                continue
+            ws.write_string(row, 0, text, self.fmt.wrap)
+            ws.set_row(row, ROW_HEIGHT * text_lines(text, width))
         ws.protect("")
 
     def _write_value(self, ws: Worksheet, row0: int, col: int, f: Field, value, fmt) -> None:
@@ -319,6 +326,7 @@ class Renderer:
     def _form(self, ws: Worksheet, s: Sheet) -> None:
         f = self.fmt
         ws.write_string(0, 0, self._fill(s.title or s.name), f.title)
+        ws.set_row(0, ROW_HEIGHT + 10)
         identity = {
             "org_code": self.org.code,
             "org_name": self.org.name,
@@ -353,6 +361,7 @@ class Renderer:
         f = self.fmt
         last_col = max(c.col_index for c in s.fields)
         ws.write_string(0, 0, self._fill(s.title or s.name), f.title)
+        ws.set_row(0, ROW_HEIGHT + 10)
         ws.write_string(
             1, 0, f"{self.org.name} ({self.org.code}) · ปีงบประมาณ {self.options.fiscal_year}",
             f.subtitle,
