@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .render import META_SHEET, PROP_PREFIX
 from .safety import preflight
-from .template import Field, Sheet, Template, column_letter, split_cell
+from .template import Sheet, Template, column_letter, split_cell
 from .thai import clean_text
 from .validators.catalogue import Finding
 
@@ -336,10 +336,3 @@ def _read_extras(rows: list[list], s: Sheet, start: int, out: Returned) -> None:
                 out.extras[f.key] = (normalize_value(raw, f.type),
                                      f"{column_letter(score_col)}{r}")
 
-
-def field_of(template: Template, sheet: str, key: str) -> Field:
-    s = template.sheet(sheet)
-    for f in (*s.fields, *s.extra_fields):
-        if f.key == key:
-            return f
-    raise KeyError(key)
