@@ -306,3 +306,112 @@ def test_hostile_files_get_one_finding_each_and_the_rest_is_checked(returns, tmp
         assert files[name]["status"] == "unreadable"
     assert files["good.xlsx"]["status"] == "valid"
     assert {p.name: p.read_bytes() for p in d.iterdir()} == before
+
+
+def _edited(returns, tmp_path, name, edit) -> Path:
+    wb = openpyxl.load_workbook(returns / "good.xlsx")
+    edit(wb)
+    path = tmp_path / name
+    wb.save(path)
+    return path
+
+
+def test_each_remaining_rule_at_its_cell(returns, template, tmp_path):
+    """One file per rule, each with exactly the finding expected (code, cell)."""
+
+    def wrong_choice(wb):
+        wb["ผลการดำเนินการ"]["C5"] = "เสร็จไปบางส่วน"  # not in the status list
+        wb["มาตรการ"]["B5"] = "XIT"
+
+    def aliases(wb):  # spellings people use for the same values: accepted, no finding
+        from ita_xlsx.thai import to_thai_digits
+
+        res = wb["ผลการดำเนินการ"]
+        res["C5"] = {"ดำเนินการแล้วเสร็จ": "เสร็จแล้ว",
+                     "อยู่ระหว่างดำเนินการ": "กำลังดำเนินการ"}[res["C5"].value]
+        number, name = wb["มาตรการ"]["C5"].value.split(". ", 1)
+        wb["มาตรการ"]["C5"] = f"ตัวชี้วัดที่ {to_thai_digits(number)} {name}"
+
+    def bad_date_email(wb):
+        wb["ข้อมูลหน่วยงาน"]["C15"] = "สิ้นเดือนนี้"
+        wb["ข้อมูลหน่วยงาน"]["C14"] = "saraban at huaywon"
+
+    def published_total(wb):
+        wb["วิเคราะห์ผล ITA"]["C21"] = 99.5  # the indicators give something else
+
+    def no_measures(wb):
+        ws = wb["มาตรการ"]
+        for row in ws.iter_rows(min_row=5, max_row=60):
+            for c in row[1:]:
+                c.value = None
+        ws2 = wb["ผลการดำเนินการ"]
+        for row in ws2.iter_rows(min_row=5, max_row=60):
+            for c in row:
+                c.value = None
+
+    def sheet_gone(wb):
+        del wb["ผลการดำเนินการ"]
+
+    def outdated(wb):
+        wb.custom_doc_props["ita_template_version"].value = "0"
+
+    cases = {
+        "choice.xlsx": (wrong_choice, {("choice-invalid", "C5"), ("choice-invalid", "B5")}),
+        "alias.xlsx": (aliases, set()),
+        "date.xlsx": (bad_date_email, {("date-invalid", "C15"), ("email-invalid", "C14")}),
+        "total.xlsx": (published_total, {("score-mismatch", "C21")}),
+        "sheet.xlsx": (sheet_gone, {("sheet-missing", None)}),
+        "old.xlsx": (outdated, {("template-outdated", None)}),
+    }
+    paths = {n: _edited(returns, tmp_path, n, fn) for n, (fn, _) in cases.items()}
+    paths["empty.xlsx"] = _edited(returns, tmp_path, "empty.xlsx", no_measures)
+    report = validate_files(list(paths.values()), template, workers=1)
+    for name, (_, expected) in cases.items():
+        assert codes(report, name) == expected, name
+    empty = codes(report, "empty.xlsx")
+    assert ("no-measures", None) in empty
+    assert {c for c, _ in empty} == {"no-measures", "indicator-uncovered"}
+    uncovered = [cell for c, cell in empty if c == "indicator-uncovered"]
+    assert uncovered and all(cell.startswith("C") for cell in uncovered)  # the weak scores
+
+
+@pytest.mark.libreoffice
+def test_identity_from_the_hidden_sheet_or_the_form(returns, template, tmp_path, soffice):
+    ods = soffice(returns / "good.xlsx", "ods", tmp_path)  # properties lost, hidden sheet kept
+    wb = openpyxl.load_workbook(returns / "good.xlsx")
+    del wb["_ita_meta"]
+    for name in list(wb.custom_doc_props.names):
+        del wb.custom_doc_props[name]
+    bare = tmp_path / "bare.xlsx"
+    wb.save(bare)  # both lost: the organisation sheet is the last resort, with a warning
+    report = validate_files([ods, bare], template, workers=1)
+    by = {Path(f.path).name: f for f in report.files}
+    assert by[ods.name].returned.identity_source == "meta-sheet"
+    assert codes(report, ods.name) == set()
+    assert by["bare.xlsx"].returned.identity_source == "form"
+    assert by["bare.xlsx"].returned.org_code == "6560101"
+    assert codes(report, "bare.xlsx") == {("identity-missing", None)}
+
+
+def test_parallel_reading_with_spawn_as_on_windows(returns, tmp_path):
+    """Windows starts worker processes by spawning, not forking: the reader must survive that."""
+    import subprocess
+    import sys
+
+    for i in range(30):  # above the size where reading goes parallel
+        (tmp_path / f"r{i:02d}.xlsx").write_bytes((returns / "good.xlsx").read_bytes())
+    code = (
+        "import multiprocessing, sys\n"
+        "if __name__ == '__main__':\n"
+        "    multiprocessing.set_start_method('spawn', force=True)\n"
+        "    from ita_xlsx.validators import validate_files\n"
+        "    r = validate_files(sorted(__import__('glob').glob(sys.argv[1] + '/*.xlsx')),"
+        " workers=2)\n"
+        "    print(r.stats()['valid'])\n"
+    )
+    script = tmp_path / "spawn_run.py"
+    script.write_text(code, encoding="utf-8")
+    out = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "30"
