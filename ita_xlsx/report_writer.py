@@ -317,6 +317,8 @@ class Writer:
                 else:
                     self._put(ws, r, c, v)
         ws.autofilter(3, 0, max(r, 4), len(SUMMARY) - 1)
+        # On paper, up to the report date: file names and times would shrink the page to unreadable.
+        ws.print_area(0, 0, max(r, 4), [k for k, _, _ in SUMMARY].index("recorded"))
 
     def _scores(self, wb) -> None:
         cols = score_columns(self.bound)
