@@ -27,6 +27,7 @@ from .render import (
 from .report import SEVERITY_EN, SEVERITY_TH, status_text
 from .template import Bound, column_letter, split_cell
 from .validators.catalogue import Finding
+from .validators.cross import indicator_rows
 from .validators.engine import FileReport, Report
 
 COVER_SHEET = "ผลการตรวจ"
@@ -58,11 +59,8 @@ def prefill_from(ret: Returned, bound: Bound) -> Prefill:
 
     org_fields = {k: v for k, v in shown("org", ret.form).items()
                   if not t.sheet("org").field(k).identity}
-    analysis = {}
-    for r in ret.tables.get("analysis", []):
-        ind = str(r.values.get("indicator") or "")
-        if ind.isdigit():
-            analysis[int(ind)] = {"score": r.values.get("score"), "issue": r.values.get("issue")}
+    analysis = {n: {"score": r.values.get("score"), "issue": r.values.get("issue")}
+                for n, r in indicator_rows(ret, bound)}
     return Prefill(
         org_fields=org_fields,
         analysis=analysis,

@@ -19,6 +19,7 @@ from .orgs import org_type_labels, read_org_list
 from .read import REPORT_SHEET, find_workbooks
 from .template import Bound, Template, load_template
 from .thai import clean_text, is_valid_url, parse_date
+from .validators.cross import indicator_rows
 from .validators.engine import FileReport, choice_lookups, validate_files
 
 REPORT_META_SHEET = REPORT_SHEET
@@ -108,12 +109,10 @@ def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
     e.org_type = types.get(e.org_type, e.org_type)
     from .validators.schema import score_value, timeframe
 
-    for r in ret.tables.get("analysis", []):
-        ind = str(r.values.get("indicator") or "")
-        if ind.isdigit():
-            e.scores[int(ind)] = score_value(r.values.get("score"))
-            if r.values.get("issue"):
-                e.issues[int(ind)] = str(r.values["issue"])
+    for ind, r in indicator_rows(ret, b):
+        e.scores[ind] = score_value(r.values.get("score"))
+        if r.values.get("issue"):
+            e.issues[ind] = str(r.values["issue"])
     result = score(b.analysis_fw, e.scores)
     e.total, e.level = result.total, result.label or ""
     for r in ret.tables.get("measures", []):

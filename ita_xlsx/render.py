@@ -210,7 +210,8 @@ class Renderer:
             }
         )
         for key, value in values.items():
-            wb.set_custom_property(PROP_PREFIX + key, value or "-", "text")
+            # Excel's limit is 255 characters; the very-hidden sheet keeps the full value.
+            wb.set_custom_property(PROP_PREFIX + key, (value or "-")[:255], "text")
 
     def _meta(self, ws: Worksheet) -> None:
         for row, (key, value) in enumerate(meta_values(self.bound, self.org, self.options).items()):

@@ -72,15 +72,21 @@ def _name_key(name: str) -> str:
     return n.casefold()
 
 
+def indicator_rows(ret: Returned, bound: Bound) -> list[tuple[int, object]]:
+    """(indicator number, row) for the analysis rows naming an indicator of the framework;
+    a row whose indicator cell was typed over is left to the choice check."""
+    known = {str(i.number) for i in bound.analysis_fw.indicators}
+    return [(int(r.values["indicator"]), r) for r in ret.tables.get("analysis", [])
+            if str(r.values.get("indicator")) in known]
+
+
 def analysis_checks(ret: Returned, bound: Bound) -> list[Finding]:
     """The published total against the indicator scores."""
     out: list[Finding] = []
     s = bound.template.sheet("analysis")
     name = ret.sheet_names.get("analysis", s.name)
-    scores = {r.values.get("indicator"): score_value(r.values.get("score"))
-              for r in ret.tables.get("analysis", [])}
-    result = score(bound.analysis_fw, {int(k): v for k, v in scores.items()
-                                       if isinstance(k, str) and k.isdigit()})
+    result = score(bound.analysis_fw, {n: score_value(r.values.get("score"))
+                                       for n, r in indicator_rows(ret, bound)})
     for f in s.extra_fields:
         value, cell = ret.extras.get(f.key, (None, ""))
         if value is None:
@@ -98,11 +104,10 @@ def analysis_checks(ret: Returned, bound: Bound) -> list[Finding]:
 def weak_indicators(ret: Returned, bound: Bound) -> dict[int, tuple[float, int]]:
     """Indicator -> (score, Excel row) for scores below the pass mark."""
     weak = {}
-    for r in ret.tables.get("analysis", []):
+    for ind, r in indicator_rows(ret, bound):
         number = score_value(r.values.get("score"))
-        ind = r.values.get("indicator")
-        if number is not None and number < bound.analysis_fw.pass_mark and str(ind).isdigit():
-            weak[int(ind)] = (number, r.row)
+        if number is not None and number < bound.analysis_fw.pass_mark:
+            weak[ind] = (number, r.row)
     return weak
 
 

@@ -212,9 +212,9 @@ def _schema_findings(reports: list[FileReport], bound: Bound) -> None:
             severity = f.severity if code == "required-missing" else ""
             if code == "required-missing" and s.key == "analysis" and key == "issue":
                 code, severity = "issue-missing", ""
-                ind = frame.at[index, "indicator"]
-                params = {"indicator": bound.analysis_fw.indicator(int(ind)).label
-                          if str(ind).isdigit() else ind,
+                ind = str(frame.at[index, "indicator"])
+                names = {str(i.number): i.label for i in bound.analysis_fw.indicators}
+                params = {"indicator": names.get(ind, ind),
                           "value": frame.at[index, "score"],
                           "expected": f"{bound.analysis_fw.pass_mark:g}"}
             if code == "choice-invalid":

@@ -96,7 +96,7 @@ def _column_checks(bound: Bound, f: Field) -> list[pa.Check]:
     if f.required and not f.required_when and not f.prefilled:
         checks.append(pa.Check(lambda s: s.notna(), ignore_na=False,
                                error="required-missing" + err))
-    if f.choices and bound.template.choices[f.choices].strict and not f.prefilled:
+    if f.choices and bound.template.choices[f.choices].strict:
         allowed = sorted({c.value for c in bound.choice_items(f.choices)})
         checks.append(pa.Check(lambda s, a=allowed: s.isna() | s.isin(a), ignore_na=False,
                                error="choice-invalid" + err))

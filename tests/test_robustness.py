@@ -1,0 +1,65 @@
+"""Whatever people type into whatever cell: validate, feedback and merge never fail.
+
+A returned workbook is filled, then random input cells are overwritten with the odd values
+real returns hold (huge text, formulas typed as text, dates in the Buddhist-Era year, control
+characters, numbers where text belongs, ...). Every step must finish, every message must
+render, and XlsxWriter must not warn (a warning means something was silently dropped).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import warnings
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from ita_xlsx.feedback import feedback_workbook
+from ita_xlsx.merge import bound_for, merge
+from ita_xlsx.render import Org, RenderOptions, render_workbook
+from ita_xlsx.report_writer import write_csvs, write_report
+from ita_xlsx.simulate import make_return
+from ita_xlsx.template import bind
+from ita_xlsx.validators import validate_files
+
+ODD_VALUES = [
+    None, "", " ", "\u200b", "=1+1", "@SUM(A1)", "-", "๑๒๓", 1e308, -5, 0, 101, True, False,
+    dt.datetime(2570, 1, 5), dt.date(1900, 1, 1), "ก" * 40_000, "ม.ค.", "ก.ย. 70 - ต.ค. 69",
+    "http://", "https://ตัวอย่าง.ไทย/ก ข", "_x0041_", "<script>&amp;", "M01", "M01 ", "done",
+    3.14159, "NaN", "None", "IIT", "O99", "\t=cmd", "line\nbreak",
+]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_cell_values_never_break_anything(template, tmp_path, seed):
+    bound = bind(template, 2570, "6")
+    blank = tmp_path / "blank.xlsx"
+    blank.write_bytes(render_workbook(bound, Org("6560101", "เทศบาลตำบลห้วยวน"),
+                                      RenderOptions(2570, round="6")))
+    good = tmp_path / "good.xlsx"
+    make_return(blank, good, bound, seed, "6")
+    rng = random.Random(seed)
+    paths = []
+    for i in range(12):
+        wb = openpyxl.load_workbook(good)
+        for _ in range(40):
+            ws = wb[rng.choice(wb.sheetnames[1:5])]
+            ws.cell(rng.randint(1, 50), rng.randint(1, 12)).value = rng.choice(ODD_VALUES)
+        path = tmp_path / f"odd{i}.xlsx"
+        wb.save(path)
+        paths.append(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        report = validate_files(paths, template, workers=1)
+        assert all(f.status in ("valid", "warnings", "invalid") for f in report.files)
+        for f in report.files:
+            for x in f.findings:
+                assert "{" not in x.message("th") and "{" not in x.message("en")
+            assert feedback_workbook(f, "th")
+        result = merge(paths, template=template)
+        write_report(result, tmp_path / "report.xlsx", template,
+                     bound_for(template, result.fiscal_year))
+        write_csvs(result, tmp_path / "csv", template)
+    assert Path(tmp_path / "report.xlsx").stat().st_size > 0
