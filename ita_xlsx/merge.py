@@ -107,7 +107,7 @@ def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
         return e
     types = {c.value: c.label for c in b.choice_items("org_type")}
     e.org_type = types.get(e.org_type, e.org_type)
-    from .validators.schema import score_value, timeframe
+    from .validators.schema import score_value, split_urls, timeframe
 
     for ind, r in indicator_rows(ret, b):
         e.scores[ind] = score_value(r.values.get("score"))
@@ -124,8 +124,6 @@ def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
         e.measures.append(m)
     for r in ret.tables.get("results", []):
         res = {k: v for k, v in r.values.items()}
-        from .validators.schema import split_urls
-
         urls = split_urls(r.values.get("evidence_url"))
         res["evidence_ok"] = bool(urls) and all(is_valid_url(u) for u in urls)
         res["sheet_row"] = r.row

@@ -79,6 +79,7 @@ class Field:
     severity: str = "error"
     required_message: str = ""
     required_message_en: str = ""
+    missing_code: str = ""  # the finding code when empty, if not "required-missing"
     choices: str | None = None
     hint_title: str = ""
     hint: str = ""

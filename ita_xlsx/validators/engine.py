@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..framework import FrameworkError
 from ..read import Returned, normalize_header, read_return
-from ..template import Bound, Template, bind, load_template
+from ..template import Bound, Sheet, Template, bind, load_template
 from ..thai import normalize_year, to_arabic_digits
 from . import cross
 from .catalogue import SEVERITY_ORDER, Finding, sort_key
@@ -167,65 +167,68 @@ def file_year(ret: Returned) -> int | None:
 # ---------------------------------------------------------------- schema runs
 
 
-def _schema_findings(reports: list[FileReport], bound: Bound) -> None:
-    """Run each sheet's schema once over all the files of one fiscal year."""
+def _frame(s: Sheet, reports: list[FileReport]):
+    """One frame of a sheet's rows across all files, and (file index, Excel row) per row."""
     import pandas as pd
 
-    from .schema import FY_COLUMN, compile_schema, finding_detail, run_schema, score_value
+    from .schema import FY_COLUMN, score_value
 
-    t = bound.template
-    for s in t.data_sheets:
-        fields = {f.key: f for f in s.fields}
-        schema = compile_schema(bound, s)
-        records, where = [], []
-        for i, rep in enumerate(reports):
-            ret = rep.returned
-            if s.key not in ret.sheet_names:
-                continue
-            rows = [(None, ret.form)] if s.kind == "form" else [
-                (r.row, r.values) for r in ret.tables.get(s.key, [])]
-            for excel_row, values in rows:
-                rec = {k: values.get(k) for k in fields}
-                rec[FY_COLUMN] = float(rep.fiscal_year) if rep.fiscal_year else float("nan")
-                for f in s.fields:
-                    if f.type == "score":
-                        rec[f"{f.key}__num"] = score_value(values.get(f.key))
-                records.append(rec)
-                where.append((i, excel_row))
-        if not records:
+    keys = [f.key for f in s.fields]
+    scores = [f.key for f in s.fields if f.type == "score"]
+    records, where = [], []
+    for i, rep in enumerate(reports):
+        ret = rep.returned
+        if s.key not in ret.sheet_names:
             continue
-        frame = pd.DataFrame.from_records(records)
-        for col in fields:
-            frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
-        for code, key, index in run_schema(schema, frame):
+        rows = [(None, ret.form)] if s.kind == "form" else [
+            (r.row, r.values) for r in ret.tables.get(s.key, [])]
+        for excel_row, values in rows:
+            rec = {k: values.get(k) for k in keys}
+            rec[FY_COLUMN] = float(rep.fiscal_year) if rep.fiscal_year else float("nan")
+            for k in scores:  # numeric twins for conditions such as "below the pass mark"
+                rec[f"{k}__num"] = score_value(values.get(k))
+            records.append(rec)
+            where.append((i, excel_row))
+    if not records:
+        return None, where
+    frame = pd.DataFrame.from_records(records)
+    for k in keys:  # blanks as None, whatever pandas inferred
+        frame[k] = frame[k].astype(object).where(frame[k].notna(), None)
+    return frame, where
+
+
+def _schema_findings(reports: list[FileReport], bound: Bound) -> None:
+    """Run each sheet's schema once over all the files of one fiscal year."""
+    from .schema import compile_schema, finding_detail, run_schema
+
+    for s in bound.template.data_sheets:
+        frame, where = _frame(s, reports)
+        if frame is None:
+            continue
+        fields = {f.key: f for f in s.fields}
+        for code, key, index in run_schema(compile_schema(bound, s), frame):
             i, excel_row = where[index]
-            rep = reports[i]
+            rep, f = reports[i], fields[key]
             ret = rep.returned
-            f = fields[key]
-            value = frame.at[index, key]
             if s.kind == "form":
                 cell = ret.form_cells.get(key, f.cell)
-                excel_row = int(cell[len(cell.rstrip("0123456789")):]) if cell else None
+                excel_row = int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+                raw = ret.form_raw.get(key)
             else:
-                cell = ret.cell(s.key, excel_row, key)
-            params = finding_detail(code, f, value, rep.fiscal_year)
-            severity = f.severity if code == "required-missing" else ""
-            if code == "required-missing" and s.key == "analysis" and key == "issue":
-                code, severity = "issue-missing", ""
-                ind = str(frame.at[index, "indicator"])
-                names = {str(i.number): i.label for i in bound.analysis_fw.indicators}
-                params = {"indicator": names.get(ind, ind),
-                          "value": frame.at[index, "score"],
-                          "expected": f"{bound.analysis_fw.pass_mark:g}"}
-            if code == "choice-invalid":
-                items = bound.choice_items(f.choices)
-                params = {"expected": " / ".join(c.label for c in items[:4])}
-            raw = (ret.form_raw.get(key) if s.kind == "form" else None)
+                cell, raw = ret.cell(s.key, excel_row, key), None
+            value = frame.at[index, key]
+            record = frame.loc[index]
+            severity = ""  # the catalogue's, unless the template says otherwise
+            if code == "required-missing" and f.missing_code:
+                code = f.missing_code
+            elif code == "required-missing":
+                severity = f.severity
             rep.findings.append(Finding(
                 code, severity=severity, sheet=s.key,
                 sheet_name=ret.sheet_names.get(s.key, s.name), row=excel_row, column=key,
                 cell=cell, value=raw if raw not in (None, "") else value, label=f.label,
-                label_en=f.label_en, params=params))
+                label_en=f.label_en,
+                params=finding_detail(code, f, value, rep.fiscal_year, bound, record)))
 
 
 # ---------------------------------------------------------------- the whole run
@@ -291,7 +294,7 @@ def validate_files(
                 rep.findings += cross.org_list_checks(ret, orgs, orgs_source)
     report = Report(reports)
     if check_links:
-        _link_findings(report, link_timeout, link_progress)
+        _link_findings(report, template, link_timeout, link_progress)
     for rep in reports:
         rep.findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], *sort_key(f)))
     report.seconds = time.perf_counter() - started
@@ -309,30 +312,27 @@ def _template_findings(rep: FileReport, template: Template) -> None:
                                     params={"expected": template.version}))
 
 
-def _link_findings(report: Report, timeout: float, progress) -> None:
+def _link_findings(report: Report, template: Template, timeout: float, progress) -> None:
+    """Open every well-formed evidence URL once; a dead one is a warning where it stands."""
     from ..links import check_links, describe, summarize
+    from ..thai import is_valid_url
     from .schema import split_urls
 
-    places = []
-    for rep in report.files:
-        ret = rep.returned
-        sheet = ret.sheet_names.get("results")
-        for r in ret.tables.get("results", []) if sheet else []:
-            for url in split_urls(r.values.get("evidence_url")):
-                from ..thai import is_valid_url
-
-                if is_valid_url(url):
-                    places.append((rep, r.row, url))
+    f = template.sheet("results").field("evidence_url")
+    places = [
+        (rep, r.row, url)
+        for rep in report.files if "results" in rep.returned.sheet_names
+        for r in rep.returned.tables.get("results", [])
+        for url in split_urls(r.values.get("evidence_url")) if is_valid_url(url)
+    ]
     results = check_links([u for _, _, u in places], timeout=timeout, progress=progress)
     report.links = summarize(results)
     for rep, row, url in places:
         res = results[url]
         if not res.ok:
-            s = rep.bound.template.sheet("results") if rep.bound else None
-            f = s.field("evidence_url") if s else None
+            ret = rep.returned
             rep.findings.append(Finding(
-                "url-unreachable", sheet="results",
-                sheet_name=rep.returned.sheet_names.get("results"), row=row,
-                column="evidence_url", cell=rep.returned.cell("results", row, "evidence_url"),
-                value=url, label=f.label if f else None, label_en=f.label_en if f else None,
+                "url-unreachable", sheet="results", sheet_name=ret.sheet_names.get("results"),
+                row=row, column=f.key, cell=ret.cell("results", row, f.key), value=url,
+                label=f.label, label_en=f.label_en,
                 params={"detail": {"th": describe(res, "th"), "en": describe(res, "en")}}))

@@ -168,8 +168,17 @@ def run_schema(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> list[tuple[st
     return []
 
 
-def finding_detail(code: str, f: Field, value: object, fy: int | None) -> dict:
-    """Entry-specific message fields for a schema failure."""
+def finding_detail(code: str, f: Field, value: object, fy: int | None, bound: Bound,
+                   record) -> dict:
+    """Entry-specific message fields for a schema failure (``record``: the row's values)."""
+    if code == "issue-missing":
+        ind = str(record["indicator"])
+        names = {str(i.number): i.label for i in bound.analysis_fw.indicators}
+        return {"indicator": names.get(ind, ind), "value": record["score"],
+                "expected": f"{bound.analysis_fw.pass_mark:g}"}
+    if code == "choice-invalid":
+        items = bound.choice_items(f.choices)
+        return {"expected": " / ".join(c.label for c in items[:4])}
     if code == "required-missing":
         return {"detail": {"th": f.required_message, "en": f.required_message_en or
                            f.required_message}}
