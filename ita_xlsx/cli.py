@@ -209,23 +209,13 @@ def new(ctx: Ctx, orgs_path, year, round_key, from_paths, deadline, contact, out
     """
     from .framework import FrameworkError
     from .generate import generate
-    from .orgs import OrgListError, org_type_labels, read_org_list
     from .render import RenderOptions
 
     template = _template(template_path)
-    orgs = None
-    prefills = None
-    if from_paths:
-        from .merge import bound_for
-        from .nextround import from_sources
-
-        orgs, prefills, round_key, source_year = from_sources(
-            from_paths, template, lambda fy: bound_for(template, year and _fiscal_year(year)
-                                                       or fy, framework),
-            round_key, framework)
-        year = year or source_year
-        if not orgs:
-            raise UserError("ไม่พบหน่วยงานที่อ่านได้ใน --from", "No readable organisation in --from", 1)
+    orgs, prefills = None, None
+    if from_paths:  # the next round, pre-filled from a report or returns
+        orgs, prefills, round_key, year = _from_sources(template, from_paths, year, round_key,
+                                                         framework)
     round_key = round_key or "plan"
     fy = _fiscal_year(year)
     options = RenderOptions(fiscal_year=fy, round=round_key, deadline=_deadline(deadline),
@@ -233,22 +223,9 @@ def new(ctx: Ctx, orgs_path, year, round_key, from_paths, deadline, contact, out
     out = Path(out_dir or f"ita-{fy}-{round_key}")
     exit_code = 0
     if orgs_path:
-        type_labels = org_type_labels(template)
-        try:
-            listed, problems = read_org_list(orgs_path, type_labels)
-            known = {o.code.casefold() for o in orgs or []}
-            orgs = [*(orgs or []), *(o for o in listed if o.code.casefold() not in known)]
-        except OrgListError as exc:
-            raise UserError(exc.message, exc.message_en, 1) from None
-        if problems:
-            errors = sum(p.severity == "error" for p in problems)
-            ctx.err(msg("new.list_problems", ctx.lang, file=orgs_path, errors=errors,
-                        warnings=len(problems) - errors))
-            for p in problems:
-                ctx.err(f"  {'✗' if p.severity == 'error' else '!'} {p.text(ctx.lang)}")
-            exit_code = 1 if errors else 0
-        if not orgs:
-            raise UserError.of("new.no_orgs", 1, file=orgs_path)
+        listed, exit_code = _read_orgs(ctx, template, orgs_path)
+        known = {o.code.casefold() for o in orgs or []}
+        orgs = [*(orgs or []), *(o for o in listed if o.code.casefold() not in known)]
     try:
         result = _with_progress(ctx, len(orgs) if orgs else 1, msg("new.progress", ctx.lang),
                                 lambda step: generate(template, orgs, options, out, force,
@@ -260,6 +237,40 @@ def new(ctx: Ctx, orgs_path, year, round_key, from_paths, deadline, contact, out
         ctx.err(msg("new.refused", ctx.lang, n=len(result.refused), first=result.refused[0]))
         exit_code = 1
     sys.exit(exit_code)
+
+
+def _from_sources(template, from_paths, year, round_key, framework):
+    """Organisations and pre-fills for ``new --from``; the year defaults to the source's."""
+    from .merge import bound_for
+    from .nextround import from_sources
+
+    def bound_of(source_year: int | None):
+        return bound_for(template, _fiscal_year(year) if year else source_year, framework)
+
+    orgs, prefills, round_key, source_year = from_sources(from_paths, template, bound_of,
+                                                          round_key, framework)
+    if not orgs:
+        raise UserError.of("new.no_orgs", 1, file=", ".join(from_paths))
+    return orgs, prefills, round_key, year or source_year
+
+
+def _read_orgs(ctx: Ctx, template, orgs_path: str) -> tuple[list, int]:
+    """The usable organisations of a list, each bad row reported; exit code 1 if any skipped."""
+    from .orgs import OrgListError, org_type_labels, read_org_list
+
+    try:
+        orgs, problems = read_org_list(orgs_path, org_type_labels(template))
+    except OrgListError as exc:
+        raise UserError(exc.message, exc.message_en, 1) from None
+    errors = sum(p.severity == "error" for p in problems)
+    if problems:
+        ctx.err(msg("new.list_problems", ctx.lang, file=orgs_path, errors=errors,
+                    warnings=len(problems) - errors))
+        for p in problems:
+            ctx.err(f"  {'✗' if p.severity == 'error' else '!'} {p.text(ctx.lang)}")
+    if not orgs:
+        raise UserError.of("new.no_orgs", 1, file=orgs_path)
+    return orgs, 1 if errors else 0
 
 
 def _with_progress(ctx: Ctx, total: int, label: str, work):
