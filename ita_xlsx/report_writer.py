@@ -331,7 +331,7 @@ class Writer:
                          "คะแนน ITA ปีก่อน รายตัวชี้วัด")
         scored = [e for e in self.r.entries if e.scores]
         first, last = grid_head + 2, grid_head + 1 + max(len(scored), 1)
-        pass_mark = self.bound.analysis_fw.pass_mark if self.bound else 85
+        pass_mark = self.bound.analysis_fw.pass_mark if self.bound else 0  # no indicators then
         self.indicator_means = []
         for i, ind in enumerate(inds):
             r = 4 + i
