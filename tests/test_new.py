@@ -168,3 +168,17 @@ def test_validate_csv_output(tmp_path):
     assert lines[0].startswith("path,org_code,org_name,status,severity,code")
     assert any(",required-missing," in line for line in lines[1:])  # a blank workbook
     assert res.exit_code == 1
+
+
+@pytest.mark.libreoffice
+def test_stamped_workbooks_open_in_libreoffice(tmp_path, soffice):
+    """`new --orgs` writes its ZIPs itself (identity stamped in): a real client must open them."""
+    orgs = tmp_path / "orgs.csv"
+    orgs.write_text("code,name\n6560101,เทศบาลตำบลห้วยวน & <ส่วน>\n", encoding="utf-8")
+    invoke("new", "--orgs", orgs, "--year", "2570", "--out", tmp_path / "o")
+    (path,) = (tmp_path / "o").glob("*.xlsx")
+    ods = soffice(path, "ods", tmp_path / "ods")
+    wb = CalamineWorkbook.from_path(str(ods))
+    org = wb.get_sheet_by_name("ข้อมูลหน่วยงาน").to_python(skip_empty_area=False)
+    assert org[3][2] == "6560101" and org[4][2] == "เทศบาลตำบลห้วยวน & <ส่วน>"
+    assert soffice(path, "pdf", tmp_path / "pdf").stat().st_size > 1000
