@@ -112,7 +112,7 @@ def main(ctx: click.Context, lang: str, debug: bool) -> None:
 # ---------------------------------------------------------------- shared option parsing
 
 
-def _fiscal_year(value: int | None) -> int:
+def _fiscal_year(value: str | int | None) -> int:
     from .thai import current_fiscal_year, normalize_year
 
     if value is None:
@@ -161,7 +161,7 @@ lang_option = click.option("--lang", type=LANGS, default=None, expose_value=Fals
                            callback=_set_lang, help="Language of messages: th or en.")
 
 year_option = click.option(
-    "--year", "year", type=int, default=None,
+    "--year", "year", default=None,  # text: Thai digits (๒๕๗๐) and a Thai error message
     help="Fiscal year, Buddhist Era (default: the current one, e.g. 2570).",
 )
 framework_option = click.option(

@@ -182,3 +182,12 @@ def test_stamped_workbooks_open_in_libreoffice(tmp_path, soffice):
     org = wb.get_sheet_by_name("ข้อมูลหน่วยงาน").to_python(skip_empty_area=False)
     assert org[3][2] == "6560101" and org[4][2] == "เทศบาลตำบลห้วยวน & <ส่วน>"
     assert soffice(path, "pdf", tmp_path / "pdf").stat().st_size > 1000
+
+
+def test_year_in_thai_digits_or_ce_and_a_thai_error_otherwise(tmp_path):
+    res = invoke("new", "--year", "๒๕๗๐", "--out", tmp_path / "a")
+    assert res.exit_code == 0 and (tmp_path / "a" / "ITA2570_blank.xlsx").exists()
+    res = invoke("new", "--year", "2027", "--out", tmp_path / "b")  # a CE year is understood
+    assert (tmp_path / "b" / "ITA2570_blank.xlsx").exists()
+    res = invoke("new", "--year", "ปีหน้า", "--out", tmp_path / "c")
+    assert res.exit_code == 2 and "ปีงบประมาณ" in res.output
