@@ -95,7 +95,28 @@ class UserError(Exception):
         return self.en if lang == "en" else self.th
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Group(click.Group):
+    """click's group, with usage errors (a missing file argument, an unknown option) framed
+    in Thai first, like every other message."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        args = list(sys.argv[1:] if args is None else args)
+        try:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            english = ("--lang" in args and "en" in args) or os.environ.get(
+                "ITA_XLSX_LANG") == "en"
+            command = exc.ctx.command_path if exc.ctx else "ita-xlsx"
+            click.echo(f"Usage error: {exc.format_message()}\nSee: {command} --help" if english
+                       else f"ใช้คำสั่งไม่ถูกต้อง: {exc.format_message()}\n"
+                            f"ดูวิธีใช้: {command} --help", err=True)
+            sys.exit(2)
+        except click.Abort:
+            click.echo("ยกเลิก / cancelled", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--lang", type=LANGS, default=lambda: os.environ.get("ITA_XLSX_LANG", "th"),
               show_default="th", help="Language of messages: th (Thai) or en.")
 @click.option("--debug", is_flag=True, help="Show a traceback when something fails.")

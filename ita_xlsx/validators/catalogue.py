@@ -235,6 +235,9 @@ def _json_value(value: object) -> object:
     return str(value)
 
 
-def sort_key(f: Finding) -> tuple:
-    order = {"file": 0, None: 1}
-    return (order.get(f.sheet, 2), f.sheet or "", f.row or 0, f.cell or "", f.code)
+def sort_key(f: Finding, sheet_order: dict[str, int]) -> tuple:
+    """Worst first; then file-level findings, then by sheet as the workbook orders them, row
+    and column."""
+    column = len(f.cell or "") - len((f.cell or "").lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    return (SEVERITY_ORDER[f.severity], -1 if f.sheet is None else sheet_order.get(f.sheet, 99),
+            f.row or 0, column, f.cell or "", f.code)

@@ -19,7 +19,7 @@ from ..read import Returned, normalize_header, read_return
 from ..template import Bound, Sheet, Template, bind, load_template
 from ..thai import normalize_year, to_arabic_digits
 from . import cross
-from .catalogue import SEVERITY_ORDER, Finding, sort_key
+from .catalogue import Finding, sort_key
 
 PARALLEL_MIN_FILES = 24  # below this, starting worker processes costs more than it saves
 
@@ -295,8 +295,9 @@ def validate_files(
     report = Report(reports)
     if check_links:
         _link_findings(report, template, link_timeout, link_progress)
+    order = {s.key: i for i, s in enumerate(template.sheets)}
     for rep in reports:
-        rep.findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], *sort_key(f)))
+        rep.findings.sort(key=lambda f: sort_key(f, order))
     report.seconds = time.perf_counter() - started
     return report
 
