@@ -40,6 +40,8 @@ def to_dict(report: Report, lang: str = "th") -> dict:
             for f in report.files
         ],
         **({"links": report.links} if report.links else {}),
+        **({"missing": [{"org_code": c, "org_name": n} for c, n in report.missing]}
+           if report.missing is not None else {}),
     }
 
 
@@ -158,6 +160,12 @@ def print_console(report: Report, say, lang: str = "th", max_findings: int = 30)
                  f"ต้องแก้ไข {s['invalid']}, เปิดไม่ได้ {s['unreadable']} · ข้อผิดพลาด {s['errors']}, "
                  f"ข้อเตือน {s['warnings_total']} · {s['seconds']:.2f} วินาที")
     say(Text(total, style="bold"))
+    if report.missing:
+        names = ", ".join(f"{c} {n}" for c, n in report.missing[:20])
+        more = len(report.missing) - 20
+        tail = (f" … (+{more})" if more > 0 else "")
+        say(Text((f"Not returned yet ({len(report.missing)}): " if lang == "en" else
+                  f"ยังไม่ส่ง ({len(report.missing)} หน่วยงาน): ") + names + tail, style="yellow"))
     if report.links:
         ln = report.links
         say(Text(f"links: {ln.get('checked', 0)} checked, {ln.get('dead', 0)} dead" if lang == "en"

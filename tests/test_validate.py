@@ -149,6 +149,9 @@ def test_org_list_and_year_checks(returns, template, tmp_path):
     found = {f["code"] for f in data["files"][0]["findings"]}
     assert {"org-not-listed", "fiscal-year-mismatch"} <= found
     assert res.exit_code == 1
+    assert data["missing"] == [{"org_code": "6560102", "org_name": "เทศบาลตำบลเวียง"}]
+    res = runner.invoke(main, ["validate", str(returns / "good.xlsx"), "--orgs", str(orgs)])
+    assert "ยังไม่ส่ง (1 หน่วยงาน): 6560102 เทศบาลตำบลเวียง" in res.output
 
 
 def test_cli_json_shape_and_exit_codes(returns, tmp_path):

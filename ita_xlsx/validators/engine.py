@@ -51,6 +51,7 @@ class Report:
     files: list[FileReport]
     seconds: float = 0.0
     links: dict = field(default_factory=dict)
+    missing: list[tuple[str, str]] | None = None  # with an organisation list: (code, name)
 
     @property
     def valid(self) -> bool:
@@ -293,6 +294,9 @@ def validate_files(
             if orgs is not None:
                 rep.findings += cross.org_list_checks(ret, orgs, orgs_source)
     report = Report(reports)
+    if orgs is not None:  # who on the list has sent nothing readable yet
+        sent = {rep.returned.org_code.casefold() for rep in reports if rep.returned.readable}
+        report.missing = [(o.code, o.name) for key, o in sorted(orgs.items()) if key not in sent]
     if check_links:
         _link_findings(report, template, link_timeout, link_progress)
     order = {s.key: i for i, s in enumerate(template.sheets)}
