@@ -40,23 +40,9 @@ class FeedbackResult:
     refused: list[Path] = field(default_factory=list)
 
 
-def _labels(bound: Bound, list_key: str) -> dict[str, str]:
-    return {c.value: c.label for c in bound.choice_items(list_key)}
-
-
 def prefill_from(ret: Returned, bound: Bound) -> Prefill:
     """The organisation's own data, choices shown as their labels again."""
-    t = bound.template
-
-    def shown(sheet_key: str, values: dict) -> dict:
-        out = {}
-        for f in t.sheet(sheet_key).fields:
-            v = values.get(f.key)
-            if f.choices and t.choices[f.choices].strict and v is not None:
-                v = _labels(bound, f.choices).get(str(v), v)
-            out[f.key] = v
-        return out
-
+    t, shown = bound.template, bound.shown
     org_fields = {k: v for k, v in shown("org", ret.form).items()
                   if not t.sheet("org").field(k).identity}
     analysis = {n: {"score": r.values.get("score"), "issue": r.values.get("issue")}

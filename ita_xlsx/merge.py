@@ -105,8 +105,7 @@ def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
     e.recorded = day.isoformat() if day else ""
     if not ret.readable or b is None:
         return e
-    types = {c.value: c.label for c in b.choice_items("org_type")}
-    e.org_type = types.get(e.org_type, e.org_type)
+    e.org_type = b.choice_labels["org_type"].get(e.org_type, e.org_type)
     from .validators.schema import score_value, split_urls, timeframe
 
     for ind, r in indicator_rows(ret, b):

@@ -20,18 +20,7 @@ def next_round(entries: Sequence[OrgEntry]) -> str:
 
 
 def prefill_for(entry: OrgEntry, bound: Bound, round_key: str) -> Prefill:
-    t = bound.template
-    labels = {k: {c.value: c.label for c in bound.choice_items(k)} for k in t.choices}
-
-    def shown(sheet: str, rec: dict) -> dict:
-        out = {}
-        for f in t.sheet(sheet).fields:
-            v = rec.get(f.key)
-            if f.choices and t.choices[f.choices].strict and v is not None:
-                v = labels[f.choices].get(str(v), v)
-            out[f.key] = v
-        return out
-
+    shown, labels = bound.shown, bound.choice_labels
     measures = [shown("measures", m) for m in entry.measures]
     results = []
     if round_key in ("6", "12"):

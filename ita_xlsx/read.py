@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .render import META_SHEET, PROP_PREFIX
 from .safety import preflight
-from .template import Sheet, Template, column_letter, split_cell
+from .template import META_SHEET, PROP_PREFIX, Sheet, Template, column_letter, split_cell
 from .thai import clean_text
 from .validators.catalogue import Finding
 

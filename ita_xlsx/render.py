@@ -18,13 +18,11 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from .framework import Framework, score
-from .template import Bound, Field, Sheet, column_letter, split_cell
+from .template import META_SHEET, PROP_PREFIX, Bound, Field, Sheet, column_letter, split_cell
 from .thai import clean_text, parse_number
 
-META_SHEET = "_ita_meta"
 ROW_HEIGHT = 24  # points: one line of TH Sarabun New 16 pt
 LISTS_SHEET = "_lists"
-PROP_PREFIX = "ita_"
 META_KEYS = (
     "template_id",
     "template_version",

@@ -152,8 +152,7 @@ class Writer:
         self.t = template
         self.bound = bound
         self.lang = lang
-        labels = ({k: {c.value: c.label for c in bound.choice_items(k)}
-                   for k in template.choices} if bound else {})
+        labels = bound.choice_labels if bound else {}
         # column key -> {value: label}, for the choice columns of the stacked sheets
         self.shown = {f.key: labels.get(f.choices, {})
                       for f in (*template.sheet("measures").fields,

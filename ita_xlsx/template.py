@@ -11,13 +11,17 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from .framework import Framework, load_framework
 
 TEMPLATE_DIR = Path(__file__).with_name("workbook_templates")
 DEFAULT_TEMPLATE_ID = "ita-measures"
+# Where a workbook keeps its identity: custom document properties with this prefix, and a
+# very-hidden sheet of key/value rows (which survives LibreOffice and Google Sheets re-saves).
+META_SHEET = "_ita_meta"
+PROP_PREFIX = "ita_"
 
 # XlsxWriter silently drops a data validation past these limits (returns -2 and warns).
 MAX_TITLE = 32
@@ -415,6 +419,22 @@ class Bound:
         if c.source == "org.units":
             return tuple(Choice(u, u) for u in self.units)
         raise KeyError(c.source)
+
+    @cached_property
+    def choice_labels(self) -> dict[str, dict[str, str]]:
+        """Choice list -> canonical value -> the label people see."""
+        return {k: {c.value: c.label for c in self.choice_items(k)}
+                for k in self.template.choices}
+
+    def shown(self, sheet_key: str, values: dict) -> dict:
+        """A row's values for each field of the sheet, strict choices shown as their labels."""
+        out = {}
+        for f in self.template.sheet(sheet_key).fields:
+            v = values.get(f.key)
+            if f.choices and self.template.choices[f.choices].strict and v is not None:
+                v = self.choice_labels[f.choices].get(str(v), v)
+            out[f.key] = v
+        return out
 
     def table_rows(self, sheet: Sheet) -> int:
         """Number of pre-formatted rows of a table sheet."""
