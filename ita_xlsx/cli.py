@@ -452,17 +452,10 @@ def _emit_report(ctx: Ctx, report, fmt: str, report_path: str | None, force: boo
     if fmt == "json":
         click.echo(rp.to_json(report, ctx.lang))
     elif fmt == "csv":
-        import csv
-        import io
+        from .files import csv_text
 
-        from .files import csv_cell
-
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(rp.FINDING_COLUMNS)
-        for row in rp.finding_rows(report.files, ctx.lang):
-            w.writerow(["" if v is None else csv_cell(v) for v in row])
-        click.echo(buf.getvalue(), nl=False)
+        rows = rp.finding_rows(report.files, ctx.lang)
+        click.echo(csv_text(rp.FINDING_COLUMNS, rows, "\n"), nl=False)
     else:
         rp.print_console(report, ctx.console.print, ctx.lang, max_findings)
     if report_path:

@@ -78,15 +78,19 @@ def csv_cell(value: object) -> object:
     return value
 
 
-def write_csv(path: Path, header: list[str], rows: list[list[object]], force: bool = False
-              ) -> None:
-    """UTF-8 with BOM (so Excel shows Thai), guarded cells, written atomically."""
+def csv_text(header: list[str], rows, lineterminator: str = "\r\n") -> str:
+    """CSV text with every cell through the formula-injection guard."""
     import csv
     import io
 
     buf = io.StringIO(newline="")
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = csv.writer(buf, lineterminator=lineterminator)
     writer.writerow(header)
     for row in rows:
         writer.writerow(["" if v is None else csv_cell(v) for v in row])
-    atomic_write(path, buf.getvalue().encode("utf-8-sig"), force)
+    return buf.getvalue()
+
+
+def write_csv(path: Path, header: list[str], rows, force: bool = False) -> None:
+    """UTF-8 with BOM (so Excel shows Thai), guarded cells, written atomically."""
+    atomic_write(path, csv_text(header, rows).encode("utf-8-sig"), force)
