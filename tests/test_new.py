@@ -200,3 +200,23 @@ def test_usage_errors_are_framed_in_thai(tmp_path):
     res = invoke("validate", "--bogus", "x", "--lang", "en")
     assert res.exit_code == 2 and res.output.startswith("Usage error")
     assert invoke("--help").exit_code == 0
+
+
+def test_own_template_file(tmp_path):
+    """--template: a district's own copy of the template drives the workbook and the checks."""
+    from ita_xlsx.template import load_template
+
+    text = open(load_template().source_file, encoding="utf-8").read()
+    own = tmp_path / "mine.toml"
+    own.write_text(text.replace('label = "ผู้รับผิดชอบ"', 'label = "หน่วยที่รับผิดชอบ"'),
+                   encoding="utf-8")
+    res = invoke("new", "--year", "2570", "--template", own, "--out", tmp_path / "o")
+    assert res.exit_code == 0, res.output
+    (path,) = (tmp_path / "o").glob("*.xlsx")
+    assert openpyxl.load_workbook(path)["มาตรการ"]["G4"].value == "หน่วยที่รับผิดชอบ *"
+    res = invoke("validate", path, "--template", own, "--format", "json")
+    assert "column-missing" not in res.output
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace('name = "มาตรการ"', 'name = "มาตรการ:ใหม่"'), encoding="utf-8")
+    res = invoke("new", "--template", bad, "--out", tmp_path / "p")
+    assert res.exit_code == 2 and "แบบฟอร์ม" in res.output
