@@ -10,7 +10,9 @@ import importlib
 
 import click
 
-MODULES: tuple[str, ...] = ()  # e.g. "mail", "docs", "serve"
+MODULES: tuple[str, ...] = (  # one line each: "mail", "docs", "serve", ...
+    "serve",
+)
 
 
 def register(group: click.Group) -> None:

@@ -1,0 +1,527 @@
+"""The round folder as the web pages see it: organisations, returns and their findings.
+
+Everything is computed through the library API (``ita_xlsx.validate``, ``read_orgs``,
+``write_feedback`` ...). Validation results are cached per stored file (by size and modification
+time), so a page view only checks files that are new or changed, whether they came through the
+browser, through mail collection or were copied into ``returned/`` by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import secrets
+import threading
+import time
+import tomllib
+import zipfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ita_xlsx
+
+from ..files import atomic_write, safe_filename
+from ..safety import LIMITS
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+ARCHIVE_SUFFIXES = (".zip",)
+ORG_LIST_NAMES = ("orgs.csv", "orgs.xlsx")
+STATE_DIR = ".ita-serve"  # the server's own working files, inside the round folder
+STATUSES = ("valid", "warnings", "invalid", "unreadable", "missing")
+MAX_ZIP_MEMBERS = 2000
+
+
+@dataclass
+class Stored:
+    """One return in ``returned/`` with its validation result."""
+
+    path: Path
+    key: tuple[int, int]  # (size, mtime_ns): re-check when either changes
+    report: object  # FileReport
+    entry: object  # merge.OrgEntry
+    original: str = ""  # the name it had on the sender's computer, shown only
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+@dataclass
+class Intake:
+    """What happened to one uploaded file (or archive member)."""
+
+    original: str
+    outcome: str = ""  # "stored" | "duplicate" | "skipped" | "refused"
+    stored_as: str = ""
+    org_code: str = ""
+    org_name: str = ""
+    status: str = ""
+    errors: int = 0
+    warnings: int = 0
+    detail_th: str = ""
+    detail_en: str = ""
+
+    def as_json(self) -> dict:
+        return self.__dict__.copy()
+
+
+@dataclass
+class OrgRow:
+    code: str
+    name: str
+    status: str = "missing"
+    files: list[Stored] = field(default_factory=list)
+    counting: Stored | None = None
+    errors: int = 0
+    warnings: int = 0
+    level: str = ""
+    total: float | None = None
+    in_list: bool = True
+    emails: list[str] = field(default_factory=list)
+    sent_at: str = ""
+    send_error: str = ""
+    feedback_sent_at: str = ""
+    reminded_at: str = ""
+
+
+@dataclass
+class Overview:
+    rows: list[OrgRow]
+    counts: dict[str, int]
+    levels: list[tuple[str, int]]
+    weakest: list[tuple[str, float]]
+    progress: list[tuple[str, int]]
+    has_list: bool
+    list_problems: list[str]
+    has_status: bool  # the mail module's round_status answered
+    fiscal_year: int | None
+
+
+class RoundState:
+    """One round folder; safe to use from several request threads."""
+
+    def __init__(self, root: Path, lang: str = "th"):
+        self.root = Path(root).resolve()
+        self.lang = lang
+        self.lock = threading.RLock()
+        self._cache: dict[str, Stored] = {}
+        self._hashes: dict[str, str] = {}  # sha256 -> stored file name
+        self._originals: dict[str, str] = {}
+        self._orgs_key: tuple | None = None
+        self._orgs: tuple[list, list[str]] = ([], [])
+        self._template = None
+        self._load_originals()
+
+    # ------------------------------------------------------------ places
+
+    @property
+    def returned_dir(self) -> Path:
+        return self.root / "returned"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / STATE_DIR
+
+    def inside(self, path: Path) -> bool:
+        """True when ``path`` is in the round folder (no route reads or writes elsewhere)."""
+        try:
+            return Path(path).resolve().is_relative_to(self.root)
+        except (OSError, ValueError):
+            return False
+
+    def is_round_folder(self) -> bool:
+        return any((self.root / n).exists() for n in
+                   (*ORG_LIST_NAMES, "ita-settings.toml", "returned", "workbooks"))
+
+    @property
+    def template(self):
+        if self._template is None:
+            self._template = ita_xlsx.load_template()
+        return self._template
+
+    # ------------------------------------------------------------ settings and list
+
+    def settings(self) -> dict:
+        path = self.root / "ita-settings.toml"
+        try:
+            return tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return {}
+
+    def fiscal_year(self) -> int | None:
+        value = self.settings().get("round", {}).get("fiscal_year")
+        try:
+            return int(value) if value else None
+        except (TypeError, ValueError):
+            return None
+
+    def orgs_file(self) -> Path | None:
+        for name in ORG_LIST_NAMES:
+            if (self.root / name).is_file():
+                return self.root / name
+        return None
+
+    def orgs(self) -> tuple[list, list[str]]:
+        """The organisation list (or none) and the problems found in it, as text."""
+        path = self.orgs_file()
+        if path is None:
+            return [], []
+        st = path.stat()
+        key = (str(path), st.st_size, st.st_mtime_ns, self.lang)
+        if key != self._orgs_key:
+            from ..orgs import OrgListError
+
+            try:
+                orgs, problems = ita_xlsx.read_orgs(path, self.template)
+                texts = [f"{path.name} แถว {p.row}: {p.text(self.lang)}" if self.lang == "th"
+                         else f"{path.name} row {p.row}: {p.text(self.lang)}" for p in problems]
+            except OrgListError as exc:
+                orgs, texts = [], [exc.message_en if self.lang == "en" else exc.message]
+            self._orgs, self._orgs_key = (orgs, texts), key
+        return self._orgs
+
+    # ------------------------------------------------------------ validation cache
+
+    def refresh(self, progress: Callable[[int], None] | None = None) -> list[Stored]:
+        """Check new or changed files in ``returned/``; forget removed ones."""
+        with self.lock:
+            files = (ita_xlsx.find_workbooks([self.returned_dir])
+                     if self.returned_dir.is_dir() else [])
+            seen, todo = set(), []
+            for p in files:
+                k = str(p)
+                seen.add(k)
+                st = p.stat()
+                cached = self._cache.get(k)
+                if cached is None or cached.key != (st.st_size, st.st_mtime_ns):
+                    todo.append(p)
+            for k in list(self._cache):
+                if k not in seen:
+                    del self._cache[k]
+            if todo:
+                self._check(todo, progress)
+            return sorted(self._cache.values(), key=lambda s: s.name)
+
+    def _check(self, paths: list[Path], progress=None) -> list[Stored]:
+        from ..merge import entry_from_return
+
+        orgs, _ = self.orgs()
+        report = ita_xlsx.validate(paths, orgs=orgs or None, fiscal_year=self.fiscal_year(),
+                                   template=self.template, progress=progress)
+        out = []
+        for rep in report.files:
+            p = Path(rep.path)
+            st = p.stat()
+            entry = entry_from_return(rep, self.template)
+            if not entry.org_code:
+                entry.org_code = _code_from_name(p.name, {o.code.casefold() for o in orgs})
+            stored = Stored(p, (st.st_size, st.st_mtime_ns), rep, entry,
+                            self._originals.get(p.name, ""))
+            self._cache[str(p)] = stored
+            out.append(stored)
+        return out
+
+    # ------------------------------------------------------------ taking in returns
+
+    def ingest(self, uploads: list[tuple[str, bytes, float | None]]) -> list[Intake]:
+        """Store and check uploaded files (name as sent, content, the sender's file time).
+
+        Archives are opened (bounded) and their workbooks taken in. Names are chosen here:
+        ``<code>_web_<time>.<ext>``; the sender's name is only remembered for display.
+        """
+        results: list[Intake] = []
+        pending: list[tuple[Path, Intake, float | None, str]] = []
+        with self.lock:
+            self.refresh()
+            incoming = self.state_dir / "incoming"
+            incoming.mkdir(parents=True, exist_ok=True)
+            for original, data, when in uploads:
+                for name, body, problem in _expand(original, data):
+                    item = Intake(original=name)
+                    results.append(item)
+                    if problem:
+                        item.outcome, (item.detail_th, item.detail_en) = "refused", problem
+                        continue
+                    suffix = Path(name).suffix.lower()
+                    if suffix not in WORKBOOK_SUFFIXES:
+                        item.outcome = "skipped"
+                        item.detail_th = "ไม่ใช่ไฟล์แบบรายงาน (.xlsx, .xls, .ods) จึงไม่ได้รับไว้"
+                        item.detail_en = "Not a workbook (.xlsx, .xls, .ods); not taken in."
+                        continue
+                    digest = hashlib.sha256(body).hexdigest()
+                    if digest in self._hashes:
+                        item.outcome, item.stored_as = "duplicate", self._hashes[digest]
+                        item.detail_th = f"ได้รับไฟล์นี้แล้ว ({self._hashes[digest]})"
+                        item.detail_en = f"Already received ({self._hashes[digest]})"
+                        continue
+                    tmp = incoming / f"{secrets.token_hex(8)}{suffix}"
+                    tmp.write_bytes(body)
+                    self._hashes[digest] = tmp.name
+                    pending.append((tmp, item, when, digest))
+            if pending:
+                self._file_away(pending)
+        return results
+
+    def _file_away(self, pending) -> None:
+        from ..merge import entry_from_return
+
+        orgs, _ = self.orgs()
+        report = ita_xlsx.validate([p for p, *_ in pending], orgs=orgs or None,
+                                   fiscal_year=self.fiscal_year(), template=self.template)
+        by_path = {str(Path(r.path)): r for r in report.files}
+        self.returned_dir.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        for tmp, item, when, digest in pending:
+            rep = by_path.get(str(tmp))
+            if rep is None:  # validate always answers for each file; keep it safe anyway
+                tmp.unlink(missing_ok=True)
+                item.outcome = "refused"
+                continue
+            code = rep.returned.org_code or _code_from_name(
+                item.original, {o.code.casefold() for o in orgs})
+            stem = safe_filename(f"{code}_web_{stamp}" if code else f"unknown_web_{stamp}")
+            target, n = self.returned_dir / f"{stem}{tmp.suffix}", 2
+            while target.exists():
+                target, n = self.returned_dir / f"{stem}-{n}{tmp.suffix}", n + 1
+            os.replace(tmp, target)
+            when = _sane_time(when)
+            os.utime(target, (when, when))
+            rep.path = str(target)
+            rep.returned.path = str(target)
+            rep.returned.mtime = when
+            entry = entry_from_return(rep, self.template)
+            entry.org_code = entry.org_code or code
+            st = target.stat()
+            self._originals[target.name] = item.original
+            self._hashes[digest] = target.name
+            self._cache[str(target)] = Stored(target, (st.st_size, st.st_mtime_ns), rep, entry,
+                                              item.original)
+            item.outcome, item.stored_as = "stored", target.name
+            item.org_code, item.org_name = entry.org_code, entry.org_name
+            item.status, item.errors, item.warnings = rep.status, rep.count("error"), \
+                rep.count("warning")
+        self._save_originals()
+
+    def _load_originals(self) -> None:
+        path = self.state_dir / "uploads.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            self._originals = {str(k): str(v) for k, v in data.get("originals", {}).items()}
+        except (OSError, ValueError, AttributeError):
+            self._originals = {}
+        if self.returned_dir.is_dir():  # what is already there is not taken twice
+            for p in self.returned_dir.rglob("*"):
+                if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES:
+                    try:
+                        self._hashes[hashlib.sha256(p.read_bytes()).hexdigest()] = p.name
+                    except OSError:
+                        pass
+
+    def _save_originals(self) -> None:
+        data = json.dumps({"originals": self._originals}, ensure_ascii=False, indent=1)
+        atomic_write(self.state_dir / "uploads.json", data.encode("utf-8"), force=True)
+
+    # ------------------------------------------------------------ the overview
+
+    def overview(self) -> Overview:
+        from ..merge import pick_newest
+
+        with self.lock:
+            stored = self.refresh()
+            orgs, problems = self.orgs()
+        by_entry = {id(s.entry): s for s in stored}
+        kept, _ = pick_newest([s.entry for s in stored if s.entry.org_code])
+        files_by_code: dict[str, list[Stored]] = {}
+        for s in stored:
+            files_by_code.setdefault(s.entry.org_code.casefold(), []).append(s)
+        rows: dict[str, OrgRow] = {}
+        for o in orgs:
+            rows[o.code.casefold()] = OrgRow(o.code, o.name, emails=_emails(o.email))
+        for e in kept:
+            key = e.org_code.casefold()
+            row = rows.get(key) or OrgRow(e.org_code, e.org_name, in_list=False)
+            rows[key] = row
+            row.name = row.name or e.org_name
+            row.counting = by_entry.get(id(e))
+            row.status, row.errors, row.warnings = e.status, e.errors, e.warnings
+            row.level, row.total = e.level, e.total
+            row.files = sorted(files_by_code.get(key, []), key=lambda s: s.name)
+        unknown = files_by_code.get("", [])
+        if unknown:
+            row = OrgRow("", "", in_list=False, files=unknown, status="unreadable")
+            row.counting = None
+            rows["\0unknown"] = row
+        has_status = self._merge_status(rows)
+        ordered = sorted(rows.values(), key=lambda r: (r.code == "", r.code))
+        counts = Counter(r.status for r in ordered if r.code)
+        counts_full = {s: counts.get(s, 0) for s in STATUSES}
+        counts_full["orgs"] = sum(1 for r in ordered if r.code)
+        counts_full["files"] = len(stored)
+        return Overview(ordered, counts_full, *self._charts(kept), bool(orgs), problems,
+                        has_status, self.fiscal_year() or _common_year(kept))
+
+    def _merge_status(self, rows: dict[str, OrgRow]) -> bool:
+        """Sent / feedback sent / reminded from the mail module, once it exists."""
+        try:
+            round_status = ita_xlsx.round_status
+        except AttributeError:
+            return False
+        try:
+            statuses = round_status(self.root)
+        except Exception:  # noqa: BLE001 - the mail ledger must not take the page down
+            return False
+        for st in statuses:
+            row = rows.get(str(st.code).casefold())
+            if row is None:
+                continue
+            row.emails = list(getattr(st, "emails", []) or row.emails)
+            row.sent_at = getattr(st, "sent_at", "") or ""
+            row.send_error = getattr(st, "send_error", "") or ""
+            row.feedback_sent_at = getattr(st, "feedback_sent_at", "") or ""
+            row.reminded_at = getattr(st, "reminded_at", "") or ""
+        return True
+
+    def _charts(self, kept) -> tuple[list, list, list]:
+        from ..merge import bound_for
+
+        usable = [e for e in kept if e.status in ("valid", "warnings")]
+        levels: dict[str, tuple[int, float]] = {}
+        for e in usable:
+            if e.level:
+                n, best = levels.get(e.level, (0, -1.0))
+                levels[e.level] = (n + 1, max(best, e.total or 0))
+        level_rows = [(k, v[0]) for k, v in sorted(levels.items(), key=lambda kv: -kv[1][1])]
+        sums: dict[int, list[float]] = {}
+        for e in usable:
+            for ind, v in e.scores.items():
+                if v is not None:
+                    sums.setdefault(ind, []).append(v)
+        years = [e.fiscal_year for e in usable if e.fiscal_year]
+        bound = bound_for(self.template, max(set(years), key=years.count) if years else None)
+        fw = bound.analysis_fw if bound else None
+        means = []
+        for ind, vals in sums.items():
+            label = str(ind)
+            if fw is not None:
+                try:
+                    label = f"{ind}. {fw.indicator(ind).label}"
+                except Exception:  # noqa: BLE001 - an unknown indicator keeps its number
+                    pass
+            means.append((label, round(sum(vals) / len(vals), 2)))
+        weakest = sorted(means, key=lambda m: m[1])[:5]
+        labels = {}
+        if bound is not None:
+            labels = bound.choice_labels.get("status", {})
+            if self.lang == "en":
+                labels = {c.value: (c.label_en or c.label) for c in bound.choice_items("status")}
+        progress = Counter()
+        for e in usable:
+            for r in e.results:
+                progress[str(r.get("status") or "")] += 1
+        order = list(labels) + [k for k in progress if k not in labels]
+        prog = [(labels.get(k, k or "-"), progress[k]) for k in order if progress.get(k)]
+        return level_rows, weakest, prog
+
+    def org(self, code: str) -> OrgRow | None:
+        for row in self.overview().rows:
+            if row.code and row.code.casefold() == code.casefold():
+                return row
+        return None
+
+    # ------------------------------------------------------------ outputs
+
+    def feedback_copy(self, stored: Stored) -> Path | None:
+        """The marked-up copy of one return (written into ``feedback/``)."""
+        from ..validators.engine import Report
+
+        with self.lock:
+            result = ita_xlsx.write_feedback(Report([stored.report]), self.root / "feedback",
+                                             force=True, lang=self.lang)
+        return result.written[0] if result.written else None
+
+
+def _expand(name: str, data: bytes):
+    """(inner name, content, problem) for an upload: itself, or a ZIP's workbooks."""
+    if Path(name).suffix.lower() not in ARCHIVE_SUFFIXES:
+        yield name, data, None
+        return
+    try:
+        from ..archive import zip_workbooks  # the returns task's bounded reader, once merged
+    except ImportError:
+        zip_workbooks = None
+    if zip_workbooks is not None:
+        try:
+            for m in zip_workbooks(data, name):
+                yield m[0], m[1], None
+            return
+        except Exception:  # noqa: BLE001 - fall back to the bounded reader below
+            pass
+    yield from _unzip(name, data)
+
+
+def _unzip(name: str, data: bytes):
+    problem = ("เปิดไฟล์ ZIP นี้ไม่ได้ หรือไฟล์ใหญ่เกินกำหนด ให้แตกไฟล์แล้วลากไฟล์แบบรายงานมาวางแทน",
+               "This ZIP cannot be opened or is too large; unpack it and drop the workbooks instead.")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        yield name, b"", problem
+        return
+    if len(infos) > MAX_ZIP_MEMBERS or sum(i.file_size for i in infos) > LIMITS.max_uncompressed:
+        yield name, b"", problem
+        return
+    for info in infos:
+        inner = info.filename.replace("\\", "/").split("/")[-1]
+        if info.flag_bits & 0x800 == 0:  # not marked UTF-8: Thai Windows zips use cp874
+            try:
+                inner = info.filename.encode("cp437").decode("cp874").split("\\")[-1]
+                inner = inner.split("/")[-1]
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                pass
+        shown = f"{name} › {inner}"
+        if Path(inner).suffix.lower() not in WORKBOOK_SUFFIXES or inner.startswith("~$"):
+            continue
+        try:
+            body = _read_bounded(zf, info, LIMITS.max_file_bytes)
+        except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, RuntimeError):
+            yield shown, b"", problem
+            continue
+        yield shown, body, None
+
+
+def _read_bounded(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+    """A member's bytes, measured as they inflate (the declared size may lie)."""
+    out = bytearray()
+    with zf.open(info) as fh:
+        while chunk := fh.read(1 << 16):
+            out += chunk
+            if len(out) > limit:
+                raise ValueError("member too large")
+    return bytes(out)
+
+
+def _sane_time(when: float | None) -> float:
+    now = time.time()
+    if when is None or not (0 < when <= now + 86400):  # the sender's time, if plausible
+        return now
+    return when
+
+
+def _emails(text: str) -> list[str]:
+    return [e.strip() for e in str(text or "").replace(",", ";").split(";") if e.strip()]
+
+
+def _code_from_name(name: str, codes: set[str]) -> str:
+    head = Path(name).name.split("_")[0].split(" ")[0].split(".")[0]
+    return head if head.casefold() in codes else ""
+
+
+def _common_year(entries) -> int | None:
+    years = [e.fiscal_year for e in entries if e.fiscal_year]
+    return max(set(years), key=years.count) if years else None
