@@ -106,7 +106,14 @@ def serve(root: Path, *, host: str = "127.0.0.1", port: int | None = None, lang:
                             h11_max_incomplete_event_size=64 * 1024)
     server = uvicorn.Server(config)
 
+    def warm() -> None:  # the first page would otherwise wait for pandas/pandera to load
+        try:
+            app.state.overview()
+        except Exception:  # noqa: BLE001 - the page shows the problem when it is asked for
+            pass
+
     def started() -> None:
+        threading.Thread(target=warm, daemon=True).start()
         if announce:
             announce(running)
         if ready is not None:

@@ -409,7 +409,7 @@ class RoundState:
             label = str(ind)
             if fw is not None:
                 try:
-                    label = f"{ind}. {fw.indicator(ind).label}"
+                    label = fw.indicator(ind).label or label
                 except Exception:  # noqa: BLE001 - an unknown indicator keeps its number
                     pass
             means.append((label, round(sum(vals) / len(vals), 2)))
