@@ -102,7 +102,7 @@ def test_token_becomes_cookie_and_leaves_the_url(round_dir):
     cookie = r.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie
     assert client.get("/returns").status_code == 200
-    assert r.headers["referrer-policy"] == "no-referrer"
+    assert r.headers["referrer-policy"] == "same-origin"
     other, _ = client_for(round_dir, access=access)  # a fresh browser without the cookie
     assert other.get("/returns").status_code == 403
 
@@ -202,7 +202,7 @@ def test_org_page_every_finding_at_its_cell(round_dir, demo):
     worst = max(merged.entries, key=lambda e: e.errors)
     assert worst.errors > 0
     page = client.get(f"/org/{worst.org_code}").text
-    rows = re.findall(r'data-code="([^"]+)" data-cell="([^"]*)">.*?<td>([^<]*)</td><td class="cell">'
+    rows = re.findall(r'data-code="([^"]+)" data-cell="([^"]*)">.*?<td class="sheet">([^<]*)</td><td class="cell">'
                       r'([^<]*)</td>\s*<td>([^<]*)</td>', page, re.S)
     import html as h
 

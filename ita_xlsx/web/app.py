@@ -541,7 +541,7 @@ SECURITY_HEADERS = {
                                "base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # "no-referrer" would make Chromium send Origin: null
     "Cache-Control": "no-store",
 }
 
