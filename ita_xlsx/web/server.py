@@ -108,7 +108,7 @@ def serve(root: Path, *, host: str = "127.0.0.1", port: int | None = None, lang:
 
     def warm() -> None:  # the first page would otherwise wait for pandas/pandera to load
         try:
-            app.state.overview()
+            app.state.warm()
         except Exception:  # noqa: BLE001 - the page shows the problem when it is asked for
             pass
 

@@ -34,6 +34,7 @@ ORG_LIST_NAMES = ("orgs.csv", "orgs.xlsx")
 STATE_DIR = ".ita-serve"  # the server's own working files, inside the round folder
 STATUSES = ("valid", "warnings", "invalid", "unreadable", "missing")
 MAX_ZIP_MEMBERS = 2000
+WORKERS = 1  # a batch is checked in the server process: a worker pool per request costs more
 
 
 @dataclass
@@ -271,7 +272,7 @@ class RoundState:
         from ..merge import entry_from_return
 
         orgs, _ = self.orgs()
-        report = ita_xlsx.validate([p for p, *_ in pending], orgs=orgs or None,
+        report = ita_xlsx.validate([p for p, *_ in pending], orgs=orgs or None, workers=WORKERS,
                                    fiscal_year=self.fiscal_year(), template=self.template)
         by_path = {str(Path(r.path)): r for r in report.files}
         self.returned_dir.mkdir(parents=True, exist_ok=True)
@@ -325,6 +326,27 @@ class RoundState:
     def _save_originals(self) -> None:
         data = json.dumps({"originals": self._originals}, ensure_ascii=False, indent=1)
         atomic_write(self.state_dir / "uploads.json", data.encode("utf-8"), force=True)
+
+    def warm(self) -> None:
+        """Check one simulated return in a scratch folder, so the first real batch does not
+        wait for pandas and pandera to load (about a second); then the overview."""
+        import shutil
+
+        from ..simulate import make_return
+        from ..template import bind
+        from ..thai import current_fiscal_year
+
+        scratch = self.state_dir / "warm"
+        try:
+            year = self.fiscal_year() or current_fiscal_year()
+            made = ita_xlsx.make_workbooks(scratch, None, fiscal_year=year, round="6",
+                                           force=True, template=self.template)
+            filled = scratch / "warm.xlsx"
+            make_return(made.written[0], filled, bind(self.template, year, "6"), 1, "6", ())
+            ita_xlsx.validate([filled], template=self.template)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        self.overview()
 
     # ------------------------------------------------------------ the overview
 
