@@ -403,3 +403,15 @@ def test_serve_command_real_http(round_dir):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_unreadable_org_list_is_a_thai_message(tmp_path):
+    root = tmp_path / "r"
+    root.mkdir()
+    client, csrf = signed_in(root)
+    r = client.post("/make", data={"csrf": csrf, "year": "2570"},
+                    files={"orglist": ("list.xlsx", b"this is not a workbook")})
+    assert r.status_code == 200
+    assert re.search(r'class="bad">[^<]*[\u0e00-\u0e7f]', r.text)  # a Thai message
+    assert not (root / "orgs.xlsx").exists() and not (root / "workbooks").exists()
+    assert not any((root / ".ita-serve" / "incoming").iterdir())  # the scratch copy is gone

@@ -448,6 +448,8 @@ class Guard:
             return 413, self._too_large()
         if isinstance(exc, BodyTimeout):
             return 408, text("error.408", lang)
+        if hasattr(exc, "th") and hasattr(exc, "en"):  # ItaError / UserError: the user can fix it
+            return 400, exc.en if lang == "en" else exc.th
         _log_failure(exc)
         return 500, text("error.500", lang, detail=type(exc).__name__)
 
