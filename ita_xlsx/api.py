@@ -209,6 +209,24 @@ def next_round(
     return NextRound(orgs, prefills, round_key, fiscal_year or source_year)
 
 
+def serve(
+    round_dir: PathLike = ".",
+    *,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    lang: str = "th",
+    open_browser: bool = True,
+) -> None:
+    """The round in a browser: serve the pages for ``round_dir`` until interrupted.
+
+    Binds 127.0.0.1 (port 8765 or the next free one) behind a random token in the URL it
+    opens; another ``host`` needs ``[serve] password``/``password_env`` in ita-settings.toml.
+    """
+    from .web.server import serve as _serve
+
+    _serve(Path(round_dir), host=host, port=port, lang=lang, open_browser=open_browser)
+
+
 __all__ = [
     "NextRound",
     "consolidate",
@@ -217,6 +235,7 @@ __all__ = [
     "make_workbooks",
     "next_round",
     "read_orgs",
+    "serve",
     "validate",
     "write_check_report",
     "write_consolidated",

@@ -415,3 +415,14 @@ def test_unreadable_org_list_is_a_thai_message(tmp_path):
     assert re.search(r'class="bad">[^<]*[\u0e00-\u0e7f]', r.text)  # a Thai message
     assert not (root / "orgs.xlsx").exists() and not (root / "workbooks").exists()
     assert not any((root / ".ita-serve" / "incoming").iterdir())  # the scratch copy is gone
+
+
+def test_english_pages(round_dir, demo):
+    client, csrf = signed_in(round_dir, lang="en")
+    upload(client, csrf, demo_files(demo))
+    for path in ("/", "/returns", "/make", "/report", "/org/6560102"):
+        r = client.get(path)
+        assert r.status_code == 200, path
+        nav = re.search(r"<nav>(.*?)</nav>", r.text, re.S).group(1)
+        assert "The round" in nav and not re.search(r"[\u0e00-\u0e7f]", nav)
+    assert "Not allowed" in message(TestClient(client.app, base_url=BASE).get("/").text)

@@ -280,7 +280,8 @@ class Pages:
                 if wb_dir.is_dir():
                     for p in sorted(wb_dir.iterdir()):
                         if p.is_file() and p.suffix.lower() == ".xlsx" and self.state.inside(p):
-                            zf.write(p, p.name)
+                            # writestr: a file time before 1980 cannot go into a ZIP
+                            zf.writestr(p.name, p.read_bytes())
             return buf.getvalue()
 
         data = await run_in_threadpool(build)
@@ -602,6 +603,7 @@ def create_app(root: Path | str, *, lang: str = "th", access: Access | None = No
         Route("/report/build", pages.report_build, methods=["POST"]),
         Route("/report/file/{name}", pages.report_file),
         Route("/login", pages.login, methods=["GET", "POST"]),
+        Route("/favicon.ico", lambda request: Response(status_code=204)),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     async def failure(request: Request, exc: Exception) -> Response:
