@@ -9,6 +9,7 @@ in the test's temporary folder (printed at the end) for people to look at.
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import time
@@ -183,6 +184,21 @@ def test_officer_round_in_chromium(browser, demo, tmp_path):
         link.click()
         report = wait_download(d, ".xlsx", before)
         assert len(openpyxl.load_workbook(report).sheetnames) >= 4
+        # last (it changes the round): a blank workbook dropped onto the box (a drop event carrying a file, as the browser makes it)
+        blank = sorted((root / "workbooks").glob("*.xlsx"))[-1]
+        d.get(base + "/returns")
+        d.execute_script("""
+            const bytes = Uint8Array.from(atob(arguments[0]), (c) => c.charCodeAt(0));
+            const dt = new DataTransfer();
+            dt.items.add(new File([bytes], arguments[1]));
+            document.getElementById("drop").dispatchEvent(
+                new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+        """, base64.b64encode(blank.read_bytes()).decode(), blank.name)
+        WebDriverWait(d, WAIT).until(
+            lambda drv: drv.find_element(By.ID, "progress-done").is_displayed())
+        row = d.find_element(By.CSS_SELECTOR, "#results tbody tr")
+        assert "o-stored" in row.get_attribute("class") and blank.name in row.text
+        assert len(list((root / "returned").iterdir())) == len(files) + 1
         errors = [e for e in d.get_log("browser") if e.get("level") == "SEVERE"
                   and "status of 403" not in e.get("message", "")]  # the tokenless visit
         assert not errors, errors  # no script error, no resource refused by the CSP

@@ -426,3 +426,42 @@ def test_english_pages(round_dir, demo):
         nav = re.search(r"<nav>(.*?)</nav>", r.text, re.S).group(1)
         assert "The round" in nav and not re.search(r"[\u0e00-\u0e7f]", nav)
     assert "Not allowed" in message(TestClient(client.app, base_url=BASE).get("/").text)
+
+
+def test_stalled_upload_is_dropped(round_dir):
+    """A body that stops arriving is given up after the idle limit (408), not waited for."""
+    import asyncio
+
+    limits = Limits(idle_seconds=0.3)
+    client, access = client_for(round_dir, limits=limits)
+    sid, session = access.new_session(authed=True)
+    app = client.app
+    sent: list[dict] = []
+    scope = {"type": "http", "method": "POST", "path": "/returns/upload", "raw_path": b"",
+             "root_path": "", "scheme": "http", "query_string": b"", "http_version": "1.1",
+             "server": ("127.0.0.1", 8765), "client": ("127.0.0.1", 5000),
+             "headers": [(b"host", b"127.0.0.1:8765"), (b"content-length", b"100000"),
+                         (b"content-type", b"multipart/form-data; boundary=x"),
+                         (b"cookie", f"{access.cookie}={sid}".encode()),
+                         (b"x-csrf-token", session.csrf.encode())]}
+    first = True
+
+    async def receive():
+        nonlocal first
+        if first:
+            first = False
+            return {"type": "http.request", "body": b"--x\r\n", "more_body": True}
+        await asyncio.sleep(60)  # the sender went quiet
+
+    async def send(message):
+        sent.append(message)
+
+    async def run():
+        await asyncio.wait_for(app(scope, receive, send), 10)
+
+    started = time.perf_counter()
+    asyncio.run(run())
+    assert time.perf_counter() - started < 5
+    assert sent[0]["status"] == 408
+    body = b"".join(m.get("body", b"") for m in sent[1:]).decode("utf-8")
+    assert "นานเกินกำหนด" in body

@@ -120,13 +120,15 @@
   drop.addEventListener("drop", async (e) => {
     e.preventDefault(); drop.classList.remove("over");
     const items = e.dataTransfer.items;
-    if (items && items.length && items[0].webkitGetAsEntry) {
+    const files = Array.from(e.dataTransfer.files);  // read now: the list empties later
+    const entries = items && items.length && items[0].webkitGetAsEntry
+      ? Array.from(items).map((i) => i.webkitGetAsEntry()).filter(Boolean) : [];
+    if (entries.length) {
       const out = [];
-      const entries = Array.from(items).map((i) => i.webkitGetAsEntry()).filter(Boolean);
       for (const en of entries) await walk(en, out);
       take(out);
     } else {
-      take(e.dataTransfer.files);
+      take(files);
     }
   });
   for (const id of ["files", "folder"]) {
