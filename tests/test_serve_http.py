@@ -465,3 +465,11 @@ def test_stalled_upload_is_dropped(round_dir):
     assert sent[0]["status"] == 408
     body = b"".join(m.get("body", b"") for m in sent[1:]).decode("utf-8")
     assert "นานเกินกำหนด" in body
+
+
+def test_plain_form_upload_without_script(round_dir, demo):
+    client, csrf = signed_in(round_dir)
+    r = client.post("/returns/upload", data={"csrf": csrf},
+                    files=[("files", (n, b)) for n, b in demo_files(demo)[:2]])
+    assert r.status_code == 200 and "text/html" in r.headers["content-type"]
+    assert r.text.count('<tr class="o-stored">') == 2
