@@ -46,10 +46,20 @@ class Stored:
     report: object  # FileReport
     entry: object  # merge.OrgEntry
     original: str = ""  # the name it had on the sender's computer, shown only
+    code: str = ""  # the organisation it is for ("" when nobody can tell)
+    counts: bool = False
+    why_th: str = ""  # why it counts or not, when the library says
+    why_en: str = ""
+
+    def __post_init__(self) -> None:
+        self.code = self.code or self.entry.org_code
 
     @property
     def name(self) -> str:
         return self.path.name
+
+    def why(self, lang: str) -> str:
+        return self.why_en if lang == "en" else self.why_th
 
 
 @dataclass
@@ -351,39 +361,44 @@ class RoundState:
     # ------------------------------------------------------------ the overview
 
     def overview(self) -> Overview:
-        from ..merge import pick_newest
-
         with self.lock:
             stored = self.refresh()
             orgs, problems = self.orgs()
-        by_entry = {id(s.entry): s for s in stored}
-        kept, _ = pick_newest([s.entry for s in stored if s.entry.org_code])
+            counting = _select(stored, {o.code.casefold(): o for o in orgs},
+                               self.fiscal_year())
         files_by_code: dict[str, list[Stored]] = {}
         for s in stored:
-            files_by_code.setdefault(s.entry.org_code.casefold(), []).append(s)
+            files_by_code.setdefault(s.code.casefold(), []).append(s)
         rows: dict[str, OrgRow] = {}
         for o in orgs:
             rows[o.code.casefold()] = OrgRow(o.code, o.name, emails=_emails(o.email))
-        for e in kept:
-            key = e.org_code.casefold()
-            row = rows.get(key) or OrgRow(e.org_code, e.org_name, in_list=False)
+        for key, files in files_by_code.items():
+            if not key:
+                continue
+            first = files[0]
+            row = rows.get(key) or OrgRow(first.code, first.entry.org_name, in_list=False)
             rows[key] = row
+            row.files = sorted(files, key=lambda s: s.name)
+            chosen = counting.get(key)
+            if chosen is None:  # sent something, none of it counts (another year, borrowed)
+                row.status = ("invalid" if any(f.report.returned.readable for f in files)
+                              else "unreadable")
+                continue
+            e = chosen.entry
             row.name = row.name or e.org_name
-            row.counting = by_entry.get(id(e))
+            row.counting = chosen
             row.status, row.errors, row.warnings = e.status, e.errors, e.warnings
             row.level, row.total = e.level, e.total
-            row.files = sorted(files_by_code.get(key, []), key=lambda s: s.name)
         unknown = files_by_code.get("", [])
         if unknown:
-            row = OrgRow("", "", in_list=False, files=unknown, status="unreadable")
-            row.counting = None
-            rows["\0unknown"] = row
+            rows["\0unknown"] = OrgRow("", "", in_list=False, files=unknown, status="unreadable")
         has_status = self._merge_status(rows)
         ordered = sorted(rows.values(), key=lambda r: (r.code == "", r.code))
         counts = Counter(r.status for r in ordered if r.code)
         counts_full = {s: counts.get(s, 0) for s in STATUSES}
         counts_full["orgs"] = sum(1 for r in ordered if r.code)
         counts_full["files"] = len(stored)
+        kept = [s.entry for s in counting.values()]
         return Overview(ordered, counts_full, *self._charts(kept), bool(orgs), problems,
                         has_status, self.fiscal_year() or _common_year(kept))
 
@@ -533,6 +548,52 @@ def _sane_time(when: float | None) -> float:
     if when is None or not (0 < when <= now + 86400):  # the sender's time, if plausible
         return now
     return when
+
+
+def _select(stored: list[Stored], orgs: dict, fiscal_year: int | None) -> dict[str, Stored]:
+    """The file that counts per organisation (code casefold -> Stored), with the reasons.
+
+    The library's own rules decide: ``selection.choose`` (one year and round, the newest
+    report, borrowed workbooks for nobody) where it exists, else ``merge.pick_newest``.
+    """
+    for s in stored:
+        s.counts, s.why_th, s.why_en = False, "", ""
+    try:
+        from ..intake import candidate
+        from ..selection import choose
+    except ImportError:
+        candidate = None
+    if candidate is not None:
+        cands = []
+        by_ref = {}
+        for s in stored:
+            c = candidate(s.report)
+            c.code = c.code or s.code
+            s.code = c.code
+            cands.append(c)
+            by_ref[id(s.report)] = s
+        sel = choose(cands, fiscal_year=fiscal_year, orgs=orgs or None)
+        for d in sel.decisions:
+            s = by_ref.get(id(d.cand.ref))
+            if s is not None:
+                s.why_th, s.why_en = d.th, d.en
+        out = {}
+        for key, c in sel.counting.items():
+            s = by_ref.get(id(c.ref))
+            if s is not None:
+                s.counts = True
+                out[key.casefold()] = s
+        return out
+    from ..merge import pick_newest
+
+    by_entry = {id(s.entry): s for s in stored}
+    kept, _ = pick_newest([s.entry for s in stored if s.code])
+    out = {}
+    for e in kept:
+        s = by_entry[id(e)]
+        s.counts = True
+        out[s.code.casefold()] = s
+    return out
 
 
 def _emails(text: str) -> list[str]:
