@@ -63,6 +63,16 @@ class Stored:
 
 
 @dataclass
+class Skipped:
+    """A file in ``returned/`` the library does not take as a return, and why."""
+
+    path: Path
+    key: tuple[int, int]
+    why_th: str = ""
+    why_en: str = ""
+
+
+@dataclass
 class Intake:
     """What happened to one uploaded file (or archive member)."""
 
@@ -121,6 +131,7 @@ class RoundState:
         self.lang = lang
         self.lock = threading.RLock()
         self._cache: dict[str, Stored] = {}
+        self._skipped: dict[str, Skipped] = {}  # files in returned/ that are not returns
         self._hashes: dict[str, str] = {}  # sha256 -> stored file name
         self._originals: dict[str, str] = {}
         self._orgs_key: tuple | None = None
@@ -208,12 +219,13 @@ class RoundState:
                 k = str(p)
                 seen.add(k)
                 st = p.stat()
-                cached = self._cache.get(k)
+                cached = self._cache.get(k) or self._skipped.get(k)
                 if cached is None or cached.key != (st.st_size, st.st_mtime_ns):
                     todo.append(p)
-            for k in list(self._cache):
-                if k not in seen:
-                    del self._cache[k]
+            for table in (self._cache, self._skipped):
+                for k in list(table):
+                    if k not in seen:
+                        del table[k]
             if todo:
                 self._check(todo, progress)
             return sorted(self._cache.values(), key=lambda s: s.name)
@@ -225,8 +237,13 @@ class RoundState:
         report = ita_xlsx.validate(paths, orgs=orgs or None, fiscal_year=self.fiscal_year(),
                                    template=self.template, progress=progress)
         out = []
+        skipped = _skipped_items(report)
+        answered = set()
         for rep in report.files:
             p = Path(rep.path)
+            if not p.is_file():  # a member of an archive: not what this folder stores
+                continue
+            answered.add(str(p))
             st = p.stat()
             entry = entry_from_return(rep, self.template)
             if not entry.org_code:
@@ -235,6 +252,11 @@ class RoundState:
                             self._originals.get(p.name, ""))
             self._cache[str(p)] = stored
             out.append(stored)
+        for p in paths:  # not taken as a return (the library says why, where it can)
+            if str(p) not in answered and p.is_file():
+                st = p.stat()
+                th, en = skipped.get(str(p), ("", ""))
+                self._skipped[str(p)] = Skipped(p, (st.st_size, st.st_mtime_ns), th, en)
         return out
 
     # ------------------------------------------------------------ taking in returns
@@ -287,11 +309,15 @@ class RoundState:
         by_path = {str(Path(r.path)): r for r in report.files}
         self.returned_dir.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        skipped = _skipped_items(report)
         for tmp, item, when, digest in pending:
             rep = by_path.get(str(tmp))
-            if rep is None:  # validate always answers for each file; keep it safe anyway
+            if rep is None:  # the library did not take it as a return (a report, a copy ...)
                 tmp.unlink(missing_ok=True)
-                item.outcome = "refused"
+                self._hashes.pop(digest, None)
+                item.outcome = "skipped"
+                item.detail_th, item.detail_en = skipped.get(str(tmp), (
+                    "ไม่ใช่แบบรายงานที่ส่งกลับ จึงไม่ได้รับไว้", "Not a returned workbook; not taken in."))
                 continue
             code = rep.returned.org_code or _code_from_name(
                 item.original, {o.code.casefold() for o in orgs})
@@ -483,21 +509,31 @@ class RoundState:
 
 
 def _expand(name: str, data: bytes):
-    """(inner name, content, problem) for an upload: itself, or a ZIP's workbooks."""
-    if Path(name).suffix.lower() not in ARCHIVE_SUFFIXES:
+    """(inner name, content, problem) for an upload: itself, or the workbooks inside a ZIP
+    or a saved mail (.eml, with the library's archive reader where it exists)."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in (*ARCHIVE_SUFFIXES, ".eml"):
         yield name, data, None
         return
-    try:
-        from ..archive import zip_workbooks  # the returns task's bounded reader, once merged
+    try:  # the library's bounded reader (ZIP and .eml), where this version has it
+        from .. import archive
     except ImportError:
-        zip_workbooks = None
-    if zip_workbooks is not None:
+        archive = None
+    if archive is not None:
+        reader = archive.zip_workbooks if suffix == ".zip" else archive.eml_workbooks
         try:
-            for m in zip_workbooks(data, name):
-                yield m[0], m[1], None
+            members = list(reader(data, name))
+        except Exception as exc:  # noqa: BLE001 - a bad archive is a finding for that file
+            th = getattr(exc, "th", "") or "เปิดไฟล์นี้ไม่ได้ ให้แตกไฟล์แล้วลากไฟล์แบบรายงานมาวางแทน"
+            en = getattr(exc, "en", "") or "This file cannot be opened; drop the workbooks instead."
+            yield name, b"", (th, en)
             return
-        except Exception:  # noqa: BLE001 - fall back to the bounded reader below
-            pass
+        for m in members:
+            yield f"{name} › {m[0]}", m[1], None
+        return
+    if suffix == ".eml":
+        yield name, data, None  # skipped as "not a workbook" below
+        return
     yield from _unzip(name, data)
 
 
@@ -548,6 +584,15 @@ def _sane_time(when: float | None) -> float:
     if when is None or not (0 < when <= now + 86400):  # the sender's time, if plausible
         return now
     return when
+
+
+def _skipped_items(report) -> dict[str, tuple[str, str]]:
+    """path -> (Thai, English) reason for inputs the library set aside (when it says)."""
+    out = {}
+    for item in getattr(report, "skipped", None) or []:
+        path = str(getattr(item, "path", ""))
+        out[path] = (str(getattr(item, "th", "")), str(getattr(item, "en", "")))
+    return out
 
 
 def _select(stored: list[Stored], orgs: dict, fiscal_year: int | None) -> dict[str, Stored]:
