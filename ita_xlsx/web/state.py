@@ -216,7 +216,7 @@ class RoundState:
                      if self.returned_dir.is_dir() else [])
             seen, todo = set(), []
             for p in files:
-                k = str(p)
+                k = _real(p)
                 seen.add(k)
                 st = p.stat()
                 cached = self._cache.get(k) or self._skipped.get(k)
@@ -226,37 +226,38 @@ class RoundState:
                 for k in list(table):
                     if k not in seen:
                         del table[k]
-            if todo:
-                self._check(todo, progress)
+            if todo:  # all new (the first look): as a folder, so the library sorts it
+                self._check(todo, progress, whole=len(todo) == len(files))
             return sorted(self._cache.values(), key=lambda s: s.name)
 
-    def _check(self, paths: list[Path], progress=None) -> list[Stored]:
+    def _check(self, paths: list[Path], progress=None, whole: bool = False) -> list[Stored]:
         from ..merge import entry_from_return
 
         orgs, _ = self.orgs()
-        report = ita_xlsx.validate(paths, orgs=orgs or None, fiscal_year=self.fiscal_year(),
-                                   template=self.template, progress=progress)
+        report = ita_xlsx.validate([self.returned_dir] if whole else paths, orgs=orgs or None,
+                                   fiscal_year=self.fiscal_year(), template=self.template,
+                                   progress=progress)
         out = []
-        skipped = _skipped_items(report)
+        skipped = {_real(k): v for k, v in _skipped_items(report).items()}
         answered = set()
         for rep in report.files:
             p = Path(rep.path)
             if not p.is_file():  # a member of an archive: not what this folder stores
                 continue
-            answered.add(str(p))
+            answered.add(_real(p))
             st = p.stat()
             entry = entry_from_return(rep, self.template)
             if not entry.org_code:
                 entry.org_code = _code_from_name(p.name, {o.code.casefold() for o in orgs})
             stored = Stored(p, (st.st_size, st.st_mtime_ns), rep, entry,
                             self._originals.get(p.name, ""))
-            self._cache[str(p)] = stored
+            self._cache[_real(p)] = stored
             out.append(stored)
         for p in paths:  # not taken as a return (the library says why, where it can)
-            if str(p) not in answered and p.is_file():
+            if _real(p) not in answered and p.is_file():
                 st = p.stat()
-                th, en = skipped.get(str(p), ("", ""))
-                self._skipped[str(p)] = Skipped(p, (st.st_size, st.st_mtime_ns), th, en)
+                th, en = skipped.get(_real(p), ("", ""))
+                self._skipped[_real(p)] = Skipped(p, (st.st_size, st.st_mtime_ns), th, en)
         return out
 
     # ------------------------------------------------------------ taking in returns
@@ -271,8 +272,10 @@ class RoundState:
         pending: list[tuple[Path, Intake, float | None, str]] = []
         with self.lock:
             self.refresh()
-            incoming = self.state_dir / "incoming"
-            incoming.mkdir(parents=True, exist_ok=True)
+            # One scratch folder per batch, each file under its sender's (cleaned) name in a
+            # numbered folder: the library then sorts it exactly as a dropped folder.
+            batch = self.state_dir / "incoming" / secrets.token_hex(6)
+            batch.mkdir(parents=True, exist_ok=True)
             for original, data, when in uploads:
                 for name, body, problem in _expand(original, data):
                     item = Intake(original=name)
@@ -292,31 +295,38 @@ class RoundState:
                         item.detail_th = f"ได้รับไฟล์นี้แล้ว ({self._hashes[digest]})"
                         item.detail_en = f"Already received ({self._hashes[digest]})"
                         continue
-                    tmp = incoming / f"{secrets.token_hex(8)}{suffix}"
+                    tmp = batch / str(len(pending)) / (
+                        safe_filename(Path(name.split(" › ")[-1]).stem, "file") + suffix)
+                    tmp.parent.mkdir()
                     tmp.write_bytes(body)
                     self._hashes[digest] = tmp.name
                     pending.append((tmp, item, when, digest))
-            if pending:
-                self._file_away(pending)
+            try:
+                if pending:
+                    self._file_away(pending, batch)
+            finally:
+                import shutil
+
+                shutil.rmtree(batch, ignore_errors=True)
         return results
 
-    def _file_away(self, pending) -> None:
+    def _file_away(self, pending, batch: Path) -> None:
         from ..merge import entry_from_return
 
         orgs, _ = self.orgs()
-        report = ita_xlsx.validate([p for p, *_ in pending], orgs=orgs or None, workers=WORKERS,
+        report = ita_xlsx.validate([batch], orgs=orgs or None, workers=WORKERS,
                                    fiscal_year=self.fiscal_year(), template=self.template)
-        by_path = {str(Path(r.path)): r for r in report.files}
+        by_path = {_real(r.path): r for r in report.files}
+        skipped = {_real(k): v for k, v in _skipped_items(report).items()}
         self.returned_dir.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        skipped = _skipped_items(report)
         for tmp, item, when, digest in pending:
-            rep = by_path.get(str(tmp))
+            rep = by_path.get(_real(tmp))
             if rep is None:  # the library did not take it as a return (a report, a copy ...)
                 tmp.unlink(missing_ok=True)
                 self._hashes.pop(digest, None)
                 item.outcome = "skipped"
-                item.detail_th, item.detail_en = skipped.get(str(tmp), (
+                item.detail_th, item.detail_en = skipped.get(_real(tmp), (
                     "ไม่ใช่แบบรายงานที่ส่งกลับ จึงไม่ได้รับไว้", "Not a returned workbook; not taken in."))
                 continue
             code = rep.returned.org_code or _code_from_name(
@@ -336,7 +346,7 @@ class RoundState:
             st = target.stat()
             self._originals[target.name] = item.original
             self._hashes[digest] = target.name
-            self._cache[str(target)] = Stored(target, (st.st_size, st.st_mtime_ns), rep, entry,
+            self._cache[_real(target)] = Stored(target, (st.st_size, st.st_mtime_ns), rep, entry,
                                               item.original)
             item.outcome, item.stored_as = "stored", target.name
             item.org_code, item.org_name = entry.org_code, entry.org_name
@@ -584,6 +594,13 @@ def _sane_time(when: float | None) -> float:
     if when is None or not (0 < when <= now + 86400):  # the sender's time, if plausible
         return now
     return when
+
+
+def _real(path) -> str:
+    try:
+        return str(Path(path).resolve())
+    except (OSError, ValueError):
+        return str(path)
 
 
 def _skipped_items(report) -> dict[str, tuple[str, str]]:
