@@ -29,6 +29,16 @@ from ..files import atomic_write, safe_filename
 from ..safety import LIMITS
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+OWN_OUTPUTS = ("feedback", "check-report", "report")  # never kept as something sent
+
+
+def _library_sorts_anything() -> bool:
+    """True when this version's ``validate`` sorts any file (PDF, Word, mail ...) itself."""
+    try:
+        from .. import inbox  # noqa: F401
+    except ImportError:
+        return False
+    return True
 ARCHIVE_SUFFIXES = (".zip",)
 ORG_LIST_NAMES = ("orgs.csv", "orgs.xlsx")
 STATE_DIR = ".ita-serve"  # the server's own working files, inside the round folder
@@ -70,6 +80,15 @@ class Skipped:
     key: tuple[int, int]
     why_th: str = ""
     why_en: str = ""
+    code: str = ""  # the organisation that sent it, when its name says
+    original: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def why(self, lang: str) -> str:
+        return self.why_en if lang == "en" else self.why_th
 
 
 @dataclass
@@ -103,6 +122,7 @@ class OrgRow:
     level: str = ""
     total: float | None = None
     in_list: bool = True
+    set_aside: list[Skipped] = field(default_factory=list)  # sent, but not a return
     emails: list[str] = field(default_factory=list)
     sent_at: str = ""
     send_error: str = ""
@@ -212,8 +232,7 @@ class RoundState:
     def refresh(self, progress: Callable[[int], None] | None = None) -> list[Stored]:
         """Check new or changed files in ``returned/``; forget removed ones."""
         with self.lock:
-            files = (ita_xlsx.find_workbooks([self.returned_dir])
-                     if self.returned_dir.is_dir() else [])
+            files = self._inputs()
             seen, todo = set(), []
             for p in files:
                 k = _real(p)
@@ -229,6 +248,14 @@ class RoundState:
             if todo:  # all new (the first look): as a folder, so the library sorts it
                 self._check(todo, progress, whole=len(todo) == len(files))
             return sorted(self._cache.values(), key=lambda s: s.name)
+
+    def _inputs(self) -> list[Path]:
+        if not self.returned_dir.is_dir():
+            return []
+        if not _library_sorts_anything():
+            return ita_xlsx.find_workbooks([self.returned_dir])
+        return sorted(p for p in self.returned_dir.rglob("*") if p.is_file()
+                      and not p.name.startswith((".", "~$")))
 
     def _check(self, paths: list[Path], progress=None, whole: bool = False) -> list[Stored]:
         from ..merge import entry_from_return
@@ -256,8 +283,8 @@ class RoundState:
         for p in paths:  # not taken as a return (the library says why, where it can)
             if _real(p) not in answered and p.is_file():
                 st = p.stat()
-                th, en = skipped.get(_real(p), ("", ""))
-                self._skipped[_real(p)] = Skipped(p, (st.st_size, st.st_mtime_ns), th, en)
+                th, en, code, _kind = skipped.get(_real(p), ("", "", "", ""))
+                self._skipped[_real(p)] = Skipped(p, (st.st_size, st.st_mtime_ns), th, en, code)
         return out
 
     # ------------------------------------------------------------ taking in returns
@@ -274,6 +301,7 @@ class RoundState:
             self.refresh()
             # One scratch folder per batch, each file under its sender's (cleaned) name in a
             # numbered folder: the library then sorts it exactly as a dropped folder.
+            sorts_anything = _library_sorts_anything()
             batch = self.state_dir / "incoming" / secrets.token_hex(6)
             batch.mkdir(parents=True, exist_ok=True)
             for original, data, when in uploads:
@@ -284,7 +312,7 @@ class RoundState:
                         item.outcome, (item.detail_th, item.detail_en) = "refused", problem
                         continue
                     suffix = Path(name).suffix.lower()
-                    if suffix not in WORKBOOK_SUFFIXES:
+                    if suffix not in WORKBOOK_SUFFIXES and not sorts_anything:
                         item.outcome = "skipped"
                         item.detail_th = "ไม่ใช่ไฟล์แบบรายงาน (.xlsx, .xls, .ods) จึงไม่ได้รับไว้"
                         item.detail_en = "Not a workbook (.xlsx, .xls, .ods); not taken in."
@@ -322,19 +350,28 @@ class RoundState:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         for tmp, item, when, digest in pending:
             rep = by_path.get(_real(tmp))
-            if rep is None:  # the library did not take it as a return (a report, a copy ...)
-                tmp.unlink(missing_ok=True)
-                self._hashes.pop(digest, None)
-                item.outcome = "skipped"
-                item.detail_th, item.detail_en = skipped.get(_real(tmp), (
-                    "ไม่ใช่แบบรายงานที่ส่งกลับ จึงไม่ได้รับไว้", "Not a returned workbook; not taken in."))
+            if rep is None:  # the library did not take it as a return (a PDF, a copy ...)
+                th, en, code, kind = skipped.get(_real(tmp), (
+                    "ไม่ใช่แบบรายงานที่ส่งกลับ จึงไม่ได้รับไว้", "Not a returned workbook; not taken in.",
+                    "", ""))
+                item.outcome, item.detail_th, item.detail_en = "skipped", th, en
+                item.org_code = code
+                if code and kind not in OWN_OUTPUTS:  # kept: the organisation sent it
+                    target = self._place(code, stamp, tmp.suffix)
+                    os.replace(tmp, target)
+                    st = target.stat()
+                    self._skipped[_real(target)] = Skipped(target, (st.st_size, st.st_mtime_ns),
+                                                           th, en, code)
+                    self._hashes[digest] = target.name
+                    self._originals[target.name] = item.original
+                    item.stored_as = target.name
+                else:
+                    tmp.unlink(missing_ok=True)
+                    self._hashes.pop(digest, None)
                 continue
             code = rep.returned.org_code or _code_from_name(
                 item.original, {o.code.casefold() for o in orgs})
-            stem = safe_filename(f"{code}_web_{stamp}" if code else f"unknown_web_{stamp}")
-            target, n = self.returned_dir / f"{stem}{tmp.suffix}", 2
-            while target.exists():
-                target, n = self.returned_dir / f"{stem}-{n}{tmp.suffix}", n + 1
+            target = self._place(code, stamp, tmp.suffix)
             os.replace(tmp, target)
             when = _sane_time(when)
             os.utime(target, (when, when))
@@ -353,6 +390,14 @@ class RoundState:
             item.status, item.errors, item.warnings = rep.status, rep.count("error"), \
                 rep.count("warning")
         self._save_originals()
+
+    def _place(self, code: str, stamp: str, suffix: str) -> Path:
+        """A free name in ``returned/`` chosen by the tool: ``<code>_web_<time>[-n]<suffix>``."""
+        stem = safe_filename(f"{code}_web_{stamp}" if code else f"unknown_web_{stamp}")
+        target, n = self.returned_dir / f"{stem}{suffix}", 2
+        while target.exists():
+            target, n = self.returned_dir / f"{stem}-{n}{suffix}", n + 1
+        return target
 
     def _load_originals(self) -> None:
         path = self.state_dir / "uploads.json"
@@ -425,6 +470,16 @@ class RoundState:
             row.counting = chosen
             row.status, row.errors, row.warnings = e.status, e.errors, e.warnings
             row.level, row.total = e.level, e.total
+        with self.lock:
+            aside = [k for k in self._skipped.values() if k.code]
+        for k in aside:
+            key = k.code.casefold()
+            row = rows.get(key) or OrgRow(k.code, "", in_list=False)
+            rows[key] = row
+            k.original = self._originals.get(k.name, "")
+            row.set_aside.append(k)
+            if row.counting is None and row.status == "missing":  # sent only what cannot count
+                row.status = "unreadable"
         unknown = files_by_code.get("", [])
         if unknown:
             rows["\0unknown"] = OrgRow("", "", in_list=False, files=unknown, status="unreadable")
@@ -603,12 +658,13 @@ def _real(path) -> str:
         return str(path)
 
 
-def _skipped_items(report) -> dict[str, tuple[str, str]]:
-    """path -> (Thai, English) reason for inputs the library set aside (when it says)."""
+def _skipped_items(report) -> dict[str, tuple[str, str, str, str]]:
+    """path -> (Thai, English, organisation code, kind) for inputs the library set aside."""
     out = {}
     for item in getattr(report, "skipped", None) or []:
         path = str(getattr(item, "path", ""))
-        out[path] = (str(getattr(item, "th", "")), str(getattr(item, "en", "")))
+        out[path] = (str(getattr(item, "th", "")), str(getattr(item, "en", "")),
+                     str(getattr(item, "org_code", "") or ""), str(getattr(item, "kind", "")))
     return out
 
 

@@ -79,6 +79,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "org.counts": ("ใช้ไฟล์นี้", "counts"),
     "org.superseded": ("มีไฟล์ใหม่กว่า", "superseded"),
     "org.not_counted": ("ไม่นับ", "not counted"),
+    "org.set_aside": ("ไฟล์อื่นที่ส่งมา (ไม่ใช่แบบรายงาน)", "Other files sent (not workbooks)"),
     "org.why": ("ไฟล์ที่ใช้คือไฟล์ล่าสุดตามวันที่รายงานที่หน่วยงานกรอก หากวันที่เท่ากันใช้เวลาของไฟล์ "
                 "และไฟล์ที่เปิดไม่ได้จะไม่แทนที่ไฟล์ที่เปิดได้",
                 "The file that counts is the newest by the report date the organisation entered, "
