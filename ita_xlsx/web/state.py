@@ -96,7 +96,7 @@ class Intake:
     """What happened to one uploaded file (or archive member)."""
 
     original: str
-    outcome: str = ""  # "stored" | "duplicate" | "skipped" | "refused"
+    outcome: str = ""  # "stored" | "kept" (not a return) | "duplicate" | "skipped" | "refused"
     stored_as: str = ""
     org_code: str = ""
     org_name: str = ""
@@ -364,7 +364,7 @@ class RoundState:
                                                            th, en, code)
                     self._hashes[digest] = target.name
                     self._originals[target.name] = item.original
-                    item.stored_as = target.name
+                    item.stored_as, item.outcome = target.name, "kept"
                 else:
                     tmp.unlink(missing_ok=True)
                     self._hashes.pop(digest, None)

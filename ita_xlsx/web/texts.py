@@ -71,6 +71,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                        "Up to {mb} MB a file, {n} files a batch"),
     "outcome.stored": ("รับไว้แล้ว", "Taken in"),
     "outcome.duplicate": ("ซ้ำ", "Duplicate"),
+    "outcome.kept": ("เก็บไว้ (ไม่ใช่แบบรายงาน)", "Kept (not a workbook)"),
     "outcome.skipped": ("ข้าม", "Skipped"),
     "outcome.refused": ("ไม่รับ", "Refused"),
     "collect.heading": ("รับจากอีเมล", "From mail"),
