@@ -333,11 +333,12 @@ def write_consolidated(result: MergeResult, out: PathLike, *, force: bool = Fals
 
 
 def write_consolidated_csv(result: MergeResult, out_dir: PathLike, *, force: bool = False,
-                           template: Template | None = None) -> list[Path]:
-    """summary.csv, measures.csv, results.csv and findings.csv (UTF-8 with BOM)."""
+                           template: Template | None = None, lang: str = "th") -> list[Path]:
+    """summary.csv, measures.csv, results.csv and findings.csv (UTF-8 with BOM); findings'
+    messages in ``lang``."""
     from .report_writer import write_csvs
 
-    return write_csvs(result, Path(out_dir), template or load_template(), force)
+    return write_csvs(result, Path(out_dir), template or load_template(), force, lang)
 
 
 @dataclass

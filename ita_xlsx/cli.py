@@ -356,7 +356,8 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, force, workers, 
                 f"เปิดไม่ได้ {counts['unreadable']}, ยังไม่ส่ง {counts['missing']}) · "
                 f"ไฟล์ฉบับเก่าที่ถูกแทนที่ {len(result.superseded)}")
     if csv_dir:
-        written = write_consolidated_csv(result, csv_dir, force=force, template=template)
+        written = write_consolidated_csv(result, csv_dir, force=force, template=template,
+                                         lang=ctx.lang)
         ctx.say(("CSV: " if ctx.lang == "en" else "ไฟล์ CSV: ") + ", ".join(str(p) for p in written))
 
 

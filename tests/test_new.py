@@ -108,6 +108,7 @@ def test_template_linter_rejects_what_xlsxwriter_would_drop():
     data["sheets"][2]["columns"][2]["hint_title"] = "ก" * 33
     data["sheets"][2]["columns"][3]["hint"] = "ข" * 256
     data["sheets"][3]["columns"][1]["key"] = "measure_id"
+    del data["sheets"][3]["columns"][1]["role"]  # else its role would key it "tool" again
     data["choices"]["status"]["items"].append({"value": "x", "label": "ค" * 250})
     with pytest.raises(TemplateError) as err:
         parse_template(data, "bad.toml")
