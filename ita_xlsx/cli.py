@@ -20,6 +20,7 @@ from .cli_base import (
     LANGS,
     Ctx,
     Group,
+    Option,
     UserError,
     _deadline,
     _fiscal_year,
@@ -48,7 +49,8 @@ from .i18n import msg
         en="Language of messages: th (Thai) or en (English).")
 @option("--debug", is_flag=True, th="แสดงรายละเอียดทางเทคนิค (traceback) เมื่อเกิดข้อผิดพลาด",
         en="Show a traceback when something fails.")
-@click.version_option(__version__, prog_name="ita-xlsx")
+@click.version_option(__version__, prog_name="ita-xlsx", cls=Option,
+                      help="แสดงรุ่นของโปรแกรมแล้วจบ", help_en="Show the version and exit.")
 @click.pass_context
 def main(ctx: click.Context, lang: str, debug: bool) -> None:
     ctx.obj = Ctx(lang, debug)

@@ -70,8 +70,11 @@ def test_every_seed_mistake_is_found_at_its_cell(returns, template):
     assert report.files[0].status == "invalid"
     msgs = [f.message("th") for f in report.files[0].findings]
     assert any("http://www.khoksaadchaiyaphum.go.th/" in m for m in msgs)  # the suggested fix
-    assert all("{" not in m for m in msgs)
-    assert all("{" not in f.message("en") for f in report.files[0].findings)
+    owner = next(f for f in report.files[0].findings if f.cell == "G5")
+    assert owner.message("en") == ('Sheet "มาตรการ" cell G5 (Owner): '
+                                   + owner.params["detail"]["en"])
+    assert owner.message("th") == ('แผ่นงาน "มาตรการ" เซลล์ G5 (ผู้รับผิดชอบ): '
+                                   + owner.params["detail"]["th"])
 
 
 @pytest.mark.libreoffice
@@ -152,6 +155,31 @@ def test_org_list_and_year_checks(returns, template, tmp_path):
     assert data["missing"] == [{"org_code": "6560102", "org_name": "เทศบาลตำบลเวียง"}]
     res = runner.invoke(main, ["validate", str(returns / "good.xlsx"), "--orgs", str(orgs)])
     assert "ยังไม่ส่ง (1 หน่วยงาน): 6560102 เทศบาลตำบลเวียง" in res.output
+
+
+def test_org_list_name_mismatch_is_a_warning(returns, tmp_path):
+    orgs = tmp_path / "orgs.csv"
+    runner = CliRunner()
+
+    def findings(name: str, lang: str) -> tuple[int, list[dict]]:
+        orgs.write_text(f"code,name\n6560101,{name}\n", encoding="utf-8")
+        res = runner.invoke(main, ["validate", str(returns / "good.xlsx"), "--orgs", str(orgs),
+                                   "--format", "json", "--lang", lang])
+        return res.exit_code, json.loads(res.output)["files"][0]["findings"]
+
+    code, found = findings("เทศบาลตำบลห้วยวนใหม่", "en")
+    assert code == 0  # a warning: the file still passes
+    assert [(f["code"], f["severity"], f["cell"], f["message"]) for f in found] == [(
+        "identity-mismatch", "warning", "C5",
+        'The name "เทศบาลตำบลห้วยวน" differs from the list ("เทศบาลตำบลห้วยวนใหม่", code '
+        "6560101). Check that this is your own organisation's file and that the code was not "
+        "changed.")]
+    code, found = findings("เทศบาลตำบลห้วยวนใหม่", "th")
+    assert [f["message"] for f in found] == [
+        'ชื่อหน่วยงาน "เทศบาลตำบลห้วยวน" ไม่ตรงกับรายชื่อ ("เทศบาลตำบลห้วยวนใหม่" รหัส 6560101) '
+        "ตรวจว่าส่งไฟล์ของหน่วยงานตนเอง และไม่ได้แก้ไขรหัสหน่วยงาน"]
+    # The same name written with the short prefix and a space is the same organisation.
+    assert findings("ทต. ห้วยวน", "th") == (0, [])
 
 
 def test_cli_json_shape_and_exit_codes(returns, tmp_path):
