@@ -166,12 +166,12 @@ def test_officer_round_in_chromium(browser, demo, tmp_path):
 
         # --- one organisation: a known finding at its cell, the feedback copy
         worst = max(merged.entries, key=lambda e: e.errors)
-        known = next(f for f in worst.findings if f["cell"])
+        known = next(f for f in worst.findings if f.cell)
         d.find_element(By.LINK_TEXT, worst.org_code).click()
         row = d.find_element(By.CSS_SELECTOR,
-                             f'#findings tr[data-code="{known["code"]}"][data-cell="{known["cell"]}"]')
-        assert known["message"] in row.text
-        assert known["cell"] == row.find_element(By.CSS_SELECTOR, "td.cell").text
+                             f'#findings tr[data-code="{known.code}"][data-cell="{known.cell}"]')
+        assert known.message("th") in row.text
+        assert known.cell == row.find_element(By.CSS_SELECTOR, "td.cell").text
         shot(d, "5-organisation")
         before = {p.name for p in d.downloads.iterdir()}
         d.find_element(By.CSS_SELECTOR, "#files a.feedback").click()

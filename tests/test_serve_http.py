@@ -219,7 +219,7 @@ def test_org_page_every_finding_at_its_cell(round_dir, demo):
     import html as h
 
     shown = {(code, cell, h.unescape(msg)) for code, cell, _sheet, _c, msg in rows}
-    want = {(f["code"], f["cell"] or "", f["message"]) for f in worst.findings}
+    want = {(f.code, f.cell or "", f.message("th")) for f in worst.findings}
     assert shown == want
     assert "✔" in page  # which file counts is marked
 

@@ -172,11 +172,10 @@ class Pages:
         wb_dir = self.state.root / "workbooks"
         have = len(ita_xlsx.find_workbooks([wb_dir])) if wb_dir.is_dir() else 0
         settings = self.state.settings().get("round", {})
-        from ..thai import current_fiscal_year
 
         return {"list_name": listed.name if listed else "", "n_orgs": len(orgs),
                 "problems": problems, "have": have, "rounds": ROUNDS,
-                "year": settings.get("fiscal_year") or current_fiscal_year(),
+                "year": settings.get("fiscal_year") or ita_xlsx.parse_year(None),
                 "round_key": str(settings.get("round") or "plan"),
                 "deadline": settings.get("deadline", ""), "contact": settings.get("contact", "")}
 
@@ -205,13 +204,11 @@ class Pages:
         return self.render(request, "make.html", outcome=outcome, **self._make_context())
 
     def _make_work(self, list_data, list_suffix, fields, replace, force) -> dict:
-        from ..cli_base import UserError, _deadline, _fiscal_year
-
         out: dict = {"errors": []}
         try:
-            year = _fiscal_year(fields["year"] or None)
-            deadline = _deadline(fields["deadline"])
-        except UserError as exc:
+            year = ita_xlsx.parse_year(fields["year"] or None)
+            deadline = ita_xlsx.parse_deadline(fields["deadline"])
+        except ita_xlsx.InputError as exc:
             out["errors"].append(exc.text(self.lang))
             return out
         round_key = fields["round"] if fields["round"] in ROUNDS else "plan"
@@ -245,7 +242,6 @@ class Pages:
     def _take_list(self, data: bytes, suffix: str, out: dict) -> bool:
         """Check an uploaded list in a scratch place, then put it in the round folder."""
         from ..files import atomic_write
-        from ..orgs import OrgListError
 
         st = self.state
         scratch = st.state_dir / "incoming" / f"orgs-upload{suffix}"
@@ -253,8 +249,8 @@ class Pages:
         scratch.write_bytes(data)
         try:
             orgs, problems = ita_xlsx.read_orgs(scratch, st.template)
-        except OrgListError as exc:
-            out["errors"].append(exc.message_en if self.lang == "en" else exc.message)
+        except ita_xlsx.OrgListError as exc:
+            out["errors"].append(exc.text(self.lang))
             return False
         finally:
             scratch.unlink(missing_ok=True)

@@ -216,14 +216,12 @@ class RoundState:
         st = path.stat()
         key = (str(path), st.st_size, st.st_mtime_ns, self.lang)
         if key != self._orgs_key:
-            from ..orgs import OrgListError
-
             try:
                 orgs, problems = ita_xlsx.read_orgs(path, self.template)
                 texts = [f"{path.name} แถว {p.row}: {p.text(self.lang)}" if self.lang == "th"
                          else f"{path.name} row {p.row}: {p.text(self.lang)}" for p in problems]
-            except OrgListError as exc:
-                orgs, texts = [], [exc.message_en if self.lang == "en" else exc.message]
+            except ita_xlsx.ItaError as exc:
+                orgs, texts = [], [exc.text(self.lang)]
             self._orgs, self._orgs_key = (orgs, texts), key
         return self._orgs
 
@@ -423,17 +421,14 @@ class RoundState:
         wait for pandas and pandera to load (about a second); then the overview."""
         import shutil
 
-        from ..simulate import make_return
-        from ..template import bind
-        from ..thai import current_fiscal_year
-
         scratch = self.state_dir / "warm"
         try:
-            year = self.fiscal_year() or current_fiscal_year()
+            year = self.fiscal_year() or ita_xlsx.parse_year(None)
             made = ita_xlsx.make_workbooks(scratch, None, fiscal_year=year, round="6",
                                            force=True, template=self.template)
             filled = scratch / "warm.xlsx"
-            make_return(made.written[0], filled, bind(self.template, year, "6"), 1, "6", ())
+            ita_xlsx.simulate_return(made.written[0], filled, seed=1, round="6",
+                                     fiscal_year=year, template=self.template)
             ita_xlsx.validate([filled], template=self.template)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
