@@ -18,6 +18,7 @@ _API = (
     "NextRound", "consolidate", "find_workbooks", "load_template", "make_workbooks",
     "next_round", "read_orgs", "validate", "write_check_report", "write_consolidated",
     "write_consolidated_csv", "write_feedback",
+    "collect", "load_settings", "mail_test", "round_status", "send_workbooks",
 )
 __all__ = ["__version__", *_API]
 

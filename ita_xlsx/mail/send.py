@@ -10,7 +10,6 @@ organisation and the others go on.
 from __future__ import annotations
 
 import smtplib
-import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -254,15 +253,16 @@ class Sender:
                 raise _Temporary(text) from None
             raise _Permanent(text) from None
         except smtplib.SMTPResponseException as exc:
-            text = f"{exc.smtp_code} {exc.smtp_error.decode('utf-8', 'replace') if isinstance(exc.smtp_error, bytes) else exc.smtp_error}"
-            if exc.smtp_code == 421 or isinstance(exc, smtplib.SMTPServerDisconnected):
+            error = exc.smtp_error
+            text = f"{exc.smtp_code} {error.decode('utf-8', 'replace') if isinstance(error, bytes) else error}"
+            if exc.smtp_code == 421:  # the server is closing the connection
                 self._drop()
                 raise _Temporary(text) from None
             self._reset()
             if 400 <= exc.smtp_code < 500:
                 raise _Temporary(text) from None
             raise _Permanent(text) from None
-        except (smtplib.SMTPServerDisconnected, OSError, socket.timeout) as exc:
+        except (TimeoutError, smtplib.SMTPServerDisconnected, OSError) as exc:
             self._drop()
             raise _Temporary(f"{type(exc).__name__}: {exc}") from None
 
