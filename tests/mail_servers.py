@@ -383,3 +383,42 @@ def start_world(root: Path | None = None) -> MailWorld:
     smtp.start()
     wait_port(smtp.port)
     return MailWorld(root, boxes, dovecot, smtp, ca, cert, key)
+
+
+# ---------------------------------------------------------------- pytest helpers
+
+
+def settings_toml(world: MailWorld, user: str, *, smtp_security: str = "starttls",
+                  imap_security: str = "ssl", ca_file: bool = True, extra: str = "",
+                  fiscal_year: int = 2570, round_key: str = "6") -> str:
+    smtp_port = world.smtp.port
+    imap_port = world.dovecot.imaps_port if imap_security == "ssl" else world.dovecot.imap_port
+    ca = f'ca_file = "{world.ca.as_posix()}"\n' if ca_file else ""
+    return (f'[round]\nfiscal_year = {fiscal_year}\nround = "{round_key}"\n'
+            f'deadline = "31 มีนาคม 2570"\ncontact = "ท้องถิ่นอำเภอเชียงคำ โทร 0 5445 1234"\n\n'
+            f'[district]\nname = "อำเภอเชียงคำ"\noffice = "ที่ทำการท้องถิ่นอำเภอเชียงคำ"\n\n'
+            f'[mail]\nsmtp_host = "{HOST}"\nsmtp_port = {smtp_port}\n'
+            f'smtp_security = "{smtp_security}"\nimap_host = "{HOST}"\nimap_port = {imap_port}\n'
+            f'imap_security = "{imap_security}"\nuser = "{user}"\n'
+            f'sender_name = "ท้องถิ่นอำเภอเชียงคำ"\nper_minute = 0\ntimeout = 20\n{ca}{extra}')
+
+
+def world_fixture():
+    """A module-scoped pytest fixture starting the servers (skips when Dovecot is missing,
+    fails instead when ITA_XLSX_REQUIRE_MAIL is set, as in CI)."""
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def mail_world():
+        if not (shutil.which("dovecot") or Path("/usr/sbin/dovecot").exists()):
+            if os.environ.get("ITA_XLSX_REQUIRE_MAIL"):
+                pytest.fail("Dovecot is required here but not installed")
+            pytest.skip("Dovecot not installed")
+        pytest.importorskip("aiosmtpd")
+        world = start_world()
+        try:
+            yield world
+        finally:
+            world.stop()
+
+    return mail_world

@@ -103,12 +103,26 @@ def smtp_connect(settings: MailSettings, password: str) -> smtplib.SMTP:
             if settings.smtp_security == "starttls":
                 conn.starttls(context=tls_context(settings))
         if settings.user:
-            conn.login(settings.user, password)
+            _smtp_login(conn, settings.user, password)
         return conn
     except MailError:
         raise
     except (OSError, smtplib.SMTPException) as exc:
         raise explain(exc, "SMTP", host, port) from None
+
+
+def _smtp_login(conn: smtplib.SMTP, user: str, password: str) -> None:
+    if (user + password).isascii():
+        conn.login(user, password)
+        return
+    # smtplib encodes credentials as ASCII; a Thai password goes as UTF-8 in AUTH PLAIN.
+    import base64
+
+    conn.ehlo_or_helo_if_needed()
+    token = base64.b64encode(f"\0{user}\0{password}".encode()).decode("ascii")
+    code, resp = conn.docmd("AUTH", "PLAIN " + token)
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, resp)
 
 
 def imap_connect(settings: MailSettings, password: str):
@@ -123,7 +137,10 @@ def imap_connect(settings: MailSettings, password: str):
                             ssl_context=context, timeout=settings.timeout)
         if settings.imap_security == "starttls":
             client.starttls(context)
-        client.login(settings.user, password)
+        if (settings.user + password).isascii():
+            client.login(settings.user, password)
+        else:  # LOGIN sends ASCII only; AUTHENTICATE PLAIN carries UTF-8
+            client.plain_login(settings.user, password)
         return client
     except MailError:
         raise
