@@ -47,8 +47,13 @@ class Org:
     type: str = ""
     district: str = ""
     province: str = ""
-    email: str = ""
+    email: str = ""  # several addresses may be listed, separated by ";" (the list's column)
     units: tuple[str, ...] = ()
+
+    @property
+    def first_email(self) -> str:
+        """The address written into the workbook's single email cell."""
+        return self.email.replace(",", ";").split(";")[0].strip()
 
 
 @dataclass
@@ -338,7 +343,7 @@ class Renderer:
             "round": self.t.choices["round"].items[
                 [c.value for c in self.t.choices["round"].items].index(self.options.round)
             ].label,
-            "email": self.org.email,
+            "email": self.org.first_email,
         }
         for fld in s.fields:
             row, col = split_cell(fld.cell)

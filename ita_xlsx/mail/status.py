@@ -14,7 +14,7 @@ from ..render import Org
 from .ledger import LEDGER_FILE, Ledger
 
 STATE_TH = {"valid": "ผ่าน", "warnings": "ผ่าน (มีข้อสังเกต)", "invalid": "ต้องแก้ไข",
-            "unreadable": "เปิดไฟล์ไม่ได้", "missing": "ยังไม่ส่ง"}
+            "unreadable": "เปิดไฟล์ไม่ได้", "missing": "ยังไม่ส่งคืน"}
 STATE_EN = {"valid": "valid", "warnings": "valid with warnings", "invalid": "needs fixing",
             "unreadable": "unreadable", "missing": "not returned"}
 COLUMNS = ("code", "name", "emails", "sent_at", "send_error", "returned_files", "counting_file",
