@@ -124,7 +124,12 @@ class Mailboxes:
     def _write_users(self) -> None:
         lines = [f"{a}:{{PLAIN}}{p}:{self.uid}:{self.gid}::{self.maildir(a)}::\n"
                  for a, p in sorted(self.users.items())]
-        (self.root / "users").write_text("".join(lines), encoding="utf-8")
+        path = self.root / "users"
+        path.write_text("".join(lines), encoding="utf-8")
+        # Dovecot rereads the file when its mtime (whole seconds) changes: make each write
+        # count even when several happen within one second.
+        self._stamp = max(getattr(self, "_stamp", 0) + 1, int(time.time()))
+        os.utime(path, (self._stamp, self._stamp))
 
     def deliver(self, address: str, data: bytes) -> None:
         box = self.maildir(address)
