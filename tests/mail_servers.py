@@ -427,3 +427,43 @@ def world_fixture():
             world.stop()
 
     return mail_world
+
+
+# ---------------------------------------------------------------- SMTP in a process of its own
+
+
+def _users_from_file(root: Path) -> Mailboxes:
+    boxes = Mailboxes(root, uid=os.geteuid(), gid=os.getegid())
+    for line in (root / "users").read_text(encoding="utf-8").splitlines():
+        parts = line.split(":")
+        if len(parts) >= 4:
+            boxes.users[parts[0]] = parts[1].removeprefix("{PLAIN}")
+            boxes.uid, boxes.gid = int(parts[2]), int(parts[3])
+    return boxes
+
+
+def start_smtp_process(world: MailWorld) -> subprocess.Popen:
+    """The SMTP server in a separate Python process (as a real server would be), for the
+    benchmark: the client's timings then do not include the server's share of one GIL.
+    Uses the users known when started; no failure hooks."""
+    import sys
+
+    world.smtp.stop()
+    proc = subprocess.Popen([sys.executable, __file__, "smtp", str(world.root),
+                             str(world.smtp.port), str(world.cert), str(world.key)])
+    wait_port(world.smtp.port)
+    return proc
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1] == "smtp":
+        _root, _port = Path(sys.argv[2]), int(sys.argv[3])
+        server = Smtp(_users_from_file(_root), Path(sys.argv[4]), Path(sys.argv[5]), port=_port)
+        server.start()
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            server.stop()

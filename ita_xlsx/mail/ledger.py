@@ -60,6 +60,9 @@ CREATE TABLE IF NOT EXISTS received (
     duplicate_of TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (message_id, sha256, original_name)
 );
+CREATE INDEX IF NOT EXISTS sent_message_id ON sent (message_id);
+CREATE INDEX IF NOT EXISTS received_sha256 ON received (sha256);
+CREATE INDEX IF NOT EXISTS received_code ON received (code);
 """
 
 
@@ -102,6 +105,13 @@ class Ledger:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.db = sqlite3.connect(str(self.path), timeout=30)
+        # WAL with synchronous=NORMAL: a commit survives the program being killed (what the
+        # "sending"/"sent" records are for) without waiting for the disk on every message.
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.DatabaseError:  # a network drive without shared memory: keep defaults
+            pass
         self.db.executescript(SCHEMA)
         self.db.commit()
 

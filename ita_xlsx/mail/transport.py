@@ -102,6 +102,7 @@ def smtp_connect(settings: MailSettings, password: str) -> smtplib.SMTP:
             conn = smtplib.SMTP(host, port, timeout=settings.timeout)
             if settings.smtp_security == "starttls":
                 conn.starttls(context=tls_context(settings))
+        _no_delay(conn.sock)
         if settings.user:
             _smtp_login(conn, settings.user, password)
         return conn
@@ -109,6 +110,15 @@ def smtp_connect(settings: MailSettings, password: str) -> smtplib.SMTP:
         raise
     except (OSError, smtplib.SMTPException) as exc:
         raise explain(exc, "SMTP", host, port) from None
+
+
+def _no_delay(sock) -> None:
+    """Send each SMTP command at once: with Nagle's algorithm the end of a message waits for
+    the server's delayed acknowledgement (tens of milliseconds per message)."""
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    except (OSError, AttributeError):
+        pass
 
 
 def _smtp_login(conn: smtplib.SMTP, user: str, password: str) -> None:
