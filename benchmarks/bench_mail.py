@@ -21,11 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
+from mail_servers import HOST, settings_toml, start_smtp_process, start_world  # noqa: E402
+
 import ita_xlsx  # noqa: E402
 from ita_xlsx.mail import compose  # noqa: E402
 from ita_xlsx.simulate import make_return  # noqa: E402
 from ita_xlsx.template import bind, load_template  # noqa: E402
-from mail_servers import HOST, settings_toml, start_smtp_process, start_world  # noqa: E402
 
 OFFICER, PASSWORD = "officer@amphoe.test", "bench-pw"
 

@@ -124,12 +124,15 @@ class Mailboxes:
     def _write_users(self) -> None:
         lines = [f"{a}:{{PLAIN}}{p}:{self.uid}:{self.gid}::{self.maildir(a)}::\n"
                  for a, p in sorted(self.users.items())]
-        path = self.root / "users"
-        path.write_text("".join(lines), encoding="utf-8")
-        # Dovecot rereads the file when its mtime (whole seconds) changes: make each write
-        # count even when several happen within one second.
-        self._stamp = max(getattr(self, "_stamp", 0) + 1, int(time.time()))
-        os.utime(path, (self._stamp, self._stamp))
+        (self.root / "users").write_text("".join(lines), encoding="utf-8")
+        # Dovecot reads one file per user (users.d/<address>): a file it has not seen is read
+        # at once, while a changed shared file is noticed only a second later.
+        folder = self.root / "users.d"
+        folder.mkdir(exist_ok=True)
+        for (address, _p), line in zip(sorted(self.users.items()), lines, strict=True):
+            path = folder / address
+            if not path.exists():
+                path.write_text(line, encoding="utf-8")
 
     def deliver(self, address: str, data: bytes) -> None:
         box = self.maildir(address)
@@ -179,11 +182,11 @@ login_trusted_networks =
 mail_max_userip_connections = 200
 passdb {{
   driver = passwd-file
-  args = scheme=PLAIN {root}/users
+  args = scheme=PLAIN {root}/users.d/%u
 }}
 userdb {{
   driver = passwd-file
-  args = {root}/users
+  args = {root}/users.d/%u
 }}
 service imap-login {{
   inet_listener imap {{

@@ -86,13 +86,105 @@ def _message_id(headers: bytes, uid: int, folder: str, uidvalidity: int) -> str:
     return value or f"<uid-{uidvalidity}-{uid}@{folder}>"
 
 
+def _header(msg, name: str) -> str:
+    """A header as text, encoded words (RFC 2047) decoded."""
+    from email.header import decode_header, make_header
+
+    value = msg.get(name)
+    if value is None:
+        return ""
+    try:
+        return str(make_header(decode_header(str(value)))).strip()
+    except (LookupError, UnicodeDecodeError, ValueError, TypeError):
+        return str(value).strip()
+
+
+def _filename(part) -> str:
+    """The attachment's name: RFC 2231 (``filename*=``) or an encoded word in ``filename=`` /
+    ``name=``, as mail programs write them; '' for the message's own text."""
+    from email.header import decode_header, make_header
+
+    try:
+        name = part.get_filename() or part.get_param("name") or ""
+    except Exception:  # noqa: BLE001 - malformed parameters: no name
+        name = ""
+    if isinstance(name, tuple):  # an RFC 2231 value the parser left split
+        from email.utils import collapse_rfc2231_value
+
+        name = collapse_rfc2231_value(name)
+    if "=?" in name:
+        try:
+            name = str(make_header(decode_header(name)))
+        except (LookupError, UnicodeDecodeError, ValueError):
+            pass
+    name = re.sub(r"[\x00-\x1f\x7f]", "", name).replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if not name and part.get_content_type() in (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "application/vnd.ms-excel", "application/zip", "application/x-zip-compressed"):
+        name = "attachment" + (".xls" if part.get_content_type().endswith("ms-excel") else
+                               ".zip" if "zip" in part.get_content_type() else ".xlsx")
+    return name
+
+
+def attachments(msg, label: str):
+    """The workbooks (archive.Member) and other files (archive.Other) of a parsed message.
+
+    Attachments of the message and of forwarded messages are walked here with the fast
+    ``compat32`` parser; ZIP archives and attached .eml files are opened by ``archive.py``
+    with its bounds. Every workbook is checked again by ``validate`` when it is saved.
+    """
+    from ..archive import (
+        LIMITS,
+        ArchiveError,
+        Member,
+        Other,
+        is_workbook_name,
+        kind_of,
+        scan_eml,
+        scan_zip,
+    )
+
+    members, others = [], []
+    for part in msg.walk():
+        if part.is_multipart():
+            continue
+        name = _filename(part)
+        if not name:
+            continue
+        try:
+            blob = part.get_payload(decode=True) or b""
+        except Exception:  # noqa: BLE001 - a broken transfer encoding: this attachment only
+            others.append(Other(name, label, "refused", "ไฟล์แนบเสียหาย", "damaged attachment"))
+            continue
+        if len(blob) > LIMITS.max_member:
+            others.append(Other(name, label, "refused", "ไฟล์แนบใหญ่เกินไป",
+                                "attachment too large"))
+            continue
+        low = name.lower()
+        if is_workbook_name(low):
+            members.append(Member(name, blob, label))
+        elif low.endswith((".zip", ".eml")):
+            try:
+                inner = (scan_eml if low.endswith(".eml") else scan_zip)(blob, f"{label} > {name}")
+            except ArchiveError as exc:
+                others.append(Other(name, label, "refused", exc.th, exc.en))
+                continue
+            members.extend(inner.members)
+            others.extend(inner.others)
+        else:
+            kind, th, en = kind_of(name, blob[:16])
+            others.append(Other(name, label, kind, th, en))
+    return members, others
+
+
 def _text_of(msg) -> str:
     parts = []
     for part in msg.walk():
-        if part.get_content_maintype() == "text" and not part.get_filename():
+        if part.get_content_maintype() == "text" and not _filename(part):
             try:
-                parts.append(part.get_content())
-            except Exception:  # noqa: BLE001 - a broken charset: skip that part
+                raw = part.get_payload(decode=True) or b""
+                parts.append(raw.decode(part.get_content_charset() or "utf-8", "replace"))
+            except (LookupError, ValueError):
                 continue
     return "\n".join(parts)
 
@@ -131,7 +223,6 @@ def collect(round_dir: Path, out: Path, settings: Settings, password: str, *,
             folder: str = "INBOX", since: date | None = None, mark_seen: bool = False,
             validate: bool = True, progress: Callable[[int], None] | None = None,
             max_message_bytes: int = MAX_MESSAGE_BYTES) -> CollectResult:
-    from ..archive import ArchiveError, scan_eml
     from .transport import imap_connect
 
     orgs = orgs or []
@@ -174,8 +265,7 @@ def collect(round_dir: Path, out: Path, settings: Settings, password: str, *,
                 for uid, mid, size, internal in chunk:
                     raw = bodies.get(uid, {}).get(b"BODY[]")
                     record = _look_at(raw, uid, mid, size, internal, folder, ledger, by_code,
-                                      by_address, tmp, pending, hashes_now, result, scan_eml,
-                                      ArchiveError)
+                                      by_address, tmp, pending, hashes_now, result)
                     records.append(record)
                     if progress:
                         progress(1)
@@ -194,16 +284,16 @@ def collect(round_dir: Path, out: Path, settings: Settings, password: str, *,
 
 
 def _look_at(raw, uid, mid, size, internal, folder, ledger, by_code, by_address, tmp, pending,
-             hashes_now, result, scan_eml, archive_error):
+             hashes_now, result):
     """One message: its workbooks into ``pending``; the ledger row for it."""
     if raw is None:
         why = (f"ข้อความใหญ่เกินไป ({size / 1048576:,.0f} MB) ไม่ได้ดาวน์โหลด — เปิดดูในโปรแกรมอีเมล"
                if size else "ดาวน์โหลดข้อความไม่ได้")
         result.without_workbook.append(NoWorkbook("", "", "", why))
         return (mid, folder, uid, "", "", "", 0, why, True, "")
-    msg = message_from_bytes(raw, policy=policy.default)
-    sender = parseaddr(str(msg.get("From", "")))[1]
-    subject = str(msg.get("Subject", "") or "")
+    msg = message_from_bytes(raw, policy=policy.compat32)  # ~3x faster than policy.default
+    sender = parseaddr(_header(msg, "From"))[1]
+    subject = _header(msg, "Subject")
     received = _received_time(msg, internal)
     hints: list[tuple[str, str]] = []
     tag = compose.code_from_subject(subject)
@@ -214,18 +304,13 @@ def _look_at(raw, uid, mid, size, internal, folder, ledger, by_code, by_address,
         if code:
             hints.append((code, "reply"))
             break
-    addresses = [a.casefold() for _n, a in getaddresses([str(msg.get("From", "")),
-                                                          str(msg.get("Reply-To", ""))])]
+    addresses = [a.casefold() for _n, a in getaddresses([_header(msg, "From"),
+                                                          _header(msg, "Reply-To")])]
     for address in addresses:
         if address in by_address:
             hints.append((by_address[address], "sender"))
             break
-    try:
-        contents = scan_eml(raw, subject or sender or "mail")
-        members, others = contents.members, contents.others
-    except archive_error as exc:
-        members, others = [], []
-        result.refused.append((subject, sender, exc.th))
+    members, others = attachments(msg, subject or sender or "mail")
     for other in others:
         if other.kind == "refused":
             result.refused.append((other.inner_name, sender, other.th))
@@ -245,7 +330,7 @@ def _look_at(raw, uid, mid, size, internal, folder, ledger, by_code, by_address,
         suffix = Path(name).suffix.lower() or ".xlsx"
         temp = Path(tmp) / f"{len(pending):06d}{suffix}"
         temp.write_bytes(member.data)
-        hashes_now[digest] = f"(this run) {name}"
+        hashes_now[digest] = f"{name} ({sender})"
         pending.append(_Pending(temp, name, member.source, digest, mid, sender, received, hints))
         count += 1
     related = bool(count or hints)
