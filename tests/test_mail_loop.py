@@ -237,7 +237,13 @@ def test_the_round_by_email(mail_world, round_dir):
     api = {s.code: s for s in ita_xlsx.round_status(d)}
     assert api[CODES[2]].validation == "invalid"
     r = run(["status", "--xlsx", str(d / "status.xlsx")], d)
-    assert r.exit_code == 0 and "ต้องแก้ไข" in r.output and (d / "status.xlsx").exists()
+    assert r.exit_code == 0 and "ต้องแก้ไข" in r.output
+    import openpyxl
+
+    ws = openpyxl.load_workbook(d / "status.xlsx").active
+    table = list(ws.iter_rows(values_only=True))
+    assert table[0][:2] == ("รหัส", "หน่วยงาน") and len(table) == N + 1
+    assert table[3][0] == CODES[2] and table[3][7] == "ต้องแก้ไข"
     r = run(["status", "--format", "csv"], d)
     assert r.output.splitlines()[0].startswith("รหัส,หน่วยงาน")
 
