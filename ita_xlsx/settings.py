@@ -17,6 +17,8 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from .core.errors import ItaError
+
 SETTINGS_FILE = "ita-settings.toml"
 DEFAULT_PASSWORD_ENV = "ITA_XLSX_MAIL_PASSWORD"
 KEYRING_SERVICE = "ita-xlsx"
@@ -36,10 +38,8 @@ PRESETS: dict[str, dict[str, object]] = {
 SECURITY = ("ssl", "starttls", "none")
 
 
-class SettingsError(Exception):
-    def __init__(self, th: str, en: str):
-        self.th, self.en = th, en
-        super().__init__(en)
+class SettingsError(ItaError):
+    """The settings file cannot be used as written (exit 2); the text names file and key."""
 
 
 @dataclass

@@ -2,36 +2,25 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
 
 import click
 
-from ..cli_base import Ctx, UserError, _with_progress, friendly, lang_option
+from ..cli_base import (
+    Command,
+    Ctx,
+    Group,
+    UserError,
+    _with_progress,
+    friendly,
+    lang_option,
+    option,
+)
 
-dir_option = click.option("--dir", "round_dir", type=click.Path(file_okay=False), default=".",
-                          show_default=True,
-                          help="The round folder (ita-settings.toml, orgs.csv, the ledger).")
-
-
-@contextlib.contextmanager
-def _mail_errors():
-    """Mail and settings problems become the Thai messages of the command line."""
-    from ..mail.compose import TemplateTextError
-    from ..mail.transport import MailError
-    from ..settings import SettingsError
-
-    try:
-        yield
-    except MailError as exc:
-        raise UserError(exc.th, exc.en, exc.exit_code) from None
-    except SettingsError as exc:
-        raise UserError(exc.th, exc.en, 2) from None
-    except TemplateTextError as exc:
-        raise UserError(
-            f"ข้อความในส่วน [message] คีย์ {exc.key} มีช่องแทนที่ที่ไม่รู้จัก {{{exc.placeholder}}} "
-            f"— ใช้ได้เฉพาะ {{org_name}} {{fiscal_year}} {{round_label}} {{deadline}} {{contact}} "
-            f"{{tag}} ...", str(exc), 2) from None
+dir_option = option("--dir", "round_dir", type=click.Path(file_okay=False), default=".",
+                    show_default=True,
+                    th="โฟลเดอร์ของรอบ (ita-settings.toml, orgs.csv, บันทึกการส่ง-รับ)",
+                    en="The round folder (ita-settings.toml, orgs.csv, the ledger).")
 
 
 def _password(settings) -> str | None:
@@ -50,45 +39,67 @@ def _settings(round_dir: str):
     return ita_xlsx.load_settings(round_dir)
 
 
-@click.command("send")
+@click.command("send", cls=Command, help="""ส่งอีเมลถึงแต่ละหน่วยงานพร้อมแบบรายงานของหน่วยงานนั้น
+(หรือสำเนาแจ้งผลตรวจ --feedback หรือหนังสือติดตาม --remind) ไม่ส่งซ้ำสิ่งที่ส่งแล้ว
+
+\b
+ตัวอย่าง:
+  ita-xlsx send --dry-run
+  ita-xlsx send
+  ita-xlsx send --feedback feedback/
+  ita-xlsx send --remind""", help_en="""Email each organisation its workbook (or its feedback
+copy with --feedback, or a reminder with --remind); nothing already sent is sent again.
+
+\b
+Examples:
+  ita-xlsx send --dry-run
+  ita-xlsx send
+  ita-xlsx send --feedback feedback/
+  ita-xlsx send --remind""")
 @dir_option
-@click.option("--workbooks", type=click.Path(exists=True, file_okay=False), default=None,
-              help="Folder of workbooks made by `new` (default: <dir>/workbooks).")
-@click.option("--orgs", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="Organisation list with the email column (default: <dir>/orgs.csv).")
-@click.option("--dry-run", is_flag=True, help="Write each message as an .eml file; send nothing.")
-@click.option("--outbox", type=click.Path(file_okay=False), default=None,
-              help="Where --dry-run writes .eml files (default: <dir>/outbox).")
-@click.option("--resend", multiple=True, metavar="CODE",
-              help="Send this organisation's message again even if it was sent (repeatable).")
-@click.option("--feedback", "feedback", type=click.Path(exists=True, file_okay=False),
-              default=None, help="Send each organisation its feedback copy from this folder.")
-@click.option("--remind", is_flag=True,
-              help="Remind organisations that have not returned a valid workbook.")
-@click.option("--force", is_flag=True, help="Overwrite .eml files of an earlier --dry-run.")
+@option("--workbooks", type=click.Path(exists=True, file_okay=False), default=None,
+        th="โฟลเดอร์แบบรายงานที่สร้างด้วย new (ค่าเริ่มต้น: <dir>/workbooks)",
+        en="Folder of workbooks made by `new` (default: <dir>/workbooks).")
+@option("--orgs", type=click.Path(exists=True, dir_okay=False), default=None,
+        th="รายชื่อหน่วยงานที่มีคอลัมน์ email (ค่าเริ่มต้น: <dir>/orgs.csv)",
+        en="Organisation list with the email column (default: <dir>/orgs.csv).")
+@option("--dry-run", is_flag=True, th="เขียนแต่ละข้อความเป็นไฟล์ .eml เพื่อเปิดดู ไม่ส่งจริง",
+        en="Write each message as an .eml file; send nothing.")
+@option("--outbox", type=click.Path(file_okay=False), default=None,
+        th="โฟลเดอร์ที่ --dry-run เขียนไฟล์ .eml (ค่าเริ่มต้น: <dir>/outbox)",
+        en="Where --dry-run writes .eml files (default: <dir>/outbox).")
+@option("--resend", multiple=True, metavar="CODE",
+        th="ส่งถึงหน่วยงานรหัสนี้อีกครั้งแม้เคยส่งแล้ว (ใส่ได้หลายครั้ง)",
+        en="Send this organisation's message again even if it was sent (repeatable).")
+@option("--feedback", "feedback", type=click.Path(exists=True, file_okay=False),
+        default=None, th="ส่งสำเนาแจ้งผลตรวจจากโฟลเดอร์นี้ เป็นการตอบกลับอีเมลที่หน่วยงานส่งมา",
+        en="Send each organisation its feedback copy from this folder, as a reply.")
+@option("--remind", is_flag=True,
+        th="ติดตามหน่วยงานที่ยังไม่ส่งคืน หรือส่งคืนแล้วยังต้องแก้ไข",
+        en="Remind organisations that have not returned a valid workbook.")
+@option("--force", is_flag=True, th="เขียนทับไฟล์ .eml ของ --dry-run ครั้งก่อน",
+        en="Overwrite .eml files of an earlier --dry-run.")
 @lang_option
 @click.pass_obj
 @friendly
 def send_cmd(ctx: Ctx, round_dir, workbooks, orgs, dry_run, outbox, resend, feedback, remind,
              force):
-    """Email each organisation its workbook (or feedback copy, or a reminder)."""
     import ita_xlsx
 
     if feedback and remind:
         raise UserError("ใช้ --feedback กับ --remind พร้อมกันไม่ได้ — สั่งทีละอย่าง",
                         "--feedback and --remind cannot be used together", 2)
-    with _mail_errors():
-        settings = _settings(round_dir)
-        password = None if dry_run else _password(settings)
+    settings = _settings(round_dir)
+    password = None if dry_run else _password(settings)
 
-        def work(step):
-            return ita_xlsx.send_workbooks(
-                round_dir, workbooks=workbooks, orgs=orgs, settings=settings, password=password,
-                dry_run=dry_run, outbox=outbox, resend=resend, feedback=feedback, remind=remind,
-                force=force, progress=step)
+    def work(step):
+        return ita_xlsx.send_workbooks(
+            round_dir, workbooks=workbooks, orgs=orgs, settings=settings, password=password,
+            dry_run=dry_run, outbox=outbox, resend=resend, feedback=feedback, remind=remind,
+            force=force, progress=step)
 
-        result = _with_progress(ctx, _org_count(round_dir, orgs),
-                                "ส่งอีเมล" if ctx.lang != "en" else "sending", work)
+    result = _with_progress(ctx, _org_count(round_dir, orgs),
+                            "ส่งอีเมล" if ctx.lang != "en" else "sending", work)
     _report_send(ctx, result, dry_run)
     if result.failed:
         sys.exit(1)
@@ -137,20 +148,36 @@ def _report_send(ctx: Ctx, r, dry_run: bool) -> None:
                 f"ไม่ต้องติดตาม (ส่งแล้วและผ่าน) {len(r.skipped)} หน่วยงาน")
 
 
-@click.command("collect")
+@click.command("collect", cls=Command, help="""ดึงแบบรายงานที่ส่งคืนจากกล่องจดหมาย (IMAP) บันทึกไฟล์ละครั้งเดียว
+แล้วตรวจทันที ไม่ลบ ไม่ย้าย และไม่ทำเครื่องหมายอีเมล (เว้นแต่ --mark-seen)
+
+\b
+ตัวอย่าง:
+  ita-xlsx collect
+  ita-xlsx collect --out returned/ --since 01/03/2570""", help_en="""Save returned workbooks
+from the mailbox (IMAP), each file once, and check them; mail is never deleted, moved or
+flagged (unless --mark-seen).
+
+\b
+Examples:
+  ita-xlsx collect
+  ita-xlsx collect --out returned/ --since 01/03/2570""")
 @dir_option
-@click.option("--out", type=click.Path(file_okay=False), default=None,
-              help="Where returns are saved (default: <dir>/returned).")
-@click.option("--folder", default="INBOX", show_default=True, help="Mailbox folder to read.")
-@click.option("--since", default=None,
-              help="Only messages from this date (dd/mm/yyyy, BE or CE; default: the round's "
-                   "first send).")
-@click.option("--mark-seen", is_flag=True, help="Mark the messages read (nothing else changes).")
+@option("--out", type=click.Path(file_okay=False), default=None,
+        th="โฟลเดอร์ที่บันทึกไฟล์ที่ส่งคืน (ค่าเริ่มต้น: <dir>/returned)",
+        en="Where returns are saved (default: <dir>/returned).")
+@option("--folder", default="INBOX", show_default=True, th="โฟลเดอร์ในกล่องจดหมายที่จะอ่าน",
+        en="Mailbox folder to read.")
+@option("--since", default=None,
+        th="เฉพาะอีเมลตั้งแต่วันที่นี้ (วว/ดด/ปปปป พ.ศ. หรือ ค.ศ.; ค่าเริ่มต้น: วันที่ส่งครั้งแรกของรอบ)",
+        en="Only messages from this date (dd/mm/yyyy, BE or CE; default: the round's first "
+           "send).")
+@option("--mark-seen", is_flag=True, th="ทำเครื่องหมายว่าอ่านแล้ว (ไม่เปลี่ยนอย่างอื่น)",
+        en="Mark the messages read (nothing else changes).")
 @lang_option
 @click.pass_obj
 @friendly
 def collect_cmd(ctx: Ctx, round_dir, out, folder, since, mark_seen):
-    """Save returned workbooks from the mailbox, once each, and check them."""
     import ita_xlsx
 
     day = None
@@ -161,12 +188,11 @@ def collect_cmd(ctx: Ctx, round_dir, out, folder, since, mark_seen):
         if day is None:
             raise UserError(f"วันที่ --since {since!r} ไม่ถูกต้อง — ใช้ วว/ดด/ปปปป เช่น 01/03/2570",
                             f"--since {since!r} is not a date (dd/mm/yyyy)", 2)
-    with _mail_errors():
-        settings = _settings(round_dir)
-        password = _password(settings)
-        with _status_spinner(ctx):
-            r = ita_xlsx.collect(round_dir, out, settings=settings, password=password,
-                                 folder=folder, since=day, mark_seen=mark_seen)
+    settings = _settings(round_dir)
+    password = _password(settings)
+    with _status_spinner(ctx):
+        r = ita_xlsx.collect(round_dir, out, settings=settings, password=password,
+                             folder=folder, since=day, mark_seen=mark_seen)
     en = ctx.lang == "en"
     ctx.say(f"{r.new_messages} new message(s) of {r.messages}; saved {len(r.saved)} workbook(s)"
             if en else f"ข้อความใหม่ {r.new_messages} จาก {r.messages} ฉบับ; "
@@ -201,20 +227,34 @@ def _status_spinner(ctx: Ctx):
     return _status("กำลังอ่านกล่องจดหมาย..." if ctx.lang != "en" else "reading the mailbox...")
 
 
-@click.command("status")
+@click.command("status", cls=Command, help="""สถานะของรอบรายหน่วยงาน: ส่งแล้ว ได้รับคืน ผลตรวจ
+ส่งผลตรวจ ติดตาม ยังไม่ส่งคืน
+
+\b
+ตัวอย่าง:
+  ita-xlsx status
+  ita-xlsx status --format json
+  ita-xlsx status --xlsx status.xlsx""", help_en="""The round per organisation: sent,
+returned, validation, feedback sent, reminded, missing.
+
+\b
+Examples:
+  ita-xlsx status
+  ita-xlsx status --format json
+  ita-xlsx status --xlsx status.xlsx""")
 @dir_option
-@click.option("--orgs", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="Organisation list (default: <dir>/orgs.csv).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              show_default=True)
-@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None,
-              help="Also write the table as an .xlsx file.")
-@click.option("--force", is_flag=True, help="Overwrite the .xlsx file.")
+@option("--orgs", type=click.Path(exists=True, dir_okay=False), default=None,
+        th="รายชื่อหน่วยงาน (ค่าเริ่มต้น: <dir>/orgs.csv)",
+        en="Organisation list (default: <dir>/orgs.csv).")
+@option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+        show_default=True, th="รูปแบบผล: ตาราง, JSON หรือ CSV", en="Output: table, JSON or CSV.")
+@option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None,
+        th="เขียนตารางเป็นไฟล์ .xlsx ด้วย", en="Also write the table as an .xlsx file.")
+@option("--force", is_flag=True, th="เขียนทับไฟล์ .xlsx", en="Overwrite the .xlsx file.")
 @lang_option
 @click.pass_obj
 @friendly
 def status_cmd(ctx: Ctx, round_dir, orgs, fmt, xlsx_path, force):
-    """Per organisation: sent, returned, valid, feedback sent, reminded, missing."""
     import ita_xlsx
 
     from ..mail import status as st
@@ -269,23 +309,25 @@ def _table(ctx: Ctx, items, st) -> None:
                       for k, v in counts.items()))
 
 
-@click.group("mail")
+@click.group("mail", cls=Group, help="ตั้งค่าอีเมล: mail init เขียนไฟล์ตั้งค่า, mail test ทดลองเข้าสู่ระบบ",
+             help_en="Mail settings: `mail init` writes a settings file, `mail test` logs in.")
+@lang_option
 def mail_group():
-    """Mail settings: `mail init` writes a settings file, `mail test` logs in to both servers."""
+    pass
 
 
-@mail_group.command("test")
+@mail_group.command("test", cls=Command,
+                    help="เข้าสู่ระบบ SMTP และ IMAP แล้วบอกเป็นภาษาไทยว่าติดขัดที่ใด",
+                    help_en="Log in to the SMTP and IMAP servers and say what is wrong, if anything.")
 @dir_option
 @lang_option
 @click.pass_obj
 @friendly
 def mail_test_cmd(ctx: Ctx, round_dir):
-    """Log in to the SMTP and IMAP servers and say what is wrong, if anything."""
     import ita_xlsx
 
-    with _mail_errors():
-        settings = _settings(round_dir)
-        results = ita_xlsx.mail_test(round_dir, settings=settings, password=_password(settings))
+    settings = _settings(round_dir)
+    results = ita_xlsx.mail_test(round_dir, settings=settings, password=_password(settings))
     bad = None
     for server, problem in results:
         if problem is None:
@@ -297,14 +339,16 @@ def mail_test_cmd(ctx: Ctx, round_dir):
         sys.exit(bad.exit_code)
 
 
-@mail_group.command("init")
+@mail_group.command("init", cls=Command,
+                    help="เขียนไฟล์ ita-settings.toml ตัวอย่างพร้อมคำอธิบาย ให้กรอกต่อ",
+                    help_en="Write a commented ita-settings.toml to fill in.")
 @dir_option
-@click.option("--force", is_flag=True, help="Overwrite an existing ita-settings.toml.")
+@option("--force", is_flag=True, th="เขียนทับ ita-settings.toml ที่มีอยู่",
+        en="Overwrite an existing ita-settings.toml.")
 @lang_option
 @click.pass_obj
 @friendly
 def mail_init_cmd(ctx: Ctx, round_dir, force):
-    """Write a commented ita-settings.toml to fill in."""
     from pathlib import Path
 
     from ..files import atomic_write

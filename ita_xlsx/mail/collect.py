@@ -20,9 +20,9 @@ from email import message_from_bytes, policy
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from pathlib import Path
 
+from ..core.records import Org
 from ..files import OutputExists, atomic_write, safe_filename
 from ..orgs import split_emails
-from ..render import Org
 from ..settings import Settings
 from . import compose
 from .ledger import Ledger, ReceivedRow

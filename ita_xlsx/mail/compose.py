@@ -20,6 +20,8 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import formataddr, formatdate, make_msgid
 
+from ..core.errors import ItaError
+
 ROUND_TAGS = {"plan": "แผน", "6": "รอบ6", "12": "รอบ12"}
 ROUND_LABELS = {"plan": "แผนปฏิบัติการ (ต้นปีงบประมาณ)", "6": "รอบ 6 เดือน",
                 "12": "รอบ 12 เดือน"}
@@ -77,10 +79,17 @@ PLACEHOLDERS = ("tag", "org_code", "org_name", "fiscal_year", "round_label", "de
                 "contact", "office", "sender_name", "file_name", "result", "summary", "why")
 
 
-class TemplateTextError(Exception):
+class TemplateTextError(ItaError):
+    """An edited message text names a placeholder that does not exist (exit 2)."""
+
     def __init__(self, key: str, placeholder: str):
         self.key, self.placeholder = key, placeholder
-        super().__init__(f"[message] {key}: unknown placeholder {{{placeholder}}}")
+        known = " ".join(f"{{{p}}}" for p in PLACEHOLDERS)
+        super().__init__(
+            f"ita-settings.toml ส่วน [message] คีย์ {key}: ไม่รู้จักช่องแทนที่ {{{placeholder}}} "
+            f"— ใช้ได้: {known}",
+            f"ita-settings.toml [message] {key}: unknown placeholder {{{placeholder}}} "
+            f"(known: {known})")
 
 
 def subject_tag(fiscal_year: int, round_key: str, code: str) -> str:

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ..core.records import Org
 from ..files import atomic_write, safe_filename
 from ..orgs import split_emails
-from ..render import Org
 from ..settings import MailSettings, Settings
 from . import compose
 from .ledger import Ledger, SentRow, now_iso

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ..core.records import Org
 from ..orgs import split_emails
-from ..render import Org
 from .ledger import LEDGER_FILE, Ledger
 
 STATE_TH = {"valid": "ผ่าน", "warnings": "ผ่าน (มีข้อสังเกต)", "invalid": "ต้องแก้ไข",

@@ -12,6 +12,7 @@ import socket
 import ssl
 from dataclasses import dataclass
 
+from ..core.errors import ItaError
 from ..settings import MailSettings
 
 AUTH_HINT_TH = ("ตรวจชื่อผู้ใช้และรหัสผ่าน — Gmail ต้องใช้ \"รหัสผ่านสำหรับแอป\" (App Password) "
@@ -20,12 +21,13 @@ AUTH_HINT_EN = ("check the user name and password — Gmail needs an app passwor
                 "account password (2-step verification must be on)")
 
 
-class MailError(Exception):
-    """A problem with the servers or the settings the officer can fix; ``kind`` for tests."""
+class MailError(ItaError):
+    """A problem with the servers or the settings the officer can fix (exit 2); ``kind`` says
+    which: auth, tls, connect, timeout, protocol, settings, password."""
 
     def __init__(self, kind: str, th: str, en: str, exit_code: int = 2):
-        self.kind, self.th, self.en, self.exit_code = kind, th, en, exit_code
-        super().__init__(en)
+        self.kind = kind
+        super().__init__(th, en, exit_code)
 
 
 @dataclass
