@@ -293,14 +293,14 @@ def _table(ctx: Ctx, items, st) -> None:
                     ("รหัส", "หน่วยงาน", "ส่งแบบฟอร์ม", "ไฟล์ที่ได้รับ", "ผลตรวจ", "ผิด/สังเกต",
                      "ส่งผลตรวจ", "ติดตาม")))
     for i in items:
-        sent = i.sent_at[:16].replace("T", " ") if i.sent_at else (
+        sent = st.when(i.sent_at, ctx.lang) if i.sent_at else (
             ("failed" if en else "ไม่สำเร็จ") if i.send_error else "-")
         label = (st.STATE_EN if en else st.STATE_TH).get(i.validation, i.validation)
         table.add_row(i.code, i.name, sent, str(len(i.returned_files)),
                       f"[{styles.get(i.validation, '')}]{label}[/]",
                       f"{i.errors}/{i.warnings}" if i.returned_files else "-",
-                      i.feedback_sent_at[:16].replace("T", " ") or "-",
-                      i.reminded_at[:16].replace("T", " ") or "-")
+                      st.when(i.feedback_sent_at, ctx.lang) or "-",
+                      st.when(i.reminded_at, ctx.lang) or "-")
     ctx.console.print(table)
     counts: dict[str, int] = {}
     for i in items:

@@ -97,8 +97,27 @@ def round_status(round_dir: str | Path = ".", orgs: str | Path | list[Org] | Non
         return statuses(list(orgs), ledger)
 
 
+TIME_COLUMNS = ("sent_at", "feedback_sent_at", "reminded_at")
+
+
+def when(iso: str, lang: str = "th") -> str:
+    """An ISO time as an officer reads it: 30/11/2569 14:05 (Buddhist Era in Thai)."""
+    from datetime import datetime
+
+    if not iso:
+        return ""
+    try:
+        t = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    year = t.year + 543 if lang != "en" else t.year
+    return f"{t.day:02d}/{t.month:02d}/{year} {t.hour:02d}:{t.minute:02d}"
+
+
 def _cell(st: OrgStatus, column: str, lang: str) -> object:
     value = getattr(st, column)
+    if column in TIME_COLUMNS:
+        return when(value, lang)
     if column == "validation":
         return (STATE_EN if lang == "en" else STATE_TH).get(value, value)
     if isinstance(value, list):
@@ -125,11 +144,14 @@ def write_status_xlsx(items: list[OrgStatus], path: Path, lang: str = "th",
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
     ws = wb.add_worksheet("สถานะ" if lang != "en" else "Status")
-    bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "font_name": "Tahoma"})
-    text = wb.add_format({"font_name": "Tahoma"})
+    font = {"font_name": "TH Sarabun New", "font_size": 14}  # as the workbooks and reports
+    bold = wb.add_format({**font, "bold": True, "bg_color": "#DDEBF7", "border": 1,
+                          "text_wrap": True, "valign": "top"})
+    text = wb.add_format({**font, "valign": "top"})
     fills = {"valid": "#C6EFCE", "warnings": "#FFEB9C", "invalid": "#FFC7CE",
              "unreadable": "#FFC7CE", "missing": "#EDEDED"}
-    state_fmt = {k: wb.add_format({"font_name": "Tahoma", "bg_color": v}) for k, v in fills.items()}
+    state_fmt = {k: wb.add_format({**font, "bg_color": v, "valign": "top"})
+                 for k, v in fills.items()}
     heads = headings(lang)
     for c, h in enumerate(heads):
         ws.write_string(0, c, h, bold)
@@ -141,10 +163,15 @@ def write_status_xlsx(items: list[OrgStatus], path: Path, lang: str = "th",
                 ws.write_number(r, c, value, fmt)
             else:
                 ws.write_string(r, c, str(value), fmt)
-    widths = (10, 28, 28, 20, 20, 40, 40, 16, 10, 10, 20, 20)
+    widths = (9, 22, 24, 14, 18, 34, 34, 13, 8, 8, 14, 14)
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     ws.freeze_panes(1, 2)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)  # all columns on one page width
+    ws.repeat_rows(0)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     ws.autofilter(0, 0, max(len(items), 1), len(COLUMNS) - 1)
     wb.close()
     atomic_write(path, buf.getvalue(), force)
