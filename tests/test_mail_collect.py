@@ -8,6 +8,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from mail_servers import HOST, settings_toml, world_fixture
 
@@ -143,3 +144,29 @@ def test_oversized_message_is_listed_not_fetched(mail_world, tmp_path):
     result = collect(d, d / "returned", settings, "pw", max_message_bytes=1000)
     assert not result.saved
     assert any("ใหญ่เกินไป" in n.note for n in result.without_workbook)
+
+
+def test_collect_interrupted_before_the_ledger_saves_nothing_twice(mail_world, tmp_path,
+                                                                   monkeypatch):
+    from ita_xlsx.mail import ledger as ledger_module
+
+    world = mail_world
+    d, officer = setup_round(world, tmp_path, "crash")
+    for code in ("6580001", "6580002"):
+        mail(world, officer, f"{code}@org.test", f"[ITA2570-รอบ6-{code}]",
+             [(f"{code}.xlsx", workbook(d, code))])
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ledger_module.Ledger, "record_message", crash)
+    with pytest.raises(KeyboardInterrupt):
+        ita_xlsx.collect(d, settings=ita_xlsx.load_settings(d), password="pw")
+    monkeypatch.undo()
+    first = sorted(p.name for p in (d / "returned").iterdir())
+    assert len(first) == 2  # the files were written, the ledger was not
+    result = ita_xlsx.collect(d, settings=ita_xlsx.load_settings(d), password="pw")
+    assert result.new_messages == 2 and len(result.saved) == 2
+    assert sorted(p.name for p in (d / "returned").iterdir()) == first  # not twice
+    again = ita_xlsx.collect(d, settings=ita_xlsx.load_settings(d), password="pw")
+    assert again.new_messages == 0 and not again.saved

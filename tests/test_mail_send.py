@@ -193,3 +193,34 @@ def test_bad_settings_are_named(tmp_path, bad):
     (tmp_path / "ita-settings.toml").write_text(f"[mail]\n{bad}\n", encoding="utf-8")
     r = cli(["send", "--dir", str(tmp_path), "--dry-run"])
     assert r.exit_code == 2 and "ita-settings.toml" in r.output and "[mail]" in r.output
+
+
+def test_killed_between_delivery_and_ledger_resends_with_the_same_message_id(
+        mail_world, tmp_path, monkeypatch):
+    """The one window SMTP leaves open: the server took the message, the program died before
+    writing "sent". The rerun sends it again under the same Message-ID, which mail programs
+    and services treat as one message; everything else goes exactly once."""
+    from ita_xlsx.mail import send as send_module
+
+    world = mail_world
+    d, addresses = make_round(world, tmp_path, "killed", 4)
+    original = send_module.Sender.send
+    calls = []
+
+    def dying(self, *args, **kwargs):
+        refused = original(self, *args, **kwargs)
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # Ctrl+C, power cut, crash
+        return refused
+
+    monkeypatch.setattr(send_module.Sender, "send", dying)
+    with pytest.raises(KeyboardInterrupt):
+        ita_xlsx.send_workbooks(d, password="pw-ok", retry_delays=FAST)
+    monkeypatch.setattr(send_module.Sender, "send", original)
+    assert counts(world, addresses) == [1, 1, 0, 0]
+    result = ita_xlsx.send_workbooks(d, password="pw-ok", retry_delays=FAST)
+    assert [c for c, _ in result.sent] == ["6570002", "6570003", "6570004"]
+    assert counts(world, addresses) == [1, 2, 1, 1]
+    for address in addresses:
+        assert len({m["Message-ID"] for m in world.boxes.messages(address)}) == 1
