@@ -22,7 +22,7 @@ import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from email.utils import getaddresses
 from pathlib import Path
 
@@ -150,7 +150,7 @@ class Mailboxes:
         for sub in ("new", "cur"):
             for p in sorted((box / sub).glob("*")):
                 if p.is_file():
-                    out.append(message_from_bytes(p.read_bytes()))
+                    out.append(message_from_bytes(p.read_bytes(), policy=policy.default))
         return out
 
 

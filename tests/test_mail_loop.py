@@ -204,11 +204,12 @@ def test_the_round_by_email(mail_world, round_dir):
             assert len(replies) == 1, code
             reply = replies[0]
             assert reply["In-Reply-To"] and originals[code]["Message-ID"] in reply["References"]
-            assert f"[ITA2570-รอบ6-{code}]" in str(reply["Subject"])
+            assert str(reply["Subject"]) == "RE: " + str(originals[code]["Subject"])
             body = reply.get_body(("plain",)).get_content()
             assert "ผลการตรวจ" in body
             if i in invalid:
                 assert "ต้องแก้ไข" in body and "สิ่งที่ต้องแก้" in body
+                assert 'แผ่นงาน "มาตรการ" เซลล์ G5 (ผู้รับผิดชอบ)' in body  # owner-missing
             # and also to the listed address
             assert any(m["In-Reply-To"] for m in world.boxes.messages(org_address(i)))
         else:

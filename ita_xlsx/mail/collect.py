@@ -87,15 +87,14 @@ def _message_id(headers: bytes, uid: int, folder: str, uidvalidity: int) -> str:
 
 
 def _header(msg, name: str) -> str:
-    """A header as text, encoded words (RFC 2047) decoded."""
-    from email.header import decode_header, make_header
-
+    """A header as text, encoded words (RFC 2047) decoded with the standard library's modern
+    header parser (spaces between words kept as the sender wrote them)."""
     value = msg.get(name)
     if value is None:
         return ""
     try:
-        return str(make_header(decode_header(str(value)))).strip()
-    except (LookupError, UnicodeDecodeError, ValueError, TypeError):
+        return str(policy.default.header_fetch_parse(name, str(value))).strip()
+    except Exception:  # noqa: BLE001 - a malformed header: show it as it came
         return str(value).strip()
 
 
@@ -402,6 +401,4 @@ def _save_all(pending: list[_Pending], out: Path, ledger: Ledger, settings: Sett
 
 
 def _finding_text(f) -> str:
-    where = " ".join(x for x in (f.sheet_name or "", f.cell or "") if x)
-    text = f.message("th")
-    return f"{where}: {text}" if where else text
+    return f.message("th")  # already names the sheet and the cell
