@@ -210,7 +210,8 @@ def collect_cmd(ctx: Ctx, round_dir, out, folder, since, mark_seen):
         ctx.say("Messages without a workbook (follow up):" if en else
                 "ข้อความที่ไม่มีไฟล์แบบรายงาน (ต้องติดตาม):", style="yellow")
         for n in r.without_workbook:
-            ctx.say(f"  {n.date}  {n.sender}  {n.subject}  — {n.note}")
+            ctx.say(f"  {n.date}  {n.sender}  {n.subject}  — "
+                    f"{n.note_en if en and n.note_en else n.note}")
     for name, sender, why in r.refused:
         ctx.say(f"  refused: {name} from {sender}: {why}" if en else
                 f"  ไม่รับไฟล์: {name} จาก {sender}: {why}", style="red")

@@ -53,7 +53,8 @@ class NoWorkbook:
     sender: str
     subject: str
     date: str
-    note: str
+    note: str  # Thai
+    note_en: str = ""
 
 
 @dataclass
@@ -188,14 +189,19 @@ def _text_of(msg) -> str:
     return "\n".join(parts)
 
 
-def _describe_nothing(msg, others) -> str:
+def _describe_nothing(msg, others) -> tuple[str, str]:
+    """Why a message of the round brought no workbook, in Thai and English."""
     links = sorted({m.group(0)[:120] for m in CLOUD_LINK.finditer(_text_of(msg))})
     if links:
-        return "มีลิงก์ไปยังไฟล์บนคลาวด์ (ต้องดาวน์โหลดเอง): " + " ".join(links[:3])
+        shown = " ".join(links[:3])
+        return (f"มีลิงก์ไปยังไฟล์บนคลาวด์ (ต้องดาวน์โหลดเอง): {shown}",
+                f"a cloud-drive link (download it yourself): {shown}")
     if others:
-        return "มีไฟล์แนบที่ไม่ใช่สมุดงาน: " + ", ".join(
-            f"{o.inner_name} ({o.th})" for o in others[:5])
-    return "ไม่มีไฟล์แนบ (ข้อความเท่านั้น)"
+        return ("มีไฟล์แนบที่ไม่ใช่สมุดงาน: " + ", ".join(
+                    f"{o.inner_name} ({o.th})" for o in others[:5]),
+                "attachments that are not workbooks: " + ", ".join(
+                    f"{o.inner_name} ({o.en})" for o in others[:5]))
+    return "ไม่มีไฟล์แนบ (ข้อความเท่านั้น)", "no attachment (text only)"
 
 
 def _received_time(msg, internal: datetime | None) -> datetime:
@@ -286,9 +292,11 @@ def _look_at(raw, uid, mid, size, internal, folder, ledger, by_code, by_address,
              hashes_now, result):
     """One message: its workbooks into ``pending``; the ledger row for it."""
     if raw is None:
-        why = (f"ข้อความใหญ่เกินไป ({size / 1048576:,.0f} MB) ไม่ได้ดาวน์โหลด — เปิดดูในโปรแกรมอีเมล"
-               if size else "ดาวน์โหลดข้อความไม่ได้")
-        result.without_workbook.append(NoWorkbook("", "", "", why))
+        mb = f"{size / 1048576:,.0f} MB"
+        why, why_en = ((f"ข้อความใหญ่เกินไป ({mb}) ไม่ได้ดาวน์โหลด — เปิดดูในโปรแกรมอีเมล",
+                        f"message too large ({mb}), not fetched — open it in your mail program")
+                       if size else ("ดาวน์โหลดข้อความไม่ได้", "the message could not be fetched"))
+        result.without_workbook.append(NoWorkbook("", "", "", why, why_en))
         return (mid, folder, uid, "", "", "", 0, why, True, "")
     msg = message_from_bytes(raw, policy=policy.compat32)  # ~3x faster than policy.default
     sender = parseaddr(_header(msg, "From"))[1]
@@ -336,9 +344,9 @@ def _look_at(raw, uid, mid, size, internal, folder, ledger, by_code, by_address,
     note = ""
     if not count:
         if related:
-            note = _describe_nothing(msg, others)
+            note, note_en = _describe_nothing(msg, others)
             result.without_workbook.append(NoWorkbook(
-                sender, subject, received.strftime("%d/%m/%Y %H:%M"), note))
+                sender, subject, received.strftime("%d/%m/%Y %H:%M"), note, note_en))
         else:
             result.unrelated += 1
     code = hints[0][0] if hints else ""
