@@ -99,8 +99,9 @@ def test_dry_run_writes_eml_and_sends_nothing(mail_world, tmp_path):
     m = message_from_bytes(emls[0].read_bytes(), policy=policy.default)
     assert m["From"].addresses[0].addr_spec == "ita-xlsx@example.invalid"
     assert str(m["Subject"]).startswith("[ITA2570-รอบ6-6570001]")
-    assert [a.get_filename() for a in m.iter_attachments()] == [
-        "6570001_องค์การบริหารส่วนตำบลทดสอบ1_ITA2570.xlsx"]
+    (made,) = (d / "workbooks").glob("6570001_*.xlsx")
+    assert made.name.startswith("6570001_องค์การบริหารส่วนตำบลทดสอบ1_ITA2570")
+    assert [a.get_filename() for a in m.iter_attachments()] == [made.name]
     raw = emls[0].read_bytes()
     assert b"filename*=utf-8''6570001_%E0%B8%AD" in raw  # RFC 2231
     assert b'name="=?utf-8?b?' in raw  # RFC 2047 for older Outlook
