@@ -35,7 +35,7 @@ def _stamp_values(org: Org) -> dict[str, str]:
         "org_type": org.type,
         "district": org.district,
         "province": org.province,
-        "email": org.email,
+        "email": org.first_email,
     }
 
 

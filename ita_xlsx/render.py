@@ -305,7 +305,7 @@ class Renderer:
             "round": self.t.choices["round"].items[
                 [c.value for c in self.t.choices["round"].items].index(self.options.round)
             ].label,
-            "email": self.org.email,
+            "email": self.org.first_email,
         }
         for fld in s.fields:
             row, col = split_cell(fld.cell)

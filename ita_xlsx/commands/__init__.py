@@ -11,6 +11,7 @@ import importlib
 import click
 
 MODULES: tuple[str, ...] = (  # one line each: "mail", "docs", "serve", ...
+    "mail",
     "serve",
 )
 
