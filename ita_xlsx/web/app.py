@@ -92,7 +92,7 @@ class Pages:
     # ------------------------------------------------------------ returns
 
     async def returns(self, request: Request) -> Response:
-        return self.render(request, "returns.html")
+        return self.render(request, "returns.html", mail=self.mail_ready())
 
     async def upload(self, request: Request) -> Response:
         form = await request.form(max_files=self.limits.max_files, max_fields=400,
@@ -134,11 +134,8 @@ class Pages:
         row = await run_in_threadpool(self.state.org, request.path_params["code"])
         if row is None:
             return self.error(request, 404, self.t("error.404"))
-        findings = []
-        if row.counting is not None:
-            findings = row.counting.report.findings
-        return self.render(request, "org.html", row=row, findings=findings,
-                           has_status=bool(row.sent_at or row.feedback_sent_at))
+        return self.render(request, "org.html", row=row, findings=_findings(row),
+                           mail=self.mail_ready())
 
     def _org_file(self, row, n: int):
         if row is None or not 0 <= n < len(row.files):
@@ -180,7 +177,7 @@ class Pages:
                 "deadline": settings.get("deadline", ""), "contact": settings.get("contact", "")}
 
     async def make_page(self, request: Request) -> Response:
-        return self.render(request, "make.html", **self._make_context())
+        return self.render(request, "make.html", mail=self.mail_ready(), **self._make_context())
 
     async def make(self, request: Request) -> Response:
         form = await request.form(max_files=1, max_fields=20, max_part_size=64 * 1024)
@@ -201,7 +198,8 @@ class Pages:
             await form.close()
         outcome = await run_in_threadpool(self._make_work, list_data, list_suffix, fields,
                                           replace, force)
-        return self.render(request, "make.html", outcome=outcome, **self._make_context())
+        return self.render(request, "make.html", outcome=outcome, mail=self.mail_ready(),
+                           **self._make_context())
 
     def _make_work(self, list_data, list_suffix, fields, replace, force) -> dict:
         out: dict = {"errors": []}
@@ -328,6 +326,64 @@ class Pages:
                 return FileResponse(p, filename=p.name, media_type=media)
         return self.error(request, 404, self.t("error.404"))
 
+    # ------------------------------------------------------------ the round by email
+
+    def mail_ready(self) -> bool:
+        """Mail settings exist for this round (the mail module present and [mail] filled)."""
+        loader = getattr(ita_xlsx, "load_settings", None)
+        if loader is None:
+            return False
+        try:
+            return bool(loader(self.state.root).mail.configured)
+        except Exception:  # noqa: BLE001 - a broken settings file: the buttons stay hidden
+            return False
+
+    async def collect(self, request: Request) -> Response:
+        form = await request.form(max_files=0, max_fields=5)
+        self._check_csrf(request, form.get("csrf"))
+
+        def work() -> dict:
+            st = self.state
+            with st.lock:
+                r = ita_xlsx.collect(st.root, progress=None)
+            return {"saved": len(r.saved), "duplicates": len(r.duplicates),
+                    "without": len(r.without_workbook), "refused": len(r.refused),
+                    "messages": r.new_messages}
+
+        outcome = await run_in_threadpool(work)
+        return self.render(request, "returns.html", collected=outcome)
+
+    async def org_send(self, request: Request) -> Response:
+        """Send this organisation its feedback copy (``feedback``) or a reminder (``remind``)."""
+        form = await request.form(max_files=0, max_fields=5)
+        self._check_csrf(request, form.get("csrf"))
+        what = request.path_params["what"]
+        code = request.path_params["code"]
+        row = await run_in_threadpool(self.state.org, code)
+        orgs = [o for o in self.state.orgs()[0] if o.code.casefold() == code.casefold()]
+        if row is None or not orgs or what not in ("feedback", "remind"):
+            return self.error(request, 404, self.t("error.404"))
+
+        def work():
+            st = self.state
+            if what == "feedback":
+                if row.counting is None or st.feedback_copy(row.counting) is None:
+                    return None
+                return ita_xlsx.send_workbooks(st.root, orgs=orgs, feedback=st.root / "feedback")
+            return ita_xlsx.send_workbooks(st.root, orgs=orgs, remind=True)
+
+        result = await run_in_threadpool(work)
+        row = await run_in_threadpool(self.state.org, code)
+        return self.render(request, "org.html", row=row, findings=_findings(row),
+                           mail=self.mail_ready(), sent=_send_summary(result, self.lang))
+
+    async def make_send(self, request: Request) -> Response:
+        form = await request.form(max_files=0, max_fields=5)
+        self._check_csrf(request, form.get("csrf"))
+        result = await run_in_threadpool(ita_xlsx.send_workbooks, self.state.root)
+        return self.render(request, "make.html", sent=_send_summary(result, self.lang),
+                           mail=True, **self._make_context())
+
     # ------------------------------------------------------------ sign-in (shared host)
 
     async def login(self, request: Request) -> Response:
@@ -351,6 +407,30 @@ class Pages:
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _findings(row) -> list:
+    return row.counting.report.findings if row is not None and row.counting is not None else []
+
+
+def _send_summary(result, lang: str) -> list[str]:
+    """What a send did, as lines for the page (the mail module's SendResult)."""
+    if result is None:
+        return [text("org.no_findings", lang)]
+    lines = []
+    for code, to in result.sent:
+        lines.append(text("mail.sent", lang, code=code, to=to))
+    for code in result.already:
+        lines.append(text("mail.already", lang, code=code))
+    for code, error in result.failed:
+        lines.append(text("mail.failed", lang, code=code, error=error))
+    for org in result.no_address:
+        lines.append(text("mail.no_address", lang, code=org.code))
+    for org in result.no_file:
+        lines.append(text("mail.no_file", lang, code=org.code))
+    for code in result.skipped:
+        lines.append(text("mail.skipped", lang, code=code))
+    return lines or [text("mail.nothing", lang)]
 
 
 def _q(code: str) -> str:
@@ -589,6 +669,9 @@ def create_app(root: Path | str, *, lang: str = "th", access: Access | None = No
         Route("/", pages.round),
         Route("/returns", pages.returns),
         Route("/returns/upload", pages.upload, methods=["POST"]),
+        Route("/returns/collect", pages.collect, methods=["POST"]),
+        Route("/org/{code}/send/{what}", pages.org_send, methods=["POST"]),
+        Route("/make/send", pages.make_send, methods=["POST"]),
         Route("/org/{code}", pages.org),
         Route("/org/{code}/file/{n:int}", pages.org_file),
         Route("/org/{code}/feedback/{n:int}", pages.org_feedback),
