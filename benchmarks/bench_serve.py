@@ -62,8 +62,12 @@ def run(files: list[Path]) -> dict:
         base = url.split("?")[0].rstrip("/")
         browser = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        t_start = time.perf_counter()
         page = browser.open(url).read().decode("utf-8")
-        time.sleep(4.0)  # an officer opens the page, then drags files: the server warms up
+        while 'data-ready="1"' not in page:  # the server loads its checking machinery once
+            time.sleep(0.1)
+            page = browser.open(base + "/returns").read().decode("utf-8")
+        warm = time.perf_counter() - t_start
         csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
         t0 = time.perf_counter()
         first = None
@@ -77,10 +81,14 @@ def run(files: list[Path]) -> dict:
         page = browser.open(base + "/").read().decode("utf-8")
         shown = time.perf_counter() - t0
         rows = len(re.findall(r'<tr data-code="\d+"', page))
-        return {"first": first, "uploaded": uploaded, "shown": shown, "rows": rows}
+        return {"first": first, "uploaded": uploaded, "shown": shown, "rows": rows, "warm": warm}
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def load() -> float:
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0  # not on Windows
 
 
 def main() -> None:
@@ -100,7 +108,8 @@ def main() -> None:
         ok = "all shown" if r["rows"] == n else f"ONLY {r['rows']} of {n} shown"
         print(f"{n:4d} returns: shown in {r['shown']:6.2f} s ({ok}); first progress after "
               f"{r['first']:.2f} s; uploads done {r['uploaded']:.2f} s  |  baseline "
-              f"ita_xlsx.validate same files: {base:.2f} s")
+              f"ita_xlsx.validate same files: {base:.2f} s  |  server ready after start: "
+              f"{r['warm']:.1f} s; load average {load():.1f}")
 
 
 if __name__ == "__main__":

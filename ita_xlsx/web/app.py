@@ -70,6 +70,7 @@ class Pages:
         html = self.env.get_template(name).render(
             t=self.t, lang=self.lang, csrf=session.csrf if session else "",
             folder=str(self.state.root), path=request.url.path, limits=self.limits,
+            ready=self.state.warmed.is_set(),
             mib=MiB, **ctx)
         return HTMLResponse(html, status_code=code)
 

@@ -110,9 +110,10 @@ def serve(root: Path, *, host: str = "127.0.0.1", port: int | None = None, lang:
         try:
             app.state.warm()
         except Exception:  # noqa: BLE001 - the page shows the problem when it is asked for
-            pass
+            app.state.warmed.set()
 
     def started() -> None:
+        app.state.warmed.clear()
         threading.Thread(target=warm, daemon=True).start()
         if announce:
             announce(running)

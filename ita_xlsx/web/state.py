@@ -157,6 +157,8 @@ class RoundState:
         self._orgs_key: tuple | None = None
         self._orgs: tuple[list, list[str]] = ([], [])
         self._template = None
+        self.warmed = threading.Event()  # cleared while ``warm`` loads the checking machinery
+        self.warmed.set()
         self._load_originals()
 
     # ------------------------------------------------------------ places
@@ -295,6 +297,7 @@ class RoundState:
         """
         results: list[Intake] = []
         pending: list[tuple[Path, Intake, float | None, str]] = []
+        self.warmed.wait(60)  # not racing the start-up's loading of the same modules
         with self.lock:
             self.refresh()
             # One scratch folder per batch, each file under its sender's (cleaned) name in a
@@ -432,6 +435,7 @@ class RoundState:
             ita_xlsx.validate([filled], template=self.template)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+            self.warmed.set()
         self.overview()
 
     # ------------------------------------------------------------ the overview
