@@ -485,3 +485,45 @@ def test_plain_form_upload_without_script(round_dir, demo):
                     files=[("files", (n, b)) for n, b in demo_workbooks(demo)[:2]])
     assert r.status_code == 200 and "text/html" in r.headers["content-type"]
     assert r.text.count('<tr class="o-stored">') == 2
+
+
+def test_browser_opened_without_the_token_on_its_command_line(round_dir, tmp_path):
+    """The browser's command line is readable by other users: it gets a private local page
+    that forwards to the link, not the link itself (as Jupyter does)."""
+    import os
+    import stat
+
+    record = tmp_path / "argv.txt"
+    fake = tmp_path / "browser.py"
+    fake.write_text("import sys, pathlib\n"
+                    f"pathlib.Path({str(record)!r}).write_text(sys.argv[1], encoding='utf-8')\n")
+    env = {**os.environ, "BROWSER": f"{sys.executable} {fake} %s"}
+    proc = subprocess.Popen([sys.executable, "-m", "ita_xlsx", "serve", str(round_dir)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            encoding="utf-8", env=env)
+    try:
+        url = None
+        while url is None:
+            line = proc.stdout.readline()
+            assert line or proc.poll() is None, "the server did not start"
+            m = re.search(r"(http://127\.0\.0\.1:\d+/\?token=\S+)", line)
+            url = m.group(1) if m else None
+        deadline = time.time() + 30
+        while not record.exists() and time.time() < deadline:
+            time.sleep(0.1)
+        opened = record.read_text(encoding="utf-8")
+        token = url.split("token=")[1]
+        assert opened.startswith("file://") and token not in opened
+        page = Path(urllib.request.url2pathname(opened[len("file://"):]))
+        assert url in page.read_text(encoding="utf-8")
+        if os.name != "nt":
+            assert stat.S_IMODE(page.stat().st_mode) == 0o600
+    finally:
+        if os.name == "nt":
+            proc.terminate()
+        else:
+            import signal
+
+            proc.send_signal(signal.SIGINT)  # Ctrl+C
+        proc.wait(10)
+    assert not page.exists()  # removed when the server stops

@@ -121,7 +121,7 @@ def serve(root: Path, *, host: str = "127.0.0.1", port: int | None = None, lang:
             ready.set()
         if open_browser:
             try:
-                webbrowser.open(running.url)
+                webbrowser.open(opener(running.url))
             except Exception:  # noqa: BLE001 - no browser: the printed link still works
                 pass
 
@@ -134,9 +134,31 @@ def serve(root: Path, *, host: str = "127.0.0.1", port: int | None = None, lang:
                 return
             time.sleep(0.05)
 
+    redirect: list[Path] = []
+
+    def opener(url: str) -> str:
+        """A private local page that forwards to ``url``: the browser's command line (which
+        other users of the machine can read) then carries no token. Jupyter does the same."""
+        import html
+        import tempfile
+
+        fd, name = tempfile.mkstemp(prefix="ita-xlsx-serve-", suffix=".html")  # mode 0600
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(f'<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" '
+                     f'content="0;url={html.escape(url)}"><a href="{html.escape(url)}">'
+                     f'ita-xlsx serve</a>')
+        redirect.append(Path(name))
+        # gone once the browser has surely read it (and when the server stops)
+        gone = threading.Timer(120, lambda: Path(name).unlink(missing_ok=True))
+        gone.daemon = True
+        gone.start()
+        return Path(name).as_uri()
+
     threading.Thread(target=watch, daemon=True).start()
     try:
         server.run(sockets=[sock])
     finally:
         sock.close()
+        for page in redirect:
+            page.unlink(missing_ok=True)
         sys.stdout.flush()
