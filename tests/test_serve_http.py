@@ -527,3 +527,9 @@ def test_browser_opened_without_the_token_on_its_command_line(round_dir, tmp_pat
             proc.send_signal(signal.SIGINT)  # Ctrl+C
         proc.wait(10)
     assert not page.exists()  # removed when the server stops
+
+
+def test_cli_missing_round_folder(tmp_path):
+    r = CliRunner().invoke(cli, ["serve", str(tmp_path / "nope"), "--no-browser"])
+    assert r.exit_code == 2 and "ไม่พบโฟลเดอร์" in r.output
+    assert not (tmp_path / "nope").exists()
