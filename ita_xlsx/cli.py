@@ -272,7 +272,8 @@ def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, 
     if feedback_dir:
         written = write_feedback(report, feedback_dir, force=force, lang=ctx.lang)
         ctx.err(("เขียนสำเนาแจ้งผล {n} ไฟล์ ในโฟลเดอร์ {d}" if ctx.lang == "th" else
-                 "Wrote {n} feedback copies to {d}").format(n=len(written.written), d=feedback_dir))
+                 "Wrote {n} feedback copies into the folder {d}").format(
+                     n=len(written.written), d=feedback_dir))
         if written.refused:
             ctx.err(msg("new.refused", ctx.lang, n=len(written.refused), first=written.refused[0]))
     sys.exit(0 if report.valid else 1)

@@ -42,8 +42,9 @@ def test_readme_python_examples_run(tmp_path, monkeypatch):
     assert printed[0] == "2 workbooks in workbooks"
     assert printed[1:3] == ["6560101_เทศบาลตำบลห้วยวน_ITA2570.xlsx valid",
                             "6560102_เทศบาลตำบลเวียง_ITA2570.xlsx invalid"]
-    assert printed[3].startswith("   required-missing measures G")
-    assert "The owner is missing" in printed[3] or "owner" in printed[3].lower()
+    assert printed[3] == ('   required-missing measures G5 Sheet "มาตรการ" cell G5 (Owner): The owner '
+                          "is missing: name the unit (e.g. the chief administrator's office) "
+                          "and/or the person.")
     assert "next round: 12 ['6560101', '6560102']" in printed
     assert ("2 ไม่พบ no-such-folder ตรวจชื่อไฟล์หรือโฟลเดอร์อีกครั้ง / no-such-folder does not "
             "exist; check the file or folder name") in printed
