@@ -30,6 +30,7 @@ from .ledger import Ledger, ReceivedRow
 MAX_MESSAGE_BYTES = 80 * 1024 * 1024  # a message larger than this is listed, not fetched
 HEADER_BATCH = 500
 BODY_BATCH = 25
+BATCH_BYTES = 64 * 1024 * 1024
 CLOUD_LINK = re.compile(
     r"https?://[^\s<>\"']*(drive\.google|docs\.google|onedrive|1drv\.ms|sharepoint|dropbox|"
     r"box\.com|icloud\.com|mega\.nz|wetransfer)[^\s<>\"']*", re.I)
@@ -263,8 +264,7 @@ def collect(round_dir: Path, out: Path, settings: Settings, password: str, *,
             pending: list[_Pending] = []
             hashes_now: dict[str, str] = {}
             records = []
-            for start in range(0, len(todo), BODY_BATCH):
-                chunk = todo[start:start + BODY_BATCH]
+            for chunk in _batches(todo, max_message_bytes):
                 small = [uid for uid, _m, size, _d in chunk if size <= max_message_bytes]
                 bodies = client.fetch(small, ["BODY.PEEK[]"]) if small else {}
                 for uid, mid, size, internal in chunk:
@@ -286,6 +286,22 @@ def collect(round_dir: Path, out: Path, settings: Settings, password: str, *,
             ledger.record_message(*record)
         ledger.commit()
     return result
+
+
+def _batches(todo: list, max_message_bytes: int, max_batch_bytes: int = BATCH_BYTES):
+    """Messages to fetch together: at most BODY_BATCH of them and about ``max_batch_bytes``,
+    so a run of large messages is never held in memory at once."""
+    chunk: list = []
+    total = 0
+    for item in todo:
+        size = item[2] if item[2] <= max_message_bytes else 0
+        if chunk and (len(chunk) >= BODY_BATCH or total + size > max_batch_bytes):
+            yield chunk
+            chunk, total = [], 0
+        chunk.append(item)
+        total += size
+    if chunk:
+        yield chunk
 
 
 def _look_at(raw, uid, mid, size, internal, folder, ledger, by_code, by_address, tmp, pending,
