@@ -126,13 +126,6 @@ def find_workbooks(paths: Iterable[PathLike], *, exclude: Iterable[PathLike] = (
     return [f for f in _find(paths) if f.resolve() not in skip]
 
 
-def _workbooks(paths: Iterable[PathLike], exclude: Iterable[PathLike] = ()) -> list[Path]:
-    files = find_workbooks(paths, exclude=exclude)
-    if not files:
-        raise _msg_error(InputError, "error.no_workbooks")
-    return files
-
-
 def _orgs(orgs: PathLike | Sequence[Org] | None, template: Template) -> list[Org] | None:
     if orgs is None:
         return None
@@ -251,13 +244,13 @@ def validate(
 ) -> Report:
     """Check returned workbooks (files or folders) and return the :class:`Report`.
 
-    A file that cannot be read gets a finding, never an exception. Raises
-    :class:`InputError` when a path does not exist or no workbook is found.
+    A file that cannot be read gets a finding, never an exception; no workbook at all gives
+    an empty report. Raises :class:`InputError` when a path does not exist.
     """
     from .validators.engine import validate_files
 
     template = template or load_template()
-    files = _workbooks(paths)
+    files = find_workbooks(paths)
     listed = _orgs(orgs, template)
     index = {o.code.casefold(): o for o in listed} if listed is not None else None
     return validate_files(files, template, fiscal_year=fiscal_year, orgs=index,
@@ -320,12 +313,13 @@ def consolidate(
     """Read returns and consolidated reports; keep the one that counts per organisation.
 
     ``exclude``: files never read (the report being written, when it sits among the inputs).
-    Raises :class:`InputError` when a path does not exist or no workbook is found.
+    No workbook at all gives every listed organisation as missing. Raises :class:`InputError`
+    when a path does not exist.
     """
     from .merge import merge
 
     template = template or load_template()
-    files = _workbooks(paths, exclude)
+    files = find_workbooks(paths, exclude=exclude)
     if orgs is not None:
         read_orgs(orgs, template)  # an unusable list is refused before any work
     return merge(files, template=template, orgs_path=orgs, fiscal_year=fiscal_year,

@@ -252,6 +252,8 @@ def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, 
 
     template = _template(template_path)
     files = find_workbooks(inputs)
+    if not files:
+        raise UserError.of("error.no_workbooks", 2)
     _refuse_existing(report_path, force)
     fy = _fiscal_year(year) if year else None
     report = _with_progress(
@@ -272,7 +274,8 @@ def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, 
     if feedback_dir:
         written = write_feedback(report, feedback_dir, force=force, lang=ctx.lang)
         ctx.err(("เขียนสำเนาแจ้งผล {n} ไฟล์ ในโฟลเดอร์ {d}" if ctx.lang == "th" else
-                 "Wrote {n} feedback copies to {d}").format(n=len(written.written), d=feedback_dir))
+                 "Wrote {n} feedback copies into the folder {d}").format(
+                     n=len(written.written), d=feedback_dir))
         if written.refused:
             ctx.err(msg("new.refused", ctx.lang, n=len(written.refused), first=written.refused[0]))
     sys.exit(0 if report.valid else 1)
@@ -336,6 +339,8 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, force, workers, 
     fy = _fiscal_year(year) if year else None
     # The output itself is never read as an input (merging into a folder's own report).
     files = find_workbooks(inputs, exclude=[out])
+    if not files:
+        raise UserError.of("error.no_workbooks", 2)
     result = _with_progress(
         ctx, len(files), "กำลังอ่านและตรวจ" if ctx.lang == "th" else "Reading and checking",
         lambda step: consolidate(inputs, orgs=orgs_path, fiscal_year=fy, template=template,
