@@ -227,7 +227,8 @@ def _round_start(ledger: Ledger) -> date | None:
 def collect(round_dir: Path, out: Path, settings: Settings, password: str, *,
             orgs: list[Org] | None = None, orgs_path: Path | None = None,
             folder: str = "INBOX", since: date | None = None, mark_seen: bool = False,
-            validate: bool = True, progress: Callable[[int], None] | None = None,
+            check: Callable[[list[Path]], object] | None = None,
+            progress: Callable[[int], None] | None = None,
             max_message_bytes: int = MAX_MESSAGE_BYTES) -> CollectResult:
     from .transport import imap_connect
 
@@ -281,7 +282,7 @@ def collect(round_dir: Path, out: Path, settings: Settings, password: str, *,
                 client.logout()
             except Exception:  # noqa: BLE001 - the work is done; a failing goodbye is harmless
                 pass
-        _save_all(pending, out, ledger, settings, orgs_path, by_code, validate, result)
+        _save_all(pending, out, ledger, by_code, check, result)
         for record in records:
             ledger.record_message(*record)
         ledger.commit()
@@ -370,18 +371,15 @@ def _look_at(raw, uid, mid, size, internal, folder, ledger, by_code, by_address,
             note, related, code)
 
 
-def _save_all(pending: list[_Pending], out: Path, ledger: Ledger, settings: Settings,
-              orgs_path: Path | None, by_code: dict[str, Org], validate: bool,
-              result: CollectResult) -> None:
+def _save_all(pending: list[_Pending], out: Path, ledger: Ledger, by_code: dict[str, Org],
+              check: Callable[[list[Path]], object] | None, result: CollectResult) -> None:
+    """Name, save and record the new workbooks; ``check`` (the API's validate) gives each
+    its organisation code from the workbook itself and its validation."""
     if not pending:
         return
     reports = {}
-    if validate:
-        from ..api import validate as run_validate
-
-        report = run_validate([p.temp for p in pending],
-                              orgs=orgs_path if orgs_path and orgs_path.is_file() else None,
-                              fiscal_year=settings.round.fiscal_year)
+    if check is not None:
+        report = check([p.temp for p in pending])
         result.report = report
         reports = {Path(r.path).name: r for r in report.files}
     for item in pending:
