@@ -500,9 +500,15 @@ def collect(
     settings = settings or load_settings(round_dir)
     _mail_settings(settings)
     org_list, orgs_path = _round_orgs(round_dir, orgs)
+
+    def check(paths: list[Path]) -> Report:
+        return validate(paths, orgs=orgs_path if orgs_path and orgs_path.is_file() else org_list
+                        or None, fiscal_year=settings.round.fiscal_year)
+
     return _collect(round_dir, Path(out) if out else round_dir / "returned", settings,
                     _mail_password(settings, password), orgs=org_list, orgs_path=orgs_path,
-                    folder=folder, since=since, mark_seen=mark_seen, progress=progress)
+                    folder=folder, since=since, mark_seen=mark_seen, check=check,
+                    progress=progress)
 
 
 def round_status(round_dir: PathLike = ".", orgs: PathLike | Sequence[Org] | None = None
@@ -510,8 +516,7 @@ def round_status(round_dir: PathLike = ".", orgs: PathLike | Sequence[Org] | Non
     """Per organisation: sent, returned, validation, feedback, reminder (from the ledger)."""
     from .mail.status import round_status as _status
 
-    return _status(round_dir, list(orgs) if orgs is not None and not isinstance(
-        orgs, str | Path) else orgs)
+    return _status(round_dir, _round_orgs(Path(round_dir), orgs)[0])
 
 
 def mail_test(round_dir: PathLike = ".", *, settings: Settings | None = None,

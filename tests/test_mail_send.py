@@ -121,6 +121,8 @@ def test_server_stops_midway_and_rerun_completes_without_duplicates(mail_world, 
     finally:
         world.smtp.handler.stop_after = None
     assert len(result.sent) == 3 and len(result.failed) == 5
+    # once the server cannot be reached, the rest are not each retried for minutes
+    assert sum("ยังไม่ได้ส่ง: ติดต่อเซิร์ฟเวอร์ไม่ได้" in e for _c, e in result.failed) == 4
     assert sum(counts(world, addresses)) == 3
     world.restart_smtp()
     r = cli(["status", "--dir", str(d), "--format", "json"])
@@ -225,3 +227,22 @@ def test_killed_between_delivery_and_ledger_resends_with_the_same_message_id(
     assert counts(world, addresses) == [1, 2, 1, 1]
     for address in addresses:
         assert len({m["Message-ID"] for m in world.boxes.messages(address)}) == 1
+
+
+def test_port_and_security_mismatch_are_explained(mail_world, tmp_path):
+    d, _ = make_round(mail_world, tmp_path, "mismatch", 1, smtp_security="ssl")
+    r = cli(["mail", "test", "--dir", str(d)])
+    assert r.exit_code == 2
+    assert "SMTP" in r.output and "465/993 = ssl, 587/143 = starttls" in r.output
+    assert "IMAP: เข้าสู่ระบบได้" in r.output  # the other server is still tried and reported
+
+
+def test_nothing_listening_on_the_port(mail_world, tmp_path):
+    from mail_servers import free_port
+
+    d, _ = make_round(mail_world, tmp_path, "closed", 1)
+    text = (d / "ita-settings.toml").read_text(encoding="utf-8")
+    text = text.replace(f"smtp_port = {mail_world.smtp.port}", f"smtp_port = {free_port()}")
+    (d / "ita-settings.toml").write_text(text, encoding="utf-8")
+    r = cli(["mail", "test", "--dir", str(d)])
+    assert r.exit_code == 2 and "ไม่มีบริการที่พอร์ตนี้" in r.output

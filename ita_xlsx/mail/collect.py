@@ -30,6 +30,7 @@ from .ledger import Ledger, ReceivedRow
 MAX_MESSAGE_BYTES = 80 * 1024 * 1024  # a message larger than this is listed, not fetched
 HEADER_BATCH = 500
 BODY_BATCH = 25
+BATCH_BYTES = 64 * 1024 * 1024
 CLOUD_LINK = re.compile(
     r"https?://[^\s<>\"']*(drive\.google|docs\.google|onedrive|1drv\.ms|sharepoint|dropbox|"
     r"box\.com|icloud\.com|mega\.nz|wetransfer)[^\s<>\"']*", re.I)
@@ -226,7 +227,8 @@ def _round_start(ledger: Ledger) -> date | None:
 def collect(round_dir: Path, out: Path, settings: Settings, password: str, *,
             orgs: list[Org] | None = None, orgs_path: Path | None = None,
             folder: str = "INBOX", since: date | None = None, mark_seen: bool = False,
-            validate: bool = True, progress: Callable[[int], None] | None = None,
+            check: Callable[[list[Path]], object] | None = None,
+            progress: Callable[[int], None] | None = None,
             max_message_bytes: int = MAX_MESSAGE_BYTES) -> CollectResult:
     from .transport import imap_connect
 
@@ -263,8 +265,7 @@ def collect(round_dir: Path, out: Path, settings: Settings, password: str, *,
             pending: list[_Pending] = []
             hashes_now: dict[str, str] = {}
             records = []
-            for start in range(0, len(todo), BODY_BATCH):
-                chunk = todo[start:start + BODY_BATCH]
+            for chunk in _batches(todo, max_message_bytes):
                 small = [uid for uid, _m, size, _d in chunk if size <= max_message_bytes]
                 bodies = client.fetch(small, ["BODY.PEEK[]"]) if small else {}
                 for uid, mid, size, internal in chunk:
@@ -281,11 +282,27 @@ def collect(round_dir: Path, out: Path, settings: Settings, password: str, *,
                 client.logout()
             except Exception:  # noqa: BLE001 - the work is done; a failing goodbye is harmless
                 pass
-        _save_all(pending, out, ledger, settings, orgs_path, by_code, validate, result)
+        _save_all(pending, out, ledger, by_code, check, result)
         for record in records:
             ledger.record_message(*record)
         ledger.commit()
     return result
+
+
+def _batches(todo: list, max_message_bytes: int, max_batch_bytes: int = BATCH_BYTES):
+    """Messages to fetch together: at most BODY_BATCH of them and about ``max_batch_bytes``,
+    so a run of large messages is never held in memory at once."""
+    chunk: list = []
+    total = 0
+    for item in todo:
+        size = item[2] if item[2] <= max_message_bytes else 0
+        if chunk and (len(chunk) >= BODY_BATCH or total + size > max_batch_bytes):
+            yield chunk
+            chunk, total = [], 0
+        chunk.append(item)
+        total += size
+    if chunk:
+        yield chunk
 
 
 def _look_at(raw, uid, mid, size, internal, folder, ledger, by_code, by_address, tmp, pending,
@@ -354,18 +371,15 @@ def _look_at(raw, uid, mid, size, internal, folder, ledger, by_code, by_address,
             note, related, code)
 
 
-def _save_all(pending: list[_Pending], out: Path, ledger: Ledger, settings: Settings,
-              orgs_path: Path | None, by_code: dict[str, Org], validate: bool,
-              result: CollectResult) -> None:
+def _save_all(pending: list[_Pending], out: Path, ledger: Ledger, by_code: dict[str, Org],
+              check: Callable[[list[Path]], object] | None, result: CollectResult) -> None:
+    """Name, save and record the new workbooks; ``check`` (the API's validate) gives each
+    its organisation code from the workbook itself and its validation."""
     if not pending:
         return
     reports = {}
-    if validate:
-        from ..api import validate as run_validate
-
-        report = run_validate([p.temp for p in pending],
-                              orgs=orgs_path if orgs_path and orgs_path.is_file() else None,
-                              fiscal_year=settings.round.fiscal_year)
+    if check is not None:
+        report = check([p.temp for p in pending])
         result.report = report
         reports = {Path(r.path).name: r for r in report.files}
     for item in pending:

@@ -56,7 +56,12 @@ class SendResult:
 
 
 class _Temporary(Exception):
-    """The message may go through on another try."""
+    """The message may go through on another try; ``unreachable`` when not even a
+    connection could be made."""
+
+    def __init__(self, text: str, unreachable: bool = False):
+        super().__init__(text)
+        self.unreachable = unreachable
 
 
 class _Permanent(Exception):
@@ -240,7 +245,7 @@ class Sender:
                 self.conn = smtp_connect(self.settings, self.password)
             except MailError as exc:
                 if exc.kind in ("connect", "timeout"):
-                    raise _Temporary(exc.th) from None
+                    raise _Temporary(exc.th, unreachable=True) from None
                 raise
         try:
             return self.conn.sendmail(sender, to, data)
@@ -314,12 +319,21 @@ def send_messages(settings: Settings, outgoing: list[Outgoing], ledger: Ledger, 
     if not todo:
         return result
     smtp = Sender(mail, password, retry_delays=retry_delays, sleep=sleep)
+    unreachable = ""
     try:
         for item, before in todo:
+            if unreachable:  # the server is gone: do not wait through every retry again
+                result.failed.append((item.org.code, unreachable))
+                ledger.record_sent(SentRow(item.kind, item.key, item.org.code, ", ".join(item.to),
+                                           item.subject, before.message_id if before else "",
+                                           item.file, "failed", unreachable, now_iso()))
+                if progress:
+                    progress(1)
+                continue
             forced = item.org.code.casefold() in resend
             # The same Message-ID as an earlier attempt that may have gone through; a new one
             # when the officer forces a resend.
-            message_id = (before.message_id if before and not forced
+            message_id = (before.message_id if before and before.message_id and not forced
                           else compose.new_message_id(sender_addr))
             msg = compose.build_message(
                 sender=sender_addr, sender_name=mail.sender_name, to=item.to,
@@ -334,6 +348,9 @@ def send_messages(settings: Settings, outgoing: list[Outgoing], ledger: Ledger, 
             except (_Temporary, _Permanent) as exc:
                 row.state, row.error = "failed", str(exc)[:500]
                 result.failed.append((item.org.code, row.error))
+                if isinstance(exc, _Temporary) and exc.unreachable:
+                    unreachable = ("ยังไม่ได้ส่ง: ติดต่อเซิร์ฟเวอร์ไม่ได้ — สั่ง send อีกครั้งภายหลัง "
+                                   "(ส่งเฉพาะที่ยังไม่ได้ส่ง)")
             else:
                 row.state = "sent"
                 if refused:

@@ -79,17 +79,10 @@ def statuses(orgs: list[Org], ledger: Ledger | None) -> list[OrgStatus]:
     return list(table.values())
 
 
-def round_status(round_dir: str | Path = ".", orgs: str | Path | list[Org] | None = None
-                 ) -> list[OrgStatus]:
-    """One :class:`OrgStatus` per organisation of the round in ``round_dir`` (its
-    ``orgs.csv`` unless ``orgs`` is given), plus any code the ledger knows that is not listed."""
+def round_status(round_dir: str | Path, orgs: list[Org]) -> list[OrgStatus]:
+    """One :class:`OrgStatus` per organisation in ``orgs``, plus any code the ledger of the
+    round in ``round_dir`` knows that is not listed (``ita_xlsx.round_status`` reads the list)."""
     round_dir = Path(round_dir)
-    if orgs is None:
-        orgs = round_dir / "orgs.csv"
-    if isinstance(orgs, str | Path):
-        from ..api import read_orgs
-
-        orgs = read_orgs(orgs)[0] if Path(orgs).is_file() else []
     ledger_path = round_dir / LEDGER_FILE
     if not ledger_path.is_file():
         return statuses(list(orgs), None)
