@@ -92,33 +92,37 @@ def validate(
     fiscal_year: int | None = None,
     template: Template | None = None,
     framework: PathLike | None = None,
+    round: str | None = None,
     check_links: bool = False,
     link_timeout: float = 10.0,
     workers: int | None = None,
     progress: Progress = None,
 ) -> Report:
-    """Check returned workbooks (files or folders) and return the :class:`Report`.
+    """Check what was sent (files or folders; ZIP archives and saved mails opened) and return
+    the :class:`Report`: findings per file, which file counts per organisation
+    (``report.selection``, each file's ``decision``) and what was not read (``skipped``).
 
     Never raises for a bad file: a file that cannot be read gets a finding.
     """
-    from .validators.engine import validate_files
+    from .intake import check
 
     template = template or load_template()
     listed = _orgs(orgs, template)
     index = {o.code.casefold(): o for o in listed} if listed is not None else None
-    return validate_files(find_workbooks(paths), template, fiscal_year=fiscal_year, orgs=index,
-                          orgs_source=str(orgs) if isinstance(orgs, str | Path) else "",
-                          framework=str(framework) if framework else None,
-                          check_links=check_links, link_timeout=link_timeout, workers=workers,
-                          progress=progress)
+    return check([Path(p) for p in paths], template, fiscal_year=fiscal_year, round=round,
+                 orgs=index, orgs_source=str(orgs) if isinstance(orgs, str | Path) else "",
+                 framework=str(framework) if framework else None,
+                 check_links=check_links, link_timeout=link_timeout, workers=workers,
+                 progress=progress)
 
 
 def write_feedback(report: Report, out_dir: PathLike, *, force: bool = False,
-                   lang: str = "th") -> FeedbackResult:
-    """A marked-up copy per organisation with findings, written into ``out_dir``."""
+                   lang: str = "th", all_files: bool = False) -> FeedbackResult:
+    """A marked-up copy per organisation with findings, written into ``out_dir`` (for the
+    file that counts only, unless ``all_files``)."""
     from .feedback import write_feedback as _write
 
-    return _write(report, Path(out_dir), force=force, lang=lang)
+    return _write(report, Path(out_dir), force=force, lang=lang, all_files=all_files)
 
 
 def write_check_report(report: Report, path: PathLike, *, lang: str = "th",
@@ -143,16 +147,19 @@ def consolidate(
     *,
     orgs: PathLike | None = None,
     fiscal_year: int | None = None,
+    round: str | None = None,
     template: Template | None = None,
     framework: PathLike | None = None,
     workers: int | None = None,
     progress: Progress = None,
 ) -> MergeResult:
-    """Read returns and consolidated reports; keep the one that counts per organisation."""
+    """Read returns and consolidated reports; keep the one that counts per organisation
+    (one fiscal year and round: as asked, else the newest present)."""
     from .merge import merge
 
     return merge(list(paths), template=template or load_template(), orgs_path=orgs,
-                 fiscal_year=fiscal_year, framework=str(framework) if framework else None,
+                 fiscal_year=fiscal_year, round=round,
+                 framework=str(framework) if framework else None,
                  workers=workers, progress=progress)
 
 

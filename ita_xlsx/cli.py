@@ -199,6 +199,11 @@ def schema(ctx: Ctx, as_json, year, framework, template_path) -> None:
               help="Also write the report to a file: .xlsx (filterable), .csv or .json.")
 @click.option("--feedback", "feedback_dir", type=click.Path(file_okay=False), default=None,
               help="Write a marked-up copy per organisation into this folder.")
+@click.option("--round", "round_key", type=click.Choice(["plan", "6", "12"]), default=None,
+              help="The round being checked: other rounds' files do not count (default: the "
+                   "newest round present).")
+@click.option("--all-files", is_flag=True,
+              help="Feedback for every file, not only the one that counts per organisation.")
 @click.option("--check-links", is_flag=True, help="Open every evidence URL over HTTP.")
 @click.option("--link-timeout", type=float, default=10.0, show_default=True,
               help="Seconds to wait for each evidence URL.")
@@ -211,8 +216,9 @@ def schema(ctx: Ctx, as_json, year, framework, template_path) -> None:
 @lang_option
 @click.pass_obj
 @friendly
-def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, check_links,
-             link_timeout, force, workers, max_findings, framework, template_path) -> None:
+def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, round_key,
+             all_files, check_links, link_timeout, force, workers, max_findings, framework,
+             template_path) -> None:
     """Check returned workbooks (files or folders) and explain every problem.
 
     Exit code: 0 when no file has an error (warnings allowed), 1 when any file has an
@@ -224,36 +230,43 @@ def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, 
       ita-xlsx validate returned/*.xlsx --orgs orgs.csv --report report.xlsx --feedback feedback/
       ita-xlsx validate returned/ --format json > report.json
     """
-    from .read import find_workbooks
-    from .validators import validate_files
+    from .inbox import gather
+    from .intake import check
 
     template = _template(template_path)
     missing = [p for p in inputs if not Path(p).exists()]
     if missing:
         raise UserError(f"ไม่พบ {missing[0]} ตรวจชื่อไฟล์หรือโฟลเดอร์อีกครั้ง",
                         f"{missing[0]} does not exist; check the file or folder name", 2)
-    files = find_workbooks(list(inputs))
-    if not files:
-        raise UserError("ไม่พบไฟล์แบบรายงาน (.xlsx .xls .ods) ในที่ที่ระบุ",
-                        "No workbook (.xlsx .xls .ods) found in the given paths", 2)
     _refuse_existing(report_path, force)
     orgs = _org_index(template, orgs_path)
     fy = _fiscal_year(year) if year else None
-    report = _with_progress(
-        ctx, len(files), "กำลังตรวจ" if ctx.lang == "th" else "Checking",
-        lambda step: validate_files(files, template, fiscal_year=fy, orgs=orgs,
-                                    orgs_source=str(orgs_path or ""), framework=framework,
-                                    check_links=check_links, link_timeout=link_timeout,
-                                    workers=workers, progress=step))
+    exclude = {Path(report_path)} if report_path else set()
+    with gather(list(inputs), {o.code for o in orgs.values()} if orgs else None,
+                exclude) as inbox:
+        if not (inbox.workbooks or inbox.reports or inbox.skipped):
+            raise UserError("ไม่พบไฟล์แบบรายงาน (.xlsx .xls .ods) ในที่ที่ระบุ",
+                            "No workbook (.xlsx .xls .ods) found in the given paths", 2)
+        report = _with_progress(
+            ctx, len(inbox.workbooks), "กำลังตรวจ" if ctx.lang == "th" else "Checking",
+            lambda step: check([], template, fiscal_year=fy, round=round_key, orgs=orgs,
+                               orgs_source=str(orgs_path or ""), framework=framework,
+                               check_links=check_links, link_timeout=link_timeout,
+                               workers=workers, progress=step, inbox=inbox))
     _emit_report(ctx, report, fmt, report_path, force, max_findings)
     if feedback_dir:
         from .feedback import write_feedback
 
-        written = write_feedback(report, Path(feedback_dir), force=force, lang=ctx.lang)
+        written = write_feedback(report, Path(feedback_dir), force=force, lang=ctx.lang,
+                                 all_files=all_files)
         ctx.err(("เขียนสำเนาแจ้งผล {n} ไฟล์ ใน {d}" if ctx.lang == "th" else
                  "Wrote {n} feedback copies to {d}").format(n=len(written.written), d=feedback_dir))
         if written.refused:
             ctx.err(msg("new.refused", ctx.lang, n=len(written.refused), first=written.refused[0]))
+        if written.skipped:
+            ctx.err(("ไม่ได้ทำสำเนาแจ้งผลให้ {n} ไฟล์ที่ไม่นับ (ใช้ --all-files หากต้องการ)"
+                     if ctx.lang == "th" else "No feedback for {n} file(s) that do not count "
+                     "(--all-files to make them)").format(n=len(written.skipped)))
     sys.exit(0 if report.valid else 1)
 
 
@@ -314,6 +327,9 @@ def _emit_report(ctx: Ctx, report, fmt: str, report_path: str | None, force: boo
 @click.option("--csv", "csv_dir", type=click.Path(file_okay=False), default=None,
               help="Also write summary.csv, measures.csv, results.csv, findings.csv here.")
 @year_option
+@click.option("--round", "round_key", type=click.Choice(["plan", "6", "12"]), default=None,
+              help="Count only returns of this round (default: the newest round present; "
+                   "the others are listed).")
 @click.option("--force", is_flag=True, help="Overwrite existing outputs.")
 @click.option("--workers", type=int, default=None, help="Reader processes (default: all cores).")
 @framework_option
@@ -321,8 +337,8 @@ def _emit_report(ctx: Ctx, report, fmt: str, report_path: str | None, force: boo
 @lang_option
 @click.pass_obj
 @friendly
-def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, force, workers, framework,
-          template_path) -> None:
+def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, force, workers,
+          framework, template_path) -> None:
     """Combine returns (and other consolidated reports) into one report with charts.
 
     The newest return of each organisation counts; older ones are listed, not lost.
@@ -347,17 +363,19 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, force, workers, 
     if csv_dir and not force:
         for name in ("summary.csv", "measures.csv", "results.csv", "findings.csv"):
             _refuse_existing(str(Path(csv_dir) / name), force)
-    # The output itself is never read as an input (merging into a folder's own report).
-    files = [f for f in find_workbooks(list(inputs)) if f.resolve() != out.resolve()]
-    if not files:
-        raise UserError("ไม่พบไฟล์แบบรายงาน (.xlsx .xls .ods) ในที่ที่ระบุ",
-                        "No workbook (.xlsx .xls .ods) found in the given paths", 2)
+    files = find_workbooks(list(inputs))  # for the progress bar; merge sorts what they are
     fy = _fiscal_year(year) if year else None
     _org_index(template, orgs_path)  # an unusable list is a usage error, before any work
+    # The output itself is never read as an input (merging into a folder's own report).
     result = _with_progress(
-        ctx, len(files), "กำลังอ่านและตรวจ" if ctx.lang == "th" else "Reading and checking",
-        lambda step: run_merge(files, template=template, orgs_path=orgs_path, fiscal_year=fy,
-                               framework=framework, workers=workers, progress=step))
+        ctx, max(len(files), 1),
+        "กำลังอ่านและตรวจ" if ctx.lang == "th" else "Reading and checking",
+        lambda step: run_merge(list(inputs), template=template, orgs_path=orgs_path,
+                               fiscal_year=fy, round=round_key, framework=framework,
+                               workers=workers, progress=step, exclude={out}))
+    if not result.entries and not result.skipped:
+        raise UserError("ไม่พบไฟล์แบบรายงาน (.xlsx .xls .ods) ในที่ที่ระบุ",
+                        "No workbook (.xlsx .xls .ods) found in the given paths", 2)
     bound = bound_for(template, result.fiscal_year, framework)
     writing = "กำลังเขียนรายงานรวม…" if ctx.lang == "th" else "Writing the report…"
     with _status(writing):
@@ -368,15 +386,35 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, force, workers, 
         ctx.say(f"Consolidated report: {out} · {len(result.entries)} organisations "
                 f"({counts['valid']} valid, {counts['warnings']} with warnings, "
                 f"{counts['invalid']} invalid, {counts['unreadable']} unreadable, "
-                f"{counts['missing']} missing) · {len(result.superseded)} superseded returns")
+                f"{counts['missing']} missing) · {len(result.superseded)} files not counted")
     else:
         ctx.say(f"รายงานรวม: {out} · {len(result.entries)} หน่วยงาน (ผ่าน {counts['valid']}, "
                 f"มีข้อเตือน {counts['warnings']}, ต้องแก้ไข {counts['invalid']}, "
                 f"เปิดไม่ได้ {counts['unreadable']}, ยังไม่ส่ง {counts['missing']}) · "
-                f"ไฟล์ฉบับเก่าที่ถูกแทนที่ {len(result.superseded)}")
+                f"ไฟล์ที่ไม่นับ {len(result.superseded)}")
+    _say_selection(ctx, result)
     if csv_dir:
         written = write_csvs(result, Path(csv_dir), template, force)
         ctx.say(("CSV: " if ctx.lang == "en" else "ไฟล์ CSV: ") + ", ".join(str(p) for p in written))
+
+
+def _say_selection(ctx: Ctx, result) -> None:
+    """Which year and round counted, files not counted and why, what was not read."""
+    sel, en = result.selection, ctx.lang == "en"
+    if sel is None:
+        return
+    if sel.summary(ctx.lang):
+        ctx.say(sel.summary(ctx.lang))
+    for d in sel.decisions:
+        if not d.counts:
+            ctx.say(f"  – {d.cand.path}: {d.text(ctx.lang)}")
+    for item in result.skipped:
+        who = f" [{item.org_code}]" if item.org_code else ""
+        ctx.say(f"  · {item.path}{who}: {item.text(ctx.lang)}")
+    for e in (e for e in result.entries if e.unusable):
+        ctx.say(("  ! " + e.org_code + " " + e.org_name + ": ") + (e.note_en if en else e.note))
+    for th, en_text in sel.warnings:
+        ctx.err("! " + (en_text if en else th))
 
 
 # ---------------------------------------------------------------- demo

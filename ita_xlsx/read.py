@@ -53,6 +53,11 @@ class Returned:
     extras: dict[str, tuple[object, str]] = field(default_factory=dict)  # key -> (value, cell)
     findings: list[Finding] = field(default_factory=list)
     mtime: float = 0.0
+    # both stored identities, compared with each other and with the sheet (a borrowed or
+    # hand-edited workbook shows as a disagreement)
+    prop_identity: dict[str, str] = field(default_factory=dict)
+    meta_identity: dict[str, str] = field(default_factory=dict)
+    saved_at: str = ""  # when the workbook was last saved, from its document properties (ISO)
 
     @property
     def template_version(self) -> str:
@@ -161,6 +166,8 @@ def read_return(path: str | Path, template: Template) -> Returned:
         return out
     except Exception as exc:  # calamine has several error types for broken files
         return _unreadable(out, type(exc).__name__, "ไฟล์เสียหรือไม่ใช่สมุดงาน")
+    if pf.kind == "xlsx":
+        out.saved_at = saved_time(path)
     try:
         _read_workbook(wb, pf.custom_properties, template, out)
     except Exception as exc:  # a malformed sheet must not stop the batch
@@ -168,6 +175,35 @@ def read_return(path: str | Path, template: Template) -> Returned:
     finally:
         wb.close()
     return out
+
+
+def saved_time(path: Path) -> str:
+    """The workbook's own "last saved" time (docProps/core.xml dcterms:modified), ISO, UTC.
+
+    Unlike the file time, it does not change when a file is downloaded or copied. Called
+    after the preflight has accepted the ZIP; the part is small and read within a bound.
+    """
+    import zipfile
+
+    import defusedxml.ElementTree as DET
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("docProps/core.xml")
+            if info.file_size > 1024 * 1024:
+                return ""
+            root = DET.fromstring(zf.read(info))
+    except Exception:  # absent or damaged: the file time decides instead
+        return ""
+    node = root.find("{http://purl.org/dc/terms/}modified")
+    text = (node.text or "").strip() if node is not None else ""
+    try:
+        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.UTC).replace(tzinfo=None)
+    return when.replace(microsecond=0).isoformat()
 
 
 def _unreadable(out: Returned, en: str, th: str) -> Returned:
@@ -181,6 +217,7 @@ def _read_workbook(wb, props: dict[str, str], template: Template, out: Returned)
     meta = _meta_sheet(wb) if META_SHEET in wb.sheet_names else {}
     ident = {k[len(PROP_PREFIX):]: v for k, v in props.items() if k.startswith(PROP_PREFIX)}
     ident = {k: ("" if v == "-" else v) for k, v in ident.items()}
+    out.prop_identity, out.meta_identity = ident, meta
     if ident.get("template_id"):
         out.identity, out.identity_source = ident, "properties"
     elif meta.get("template_id"):
