@@ -294,8 +294,9 @@ def merge(
             continue
         mine = [d for d in sel.decisions if d.cand.code.casefold() == code.casefold()]
         readable = any(d.cand.readable for d in mine)
-        why = "; ".join(dict.fromkeys(d.th for d in mine)) or "ไม่ใช่ไฟล์แบบรายงาน Excel"
-        why_en = "; ".join(dict.fromkeys(d.en for d in mine)) or "not an Excel return"
+        items = [i for i in report.skipped if i.org_code.casefold() == code.casefold()]
+        why = "; ".join(dict.fromkeys([*(d.th for d in mine), *(i.th for i in items)]))
+        why_en = "; ".join(dict.fromkeys([*(d.en for d in mine), *(i.en for i in items)]))
         e = OrgEntry(code, name, status="invalid" if readable else "unreadable",
                      source_file=what,
                      note=f"ส่งแล้วแต่ใช้ไม่ได้: {what} ({why})",

@@ -73,6 +73,7 @@ class Selection:
     decisions: list[Decision] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (th, en), once each
     borrowed: list[Candidate] = field(default_factory=list)
+    ties: list[tuple[Candidate, Candidate]] = field(default_factory=list)  # (counts, other)
 
     def decision(self, cand: Candidate) -> Decision | None:
         return next((d for d in self.decisions if d.cand is cand), None)
@@ -176,6 +177,7 @@ def choose(cands: Sequence[Candidate], *, fiscal_year: int | None = None,
                 other, False, other.code, f"ไม่นับ ถูกแทนที่ด้วย {best.path}",
                 f"not counted, superseded by {best.path}"))
         if best.readable and ordered[1].readable and best.recorded == ordered[1].recorded:
+            sel.ties.append((best, ordered[1]))
             sel.warnings.append((
                 f"หน่วยงาน {who(best.code, best.name)} ส่ง 2 ไฟล์ที่ลงวันที่รายงานเดียวกัน "
                 f"({best.path} และ {ordered[1].path}) ได้นับ {best.path} เพราะ{th} "
@@ -194,11 +196,12 @@ def _why(best: Candidate, runner: Candidate) -> tuple[str, str]:
                 f"its report date is newer ({best.recorded or '-'} against "
                 f"{runner.recorded or '-'})")
     if best.saved != runner.saved:
-        return (f"บันทึกในโปรแกรม Excel ครั้งล่าสุดหลังกว่า ({best.saved} กับ {runner.saved or '-'})",
+        return (f"บันทึกในโปรแกรม Excel ครั้งล่าสุดหลังกว่า ({_when(best.saved)} กับ "
+                f"{_when(runner.saved)})",
                 f"the workbook itself was saved later ({best.saved} against "
                 f"{runner.saved or '-'})")
     if best.file_time != runner.file_time:
-        return (f"เวลาของไฟล์ใหม่กว่า ({best.file_time} กับ {runner.file_time})",
+        return (f"เวลาของไฟล์ใหม่กว่า ({_when(best.file_time)} กับ {_when(runner.file_time)})",
                 f"its file time is newer ({best.file_time} against {runner.file_time})")
     return ("ทุกเวลาตรงกัน จึงเลือกตามลำดับชื่อไฟล์", "every time is equal, so by file name order")
 
@@ -207,3 +210,10 @@ def _day(iso: str) -> str:
     if len(iso) >= 10 and iso[:4].isdigit():
         return f"{iso[8:10]}/{iso[5:7]}/{int(iso[:4]) + 543}"
     return iso or "-"
+
+
+def _when(iso: str) -> str:
+    """2027-04-15T10:00:00 -> 15/04/2570 10:00 (Thai readers)."""
+    if len(iso) >= 16 and iso[:4].isdigit():
+        return f"{_day(iso)} {iso[11:16]}"
+    return _day(iso)

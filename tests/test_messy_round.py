@@ -1,0 +1,144 @@
+"""The messy district round of issue 8: every organisation whose own return is among the
+files comes out with exactly the clean round's figures; nothing sent goes unmentioned."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ita_xlsx.cli import main
+from ita_xlsx.demo import sample_orgs_bytes
+from ita_xlsx.merge import merge
+from ita_xlsx.messy import messy_round
+
+FY = 2570
+
+
+@pytest.fixture(scope="module")
+def rnd(tmp_path_factory, template):
+    return messy_round(tmp_path_factory.mktemp("messy"), template, FY, sample_orgs_bytes())
+
+
+def figures(e) -> dict:
+    """What a report says about an organisation, without where it came from."""
+    def rows(recs, keys):
+        return [{k: r.get(k) for k in keys} for r in recs]
+
+    return {
+        "name": e.org_name, "year": e.fiscal_year, "round": e.round,
+        "scores": e.scores, "issues": e.issues, "total": e.total, "level": e.level,
+        "measures": rows(e.measures, ("measure_id", "tool", "indicator", "oit_item", "measure",
+                                      "method", "owner", "timeframe", "timeframe_start",
+                                      "timeframe_end")),
+        "results": rows(e.results, ("measure_id", "round", "status", "summary", "outcome",
+                                    "evidence_url", "evidence_ok")),
+    }
+
+
+@pytest.fixture(scope="module")
+def merged(rnd, template):
+    clean = merge([rnd.clean], template=template, orgs_path=rnd.orgs_file)
+    messy = merge([rnd.returned], template=template, orgs_path=rnd.orgs_file)
+    return ({e.org_code: e for e in clean.entries}, {e.org_code: e for e in messy.entries},
+            messy)
+
+
+def test_own_returns_give_the_clean_figures(rnd, merged):
+    clean, messy, _ = merged
+    assert len(rnd.own) == 6
+    for code in rnd.own:
+        assert figures(messy[code]) == figures(clean[code]), code
+        assert messy[code].status in ("valid", "warnings", "invalid")
+
+
+def test_excel_habits_were_really_there_and_read(rnd, merged):
+    _, messy, _ = merged
+    habits = messy[rnd.own[3]]
+    codes = [f["code"] for f in habits.findings]
+    assert codes.count("score-percent") == 1 and codes.count("cells-merged") == 1
+    assert habits.scores[1] == 92.11
+    assert [m["owner"] for m in habits.measures[:3]] == ["สำนักปลัด"] * 3
+    assert habits.results[0]["evidence_url"].startswith("https://")
+    import openpyxl
+
+    ws = openpyxl.load_workbook(Path(rnd.returned) / f"{rnd.own[3]}_แบบรายงาน.xlsx")["ผลการดำเนินการ"]
+    assert "คลิกที่นี่" in [c.value for row in ws.iter_rows() for c in row]
+
+
+def test_borrowed_workbook_counts_for_nobody(rnd, merged):
+    clean, messy, result = merged
+    who, whose = rnd.borrowed
+    assert messy[whose].org_name == clean[whose].org_name  # its own return, not the borrower's
+    assert messy[whose].source_file.endswith(f"{whose}_แบบรายงาน.xlsx")
+    assert messy[who].unusable and messy[who].status == "invalid"
+    assert not messy[who].scores and messy[who].total is None
+    sel = result.selection
+    (b,) = sel.borrowed
+    d = sel.decision(b)
+    assert not d.counts
+    assert f"ดูเหมือนหน่วยงาน {who}" in d.th and f"ใช้แบบรายงานของ {whose}" in d.th
+
+
+def test_what_was_sent_is_all_accounted_for(rnd, merged):
+    _, messy, result = merged
+    assert messy[rnd.pdf_only].status == "unreadable" and messy[rnd.pdf_only].unusable
+    assert "PDF" in messy[rnd.pdf_only].note
+    assert messy[rnd.silent].status == "missing"
+    kinds = sorted(i.kind for i in result.skipped)
+    assert kinds.count("feedback") >= 1 and "check-report" in kinds and "report" in kinds
+    assert "pdf" in kinds
+    # the ZIP and the mail: read, and named as the source
+    zipped = messy[rnd.own[2]].source_file
+    assert zipped.endswith(f"{rnd.own[2]}_ส่งแบบรายงาน.zip > แบบรายงาน ITA "
+                           f"องค์การบริหารส่วนตำบลอ่างทอง.xlsx")
+    assert ".eml > " in messy[rnd.own[4]].source_file
+
+
+def test_rounds_years_and_ties(rnd, merged):
+    _, messy, result = merged
+    sel = result.selection
+    assert (sel.fiscal_year, sel.round, sel.year_default, sel.round_default) == (FY, "6", True,
+                                                                                 True)
+    reasons = {Path(d.cand.path).name: d for d in sel.decisions}
+    assert not reasons[f"{rnd.codes[1]}_แผน.xlsx"].counts
+    assert "แผน" in reasons[f"{rnd.codes[1]}_แผน.xlsx"].th
+    last = reasons[f"{rnd.codes[7]}_ปีที่แล้ว.xlsx"]
+    assert not last.counts and f"ปีงบประมาณ {FY - 1}" in last.th
+    newer, older = rnd.twice
+    assert messy[rnd.codes[0]].source_file == newer
+    (tie,) = sel.warnings
+    assert newer in tie[0] and older in tie[0] and "บันทึก" in tie[0]
+
+
+def test_merge_cli_reports_each_oddity_once(rnd, tmp_path):
+    out = tmp_path / "r.xlsx"
+    res = CliRunner().invoke(main, ["merge", str(rnd.returned), "-o", str(out), "--orgs",
+                                    str(rnd.orgs_file)])
+    assert res.exit_code == 0, res.output
+    text = res.output
+    assert text.count("ดูเหมือนหน่วยงาน") == 1
+    assert text.count("สแกนแบบรายงาน.pdf") == 1 or text.count("สแกนแบบรายงาน.pdf") == 2
+    assert "นับเฉพาะแบบรายงานปีงบประมาณ 2570 (ปีล่าสุดที่พบ) รอบ 6 เดือน (รอบล่าสุดที่พบ)" in text
+    assert text.count("ลงวันที่รายงานเดียวกัน") == 1
+
+
+def test_validate_groups_and_feedback_only_for_the_counting_file(rnd, tmp_path):
+    fb = tmp_path / "fb"
+    res = CliRunner().invoke(main, ["validate", str(rnd.returned), "--orgs", str(rnd.orgs_file),
+                                    "--format", "json", "--feedback", str(fb)])
+    data = json.loads(res.stdout)
+    by_name = {Path(f["path"]).name: f for f in data["files"]}
+    newer, older = rnd.twice
+    assert by_name[Path(newer).name]["counts"] is True
+    assert by_name[Path(older).name]["counts"] is False
+    made = [p.name for p in fb.glob("*.xlsx")]
+    assert not any(n.startswith(rnd.codes[0]) and "_2" in n for n in made)
+    assert len([n for n in made if n.startswith(rnd.codes[0])]) <= 1
+    assert {x["kind"] for x in data["not_read"]} >= {"pdf", "feedback", "check-report",
+                                                      "report"}
+    unusable = {x["org_code"] for x in data["sent_unusable"]}
+    assert {rnd.pdf_only, rnd.borrowed[0]} <= unusable
+    assert [m["org_code"] for m in data["missing"]] == [rnd.silent]
