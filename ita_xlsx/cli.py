@@ -400,24 +400,13 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, force
 
 def _say_selection(ctx: Ctx, result) -> None:
     """Which year and round counted, files not counted and why, what was not read."""
-    sel, en = result.selection, ctx.lang == "en"
-    if sel is None:
-        return
-    if sel.summary(ctx.lang):
-        ctx.say(sel.summary(ctx.lang))
-    tied = {id(other) for _best, other in sel.ties}  # said once, in the tie warning below
-    for d in sel.decisions:
-        if not d.counts and id(d.cand) not in tied:
-            ctx.say(f"  – {d.cand.path}: {d.text(ctx.lang)}")
-    for item in result.skipped:
-        who = f" [{item.org_code}]" if item.org_code else ""
-        ctx.say(f"  · {item.path}{who}: {item.text(ctx.lang)}")
-    unusable = [f"{e.org_code} {e.org_name}".strip() for e in result.entries if e.unusable]
-    if unusable:
-        ctx.say(("Sent something, none of it counts (see above): " if en else
-                 "ส่งแล้วแต่ไม่มีไฟล์ที่นับได้ (ดูรายการด้านบน): ") + ", ".join(unusable))
-    for th, en_text in sel.warnings:
-        ctx.err("! " + (en_text if en else th))
+    from .merge import merge_notes
+
+    lines, warnings = merge_notes(result, ctx.lang)
+    for line in lines:
+        ctx.say(line)
+    for line in warnings:
+        ctx.err(line)
 
 
 # ---------------------------------------------------------------- demo

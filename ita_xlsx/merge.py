@@ -330,6 +330,27 @@ def merge(
                        round=sel.round, selection=sel, skipped=list(report.skipped))
 
 
+def merge_notes(result: MergeResult, lang: str = "th") -> tuple[list[str], list[str]]:
+    """Lines for the console: the year and round counted, each file not counted and why,
+    each file not read as a return; and the warnings (ties). Each oddity is said once."""
+    sel, en = result.selection, lang == "en"
+    if sel is None:
+        return [], []
+    lines = [sel.summary(lang)] if sel.summary(lang) else []
+    tied = {id(other) for _best, other in sel.ties}  # said once, in the tie warning
+    for d in sel.decisions:
+        if not d.counts and id(d.cand) not in tied:
+            lines.append(f"  – {d.cand.path}: {d.text(lang)}")
+    for item in result.skipped:
+        who = f" [{item.org_code}]" if item.org_code else ""
+        lines.append(f"  · {item.path}{who}: {item.text(lang)}")
+    unusable = [f"{e.org_code} {e.org_name}".strip() for e in result.entries if e.unusable]
+    if unusable:
+        lines.append(("Sent something, none of it counts (see above): " if en else
+                      "ส่งแล้วแต่ไม่มีไฟล์ที่นับได้ (ดูรายการด้านบน): ") + ", ".join(unusable))
+    return lines, ["! " + (e if en else th) for th, e in sel.warnings]
+
+
 def _file_table(entries: list[OrgEntry], kept: dict[str, OrgEntry]) -> list[dict]:
     """Every input: used in the report, or why not."""
     rows = []

@@ -44,6 +44,11 @@ PDF_BYTES = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</T
              b"/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 
 
+# mistakes in the content itself (what validate explains), the same in the clean round
+CONTENT_MISTAKES = {1: ("owner-missing", "timeframe-bad"), 6: ("url-space", "done-no-url"),
+                    7: ("issue-missing", "timeframe-old-year")}
+
+
 @dataclass
 class MessyRound:
     folder: Path
@@ -182,6 +187,7 @@ def messy_round(folder: Path, template: Template, fiscal_year: int, orgs_csv: by
     contents: dict[int, Filled] = {}
     for i in range(8):
         c = sample_content(bound, random.Random(i), "6", thai_digits=(i == 3))
+        apply_mistakes(c, CONTENT_MISTAKES.get(i, ()))  # content mistakes: same in both rounds
         c.org_fields["report_date"] = f"15/04/{fy}"
         if i == 5:
             c.scores[0] = 92.11

@@ -35,7 +35,8 @@ SUMMARY = [
     ("measures", "จำนวนมาตรการ", 9), ("results_done", "ผลแล้วเสร็จ", 9),
     ("results_in_progress", "ระหว่างดำเนินการ", 9), ("results_not_started", "ยังไม่ดำเนินการ", 9),
     ("results_with_evidence", "ผลที่มีหลักฐาน", 9), ("evidence_share", "สัดส่วนมีหลักฐาน", 9),
-    ("errors", "ข้อผิดพลาด", 8), ("warnings", "ข้อเตือน", 8), ("recorded", "วันที่รายงาน", 12),
+    ("errors", "ข้อผิดพลาด", 8), ("warnings", "ข้อเตือน", 8), ("note", "หมายเหตุ", 36),
+    ("recorded", "วันที่รายงาน", 12),
     ("file_time", "เวลาไฟล์", 18), ("source_file", "ไฟล์ต้นทาง", 40), ("via", "มาจากรายงาน", 30),
 ]
 PROVENANCE = [("org_code", "รหัส", 10), ("org_name", "หน่วยงาน", 24),
@@ -46,8 +47,8 @@ FINDINGS = [("org_code", "รหัส", 10), ("org_name", "หน่วยง�
             ("message", "คำอธิบาย", 80)]
 FILES = [("path", "ไฟล์", 40), ("via", "มาจากรายงาน", 24), ("org_code", "รหัส", 10),
          ("org_name", "หน่วยงาน", 24), ("status", "สถานะ", 12), ("recorded", "วันที่รายงาน", 12),
-         ("file_time", "เวลาไฟล์", 18), ("used", "ใช้ในรายงาน", 10),
-         ("superseded_by", "ถูกแทนที่โดย", 40)]
+         ("file_time", "เวลาไฟล์", 18), ("round", "รอบ", 8), ("used", "ใช้ในรายงาน", 10),
+         ("reason", "เหตุผล", 50), ("superseded_by", "ถูกแทนที่โดย", 40)]
 DATA_SHEETS = {"provenance": {k for k, _, _ in PROVENANCE}}
 ANALYSIS = [("org_code", "รหัส", 10), ("org_name", "หน่วยงาน", 24),
             ("indicator_no", "ข้อ", 5), ("indicator", "ตัวชี้วัด", 26), ("tool", "เครื่องมือ", 8),
@@ -92,7 +93,8 @@ def summary_values(e: OrgEntry) -> dict:
         "evidence_share": round(e.with_evidence / n, 4) if n else None,
         "errors": e.errors if e.status != "missing" else None,
         "warnings": e.warnings if e.status != "missing" else None,
-        "recorded": e.recorded, "file_time": e.file_time, "source_file": e.source_file,
+        "note": e.note, "recorded": e.recorded, "file_time": e.file_time,
+        "source_file": e.source_file,
         "via": e.via,
     }
 
@@ -417,7 +419,9 @@ class Writer:
     def _files(self, wb) -> None:
         ws = self._sheet(wb, "files", FILES, "ไฟล์ที่ได้รับ (ฉบับล่าสุดของแต่ละหน่วยงานถูกใช้)")
         status_names = STATUS_EN if self.lang == "en" else STATUS_TH
-        rows = [{**f, "status": status_names.get(f["status"], f["status"])}
+        en = self.lang == "en"
+        rows = [{**f, "status": status_names.get(f["status"], f["status"]),
+                 "reason": f.get("reason_en" if en else "reason", "")}
                 for f in sorted(self.r.files, key=lambda x: (x["org_code"], x["path"]))]
         self._rows(ws, FILES, rows, 3)
 
@@ -517,6 +521,7 @@ class Writer:
     def _meta(self, wb) -> None:
         ws = wb.add_worksheet(REPORT_META_SHEET)
         rows = [("kind", REPORT_KIND), ("fiscal_year", str(self.r.fiscal_year or "")),
+                ("round", self.r.round),
                 ("organisations", str(len(self.r.entries))),
                 ("template_id", self.t.id), ("template_version", self.t.version), *self.meta]
         for i, (k, v) in enumerate(rows):

@@ -93,7 +93,8 @@ def test_district_report(district):
                                  "ผลการดำเนินการ", "ข้อค้นพบ", "ไฟล์", "กราฟ"]
     files = {r[0]: r for r in wb["ไฟล์"].iter_rows(min_row=5, values_only=True)}
     old = next(v for k, v in files.items() if k.endswith("6560103_old.xlsx"))
-    assert old[8].endswith("6560103 (1).xlsx")  # superseded, and by which file
+    assert old[-1].endswith("6560103 (1).xlsx")  # superseded, and by which file
+    assert "ถูกแทนที่ด้วย" in old[-2]  # and why
     with zipfile.ZipFile(out) as zf:
         charts = [n for n in zf.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 3
@@ -163,7 +164,18 @@ def test_province_merges_district_reports_without_double_counting(district, temp
         encoding="utf-8-sig").splitlines()))
     per_org = {c: sum(m["org_code"] == c for m in measures) for c in s}
     assert per_org == {c: int(s[c]["measures"]) for c in s}  # no double counting
+    # every level survives the trip through a district report, and the level chart has data
+    assert s["7000001"]["ita_level"] == east_s["7000001"]["ita_level"] == "D"
+    assert all(s[c]["ita_level"] for c in s)
     wb = CalamineWorkbook.from_path(str(tmp_path / "province.xlsx"))
+    chart = wb.get_sheet_by_name("กราฟ").to_python()
+    start = next(i for i, r in enumerate(chart) if r and r[0] == "ระดับ")
+    counts = {}
+    for r in chart[start + 1:]:
+        if not r or r[0] == "":
+            break
+        counts[r[0]] = r[1]
+    assert sum(counts.values()) == 3 and counts.get("D")
     files = wb.get_sheet_by_name("ไฟล์").to_python()
     assert any(str(r[-1]).endswith("7000002.xlsx") and "late" in str(r[-1]) for r in files)
 

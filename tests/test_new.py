@@ -135,11 +135,16 @@ def test_demo_runs_the_cycle(tmp_path):
     assert res.exit_code == 0, res.output
     d = tmp_path / "demo"
     assert len(list((d / "1-workbooks").glob("*.xlsx"))) == 9
-    assert len(list((d / "2-returned").glob("*.xlsx"))) == 9
+    sent = {p.suffix for p in (d / "2-returned").rglob("*") if p.is_file()}
+    assert sent == {".xlsx", ".zip", ".pdf", ".eml"}
     assert list((d / "3-feedback").glob("*.xlsx"))
     wb = CalamineWorkbook.from_path(str(d / "4-district-report.xlsx"))
     summary = wb.get_sheet_by_name("สรุป").to_python()
     assert sum(1 for r in summary if r and str(r[0]).startswith("65601")) == 9
+    # the messy round, said once each: borrowed, PDF, tie, the round counted
+    assert res.output.count("ดูเหมือนหน่วยงาน") == 1
+    assert res.output.count("ลงวันที่รายงานเดียวกัน") == 1
+    assert "เป็นไฟล์ PDF" in res.output and "รอบ 6 เดือน (รอบล่าสุดที่พบ)" in res.output
     assert (d / "4-csv" / "summary.csv").exists()
     res = invoke("demo", "--out", tmp_path / "demo")
     assert res.exit_code == 1  # not over an earlier demo without --force
