@@ -175,7 +175,7 @@ def schema(ctx: Ctx, as_json, year, framework, template_path) -> None:
         raise _framework_error(exc) from None
     data = describe(bound)
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        echo_utf8(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
     for sheet in data["sheets"]:
         ctx.say(f"{sheet['name']} ({sheet['key']}, {sheet['kind']})", style="bold")
@@ -270,6 +270,14 @@ def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, 
     sys.exit(0 if report.valid else 1)
 
 
+def echo_utf8(text: str) -> None:
+    """Machine output (JSON, CSV) as UTF-8 bytes, whatever the console's code page: on Thai
+    Windows the console is cp874, and ``> check.json`` must still give a UTF-8 file."""
+    out = click.get_binary_stream("stdout")
+    out.write(text.encode("utf-8"))
+    out.flush()
+
+
 def _refuse_existing(path: str | None, force: bool) -> None:
     if path and Path(path).exists() and not force:
         raise UserError.of("error.output_exists", 2, path=path)
@@ -292,12 +300,12 @@ def _emit_report(ctx: Ctx, report, fmt: str, report_path: str | None, force: boo
     from . import report as rp
 
     if fmt == "json":
-        click.echo(rp.to_json(report, ctx.lang))
+        echo_utf8(rp.to_json(report, ctx.lang) + "\n")
     elif fmt == "csv":
         from .files import csv_text
 
         rows = rp.finding_rows(report.files, ctx.lang)
-        click.echo(csv_text(rp.FINDING_COLUMNS, rows, "\n"), nl=False)
+        echo_utf8(csv_text(rp.FINDING_COLUMNS, rows, "\n"))
     else:
         rp.print_console(report, ctx.console.print, ctx.lang, max_findings)
     if report_path:

@@ -142,3 +142,23 @@ def test_validate_groups_and_feedback_only_for_the_counting_file(rnd, tmp_path):
     unusable = {x["org_code"] for x in data["sent_unusable"]}
     assert {rnd.pdf_only, rnd.borrowed[0]} <= unusable
     assert [m["org_code"] for m in data["missing"]] == [rnd.silent]
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_machine_output_is_utf8_whatever_the_console(rnd, fmt, tmp_path):
+    """Thai Windows: the console is cp874; `--format json > check.json` must be UTF-8."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": "cp874", "PYTHONUTF8": "0"}
+    done = subprocess.run([sys.executable, "-m", "ita_xlsx", "validate", str(rnd.clean),
+                           "--format", fmt], capture_output=True, env=env, timeout=300)
+    assert done.returncode in (0, 1), done.stderr.decode("utf-8", "replace")
+    text = done.stdout.decode("utf-8")  # would raise on cp874 bytes
+    assert "เทศบาลตำบลเวียง" in text
+    if fmt == "json":
+        assert json.loads(text)["files"]
+    done = subprocess.run([sys.executable, "-m", "ita_xlsx", "schema", "--json"],
+                          capture_output=True, env=env, timeout=300)
+    assert "ข้อมูลหน่วยงาน" in done.stdout.decode("utf-8")
