@@ -192,6 +192,7 @@ class NextRound:
     prefills: dict[str, Prefill] = field(default_factory=dict)
     round: str = "6"
     fiscal_year: int | None = None
+    skipped: list = field(default_factory=list)  # nextround.Skipped: left out, and why
 
 
 def next_round(
@@ -210,10 +211,11 @@ def next_round(
 
     template = template or load_template()
     fw = str(framework) if framework else None
+    skipped: list = []
     orgs, prefills, round_key, source_year = from_sources(
         list(sources), template, lambda y: bound_for(template, fiscal_year or y, fw),
-        round, fw, progress)
-    return NextRound(orgs, prefills, round_key, fiscal_year or source_year)
+        round, fw, progress, skipped=skipped)
+    return NextRound(orgs, prefills, round_key, fiscal_year or source_year, skipped)
 
 
 __all__ = [

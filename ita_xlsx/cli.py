@@ -88,8 +88,8 @@ def new(ctx: Ctx, orgs_path, year, round_key, from_paths, deadline, contact, out
     template = _template(template_path)
     orgs, prefills = None, None
     if from_paths:  # the next round, pre-filled from a report or returns
-        orgs, prefills, round_key, year = _from_sources(template, from_paths, year, round_key,
-                                                         framework)
+        orgs, prefills, round_key, year = _from_sources(ctx, template, from_paths, year,
+                                                         round_key, framework)
     round_key = round_key or "plan"
     fy = _fiscal_year(year)
     options = RenderOptions(fiscal_year=fy, round=round_key, deadline=_deadline(deadline),
@@ -113,16 +113,24 @@ def new(ctx: Ctx, orgs_path, year, round_key, from_paths, deadline, contact, out
     sys.exit(exit_code)
 
 
-def _from_sources(template, from_paths, year, round_key, framework):
-    """Organisations and pre-fills for ``new --from``; the year defaults to the source's."""
+def _from_sources(ctx, template, from_paths, year, round_key, framework):
+    """Organisations and pre-fills for ``new --from``; the year defaults to the source's.
+    Says which organisations were left out and why."""
     from .merge import bound_for
     from .nextround import from_sources
 
     def bound_of(source_year: int | None):
         return bound_for(template, _fiscal_year(year) if year else source_year, framework)
 
+    skipped: list = []
     orgs, prefills, round_key, source_year = from_sources(from_paths, template, bound_of,
-                                                          round_key, framework)
+                                                          round_key, framework,
+                                                          skipped=skipped)
+    if skipped:
+        ctx.err(f"Not made from the source ({len(skipped)}):" if ctx.lang == "en" else
+                 f"หน่วยงานที่ไม่ได้สร้างจากแหล่งข้อมูล ({len(skipped)} หน่วยงาน):")
+        for s in skipped:
+            ctx.err(f"  · {s.code} {s.name}: {s.en if ctx.lang == 'en' else s.th}")
     if not orgs:
         raise UserError.of("new.no_orgs", 1, file=", ".join(from_paths))
     return orgs, prefills, round_key, year or source_year

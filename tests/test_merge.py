@@ -198,8 +198,10 @@ def test_next_round_prefilled_from_report_or_returns(district, tmp_path, source)
     assert measures[0][4] == EVIL and measures[0][1] == "IIT"
     results = [r for r in wb["ผลการดำเนินการ"].iter_rows(min_row=5, values_only=True) if r[0]]
     assert [r[0] for r in results] == [m[0] for m in measures]
-    assert all(r[1] == "รอบ 12 เดือน" and r[2] is None for r in results)
-    # the organisation only has results left to fill
+    # every measure has its 12-month row, starting from its 6-month result (status carried)
+    assert all(r[1] == "รอบ 12 เดือน" for r in results)
+    assert all(r[2] for r in results)
+    # the organisation only has results left to update
     rep = CliRunner().invoke(main, ["validate", str(made["6560103"]), "--format", "json"])
     import json
 

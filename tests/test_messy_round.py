@@ -162,3 +162,64 @@ def test_machine_output_is_utf8_whatever_the_console(rnd, fmt, tmp_path):
     done = subprocess.run([sys.executable, "-m", "ita_xlsx", "schema", "--json"],
                           capture_output=True, env=env, timeout=300)
     assert "ข้อมูลหน่วยงาน" in done.stdout.decode("utf-8")
+
+
+def test_round_12_from_round_6_carries_results_marked(rnd, tmp_path):
+    import openpyxl
+
+    out = tmp_path / "r12"
+    res = CliRunner().invoke(main, ["new", "--from", str(rnd.returned), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    names = sorted(p.name for p in out.glob("*.xlsx"))
+    assert names and all(n.endswith("_ITA2570_รอบ12.xlsx") for n in names)
+    # who was left out, and why: the PDF sender and the borrower
+    assert f"{rnd.pdf_only} " in res.output and f"{rnd.borrowed[0]} " in res.output
+    assert "หน่วยงานที่ไม่ได้สร้างจากแหล่งข้อมูล" in res.output
+    book = next(out.glob(f"{rnd.codes[0]}_*.xlsx"))
+    wb = openpyxl.load_workbook(book)
+    guide = [c.value for row in wb["คำชี้แจง"].iter_rows() for c in row if c.value]
+    assert any("รอบนี้: รายงานผลรอบ 12 เดือน" in str(v) for v in guide)
+    ws = wb["ผลการดำเนินการ"]
+    rows = [[c for c in r] for r in ws.iter_rows(min_row=5) if r[0].value]
+    assert rows
+    status_col = next(i for i, c in enumerate(ws[4]) if c.value and "สถานะ" in str(c.value))
+    carried = [r for r in rows if r[status_col].value]
+    assert carried and all(r[1].value == "รอบ 12 เดือน" for r in rows)
+    assert all("ยกมาจากผลรอบ 6 เดือน" in r[status_col].comment.text for r in carried)
+    # validating the untouched round-12 workbook: every measure has its 12-month row
+    res = CliRunner().invoke(main, ["validate", str(book), "--format", "json"])
+    codes = [f["code"] for f in json.loads(res.stdout)["files"][0]["findings"]]
+    assert "result-missing" not in codes
+
+
+def test_round_instructions_differ(tmp_path):
+    import openpyxl
+
+    texts = {}
+    for key in ("plan", "6", "12"):
+        out = tmp_path / key
+        res = CliRunner().invoke(main, ["new", "--round", key, "--year", "2570", "--out",
+                                        str(out)])
+        assert res.exit_code == 0, res.output
+        (book,) = out.glob("*.xlsx")
+        assert book.name == f"ITA2570_{ {'plan': 'แผน', '6': 'รอบ6', '12': 'รอบ12'}[key]}_blank.xlsx"
+        ws = openpyxl.load_workbook(book)["คำชี้แจง"]
+        texts[key] = [c.value for row in ws.iter_rows() for c in row if c.value and
+                      str(c.value).startswith("รอบนี้")]
+    assert texts["plan"] != texts["6"] != texts["12"] and all(texts.values())
+
+
+def test_check_report_lists_not_returned_and_feedback_shows_labels(rnd, tmp_path):
+    import openpyxl
+
+    report, fb = tmp_path / "check.xlsx", tmp_path / "fb"
+    CliRunner().invoke(main, ["validate", str(rnd.returned), "--orgs", str(rnd.orgs_file),
+                              "--report", str(report), "--feedback", str(fb)])
+    ws = openpyxl.load_workbook(report)["ยังไม่ส่ง"]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert rows[rnd.silent][2] == "ยังไม่ส่ง"
+    assert "ส่งแล้วแต่ใช้ไม่ได้" in rows[rnd.pdf_only][2]
+    copy = next(fb.glob("*.xlsx"))
+    org = openpyxl.load_workbook(copy)["ข้อมูลหน่วยงาน"]
+    values = [c.value for row in org.iter_rows() for c in row if c.value]
+    assert "องค์การบริหารส่วนตำบล" in values and "sao" not in values

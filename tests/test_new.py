@@ -25,7 +25,7 @@ def test_blank_workbook(tmp_path):
     res = invoke("new", "--year", "2570", "--out", tmp_path)
     assert res.exit_code == 0, res.output
     (path,) = tmp_path.glob("*.xlsx")
-    assert path.name == "ITA2570_blank.xlsx"
+    assert path.name == "ITA2570_แผน_blank.xlsx"
     wb = openpyxl.load_workbook(path)
     assert wb["ข้อมูลหน่วยงาน"]["C9"].value == "2570"
 
@@ -191,9 +191,9 @@ def test_stamped_workbooks_open_in_libreoffice(tmp_path, soffice):
 
 def test_year_in_thai_digits_or_ce_and_a_thai_error_otherwise(tmp_path):
     res = invoke("new", "--year", "๒๕๗๐", "--out", tmp_path / "a")
-    assert res.exit_code == 0 and (tmp_path / "a" / "ITA2570_blank.xlsx").exists()
+    assert res.exit_code == 0 and (tmp_path / "a" / "ITA2570_แผน_blank.xlsx").exists()
     res = invoke("new", "--year", "2027", "--out", tmp_path / "b")  # a CE year is understood
-    assert (tmp_path / "b" / "ITA2570_blank.xlsx").exists()
+    assert (tmp_path / "b" / "ITA2570_แผน_blank.xlsx").exists()
     res = invoke("new", "--year", "ปีหน้า", "--out", tmp_path / "c")
     assert res.exit_code == 2 and "ปีงบประมาณ" in res.output
 
