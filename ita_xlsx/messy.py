@@ -32,10 +32,11 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
+from .core.records import Org
 from .files import atomic_write
 from .generate import generate
 from .orgs import org_type_labels, read_org_list
-from .render import Org, RenderOptions, render_workbook
+from .render import RenderOptions, render_workbook
 from .simulate import Filled, apply_mistakes, fill_workbook, sample_content
 from .template import Template, bind, split_cell
 
@@ -223,9 +224,8 @@ def messy_round(folder: Path, template: Template, fiscal_year: int, orgs_csv: by
     put(f"{codes[1]}_แบบรายงาน.xlsx", clean / f"{codes[1]}.xlsx")
     plan_bound = bind(template, fy, "plan")
     plan_blank = folder / f".plan-{codes[1]}.xlsx"
-    plan_blank.write_bytes(render_workbook(plan_bound, Org(orgs[1].code, orgs[1].name,
-                                                           orgs[1].type, orgs[1].district,
-                                                           orgs[1].province),
+    plan_blank.write_bytes(render_workbook(plan_bound, Org(code=orgs[1].code, name=orgs[1].name,
+                                                           type=orgs[1].type),
                                            RenderOptions(fiscal_year=fy, round="plan")))
     plan = sample_content(plan_bound, random.Random(55), "plan")
     plan.org_fields["report_date"] = f"20/04/{fy}"
@@ -270,9 +270,8 @@ def messy_round(folder: Path, template: Template, fiscal_year: int, orgs_csv: by
     os.utime(returned / f"{codes[7]}.xlsx", (base, base))
     last_bound = bind(template, fy - 1, "6")
     last_blank = folder / f".last-{codes[7]}.xlsx"
-    last_blank.write_bytes(render_workbook(last_bound, Org(orgs[7].code, orgs[7].name,
-                                                           orgs[7].type, orgs[7].district,
-                                                           orgs[7].province),
+    last_blank.write_bytes(render_workbook(last_bound, Org(code=orgs[7].code, name=orgs[7].name,
+                                                           type=orgs[7].type),
                                            RenderOptions(fiscal_year=fy - 1, round="6")))
     last = sample_content(last_bound, random.Random(77), "6")
     last.org_fields["report_date"] = f"15/04/{fy - 1}"

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .core.records import Org, Prefill
 from .merge import OrgEntry, merge
-from .render import Org, Prefill
 from .template import Bound, Template
 
 NEXT_ROUND = {"plan": "6", "6": "12", "12": "12"}
@@ -25,7 +25,7 @@ CARRIED_KEYS = ("status", "summary", "outcome", "evidence_url", "problems")
 
 
 def prefill_for(entry: OrgEntry, bound: Bound, round_key: str) -> Prefill:
-    from .render import Note
+    from .core.records import Note
 
     shown, labels = bound.shown, bound.choice_labels
     measures = [shown("measures", m) for m in entry.measures]
@@ -91,6 +91,7 @@ def from_sources(inputs: Sequence[str | Path], template: Template, bound_of,
             skipped.append(Skipped(e.org_code, e.org_name, th, en))
     round_key = round_key or next_round(entries)
     bound = bound_of(result.fiscal_year)
-    orgs = [Org(e.org_code, e.org_name, e.org_type, e.district, e.province) for e in entries]
+    orgs = [Org(code=e.org_code, name=e.org_name, type=e.org_type, district=e.district,
+                province=e.province) for e in entries]
     prefills = {e.org_code: prefill_for(e, bound, round_key) for e in entries}
     return orgs, prefills, round_key, result.fiscal_year
