@@ -223,3 +223,48 @@ def test_check_report_lists_not_returned_and_feedback_shows_labels(rnd, tmp_path
     org = openpyxl.load_workbook(copy)["ข้อมูลหน่วยงาน"]
     values = [c.value for row in org.iter_rows() for c in row if c.value]
     assert "องค์การบริหารส่วนตำบล" in values and "sao" not in values
+
+
+def test_zip_named_directly_is_read_with_its_thai_names(rnd):
+    (zipped,) = rnd.returned.glob("*.zip")
+    res = CliRunner().invoke(main, ["validate", str(zipped), "--format", "json"])
+    data = json.loads(res.stdout)
+    (f,) = data["files"]
+    assert f["path"].endswith(".zip > แบบรายงาน ITA องค์การบริหารส่วนตำบลอ่างทอง.xlsx")
+    assert f["org_code"] == rnd.codes[3] and f["counts"] is True
+    assert not any(x["code"] == "file-unsafe" for x in f["findings"])
+
+
+def test_own_outputs_recognised_by_content_not_name(rnd, tmp_path):
+    """A feedback copy and a check report renamed like returns are still not returns."""
+    import shutil
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    copy = sorted((rnd.returned / "ตรวจแล้ว").glob("*.xlsx"))[0]
+    shutil.copy(copy, folder / f"{rnd.codes[0]}.xlsx")
+    shutil.copy(rnd.returned / "ผลการตรวจ.xlsx", folder / f"{rnd.codes[1]}.xlsx")
+    shutil.copy(rnd.clean / f"{rnd.codes[2]}.xlsx", folder / f"{rnd.codes[2]}.xlsx")
+    from ita_xlsx import api
+
+    report = api.validate([folder])
+    assert [Path(f.path).name for f in report.files] == [f"{rnd.codes[2]}.xlsx"]
+    assert sorted(i.kind for i in report.skipped) == ["check-report", "feedback"]
+
+
+@pytest.mark.libreoffice
+def test_excel_habits_survive_a_libreoffice_save(rnd, soffice, tmp_path, template):
+    """The officer opened the file in LibreOffice and saved it again: still read the same."""
+    from ita_xlsx.read import read_return
+
+    src = rnd.returned / f"{rnd.own[3]}_แบบรายงาน.xlsx"
+    again = soffice(src, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo")
+    ret = read_return(again, template)
+    codes = [f.code for f in ret.findings]
+    assert "score-percent" in codes and "cells-merged" in codes
+    first = ret.tables["analysis"][0]
+    assert first.values["score"] == pytest.approx(92.11)
+    owners = [r.values["owner"] for r in ret.tables["measures"][:3]]
+    assert owners == ["สำนักปลัด"] * 3
+    urls = [r.values["evidence_url"] for r in ret.tables["results"]]
+    assert urls[0].startswith("https://") and "คลิกที่นี่" not in urls
