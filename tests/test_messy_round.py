@@ -268,3 +268,48 @@ def test_excel_habits_survive_a_libreoffice_save(rnd, soffice, tmp_path, templat
     assert owners == ["สำนักปลัด"] * 3
     urls = [r.values["evidence_url"] for r in ret.tables["results"]]
     assert urls[0].startswith("https://") and "คลิกที่นี่" not in urls
+
+
+def test_properties_and_hidden_sheet_disagree(rnd, tmp_path):
+    """The hidden sheet still names the workbook's owner, the properties were rewritten to
+    another organisation (and the sheet says that one too): borrowed, counts for nobody."""
+    import openpyxl
+    from openpyxl.packaging.custom import StringProperty
+
+    owner, other = rnd.codes[0], rnd.codes[2]
+    wb = openpyxl.load_workbook(rnd.clean / f"{owner}.xlsx")
+    props = wb.custom_doc_props
+    kept = [p for p in props.props if p.name != "ita_org_code"]
+    props.props = [*kept, StringProperty(name="ita_org_code", value=other)]
+    from ita_xlsx.template import load_template
+
+    wb["ข้อมูลหน่วยงาน"][load_template().sheet("org").field("org_code").cell] = other
+    path = tmp_path / f"{other}.xlsx"
+    wb.save(path)
+    from ita_xlsx import api
+
+    report = api.validate([path], orgs=rnd.orgs_file)
+    (f,) = report.files
+    assert not f.decision.counts
+    assert f"ดูเหมือนหน่วยงาน {other}" in f.decision.th and f"แบบรายงานของ {owner}" in f.decision.th
+    assert report.selection.borrowed and not report.selection.counting
+
+
+def test_full_tie_is_a_warning_naming_both(rnd, tmp_path):
+    """`cp -r` of a folder: same report date, same saved time, same file time."""
+    import os
+    import shutil
+
+    folder = tmp_path / "copy"
+    folder.mkdir()
+    src = rnd.clean / f"{rnd.codes[0]}.xlsx"
+    for name in ("b.xlsx", "a.xlsx"):
+        shutil.copy(src, folder / name)
+        os.utime(folder / name, (1_700_000_000, 1_700_000_000))
+    from ita_xlsx import api
+
+    report = api.validate([folder])
+    (tie,) = report.selection.warnings
+    assert "a.xlsx" in tie[0] and "b.xlsx" in tie[0] and "ทุกเวลาตรงกัน" in tie[0]
+    counting = [f for f in report.files if f.decision.counts]
+    assert [Path(f.path).name for f in counting] == ["b.xlsx"]  # the same on every machine
