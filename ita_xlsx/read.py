@@ -174,7 +174,8 @@ def read_return(path: str | Path, template: Template) -> Returned:
     info: dict[str, SheetInfo] = {}
     if pf.kind == "xlsx":
         out.saved_at = saved_time(path)
-        info = xlsx_cell_info(path)
+        # only the sheets where links (evidence) and percent formats (scores) matter
+        info = xlsx_cell_info(path, _extra_sheets(template))
     try:
         _read_workbook(wb, pf.custom_properties, template, out, info)
     except Exception as exc:  # a malformed sheet must not stop the batch
@@ -182,6 +183,14 @@ def read_return(path: str | Path, template: Template) -> Returned:
     finally:
         wb.close()
     return out
+
+
+def _extra_sheets(template: Template) -> set[str]:
+    names: set[str] = set()
+    for s in template.data_sheets:
+        if s.kind != "form" and any(f.type in ("url", "score") for f in s.fields):
+            names |= {s.name, s.name_en}
+    return {n for n in names if n}
 
 
 def saved_time(path: Path) -> str:
@@ -422,21 +431,22 @@ class SheetInfo:
     percent: set[tuple[int, int]] = field(default_factory=set)
 
 
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _PERCENT_BUILTIN = {9, 10}
 _PART_LIMIT = 4 * 1024 * 1024  # workbook.xml, styles, rels: small parts, read whole
 
 
-def xlsx_cell_info(path: Path) -> dict[str, SheetInfo]:
-    """Sheet name -> link targets and percent cells. Called after the preflight accepted the
-    file (sizes and XML declarations checked); any surprise gives no extra information."""
+def xlsx_cell_info(path: Path, wanted: set[str] | None = None) -> dict[str, SheetInfo]:
+    """Sheet name -> link targets and percent cells, for the sheets in ``wanted`` (all when
+    None). Called after the preflight accepted the file (sizes and XML declarations checked);
+    any surprise gives no extra information, never an error.
+
+    A byte-level scan, not an XML parse: this runs for every returned file, and only
+    hyperlink elements and the style of percent-formatted cells matter here."""
     import zipfile
 
     try:
         with zipfile.ZipFile(path) as zf:
-            return _cell_info(zf)
+            return _cell_info(zf, wanted)
     except Exception:  # damaged parts: values are still read, just without these extras
         return {}
 
@@ -448,78 +458,95 @@ def _part(zf, name: str) -> bytes:
     return zf.read(info)
 
 
+_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
+_REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
+_NUMFMT_TAG = re.compile(rb"<(?:\w+:)?numFmt\b([^>]*)/?>")
+_XF_TAG = re.compile(rb"<(?:\w+:)?xf\b([^>]*)/?>")
+_CELLXFS = re.compile(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", re.S)
+_C_TAG = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
+_LINK_TAG = re.compile(rb"<(?:\w+:)?hyperlink\b([^>]*)/?>")
+
+
+def _attrs(raw: bytes) -> dict[str, str]:
+    from html import unescape
+
+    return {k.decode().rsplit(":", 1)[-1] if k.startswith(b"r:") else k.decode():
+            unescape(v.decode("utf-8", "replace")) for k, v in _ATTR.findall(raw)}
+
+
 def _rels(zf, name: str) -> dict[str, tuple[str, str]]:
     """Relationship id -> (target, mode) of a part's .rels (empty when absent)."""
-    import defusedxml.ElementTree as DET
-
     try:
-        root = DET.fromstring(_part(zf, name))
+        data = _part(zf, name)
     except KeyError:
         return {}
-    return {r.get("Id", ""): (r.get("Target", ""), r.get("TargetMode", ""))
-            for r in root.iter(f"{_PKG}Relationship")}
+    out = {}
+    for raw in _REL_TAG.findall(data):
+        a = _attrs(raw)
+        out[a.get("Id", "")] = (a.get("Target", ""), a.get("TargetMode", ""))
+    return out
 
 
 def _percent_styles(zf) -> set[int]:
-    import defusedxml.ElementTree as DET
-
     try:
-        root = DET.fromstring(_part(zf, "xl/styles.xml"))
+        data = _part(zf, "xl/styles.xml")
     except KeyError:
         return set()
-    custom = {int(n.get("numFmtId", "-1")): n.get("formatCode", "")
-              for n in root.iter(f"{_MAIN}numFmt")}
+    custom = {}
+    for raw in _NUMFMT_TAG.findall(data):
+        a = _attrs(raw)
+        if a.get("numFmtId", "").isdigit():
+            custom[int(a["numFmtId"])] = a.get("formatCode", "")
     percent_ids = set(_PERCENT_BUILTIN) | {
         i for i, code in custom.items() if "%" in re.sub(r'"[^"]*"|\\.', "", code)}
-    xfs = root.find(f"{_MAIN}cellXfs")
-    if xfs is None:
+    block = _CELLXFS.search(data)
+    if block is None:
         return set()
-    return {i for i, xf in enumerate(xfs.findall(f"{_MAIN}xf"))
-            if int(xf.get("numFmtId", "0")) in percent_ids}
+    return {i for i, raw in enumerate(_XF_TAG.findall(block.group(0)))
+            if int(_attrs(raw).get("numFmtId", "0") or 0) in percent_ids}
 
 
-def _cell_info(zf) -> dict[str, SheetInfo]:
-    import defusedxml.ElementTree as DET
-
+def _cell_info(zf, wanted: set[str] | None) -> dict[str, SheetInfo]:
     from .template import split_cell
 
-    wb = DET.fromstring(_part(zf, "xl/workbook.xml"))
     rels = _rels(zf, "xl/_rels/workbook.xml.rels")
-    percent_xf = _percent_styles(zf)
+    percent_xf: set[int] | None = None
     out: dict[str, SheetInfo] = {}
-    for sh in wb.iter(f"{_MAIN}sheet"):
-        target = rels.get(sh.get(f"{_REL}id", ""), ("", ""))[0]
+    for raw in _SHEET_TAG.findall(_part(zf, "xl/workbook.xml")):
+        a = _attrs(raw)
+        name = a.get("name", "")
+        if wanted is not None and name not in wanted:
+            continue
+        target = rels.get(a.get("id", ""), ("", ""))[0]
         if not target:
             continue
         part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        info = SheetInfo()
-        links: list[tuple[str, str]] = []
         try:
-            with zf.open(part) as fh:
-                for _event, el in DET.iterparse(fh, events=("end",)):
-                    tag = el.tag
-                    if tag == f"{_MAIN}c":
-                        style = el.get("s")
-                        if style and int(style) in percent_xf and el.get("r"):
-                            row, col = split_cell(el.get("r"))
-                            info.percent.add((row - 1, col))
-                        el.clear()
-                    elif tag == f"{_MAIN}row":
-                        el.clear()
-                    elif tag == f"{_MAIN}hyperlink":
-                        links.append((el.get("ref", ""), el.get(f"{_REL}id", "")))
+            data = zf.read(part)  # its size was checked by the preflight
         except KeyError:
             continue
-        if links:
+        info = SheetInfo()
+        if percent_xf is None:
+            percent_xf = _percent_styles(zf)
+        if percent_xf:
+            for raw_c in _C_TAG.findall(data):
+                c = _attrs(raw_c)
+                style = c.get("s", "")
+                if style.isdigit() and int(style) in percent_xf and c.get("r"):
+                    row, col = split_cell(c["r"])
+                    info.percent.add((row - 1, col))
+        if b"hyperlink" in data:
             base = part.rsplit("/", 1)
             sheet_rels = _rels(zf, f"{base[0]}/_rels/{base[1]}.rels")
-            for ref, rid in links:
-                url, mode = sheet_rels.get(rid, ("", ""))
+            for raw_l in _LINK_TAG.findall(data):
+                link = _attrs(raw_l)
+                url, mode = sheet_rels.get(link.get("id", ""), ("", ""))
                 if not url or mode != "External":
                     continue  # a link inside the workbook is not evidence
-                for cell in _cells_of(ref):
+                for cell in _cells_of(link.get("ref", "")):
                     info.links[cell] = url
-        out[sh.get("name", "")] = info
+        out[name] = info
     return out
 
 
