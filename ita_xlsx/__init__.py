@@ -19,7 +19,7 @@ _API = (
     "ItaError", "FrameworkError", "InputError", "OrgListError", "OutputError", "OutputExists",
     "TemplateError",
     # records
-    "Finding", "Org", "Prefill", "NextRound",
+    "Finding", "Org", "Prefill", "NextRound", "MISTAKES",
     # verbs
     "bind_template", "consolidate", "describe_template", "find_workbooks", "load_template",
     "make_workbooks", "next_round", "parse_deadline", "parse_year", "read_orgs",

@@ -20,6 +20,7 @@ from .cli_base import (
     LANGS,
     Ctx,
     Group,
+    Option,
     UserError,
     _deadline,
     _fiscal_year,
@@ -48,7 +49,8 @@ from .i18n import msg
         en="Language of messages: th (Thai) or en (English).")
 @option("--debug", is_flag=True, th="แสดงรายละเอียดทางเทคนิค (traceback) เมื่อเกิดข้อผิดพลาด",
         en="Show a traceback when something fails.")
-@click.version_option(__version__, prog_name="ita-xlsx")
+@click.version_option(__version__, prog_name="ita-xlsx", cls=Option,
+                      help="แสดงรุ่นของโปรแกรมแล้วจบ", help_en="Show the version and exit.")
 @click.pass_context
 def main(ctx: click.Context, lang: str, debug: bool) -> None:
     ctx.obj = Ctx(lang, debug)
@@ -393,7 +395,8 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, force
                 f"ไฟล์ที่ไม่นับ {len(result.superseded)}")
     _say_selection(ctx, result)
     if csv_dir:
-        written = write_consolidated_csv(result, csv_dir, force=force, template=template)
+        written = write_consolidated_csv(result, csv_dir, force=force, template=template,
+                                         lang=ctx.lang)
         ctx.say(("CSV: " if ctx.lang == "en" else "ไฟล์ CSV: ") + ", ".join(str(p) for p in written))
 
 

@@ -62,8 +62,9 @@ def run_demo(out: Path, force: bool, say: Callable[[str], None], lang: str = "th
     result = api.consolidate([returned], template=t, orgs=rnd.orgs_file)
     consolidated = api.write_consolidated(result, out / "4-district-report.xlsx", force=True,
                                           lang=lang, template=t)
-    csvs = api.write_consolidated_csv(result, out / "4-csv", force=True, template=t)
-    step(4, ("รายงานรวมพร้อมกราฟ {r} และ CSV ในโฟลเดอร์ {d}" if th else
+    csvs = api.write_consolidated_csv(result, out / "4-csv", force=True, template=t,
+                                      lang=lang)
+    step(4, ("รายงานรวมพร้อมกราฟ {r} และ CSV ในโฟลเดอร์ {d}" if lang == "th" else
              "Consolidated report with charts {r}, CSV in {d}").format(r=consolidated,
                                                                         d=out / "4-csv"))
     lines, warnings = merge_notes(result, lang)

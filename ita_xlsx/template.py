@@ -85,6 +85,8 @@ class Field:
     unique: bool = False
     references: str = ""
     wrap: bool = False
+    role: str = ""  # what the code knows this field as (see ROLES); then also its key
+    file_key: str = ""  # the key in the template file, when a role renamed it
 
     @property
     def col_index(self) -> int:
@@ -123,6 +125,8 @@ class Sheet:
     widths: dict[str, float] = field(default_factory=dict)
     label_column: str = "B"
     value_column: str = "C"
+    role: str = ""
+    file_key: str = ""
 
     def field(self, key: str) -> Field:
         for f in self.fields:
@@ -148,6 +152,12 @@ class Template:
     choices: dict[str, ChoiceList]
     sheets: tuple[Sheet, ...]
     source_file: str
+    # Round rules: rule -> round key -> value (see ROUND_RULES).
+    rules: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def rule(self, name: str, round_key: str | None) -> str:
+        """A round rule for ``round_key`` ("" when the round is unknown or has none)."""
+        return self.rules.get(name, {}).get(str(round_key or ""), "")
 
     def sheet(self, key: str) -> Sheet:
         for s in self.sheets:
@@ -199,6 +209,88 @@ def split_cell(cell: str) -> tuple[int, int]:
 # ---------------------------------------------------------------- loading
 
 
+# ---------------------------------------------------------------- the contract with the code
+
+# The sheets and fields the code relies on, by role. A template declares each with
+# ``role = "..."`` on the sheet or field; the role is then the key the code uses, so a
+# province's copy may name its keys as it likes. The linter refuses a template lacking one.
+ROLES: dict[str, tuple[str, ...]] = {
+    "guide": (),
+    "org": ("org_code", "org_name", "org_type", "district", "province", "fiscal_year", "round",
+            "report_date", "email"),
+    "analysis": ("indicator", "tool", "score", "issue"),
+    "measures": ("measure_id", "tool", "indicator", "oit_item", "owner", "timeframe"),
+    "results": ("measure_id", "round", "status", "evidence_url"),
+}
+# Rules that differ by round, as template data ([rules.<name>] round = value).
+ROUND_RULES: dict[str, str] = {
+    "result_missing": "severity of a measure without a result of the round: error, warning or ''",
+    "next_round": "the round `new --from` prepares after this one",
+}
+
+
+def _apply_roles(data: dict) -> dict:
+    """The template data with each sheet and field that declares a role keyed by it, and the
+    references between them (``references``, ``required_when``) following."""
+    data = {**data, "sheets": [dict(s) for s in data.get("sheets", [])]}
+    sheet_key: dict[str, str] = {}
+    field_key: dict[tuple[str, str], str] = {}
+    for s in data["sheets"]:
+        old = s.get("key", "")
+        if s.get("role"):
+            s["file_key"], s["key"] = old, s["role"]
+        sheet_key[old] = s.get("key", "")
+        for group in ("fields", "columns", "extra_fields"):
+            if group in s:
+                s[group] = [dict(f) for f in s[group]]
+                for f in s[group]:
+                    key = f.get("key", "")
+                    if f.get("role"):
+                        f["file_key"], f["key"] = key, f["role"]
+                    field_key[(s["key"], key)] = f.get("key", "")
+    for s in data["sheets"]:
+        for group in ("fields", "columns", "extra_fields"):
+            for f in s.get(group, []):
+                cond = f.get("required_when")
+                if isinstance(cond, dict) and "column" in cond:
+                    f["required_when"] = {**cond, "column": field_key.get(
+                        (s["key"], cond["column"]), cond["column"])}
+                if f.get("references"):
+                    ref_sheet, _, ref_col = f["references"].partition(".")
+                    ref_sheet = sheet_key.get(ref_sheet, ref_sheet)
+                    f["references"] = f"{ref_sheet}.{field_key.get((ref_sheet, ref_col), ref_col)}"
+    return data
+
+
+def _role_problems(t: Template) -> list[str]:
+    problems = []
+    sheets = {s.role: s for s in t.sheets if s.role}
+    for role, field_roles in ROLES.items():
+        s = sheets.get(role)
+        if s is None:
+            problems.append(f"no sheet has role = {role!r} (the code relies on it)")
+            continue
+        have = {f.role for f in (*s.fields, *s.extra_fields) if f.role}
+        for fr in field_roles:
+            if fr not in have:
+                problems.append(f"sheet {s.name!r}: no column or field has role = {fr!r}")
+    for name in ROUND_RULES:
+        rule = t.rules.get(name)
+        if rule is None:
+            problems.append(f"no [rules.{name}] table ({ROUND_RULES[name]})")
+            continue
+        for key in t.rounds:
+            if key not in rule:
+                problems.append(f"[rules.{name}] has no value for round {key!r}")
+    for key, value in t.rules.get("result_missing", {}).items():
+        if value not in ("error", "warning", ""):
+            problems.append(f"[rules.result_missing] {key!r}: {value!r} is not error, warning or ''")
+    for key, value in t.rules.get("next_round", {}).items():
+        if value not in t.rounds:
+            problems.append(f"[rules.next_round] {key!r}: {value!r} is not a round")
+    return problems
+
+
 def _field(d: dict) -> Field:
     d = dict(d)
     cond = d.pop("required_when", None)
@@ -222,6 +314,7 @@ def _sheet(d: dict) -> Sheet:
 def parse_template(data: dict, source_file: str = "<memory>") -> Template:
     """Build a Template from parsed TOML; raise TemplateError listing every problem."""
     try:
+        data = _apply_roles(data)
         meta = data["template"]
         choices = {}
         for key, c in data.get("choices", {}).items():
@@ -248,6 +341,8 @@ def parse_template(data: dict, source_file: str = "<memory>") -> Template:
             choices=choices,
             sheets=tuple(_sheet(s) for s in data.get("sheets", [])),
             source_file=source_file,
+            rules={str(name): {str(k): str(v) for k, v in rule.items()}
+                   for name, rule in data.get("rules", {}).items()},
         )
     except (KeyError, TypeError) as exc:
         raise TemplateError(source_file, [f"malformed template: {exc!r}"]) from exc
@@ -279,8 +374,14 @@ def load_template(path: str | None = None) -> Template:
             (v, p) for (tid, v), p in available_templates().items() if tid == DEFAULT_TEMPLATE_ID
         ]
         path = str(max(versions, key=lambda vp: _version_key(vp[0]))[1])
-    with open(path, "rb") as fh:
-        return parse_template(tomllib.load(fh), str(path))
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        detail = f"{type(exc).__name__}: {exc}"[:200]
+        raise TemplateError(str(path), [f"not a readable TOML template ({detail})"],
+                            [f"ไม่ใช่ไฟล์แบบฟอร์ม TOML ที่อ่านได้ ({detail})"]) from None
+    return parse_template(data, str(path))
 
 
 # ---------------------------------------------------------------- linting
@@ -375,6 +476,7 @@ def lint_template(t: Template) -> list[str]:
     for key in t.rounds:
         if key not in {i.value for i in t.choices.get("round", ChoiceList("round")).items}:
             problems.append(f"round {key!r} is not in the round choice list")
+    problems += _role_problems(t)
     return problems
 
 

@@ -57,7 +57,7 @@ def test_own_returns_give_the_clean_figures(rnd, merged):
 def test_excel_habits_were_really_there_and_read(rnd, merged):
     _, messy, _ = merged
     habits = messy[rnd.own[3]]
-    codes = [f["code"] for f in habits.findings]
+    codes = [f.code for f in habits.findings]
     assert codes.count("score-percent") == 1 and codes.count("cells-merged") == 1
     assert habits.scores[1] == 92.11
     assert [m["owner"] for m in habits.measures[:3]] == ["สำนักปลัด"] * 3
