@@ -24,8 +24,8 @@ SUMMARY = [
     ("measures", "จำนวนมาตรการ", 9), ("results_done", "ผลแล้วเสร็จ", 9),
     ("results_in_progress", "ระหว่างดำเนินการ", 9), ("results_not_started", "ยังไม่ดำเนินการ", 9),
     ("results_with_evidence", "ผลที่มีหลักฐาน", 9), ("evidence_share", "สัดส่วนมีหลักฐาน", 9),
-    ("errors", "ข้อผิดพลาด", 8), ("warnings", "ข้อเตือน", 8), ("note", "หมายเหตุ", 36),
-    ("recorded", "วันที่รายงาน", 12),
+    ("errors", "ข้อผิดพลาด", 8), ("warnings", "ข้อเตือน", 8),
+    ("recorded", "วันที่รายงาน", 12), ("note", "หมายเหตุ", 36),
     ("file_time", "เวลาไฟล์", 18), ("source_file", "ไฟล์ต้นทาง", 40), ("via", "มาจากรายงาน", 30),
 ]
 PROVENANCE = [("org_code", "รหัส", 10), ("org_name", "หน่วยงาน", 24),
