@@ -313,3 +313,29 @@ def test_full_tie_is_a_warning_naming_both(rnd, tmp_path):
     assert "a.xlsx" in tie[0] and "b.xlsx" in tie[0] and "ทุกเวลาตรงกัน" in tie[0]
     counting = [f for f in report.files if f.decision.counts]
     assert [Path(f.path).name for f in counting] == ["b.xlsx"]  # the same on every machine
+
+
+def test_measure_ids_match_loosely_and_near_misses_suggest(rnd, tmp_path):
+    """Results written M๐๑ / m2 / "M 03" meet their measures M01-M03; "MO4" suggests M04."""
+    import openpyxl
+
+    from ita_xlsx import api
+
+    path = tmp_path / f"{rnd.codes[0]}.xlsx"
+    wb = openpyxl.load_workbook(rnd.clean / f"{rnd.codes[0]}.xlsx")
+    ws = wb["ผลการดำเนินการ"]
+    ids = [c for c in ws["A"][4:] if c.value]
+    assert [c.value for c in ids[:3]] == ["M01", "M02", "M03"]
+    ids[0].value, ids[1].value, ids[2].value = "M๐๑", "m2", "M 03"
+    assert len(ids) > 3 and ids[3].value == "M04"
+    ids[3].value = "MO4"  # letter O for zero
+    wb.save(path)
+    report = api.validate([path])
+    (f,) = report.files
+    unknown = [x for x in f.findings if x.code == "measure-unknown"]
+    assert [x.cell for x in unknown] == [ids[3].coordinate]
+    assert "(เช่น M04)" in unknown[0].message("th")  # the nearest id, not just the first
+    results = f.returned.tables["results"]
+    assert [r.values["measure_id"] for r in results[:3]] == ["M01", "M02", "M03"]
+    assert not any(x.code == "result-missing" and x.value in ("M01", "M02", "M03")
+                   for x in f.findings)
