@@ -173,9 +173,9 @@ def read_return(path: str | Path, template: Template) -> Returned:
         return _unreadable(out, type(exc).__name__, "ไฟล์เสียหรือไม่ใช่สมุดงาน")
     info: dict[str, SheetInfo] = {}
     if pf.kind == "xlsx":
-        out.saved_at = saved_time(path)
-        # only the sheets where links (evidence) and percent formats (scores) matter
-        info = xlsx_cell_info(path, _extra_sheets(template))
+        # one look inside the ZIP: the saved time, and on the sheets where they matter
+        # (evidence, scores) the link targets and percent formats
+        info = xlsx_cell_info(path, _extra_sheets(template), out)
     try:
         _read_workbook(wb, pf.custom_properties, template, out, info)
     except Exception as exc:  # a malformed sheet must not stop the batch
@@ -193,29 +193,19 @@ def _extra_sheets(template: Template) -> set[str]:
     return {n for n in names if n}
 
 
-def saved_time(path: Path) -> str:
+_MODIFIED = re.compile(rb"<dcterms:modified\b[^>]*>([^<]{1,64})</dcterms:modified>")
+
+
+def saved_time(core_xml: bytes) -> str:
     """The workbook's own "last saved" time (docProps/core.xml dcterms:modified), ISO, UTC.
 
-    Unlike the file time, it does not change when a file is downloaded or copied. Called
-    after the preflight has accepted the ZIP; the part is small and read within a bound.
-    """
-    import zipfile
-
-    import defusedxml.ElementTree as DET
-
-    try:
-        with zipfile.ZipFile(path) as zf:
-            info = zf.getinfo("docProps/core.xml")
-            if info.file_size > 1024 * 1024:
-                return ""
-            root = DET.fromstring(zf.read(info))
-    except Exception:  # absent or damaged: the file time decides instead
+    Unlike the file time, it does not change when a file is downloaded or copied."""
+    hit = _MODIFIED.search(core_xml)
+    if not hit:
         return ""
-    node = root.find("{http://purl.org/dc/terms/}modified")
-    text = (node.text or "").strip() if node is not None else ""
     try:
-        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+        when = dt.datetime.fromisoformat(hit.group(1).decode().strip().replace("Z", "+00:00"))
+    except (ValueError, UnicodeDecodeError):
         return ""
     if when.tzinfo is not None:
         when = when.astimezone(dt.UTC).replace(tzinfo=None)
@@ -435,7 +425,8 @@ _PERCENT_BUILTIN = {9, 10}
 _PART_LIMIT = 4 * 1024 * 1024  # workbook.xml, styles, rels: small parts, read whole
 
 
-def xlsx_cell_info(path: Path, wanted: set[str] | None = None) -> dict[str, SheetInfo]:
+def xlsx_cell_info(path: Path, wanted: set[str] | None = None,
+                   out: Returned | None = None) -> dict[str, SheetInfo]:
     """Sheet name -> link targets and percent cells, for the sheets in ``wanted`` (all when
     None). Called after the preflight accepted the file (sizes and XML declarations checked);
     any surprise gives no extra information, never an error.
@@ -446,6 +437,11 @@ def xlsx_cell_info(path: Path, wanted: set[str] | None = None) -> dict[str, Shee
 
     try:
         with zipfile.ZipFile(path) as zf:
+            if out is not None:
+                try:
+                    out.saved_at = saved_time(_part(zf, "docProps/core.xml"))
+                except KeyError:
+                    pass
             return _cell_info(zf, wanted)
     except Exception:  # damaged parts: values are still read, just without these extras
         return {}
