@@ -122,32 +122,6 @@ def find_workbooks(paths: Iterable[PathLike], *, exclude: Iterable[PathLike] = (
     return [f for f in _find(paths) if f.resolve() not in skip]
 
 
-def _workbooks(paths: Iterable[PathLike], exclude: Iterable[PathLike] = ()) -> list[Path]:
-    files = find_workbooks(paths, exclude=exclude)
-    if not files:
-        raise _msg_error(InputError, "error.no_workbooks")
-    return files
-
-
-def _sent(paths: Iterable[PathLike], exclude: Iterable[PathLike] = ()) -> list[Path]:
-    """The inputs as paths, checked: a path that does not exist, or inputs holding no file at
-    all (workbook, archive, mail, PDF...) is an :class:`InputError`. Sorting what each file
-    is happens in ``inbox``; a folder holding only a PDF is reported, not refused."""
-    from .read import WORKBOOK_SUFFIXES
-
-    paths = [Path(p) for p in paths]
-    for p in paths:
-        if not p.exists():
-            raise _msg_error(InputError, "error.not_found", path=p)
-    skip = {Path(p).resolve() for p in exclude}
-    for p in paths:
-        files = [p] if p.is_file() else (f for f in p.rglob("*") if f.is_file())
-        if any(f.resolve() not in skip and not f.name.startswith(("~$", ".~"))
-               and (f.suffix.lower() in WORKBOOK_SUFFIXES or f.suffix) for f in files):
-            return paths
-    raise _msg_error(InputError, "error.no_workbooks")
-
-
 def _orgs(orgs: PathLike | Sequence[Org] | None, template: Template) -> list[Org] | None:
     if orgs is None:
         return None
@@ -269,13 +243,14 @@ def validate(
     the :class:`Report`: findings per file, which file counts per organisation
     (``report.selection``, each file's ``decision``) and what was not read (``skipped``).
 
-    A file that cannot be read gets a finding, never an exception. Raises
-    :class:`InputError` when a path does not exist or no workbook is found.
+    A file that cannot be read gets a finding, never an exception; no workbook at all gives
+    an empty report. Raises :class:`InputError` when a path does not exist.
     """
     from .intake import check
 
     template = template or load_template()
-    paths = _sent(paths)
+    paths = [Path(p) for p in paths]
+    find_workbooks(paths)  # a path that does not exist is an InputError
     listed = _orgs(orgs, template)
     index = {o.code.casefold(): o for o in listed} if listed is not None else None
     return check(paths, template, fiscal_year=fiscal_year, round=round,
@@ -343,12 +318,14 @@ def consolidate(
     and the tool's own outputs never count.
 
     ``exclude``: files never read (the report being written, when it sits among the inputs).
-    Raises :class:`InputError` when a path does not exist or nothing at all is found.
+    No workbook at all gives every listed organisation as missing. Raises :class:`InputError`
+    when a path does not exist.
     """
     from .merge import merge
 
     template = template or load_template()
-    paths = _sent(paths, exclude)
+    paths = [Path(p) for p in paths]
+    find_workbooks(paths)  # a path that does not exist is an InputError
     if orgs is not None:
         read_orgs(orgs, template)  # an unusable list is refused before any work
     return merge(paths, template=template, orgs_path=orgs, fiscal_year=fiscal_year,

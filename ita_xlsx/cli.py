@@ -265,6 +265,8 @@ def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, 
 
     template = _template(template_path)
     files = find_workbooks(inputs)  # for the progress bar; ZIPs and mails add their own
+    if not files and not anything_sent(inputs):
+        raise UserError.of("error.no_workbooks", 2)
     _refuse_existing(report_path, force)
     fy = _fiscal_year(year) if year else None
     report = _with_progress(
@@ -288,7 +290,8 @@ def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, 
         written = write_feedback(report, feedback_dir, force=force, lang=ctx.lang,
                                  all_files=all_files)
         ctx.err(("เขียนสำเนาแจ้งผล {n} ไฟล์ ในโฟลเดอร์ {d}" if ctx.lang == "th" else
-                 "Wrote {n} feedback copies to {d}").format(n=len(written.written), d=feedback_dir))
+                 "Wrote {n} feedback copies into the folder {d}").format(
+                     n=len(written.written), d=feedback_dir))
         if written.refused:
             ctx.err(msg("new.refused", ctx.lang, n=len(written.refused), first=written.refused[0]))
         if written.skipped:
@@ -296,6 +299,17 @@ def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, 
                      if ctx.lang == "th" else "No feedback for {n} file(s) that do not count "
                      "(--all-files to make them)").format(n=len(written.skipped)))
     sys.exit(0 if report.valid else 1)
+
+
+def anything_sent(inputs, exclude=()) -> bool:
+    """Whether the inputs hold any file at all: a folder with only a ZIP, a saved mail or a
+    PDF is a round to report on, not "no workbook found"."""
+    skip = {Path(p).resolve() for p in exclude}
+    for item in map(Path, inputs):
+        files = [item] if item.is_file() else (f for f in item.rglob("*") if f.is_file())
+        if any(f.resolve() not in skip and not f.name.startswith(("~$", ".~")) for f in files):
+            return True
+    return False
 
 
 def echo_utf8(text: str) -> None:
@@ -371,6 +385,8 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, force
     fy = _fiscal_year(year) if year else None
     # The output itself is never read as an input (merging into a folder's own report).
     files = find_workbooks(inputs, exclude=[out])
+    if not files and not anything_sent(inputs, exclude=[out]):
+        raise UserError.of("error.no_workbooks", 2)
     result = _with_progress(
         ctx, max(len(files), 1),
         "กำลังอ่านและตรวจ" if ctx.lang == "th" else "Reading and checking",
@@ -402,9 +418,9 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, force
 
 def _say_selection(ctx: Ctx, result) -> None:
     """Which year and round counted, files not counted and why, what was not read."""
-    from .merge import merge_notes
+    from .console import merge_lines
 
-    lines, warnings = merge_notes(result, ctx.lang)
+    lines, warnings = merge_lines(result, ctx.lang)
     for line in lines:
         ctx.say(line)
     for line in warnings:

@@ -99,3 +99,11 @@ def print_console(report: Report, say, lang: str = "th", max_findings: int = 30)
         ln = report.links
         say(Text(f"links: {ln.get('checked', 0)} checked, {ln.get('dead', 0)} dead" if lang == "en"
                  else f"ลิงก์: ตรวจ {ln.get('checked', 0)} รายการ เปิดไม่ได้ {ln.get('dead', 0)}"))
+
+
+def merge_lines(result, lang: str = "th") -> tuple[list[str], list[str]]:
+    """What ``merge`` says after the report: the year and round counted, each file not
+    counted and why, each file not read as a return; and the tie warnings (each said once)."""
+    from .merge import merge_notes
+
+    return merge_notes(result, lang)

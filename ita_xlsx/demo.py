@@ -55,7 +55,7 @@ def run_demo(out: Path, force: bool, say: Callable[[str], None], lang: str = "th
     step(3, ("ตรวจแล้ว: ผ่าน {v}, มีข้อเตือน {w}, ต้องแก้ไข {i} · รายงาน {r} · สำเนาแจ้งผล {n} ไฟล์"
              " ในโฟลเดอร์ {d}" if th else
              "Checked: {v} valid, {w} with warnings, {i} invalid · report {r}"
-             " · {n} feedback copies in {d}").format(
+             " · {n} feedback copies in the folder {d}").format(
         v=s["valid"], w=s["warnings"], i=s["invalid"], r=check, n=len(fb.written),
         d=out / "3-feedback"))
 
@@ -65,8 +65,8 @@ def run_demo(out: Path, force: bool, say: Callable[[str], None], lang: str = "th
     csvs = api.write_consolidated_csv(result, out / "4-csv", force=True, template=t,
                                       lang=lang)
     step(4, ("รายงานรวมพร้อมกราฟ {r} และ CSV ในโฟลเดอร์ {d}" if lang == "th" else
-             "Consolidated report with charts {r}, CSV in {d}").format(r=consolidated,
-                                                                        d=out / "4-csv"))
+             "Consolidated report with charts {r}, CSV in the folder {d}").format(
+        r=consolidated, d=out / "4-csv"))
     lines, warnings = merge_notes(result, lang)
     for line in [*lines, *warnings]:
         say(line)

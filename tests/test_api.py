@@ -42,8 +42,9 @@ def test_readme_python_examples_run(tmp_path, monkeypatch):
     assert printed[0] == "2 workbooks in workbooks"
     assert printed[1:3] == ["6560101_เทศบาลตำบลห้วยวน_ITA2570_รอบ6.xlsx valid",
                             "6560102_เทศบาลตำบลเวียง_ITA2570_รอบ6.xlsx invalid"]
-    assert printed[3].startswith("   required-missing measures G")
-    assert "The owner is missing" in printed[3] or "owner" in printed[3].lower()
+    assert printed[3] == ('   required-missing measures G5 Sheet "มาตรการ" cell G5 (Owner): The owner '
+                          "is missing: name the unit (e.g. the chief administrator's office) "
+                          "and/or the person.")
     assert "next round: 12 ['6560101', '6560102']" in printed
     assert ("2 ไม่พบ no-such-folder ตรวจชื่อไฟล์หรือโฟลเดอร์อีกครั้ง / no-such-folder does not "
             "exist; check the file or folder name") in printed
@@ -116,3 +117,17 @@ def test_readme_finding_table_matches_the_catalogue():
         entry = CATALOGUE[code]
         assert title.split(" (`")[0] == entry.title, code
         assert severity == entry.severity or code == "result-missing", code
+
+
+def test_an_empty_folder_is_an_empty_round_not_an_error(tmp_path):
+    (tmp_path / "returned").mkdir()
+    report = ita_xlsx.validate([tmp_path / "returned"])
+    assert report.files == [] and report.valid
+    orgs = tmp_path / "orgs.csv"
+    orgs.write_text("code,name\n6560101,เทศบาลตำบลห้วยวน\n", encoding="utf-8")
+    result = ita_xlsx.consolidate([tmp_path / "returned"], orgs=orgs)
+    assert [(e.org_code, e.status) for e in result.entries] == [("6560101", "missing")]
+    with pytest.raises(ita_xlsx.InputError) as err:
+        ita_xlsx.consolidate([tmp_path / "nowhere"])
+    assert err.value.exit_code == 2
+    assert err.value.text("en") == f"{tmp_path / 'nowhere'} does not exist; check the file or folder name"

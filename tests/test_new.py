@@ -57,7 +57,7 @@ def test_org_list_with_bad_rows_keeps_the_good_ones(tmp_path):
     assert res.exit_code == 1 and "--force" in res.output
     assert (out / names[0]).stat().st_mtime_ns == before
     res = invoke("new", "--orgs", orgs, "--year", "2570", "--out", out, "--force")
-    assert res.output.splitlines()[-1] == f"สร้างแบบรายงาน 2 ไฟล์ ใน {out}"
+    assert res.output.splitlines()[-1] == f"สร้างแบบรายงาน 2 ไฟล์ ในโฟลเดอร์ {out}"
 
 
 def test_org_list_from_xlsx(tmp_path):

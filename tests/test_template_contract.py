@@ -129,13 +129,16 @@ def test_province_copy_end_to_end(tmp_path):
     assert "งบประมาณ (บาท)" in heads and "ผู้รับผิดชอบ" in heads
 
 
-@pytest.mark.parametrize("drop, problem", [
-    ('role = "measures"\n', "no sheet has role = 'measures' (the code relies on it)"),
+@pytest.mark.parametrize("drop, problem, thai", [
+    ('role = "measures"\n', "no sheet has role = 'measures' (the code relies on it)",
+     "ไม่มีแผ่นงานที่ระบุ role = 'measures' (โปรแกรมต้องใช้)"),
     ('role = "evidence_url"\n', "sheet 'ผลการดำเนินการ': no column or field has role = "
-                                "'evidence_url'"),
-    ('"12" = "error"\n', "[rules.result_missing] has no value for round '12'"),
+                                "'evidence_url'",
+     "แผ่นงาน 'ผลการดำเนินการ': ไม่มีคอลัมน์หรือช่องที่ระบุ role = 'evidence_url'"),
+    ('"12" = "error"\n', "[rules.result_missing] has no value for round '12'",
+     "[rules.result_missing] ไม่มีค่าของรอบ '12'"),
 ])
-def test_copy_lacking_a_role_or_rule_is_refused(tmp_path, drop, problem):
+def test_copy_lacking_a_role_or_rule_is_refused(tmp_path, drop, problem, thai):
     text = SHIPPED.read_text(encoding="utf-8")
     assert drop in text
     path = tmp_path / "lacking.toml"
@@ -145,5 +148,8 @@ def test_copy_lacking_a_role_or_rule_is_refused(tmp_path, drop, problem):
     assert err.value.problems == [problem]
     res = invoke("new", "--template", path, "--out", tmp_path / "o")
     assert res.exit_code == 2
-    assert res.output.strip() == f"แบบฟอร์ม {path} ใช้ไม่ได้: {problem}"
+    assert res.output.strip() == f"แบบฟอร์ม {path} ใช้ไม่ได้: {thai}"
+    res = invoke("new", "--template", path, "--out", tmp_path / "o", "--lang", "en")
+    assert res.exit_code == 2
+    assert res.output.strip() == f"Template {path} is not usable: {problem}"
     assert not (tmp_path / "o").exists()

@@ -4,6 +4,7 @@ exact problem it must report (and only that one)."""
 from __future__ import annotations
 
 import copy
+import re
 import tomllib
 
 import pytest
@@ -165,3 +166,6 @@ def test_each_rule(mutate, problem):
     assert err.value.problems == [problem]
     assert err.value.text("en") == f"Template copy.toml is not usable: {problem}"
     assert err.value.exit_code == 2
+    (thai,) = err.value.problems_th  # the same problem, said in Thai
+    assert re.search("[\u0e00-\u0e7f]", thai) and thai != problem
+    assert err.value.text("th") == f"แบบฟอร์ม copy.toml ใช้ไม่ได้: {thai}"
