@@ -138,7 +138,7 @@ def measure_checks(ret: Returned, bound: Bound) -> list[Finding]:
             out.append(Finding(
                 "indicator-uncovered", sheet="analysis", sheet_name=a_name, row=row,
                 column="score", cell=ret.cell("analysis", row, "score"), value=value,
-                params={"indicator": bound.analysis_fw.indicator(ind).label,
+                params={"indicator": _indicator_text(bound, ind),
                         "expected": f"{bound.analysis_fw.pass_mark:g}", "sheet": name}))
     return out
 
@@ -151,6 +151,11 @@ def _nearest(mid: object, measures: list) -> str:
            for r in measures if r.values.get("measure_id") is not None}
     hit = difflib.get_close_matches(measure_key(mid), list(ids), n=1, cutoff=0.5)
     return ids[hit[0]] if hit else ""
+
+
+def _indicator_text(bound: Bound, number: int) -> dict[str, str]:
+    ind = bound.analysis_fw.indicator(number)
+    return {"th": ind.label, "en": f"{ind.number}. {ind.name_en}"}
 
 
 def result_checks(ret: Returned, bound: Bound, round_key: str | None) -> list[Finding]:
