@@ -237,35 +237,40 @@ def validate(
     fiscal_year: int | None = None,
     template: Template | None = None,
     framework: PathLike | None = None,
+    round: str | None = None,
     check_links: bool = False,
     link_timeout: float = 10.0,
     workers: int | None = None,
     progress: Progress = None,
 ) -> Report:
-    """Check returned workbooks (files or folders) and return the :class:`Report`.
+    """Check what was sent (files or folders; ZIP archives and saved mails opened) and return
+    the :class:`Report`: findings per file, which file counts per organisation
+    (``report.selection``, each file's ``decision``) and what was not read (``skipped``).
 
     A file that cannot be read gets a finding, never an exception; no workbook at all gives
     an empty report. Raises :class:`InputError` when a path does not exist.
     """
-    from .validators.engine import validate_files
+    from .intake import check
 
     template = template or load_template()
-    files = find_workbooks(paths)
+    paths = [Path(p) for p in paths]
+    find_workbooks(paths)  # a path that does not exist is an InputError
     listed = _orgs(orgs, template)
     index = {o.code.casefold(): o for o in listed} if listed is not None else None
-    return validate_files(files, template, fiscal_year=fiscal_year, orgs=index,
-                          orgs_source=str(orgs) if isinstance(orgs, str | Path) else "",
-                          framework=str(framework) if framework else None,
-                          check_links=check_links, link_timeout=link_timeout, workers=workers,
-                          progress=progress)
+    return check(paths, template, fiscal_year=fiscal_year, round=round,
+                 orgs=index, orgs_source=str(orgs) if isinstance(orgs, str | Path) else "",
+                 framework=str(framework) if framework else None,
+                 check_links=check_links, link_timeout=link_timeout, workers=workers,
+                 progress=progress)
 
 
 def write_feedback(report: Report, out_dir: PathLike, *, force: bool = False,
-                   lang: str = "th") -> FeedbackResult:
-    """A marked-up copy per organisation with findings, written into ``out_dir``."""
+                   lang: str = "th", all_files: bool = False) -> FeedbackResult:
+    """A marked-up copy per organisation with findings, written into ``out_dir`` (for the
+    file that counts only, unless ``all_files``)."""
     from .feedback import write_feedback as _write
 
-    return _write(report, Path(out_dir), force=force, lang=lang)
+    return _write(report, Path(out_dir), force=force, lang=lang, all_files=all_files)
 
 
 def report_text(report: Report, fmt: str = "json", *, lang: str = "th") -> str:
@@ -304,13 +309,17 @@ def consolidate(
     *,
     orgs: PathLike | None = None,
     fiscal_year: int | None = None,
+    round: str | None = None,
     template: Template | None = None,
     framework: PathLike | None = None,
     exclude: Iterable[PathLike] = (),
     workers: int | None = None,
     progress: Progress = None,
 ) -> MergeResult:
-    """Read returns and consolidated reports; keep the one that counts per organisation.
+    """Read returns and consolidated reports (ZIP archives and saved mails opened); keep the
+    one that counts per organisation: one fiscal year and round (as asked, else the newest
+    present), the newest return by report date, saved time, file time; borrowed workbooks
+    and the tool's own outputs never count.
 
     ``exclude``: files never read (the report being written, when it sits among the inputs).
     No workbook at all gives every listed organisation as missing. Raises :class:`InputError`
@@ -319,12 +328,14 @@ def consolidate(
     from .merge import merge
 
     template = template or load_template()
-    files = find_workbooks(paths, exclude=exclude)
+    paths = [Path(p) for p in paths]
+    find_workbooks(paths)  # a path that does not exist is an InputError
     if orgs is not None:
         read_orgs(orgs, template)  # an unusable list is refused before any work
-    return merge(files, template=template, orgs_path=orgs, fiscal_year=fiscal_year,
-                 framework=str(framework) if framework else None, workers=workers,
-                 progress=progress)
+    return merge(paths, template=template, orgs_path=orgs, fiscal_year=fiscal_year,
+                 round=round, framework=str(framework) if framework else None,
+                 workers=workers, progress=progress,
+                 exclude={Path(p) for p in exclude})
 
 
 def write_consolidated(result: MergeResult, out: PathLike, *, force: bool = False,
@@ -357,6 +368,7 @@ class NextRound:
     prefills: dict[str, Prefill] = field(default_factory=dict)
     round: str = "6"
     fiscal_year: int | None = None
+    skipped: list = field(default_factory=list)  # nextround.Skipped: left out, and why
 
 
 def next_round(
@@ -380,9 +392,10 @@ def next_round(
     def bound_of(source_year: int | None) -> Bound:
         return bind_template(template, fiscal_year=fiscal_year or source_year, framework=fw)
 
+    skipped: list = []
     orgs, prefills, round_key, source_year = from_sources(
-        sources, template, bound_of, round, fw, progress)
-    return NextRound(orgs, prefills, round_key, fiscal_year or source_year)
+        sources, template, bound_of, round, fw, progress, skipped=skipped)
+    return NextRound(orgs, prefills, round_key, fiscal_year or source_year, skipped)
 
 
 # ---------------------------------------------------------------- the round by email
