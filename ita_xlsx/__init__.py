@@ -16,6 +16,7 @@ __version__ = "0.1.0"
 
 _API = (
     "NextRound", "consolidate", "find_workbooks", "load_template", "make_workbooks",
+    "make_documents", "make_district_memo",
     "next_round", "read_orgs", "validate", "write_check_report", "write_consolidated",
     "write_consolidated_csv", "write_feedback",
 )
