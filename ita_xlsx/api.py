@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # types only; importing them here would load xlsxwriter and pandas
+    from .core.records import Org, Prefill
     from .documents.district import DistrictMemo
     from .documents.org import DocumentsResult
     from .feedback import FeedbackResult
     from .generate import NewResult
     from .merge import MergeResult
     from .orgs import OrgProblem
-    from .render import Org, Prefill
     from .template import Template
     from .validators.engine import Report
 

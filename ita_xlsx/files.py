@@ -8,6 +8,8 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+from .core.errors import OutputExists
+
 _WINDOWS_BAD = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{i}" for p in ("COM", "LPT") for i in range(1, 10)}
 MAX_STEM = 80
@@ -24,14 +26,6 @@ def safe_filename(text: str, fallback: str = "file", max_len: int = MAX_STEM) ->
     if text.split(".")[0].upper() in _RESERVED:
         text = "_" + text
     return text
-
-
-class OutputExists(Exception):
-    """The output is already there and overwriting was not allowed."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        super().__init__(str(path))
 
 
 def atomic_write(path: Path, data: bytes, force: bool = False) -> None:

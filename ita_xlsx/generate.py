@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .core.records import Org, Prefill
 from .files import OutputExists, atomic_write, safe_filename
-from .render import Org, Prefill, RenderOptions, render_workbook
-from .stamp import STAMP_KEYS, Stamper, token
+from .render import RenderOptions, render_workbook
+from .stamp import Stamper, placeholder_org
 from .template import Template, bind
 
 
@@ -57,8 +58,8 @@ def generate(
     out_dir = Path(out_dir)
     if orgs is None:
         bound = bind(template, options.fiscal_year, options.round, None, framework_override)
-        path = out_dir / workbook_filename(Org("", ""), options.fiscal_year)
-        _write(result, path, render_workbook(bound, Org("", ""), options), force)
+        path = out_dir / workbook_filename(Org(code="", name=""), options.fiscal_year)
+        _write(result, path, render_workbook(bound, Org(code="", name=""), options), force)
         if progress:
             progress(1)
         return result
@@ -76,7 +77,7 @@ def generate(
             else:
                 stamper = stampers.get(bound.units)
                 if stamper is None:
-                    placeholder = Org(*(token(k) for k in STAMP_KEYS), units=bound.units)
+                    placeholder = placeholder_org(bound.units)
                     stamper = Stamper(render_workbook(bound, placeholder, options))
                     stampers[bound.units] = stamper
                 data = stamper.stamp(_stamp_values(org))

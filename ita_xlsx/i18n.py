@@ -1,6 +1,6 @@
 """User-facing messages of the command line, Thai first (``--lang en`` for English).
 
-Findings of `validate` have their own catalogue (``validators/catalogue.py``); this holds the
+Findings of `validate` have their own catalogue (``core/findings.py``); this holds the
 rest: progress, summaries and errors of the commands.
 """
 

@@ -16,14 +16,13 @@ from pathlib import Path
 
 from .framework import score
 from .orgs import org_type_labels, read_org_list
-from .read import REPORT_SHEET, find_workbooks
+from .read import find_workbooks
+from .report_layout import DATA_SHEETS, REPORT_KIND, REPORT_META_SHEET
 from .template import Bound, Template, load_template
 from .thai import clean_text, is_valid_url, parse_date
 from .validators.cross import indicator_rows
 from .validators.engine import FileReport, choice_lookups, validate_files
 
-REPORT_META_SHEET = REPORT_SHEET
-REPORT_KIND = "ita-consolidated"
 STATUSES = ("valid", "warnings", "invalid", "unreadable", "missing")
 
 
@@ -106,7 +105,7 @@ def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
     if not ret.readable or b is None:
         return e
     e.org_type = b.choice_labels["org_type"].get(e.org_type, e.org_type)
-    from .validators.schema import score_value, split_urls, timeframe
+    from .values import score_value, split_urls, timeframe
 
     for ind, r in indicator_rows(ret, b):
         e.scores[ind] = score_value(r.values.get("score"))
@@ -181,8 +180,6 @@ def load_report(path: Path, template: Template, framework: str | None = None
     """Entries stored in a consolidated report (choices back to their values), and its
     metadata."""
     from python_calamine import CalamineWorkbook
-
-    from .report_writer import DATA_SHEETS
 
     wb = CalamineWorkbook.from_path(str(path))
     meta_rows = wb.get_sheet_by_name(REPORT_META_SHEET).to_python(skip_empty_area=False)

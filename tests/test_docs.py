@@ -17,7 +17,7 @@ from ita_xlsx.simulate import SEED_SCORES, apply_mistakes, fill_workbook, sample
 from ita_xlsx.template import bind, load_template
 from ita_xlsx.thai import to_thai_digits
 
-HUAY_WAN = Org("6560101", "เทศบาลตำบลห้วยวน", "เทศบาลตำบล", "เชียงคำ", "พะเยา")
+HUAY_WAN = Org(code="6560101", name="เทศบาลตำบลห้วยวน", type="เทศบาลตำบล", district="เชียงคำ", province="พะเยา")
 
 
 def make_return(folder: Path, fy: int, round_key: str, org: Org = HUAY_WAN,
