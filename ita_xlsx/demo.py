@@ -105,5 +105,8 @@ def run_demo(out: Path, force: bool, say: Callable[[str], None], lang: str = "th
     step(4, ("รายงานรวมพร้อมกราฟ {r} และ CSV ใน {d}" if lang == "th" else
              "Consolidated report with charts {r}, CSV in {d}").format(r=consolidated,
                                                                         d=out / "4-csv"))
+    from .documents.sample import demo_documents
+
+    documents = demo_documents(out, orgs, returned, consolidated, say, lang)
     return {"orgs": orgs_file, "workbooks": workbooks, "returned": returned, "check": check,
-            "feedback": out / "3-feedback", "report": consolidated, "csv": csvs}
+            "feedback": out / "3-feedback", "report": consolidated, "csv": csvs, **documents}

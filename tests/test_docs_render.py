@@ -128,3 +128,45 @@ def test_district_memo_prints_on_one_a4_page(district_round, tmp_path, soffice):
     assert f"มาตรการรวม{to_thai_digits(str(f.measures))}มาตรการ" in text
     assert not ISO_DATE.search(text)
     assert check_pages(pdf) <= 2
+
+
+def test_the_demos_documents_match_seed_000_and_its_report(tmp_path, soffice):
+    """Acceptance: the demo's Huay Wan measures document carries seed 000's figures in the
+    seed's order of parts; the district memo's figures are the consolidated report's; both
+    print on A4 with nothing past the margins."""
+    from click.testing import CliRunner
+    from test_docs import body_texts
+    from test_docs_district import read_back
+
+    from ita_xlsx.cli import main
+    from ita_xlsx.simulate import ISSUES
+
+    out = tmp_path / "demo"
+    res = CliRunner().invoke(main, ["demo", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    docs = out / "5-documents"
+    measures = docs / "มาตรการ-2565-เทศบาลตำบลห้วยวน.docx"
+    texts = body_texts(measures)
+    flat = "\n".join(texts)
+    th = to_thai_digits
+    assert "มีผลคะแนน ๕๙.๑๖ คะแนน อยู่ในระดับ D" in flat and "พ.ศ. ๒๕๖๔" in flat
+    scores = [t.split("\t")[1] for t in texts if re.match(r"^[๑-๙][๐-๙]?\. .*\t", t)]
+    assert scores[:10] == [th(f"{s:.2f}") for s in SEED_SCORES]
+    for n, issue in ISSUES.items():  # the seed's issues, on the weak indicators' rows
+        assert th(issue) in flat, n
+    parts = [next(i for i, t in enumerate(texts) if t.startswith(k)) for k in (
+        "๑. การวิเคราะห์", "ตัวชี้วัดของการประเมิน ITA", "๒. มาตรการ", "ที่\tเครื่องมือ",
+        "ประกาศ ณ วันที่")]
+    assert parts == sorted(parts)
+    memo = next(docs.glob("บันทึกข้อความ-อำเภอ-*.docx"))
+    want = read_back(out / "4-district-report.xlsx")
+    memo_text = "\n".join(body_texts(memo))
+    assert (f"มีหน่วยงานส่งแบบรายงานแล้ว {th(str(want['returned']))} แห่ง ถูกต้องครบถ้วน "
+            f"{th(str(want['valid']))} แห่ง ต้องแก้ไข {th(str(want['invalid']))} แห่ง") in memo_text
+    assert f"มาตรการรวม {th(str(want['measures']))} มาตรการ" in memo_text
+    assert f"ดำเนินการแล้วเสร็จ {th(str(want['done']))} รายการ" in memo_text
+    for doc in (measures, memo):
+        pdf = soffice(doc, "pdf", tmp_path / "pdf")
+        check_pages(pdf)
+        text = pdf_text(pdf)
+        assert "plan" not in text.lower() and not ISO_DATE.search(text)

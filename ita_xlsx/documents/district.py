@@ -21,6 +21,7 @@ from ..thai import clean_text
 from . import templates as dt_templates
 from .compose import Tables, compose
 from .org import thai_long_date
+from .writer import thai_list
 
 SETTINGS_NAME = "ita-settings.toml"
 DISTRICT_KEYS = ("name", "office", "document_prefix", "signer_name", "signer_position",
@@ -184,16 +185,18 @@ def memo_values(f: DistrictFigures, settings: dict[str, str], words: dict[str, s
     level_item = words.get("level_item", "{level} {count}")
     weak_item = words.get("weak_item", "{indicator} ({mean})")
     share = f.evidence_share
+    unscored = f.returned - sum(n for _, n in f.levels)  # returns without a complete score
     return {
         "fiscal_year": str(f.fiscal_year or ""), "analysis_year": str((f.fiscal_year or 1) - 1),
         "round": f.round, "round_label": _round_label(template, f.round) if f.round else "",
         "n_orgs": str(f.orgs), "n_returned": str(f.returned), "n_valid": str(f.valid),
         "n_invalid": str(f.invalid), "n_missing": str(len(f.missing)),
-        "missing_list": " ".join(f.missing) if f.missing else none,
-        "levels_list": " ".join(level_item.format(level=k, count=n) for k, n in f.levels)
-        or none,
-        "weak_list": " ".join(weak_item.format(indicator=k, mean=f"{m:.2f}")
-                              for k, m in f.weakest) or none,
+        "missing_list": thai_list(f.missing) if f.missing else none,
+        "levels_list": thai_list([level_item.format(level=k, count=n) for k, n in f.levels]
+                                 + ([words.get("no_level", "-").format(count=unscored)]
+                                    if unscored else [])) or none,
+        "weak_list": thai_list([weak_item.format(indicator=k, mean=f"{m:.2f}")
+                                for k, m in f.weakest]) or none,
         "n_measures": str(f.measures), "n_results": str(f.results), "n_done": str(f.done),
         "n_in_progress": str(f.in_progress), "n_not_started": str(f.not_started),
         "n_evidence": str(f.with_evidence),

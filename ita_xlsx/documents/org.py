@@ -20,6 +20,7 @@ from ..thai import format_date, is_valid_url, parse_date
 from ..validators.engine import FileReport
 from . import templates as dt_templates
 from .compose import Tables, compose
+from .writer import thai_list
 
 # Fields of version 2 of the workbook template (optional; blank in version 1 returns).
 OPTIONAL_FORM = ("signer_name", "signer_position", "executive_title", "doc_prefix", "website")
@@ -94,7 +95,7 @@ def org_values(rep: FileReport, e: OrgEntry, t_words: dict[str, str]) -> dict[st
         "period": PERIOD.get(rep.round or "", ("", ""))[0].format(a=fy - 1, b=fy),
         "total": _score(e.total) or missing, "level": level or missing,
         "pass_mark": f"{fw.pass_mark:g}", "n_weak": str(len(weak)),
-        "weak_list": ", ".join(f"ตัวชี้วัดที่ {i.number} {i.name_th}" for i in weak) or "-",
+        "weak_list": thai_list([f"ตัวชี้วัดที่ {i.number} {i.name_th}" for i in weak]) or "-",
         "n_measures": str(len(e.measures)),
         "date": _date(form.get("report_date")) or missing,
         "announced_on": _date(form.get("report_date")) or missing,

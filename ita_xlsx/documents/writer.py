@@ -43,6 +43,13 @@ def thai_digits(text: str) -> str:
     return "".join(out)
 
 
+def thai_list(items: list[str]) -> str:
+    """"ก, ข และ ค": a list in running Thai text."""
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " และ " + items[-1]
+
+
 def _set_fonts(rpr, font: str, size: float | None, bold: bool | None) -> None:
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
@@ -153,7 +160,7 @@ class ThaiDocument:
             self._run(p, label, bold=True, size=LABEL_SIZE)
             self._run(p, "  " + value)
         p = self.doc.add_paragraph()
-        p.paragraph_format.tab_stops.add_tab_stop(Cm(8.0))
+        p.paragraph_format.tab_stops.add_tab_stop(Cm(7.0))
         self._run(p, "ที่", bold=True, size=LABEL_SIZE)
         self._run(p, "  " + reference + "\t")
         self._run(p, "วันที่", bold=True, size=LABEL_SIZE)
