@@ -46,9 +46,9 @@ def setup_page(ws, widths: list[float], *, title_rows: tuple[int, int] | None = 
                repeat_columns: tuple[int, int] | None = None, orientation: str = "auto",
                footer: str = "") -> int:
     """A4, readable: fitted to one page wide when that keeps the scale at or above
-    ``MIN_SCALE`` (portrait if it fits at 90 %, else landscape); otherwise landscape at that
-    scale, split across pages with ``repeat_columns`` (e.g. code and name) on every page.
-    Returns the (estimated) scale."""
+    ``MIN_SCALE`` (portrait if it fits at 90 %, else landscape); otherwise landscape, fitted
+    to the fewest pages wide that keep that scale, with ``repeat_columns`` (e.g. code and
+    name) on every page. Returns the (estimated) scale."""
     ws.set_paper(A4)
     ws.set_margins(left=MARGIN_IN, right=MARGIN_IN, top=0.6, bottom=0.6)
     if orientation == "auto":
@@ -61,8 +61,11 @@ def setup_page(ws, widths: list[float], *, title_rows: tuple[int, int] | None = 
     if scale >= MIN_SCALE:
         ws.fit_to_pages(1, 0)  # the application works out the exact scale: never cut
     else:
-        scale = MIN_SCALE
-        ws.set_print_scale(scale)
+        printable = PAGE_PT[orientation] - 2 * 72 * MARGIN_IN
+        pages = math.ceil(width_points(widths) * MIN_SCALE / 100 / printable)
+        # N pages wide, not a fixed scale: no last column of pages holding one column.
+        ws.fit_to_pages(pages, 0)
+        scale = max(MIN_SCALE, min(100, int(printable * pages / width_points(widths) * 100)))
         if repeat_columns:
             ws.repeat_columns(*repeat_columns)
     if title_rows:
