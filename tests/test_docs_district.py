@@ -137,5 +137,5 @@ def test_district_memo_from_the_command_line(district_round, tmp_path):
     assert f"ยังไม่ส่ง {to_thai_digits('1')} แห่ง" in flat  # Thai digits by default
     res = CliRunner().invoke(main, ["docs", "--district", str(root / "orgs.csv"), "--out",
                                     str(tmp_path / "e")])
-    assert res.exit_code == 1 and "ไม่ใช่รายงานรวม" in res.output
+    assert res.exit_code == 2 and "ไม่ใช่รายงานรวม" in res.output
     assert "Traceback" not in res.output

@@ -58,6 +58,10 @@ class FrameworkError(ItaError, ValueError):
         return self.th
 
 
+class InputError(ItaError):
+    """An input that is not there or holds nothing to work on (no workbook in a folder)."""
+
+
 class OrgListError(ItaError):
     """The organisation list as a whole is unusable (unreadable, no code or name column)."""
 
@@ -80,5 +84,5 @@ class OutputExists(OutputError):
         return str(self.path)
 
 
-__all__ = ["FrameworkError", "ItaError", "OrgListError", "OutputError", "OutputExists",
+__all__ = ["FrameworkError", "InputError", "ItaError", "OrgListError", "OutputError", "OutputExists",
            "TemplateError"]

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core.errors import InputError
 from ..files import atomic_write, safe_filename
 from ..merge import REPORT_META_SHEET, bound_for
 from ..template import Template
@@ -29,12 +30,9 @@ DISTRICT_KEYS = ("name", "office", "document_prefix", "signer_name", "signer_pos
 WEAKEST = 3
 
 
-class ReportError(Exception):
-    """Not a consolidated report this tool wrote (or unreadable); Thai and English text."""
-
-    def __init__(self, th: str, en: str):
-        self.th, self.en = th, en
-        super().__init__(en)
+class ReportError(InputError):
+    """Not a consolidated report this tool wrote (or unreadable), or an unreadable settings
+    file; Thai and English text, exit code 2 (bad input)."""
 
 
 @dataclass

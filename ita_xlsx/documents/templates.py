@@ -13,22 +13,22 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from ..core.errors import ItaError
+
 KINDS = ("measures", "measures_memo", "results", "results_memo", "district_memo")
 BLOCK_TYPES = {"landscape", "title", "heading", "paragraph", "scores_table", "measures_table",
                "results_table", "closing", "signature", "memo_header"}
 TEXT_KEYS = ("text", "lines", "office", "reference", "date", "subject", "addressee")
 
 
-class DocTemplateError(Exception):
+class DocTemplateError(ItaError):
     """A document template that cannot be used; ``problems`` say where and why (Thai, English)."""
 
     def __init__(self, path: str, problems: list[tuple[str, str]]):
         self.path, self.problems = path, problems
-        super().__init__(f"{path}: " + "; ".join(en for _, en in problems))
-
-    def text(self, lang: str = "th") -> str:
-        i = 1 if lang == "en" else 0
-        return f"{self.path}: " + "; ".join(p[i] for p in self.problems)
+        super().__init__(f"แบบเอกสารใช้ไม่ได้: {path}: " + "; ".join(th for th, _ in problems),
+                         f"Unusable document template: {path}: "
+                         + "; ".join(en for _, en in problems))
 
 
 @dataclass
