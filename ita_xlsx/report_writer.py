@@ -20,6 +20,7 @@ from .files import atomic_target, commit, write_csv
 from .merge import MergeResult, OrgEntry
 from .print_layout import (
     be_date,
+    lines_for,
     round_label,
     row_height,
     setup_page,
@@ -252,7 +253,7 @@ class Writer:
         for values in rows:
             r += 1
             cells, row_links = [], []
-            lines = 1
+            need = 0.0  # the most characters per width unit a wrapped cell of the row holds
             for c, key in enumerate(keys):
                 v = values.get(key)
                 if v is None or v == "":
@@ -266,7 +267,9 @@ class Writer:
                     else:
                         if len(v) > widths[c]:  # longer than its column: wrapped
                             cells.append((c, v, wrap))
-                            lines = max(lines, text_lines(v, widths[c]))
+                            # Arithmetic only: this runs for millions of cells. A line
+                            # break counts as a line's worth of characters.
+                            need = max(need, (len(v) + v.count("\n") * widths[c]) / widths[c])
                         else:
                             cells.append((c, v, text))
                 elif kind is int or kind is float:
@@ -275,8 +278,8 @@ class Writer:
                     cells.append((c, "ใช่" if v else "ไม่", text))
                 else:
                     cells.append((c, str(v), text))
-            ws.append_row(r, cells, row_links, row_height(FONT_SIZE, lines) if lines > 1
-                          else one_line)
+            ws.append_row(r, cells, row_links,
+                          row_height(FONT_SIZE, lines_for(need)) if need else one_line)
         ws.autofilter(first_row, 0, max(r, first_row + 1), len(columns) - 1)
 
     @staticmethod
