@@ -9,13 +9,12 @@ XlsxWriter in constant-memory mode (rows are written in order and flushed), so a
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell_fast
-from xlsxwriter.worksheet import Worksheet
 
+from .core.findings import Finding
+from .fast_sheet import FastSheet
 from .files import atomic_target, commit, write_csv
 from .merge import MergeResult, OrgEntry
 from .print_layout import (
@@ -34,11 +33,12 @@ from .report_layout import (
     FINDINGS,
     REPORT_KIND,
     REPORT_META_SHEET,
-    SHEET_NAMES,
     SUMMARY,
+    heading,
     measure_columns,
     result_columns,
     score_columns,
+    sheet_names,
 )
 from .template import Bound, Template, column_letter
 from .thai import is_valid_url
@@ -66,54 +66,6 @@ def summary_values(e: OrgEntry) -> dict:
     }
 
 
-_NEEDS_CONTROL_ESCAPE = re.compile(r"[\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_")
-_NEEDS_XML_ESCAPE = re.compile(r"[&<>]")
-
-
-class FastSheet(Worksheet):
-    """A worksheet that writes plain rows straight to its XML (constant-memory mode only).
-
-    XlsxWriter's own path costs ~7 µs a cell; a country's report has ~6 million cells, so the
-    stacked sheets write each row's XML here (~1.5 µs a cell). It keeps to the same XML and
-    bookkeeping as ``_write_single_row`` (the dimensions, the previous row, hyperlinks);
-    the merge tests read the result back with openpyxl, calamine and LibreOffice.
-    """
-
-    def append_row(self, row: int, cells: list[tuple[int, object, object]], links=(),
-                   height: float | None = None) -> None:
-        """Write ``row`` (0-based): cells are (col, str|int|float, format); ``links`` are
-        (col, url) for cells that also carry a hyperlink; ``height`` in points."""
-        self._write_single_row(row)  # flush any row written the usual way; previous_row = row
-        ht = f' ht="{height:g}" customHeight="1"' if height else ""
-        out = [f'<row r="{row + 1}"{ht}>']
-        for col, value, fmt in cells:
-            ref = xl_rowcol_to_cell_fast(row, col)
-            style = f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
-            if type(value) is str:
-                text = value[:32767]
-                if _NEEDS_CONTROL_ESCAPE.search(text):
-                    text = self._escape_control_characters(text)
-                if _NEEDS_XML_ESCAPE.search(text):
-                    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                keep = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-                out.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{keep}>{text}</t></is></c>')
-            else:
-                out.append(f"<c r=\"{ref}\"{style}><v>{value:.16G}</v></c>")
-        out.append("</row>")
-        self.fh.write("".join(out))
-        for col, url in links:
-            # Register the link only; the cell itself was written above.
-            self.ignore_write_string = True
-            try:
-                self.write_url(row, col, url)
-            finally:
-                self.ignore_write_string = False
-        if cells:
-            cols = [c for c, _, _ in cells]
-            self._check_dimensions(row, min(cols))
-            self._check_dimensions(row, max(cols))
-
-
 class Writer:
     """Writes the consolidated workbook in one pass."""
 
@@ -129,7 +81,21 @@ class Writer:
                       for f in (*template.sheet("measures").fields,
                                 *template.sheet("results").fields)
                       if f.choices and template.choices[f.choices].strict}
+        if lang == "en" and bound:  # choices shown by their English labels
+            english = {k: {c.value: c.label_en or c.label for c in bound.choice_items(k)}
+                       for k in template.choices}
+            self.shown = {f.key: english[f.choices]
+                          for f in (*template.sheet("measures").fields,
+                                    *template.sheet("results").fields) if f.key in self.shown}
+        self.names = sheet_names(lang)
+        self.yes, self.no = self.tr("ใช่", "yes"), self.tr("ไม่", "no")
         self.meta: list[tuple[str, str]] = []
+
+    def tr(self, th: str, en: str) -> str:
+        return en if self.lang == "en" else th
+
+    def _ind_label(self, ind) -> str:
+        return f"{ind.number}. {ind.name_en}" if self.lang == "en" else ind.label
 
     def write(self, path: Path, force: bool = False) -> None:
         tmp = atomic_target(path, force)
@@ -141,7 +107,8 @@ class Writer:
             self._formats(wb)
             created = max((e.recorded for e in self.r.entries if e.recorded), default="")
             wb.set_properties({
-                "title": f"รายงานรวมมาตรการ ITA ปีงบประมาณ {self.r.fiscal_year or ''}",
+                "title": self.tr(f"รายงานรวมมาตรการ ITA ปีงบประมาณ {self.r.fiscal_year or ''}",
+                                 f"ITA measures report, fiscal year {self.r.fiscal_year or ''}"),
                 "author": "ita-xlsx",
                 # Fixed from the data, so the same inputs give the same file.
                 "created": dt.datetime.fromisoformat(created) if created
@@ -189,7 +156,7 @@ class Writer:
                printed: int | None = None, block: list[tuple[str, str]] = ()):
         """A sheet with its title, subtitle and heading row; on paper A4, one page wide at a
         readable scale or split with code and name repeated (``printed``: columns on paper)."""
-        ws = wb.add_worksheet(SHEET_NAMES[key], worksheet_class=FastSheet)
+        ws = wb.add_worksheet(self.names[key], worksheet_class=FastSheet)
         ws.set_row(0, row_height(18))
         ws.set_row(1, row_height(FONT_SIZE))
         ws.write_string(0, 0, title, self.f_title)
@@ -205,23 +172,26 @@ class Writer:
         widths = [w for _, _, w in columns][:printed]
         setup_page(ws, widths, title_rows=(first_row, first_row),
                    repeat_columns=(0, 1) if key != "files" else None,
-                   footer=f'&L&"{self.t.font},Regular"&12รายงานรวม ITA&C&12หน้า &P/&N')
-        self.meta += [(f"sheet:{key}", SHEET_NAMES[key]),
+                   footer=f'&L&"{self.t.font},Regular"&12' + self.tr(
+                       "รายงานรวม ITA&C&12หน้า &P/&N", "ITA report&C&12Page &P/&N"))
+        self.meta += [(f"sheet:{key}", self.names[key]),
                       (f"columns:{key}", ",".join(k for k, _, _ in columns)),
                       (f"first_row:{key}", str(first_row + 2))]
         return ws
 
     def _head_row(self, ws, row: int, columns) -> None:
         """Column headings, the row as tall as the longest wrapped heading needs."""
-        lines = max((text_lines(label, w) for _, label, w in columns), default=1)
+        labels = [(heading(k, label, self.lang), w) for k, label, w in columns]
+        lines = max((text_lines(label, w) for label, w in labels), default=1)
         ws.set_row(row, row_height(FONT_SIZE, lines))
-        for c, (_k, label, _w) in enumerate(columns):
+        for c, (label, _w) in enumerate(labels):
             ws.write_string(row, c, label, self.f_head)
 
     def _subtitle(self) -> str:
         n = len(self.r.entries)
         fy = self.r.fiscal_year or ""
-        return f"ปีงบประมาณ {fy} · {n} หน่วยงาน · สร้างโดย ita-xlsx"
+        return self.tr(f"ปีงบประมาณ {fy} · {n} หน่วยงาน · สร้างโดย ita-xlsx",
+                       f"Fiscal year {fy} · {n} organisations · made by ita-xlsx")
 
     def _shown(self, key: str, value: object) -> object:
         """A canonical choice value shown as its label."""
@@ -234,7 +204,7 @@ class Writer:
         if value is None or value == "":
             return
         if isinstance(value, bool):
-            ws.write_string(row, col, "ใช่" if value else "ไม่", fmt or self.f_text)
+            ws.write_string(row, col, self.yes if value else self.no, fmt or self.f_text)
         elif isinstance(value, int | float):
             ws.write_number(row, col, value, fmt or self.f_text)
         else:
@@ -275,7 +245,7 @@ class Writer:
                 elif kind is int or kind is float:
                     cells.append((c, v, text))
                 elif kind is bool:
-                    cells.append((c, "ใช่" if v else "ไม่", text))
+                    cells.append((c, self.yes if v else self.no, text))
                 else:
                     cells.append((c, str(v), text))
             ws.append_row(r, cells, row_links,
@@ -298,7 +268,8 @@ class Writer:
         totals = self._totals()
         head = 3 + len(totals) + 1  # the totals block first, then the table
         printed = [k for k, _, _ in SUMMARY].index("recorded") + 1
-        ws = self._sheet(wb, "summary", SUMMARY, "สรุปการส่งแบบรายงานมาตรการ ITA",
+        ws = self._sheet(wb, "summary", SUMMARY, self.tr("สรุปการส่งแบบรายงานมาตรการ ITA",
+                                                          "Returns of the ITA measures workbook"),
                          first_row=head, printed=printed, block=totals)
         status_names = STATUS_EN if self.lang == "en" else STATUS_TH
         r = head
@@ -354,14 +325,14 @@ class Writer:
                 ("ผลการดำเนินการ", f"{results} รายการ · มีหลักฐาน {evidence} ({share})")]
 
     def _scores(self, wb) -> None:
-        cols = score_columns(self.bound)
+        cols = score_columns(self.bound, self.lang)
         inds = self.bound.analysis_fw.indicators if self.bound else []
         stats_rows = len(inds)
         grid_head = 3 + stats_rows + 3
         ws = self._sheet(wb, "scores", [("indicator", "ตัวชี้วัด", 28), ("tool", "เครื่องมือ", 9),
                                         ("mean", "เฉลี่ย", 9), ("min", "ต่ำสุด", 9),
                                         ("max", "สูงสุด", 9), ("below", "ต่ำกว่าเกณฑ์", 9)],
-                         "คะแนน ITA ปีก่อน รายตัวชี้วัด")
+                         self.tr("คะแนน ITA ปีก่อน รายตัวชี้วัด", "Last year's ITA scores by indicator"))
         scored = [e for e in self.r.entries if e.scores]
         first, last = grid_head + 2, grid_head + 1 + max(len(scored), 1)
         pass_mark = self.bound.analysis_fw.pass_mark if self.bound else 0  # no indicators then
@@ -372,10 +343,10 @@ class Writer:
             vals = [v for v in vals if v is not None]
             col = column_letter(2 + i)
             rng = f"{col}{first}:{col}{last}"
-            ws.write_string(r, 0, ind.label, self.f_text)
+            ws.write_string(r, 0, self._ind_label(ind), self.f_text)
             ws.write_string(r, 1, ind.tool, self.f_text)
             mean = round(sum(vals) / len(vals), 2) if vals else ""
-            self.indicator_means.append((ind.label, mean if vals else 0))
+            self.indicator_means.append((self._ind_label(ind), mean if vals else 0))
             ws.write_formula(r, 2, f'=IFERROR(ROUND(AVERAGE({rng}),2),"")', self.f_num, mean)
             ws.write_formula(r, 3, f'=IF(COUNT({rng})=0,"",MIN({rng}))', self.f_num,
                              min(vals) if vals else "")
@@ -401,7 +372,8 @@ class Writer:
 
     def _analysis(self, wb) -> None:
         """Every indicator below the pass mark, with the issue the organisation gave."""
-        ws = self._sheet(wb, "analysis", ANALYSIS, "ตัวชี้วัดที่ต่ำกว่าเกณฑ์และประเด็นที่ต้องแก้ไข")
+        ws = self._sheet(wb, "analysis", ANALYSIS, self.tr(
+            "ตัวชี้วัดที่ต่ำกว่าเกณฑ์และประเด็นที่ต้องแก้ไข", "Indicators below the pass mark and the issues to fix"))
         fw = self.bound.analysis_fw if self.bound else None
 
         def rows():
@@ -412,20 +384,21 @@ class Writer:
                         continue
                     ind = fw.indicator(n) if fw else None
                     yield {"org_code": e.org_code, "org_name": e.org_name, "indicator_no": n,
-                           "indicator": ind.label if ind else str(n),
+                           "indicator": self._ind_label(ind) if ind else str(n),
                            "tool": ind.tool if ind else "", "score": value,
                            "issue": e.issues.get(n, "")}
 
         self._rows(ws, ANALYSIS, rows(), 3)
 
     def _measures(self, wb) -> None:
-        cols = measure_columns(self.t)
-        ws = self._sheet(wb, "measures", cols, "มาตรการของทุกหน่วยงาน")
+        cols = measure_columns(self.t, self.lang)
+        ws = self._sheet(wb, "measures", cols, self.tr("มาตรการของทุกหน่วยงาน",
+                                                       "Measures of every organisation"))
         self._rows(ws, cols, self._stacked("measures"), 3)
 
     def _results(self, wb) -> None:
-        cols = result_columns(self.t)
-        ws = self._sheet(wb, "results", cols, "ผลการดำเนินการของทุกหน่วยงาน")
+        cols = result_columns(self.t, self.lang)
+        ws = self._sheet(wb, "results", cols, self.tr("ผลการดำเนินการของทุกหน่วยงาน", "Results of every organisation"))
         self._rows(ws, cols, self._stacked("results"), 3, link_key="evidence_url")
 
     def _stacked(self, attr: str):
@@ -437,19 +410,22 @@ class Writer:
                 yield row
 
     def _findings(self, wb) -> None:
-        ws = self._sheet(wb, "findings", FINDINGS, "ข้อค้นพบจากการตรวจ")
+        ws = self._sheet(wb, "findings", FINDINGS, self.tr("ข้อค้นพบจากการตรวจ", "Findings of the checks"))
 
         def rows():
             for e in self.r.entries:
                 for f in e.findings:
-                    yield {**f, "org_code": e.org_code, "org_name": e.org_name,
-                           "source_file": f.get("source_file") or e.source_file,
-                           "severity": severity_label(f.get("severity"), self.lang)}
+                    row = finding_row(f, self.lang)
+                    yield {**row, "org_code": e.org_code, "org_name": e.org_name,
+                           "source_file": row.get("source_file") or e.source_file,
+                           "severity": severity_label(row.get("severity"), self.lang)}
 
         self._rows(ws, FINDINGS, rows(), 3)
 
     def _files(self, wb) -> None:
-        ws = self._sheet(wb, "files", FILES, "ไฟล์ที่ได้รับ (ฉบับล่าสุดของแต่ละหน่วยงานถูกใช้)")
+        ws = self._sheet(wb, "files", FILES, self.tr(
+            "ไฟล์ที่ได้รับ (ฉบับล่าสุดของแต่ละหน่วยงานถูกใช้)",
+            "Files received (the newest of each organisation is used)"))
         status_names = STATUS_EN if self.lang == "en" else STATUS_TH
         rows = [{**f, "status": status_names.get(f["status"], f["status"]),
                  "recorded": be_date(f.get("recorded")), "file_time": be_date(f.get("file_time"))}
@@ -457,13 +433,14 @@ class Writer:
         self._rows(ws, FILES, rows, 3)
 
     def _charts(self, wb) -> None:
-        ws = wb.add_worksheet(SHEET_NAMES["charts"])
+        ws = wb.add_worksheet(self.names["charts"])
         # Tables in A:D, charts from F (600 px wide): one landscape page wide.
         setup_page(ws, [30, 14, 14, 14, 2, 60], orientation="landscape",
-                   footer=f'&L&"{self.t.font},Regular"&12รายงานรวม ITA&C&12หน้า &P/&N')
+                   footer=f'&L&"{self.t.font},Regular"&12' + self.tr(
+                       "รายงานรวม ITA&C&12หน้า &P/&N", "ITA report&C&12Page &P/&N"))
         ws.set_default_row(row_height(FONT_SIZE))
         ws.set_row(0, row_height(18))
-        ws.write_string(0, 0, "ภาพรวม", self.f_title)
+        ws.write_string(0, 0, self.tr("ภาพรวม", "Overview"), self.f_title)
         # 1. organisations by level
         levels: dict[str, int] = {}
         for e in self.r.entries:
@@ -473,23 +450,25 @@ class Writer:
         level_rows = [(lv, levels[lv]) for lv in order if lv in levels] + [
             (lv, n) for lv, n in sorted(levels.items()) if lv not in order]
         r0 = 2
-        ws.write_string(r0, 0, "ระดับ", self.f_head)
-        ws.write_string(r0, 1, "จำนวนหน่วยงาน", self.f_head)
+        ws.write_string(r0, 0, self.tr("ระดับ", "Level"), self.f_head)
+        ws.write_string(r0, 1, self.tr("จำนวนหน่วยงาน", "Organisations"), self.f_head)
         for i, (lv, n) in enumerate(level_rows, start=1):
             ws.write_string(r0 + i, 0, lv, self.f_text)
             ws.write_number(r0 + i, 1, n, self.f_int)
         # 2. mean score by indicator
         r1 = r0 + max(len(level_rows), 1) + 3
         means = getattr(self, "indicator_means", [])
-        ws.write_string(r1, 0, "ตัวชี้วัด", self.f_head)
-        ws.write_string(r1, 1, "คะแนนเฉลี่ย", self.f_head)
+        ws.write_string(r1, 0, self.tr("ตัวชี้วัด", "Indicator"), self.f_head)
+        ws.write_string(r1, 1, self.tr("คะแนนเฉลี่ย", "Mean score"), self.f_head)
         for i, (label, mean) in enumerate(means, start=1):
             ws.write_string(r1 + i, 0, label, self.f_text)
             ws.write_number(r1 + i, 1, mean or 0, self.f_num)
         # 3. result status by organisation (by district when there are many)
         groups = self._status_groups()
         r2 = r1 + max(len(means), 1) + 3
-        for c, h in enumerate(["หน่วยงาน/อำเภอ", "แล้วเสร็จ", "ระหว่างดำเนินการ", "ยังไม่ดำเนินการ"]):
+        heads = (["Organisation/district", "Done", "In progress", "Not started"] if self.lang == "en"
+                 else ["หน่วยงาน/อำเภอ", "แล้วเสร็จ", "ระหว่างดำเนินการ", "ยังไม่ดำเนินการ"])
+        for c, h in enumerate(heads):
             ws.write_string(r2, c, h, self.f_head)
         for i, (name, counts) in enumerate(groups, start=1):
             ws.write_string(r2 + i, 0, name, self.f_text)
@@ -497,7 +476,7 @@ class Writer:
                 ws.write_number(r2 + i, c, n, self.f_int)
         ws.set_column(0, 0, 30)
         ws.set_column(1, 3, 14)
-        name = SHEET_NAMES["charts"]
+        name = self.names["charts"]
         font = {"name": self.t.font, "size": 14}
 
         def chart(kind, title, series, cats, row, subtype=None, values=None, n=1):
@@ -537,15 +516,18 @@ class Writer:
         def rows_of(px: int) -> int:  # sheet rows a chart of ``px`` pixels covers
             return -(-px // int(row_height(FONT_SIZE) * 4 / 3)) + 1
 
-        h = chart("column", "จำนวนหน่วยงานตามระดับผลการประเมิน",
-                  [{"name": "หน่วยงาน", "values": [name, r0 + 1, 1, r0 + n1, 1],
+        h = chart("column", self.tr("จำนวนหน่วยงานตามระดับผลการประเมิน",
+                                    "Organisations by assessment level"),
+                  [{"name": self.tr("หน่วยงาน", "Organisations"),
+                    "values": [name, r0 + 1, 1, r0 + n1, 1],
                     "data_labels": {"value": True}, "fill": {"color": "#4472C4"}}],
                   [name, r0 + 1, 0, r0 + n1, 0], 2,
                   values=max((n for _, n in level_rows), default=1))
         at = 2 + rows_of(h)
         n2 = max(len(means), 1)
-        h = chart("bar", "คะแนนเฉลี่ยรายตัวชี้วัด",
-                  [{"name": "คะแนนเฉลี่ย", "values": [name, r1 + 1, 1, r1 + n2, 1],
+        h = chart("bar", self.tr("คะแนนเฉลี่ยรายตัวชี้วัด", "Mean score by indicator"),
+                  [{"name": self.tr("คะแนนเฉลี่ย", "Mean score"),
+                    "values": [name, r1 + 1, 1, r1 + n2, 1],
                     "data_labels": {"value": True, "num_format": "0.00"},
                     "fill": {"color": "#70AD47"}}],
                   [name, r1 + 1, 0, r1 + n2, 0], at, values="scores", n=n2)
@@ -553,7 +535,7 @@ class Writer:
         ws.set_h_pagebreaks([at - 1])  # the status chart starts a page: no chart cut in two
         n3 = max(len(groups), 1)
         colors = ["#70AD47", "#FFC000", "#A5A5A5"]
-        chart("bar", "สถานะผลการดำเนินการ",
+        chart("bar", self.tr("สถานะผลการดำเนินการ", "Status of results"),
               [{"name": [name, r2, c], "values": [name, r2 + 1, c, r2 + n3, c],
                 "fill": {"color": colors[c - 1]}} for c in (1, 2, 3)],
               [name, r2 + 1, 0, r2 + n3, 0], at, subtype="stacked",
@@ -594,8 +576,14 @@ def write_report(result: MergeResult, path: Path, template: Template, bound: Bou
     Writer(result, template, bound, lang).write(Path(path), force)
 
 
-def write_csvs(result: MergeResult, out_dir: Path, template: Template, force: bool = False
-               ) -> list[Path]:
+def finding_row(f: Finding | dict, lang: str) -> dict:
+    """A finding as a row, its message in ``lang``; rows read back from an earlier report
+    are already text."""
+    return f.to_dict(lang) if isinstance(f, Finding) else f
+
+
+def write_csvs(result: MergeResult, out_dir: Path, template: Template, force: bool = False,
+               lang: str = "th") -> list[Path]:
     """summary.csv, measures.csv, results.csv, findings.csv (UTF-8 with BOM, guarded)."""
     out_dir = Path(out_dir)
     written = []
@@ -611,11 +599,12 @@ def write_csvs(result: MergeResult, out_dir: Path, template: Template, force: bo
     def stacked(attr):
         for e in result.entries:
             for rec in getattr(e, attr):
+                rec = finding_row(rec, lang) if attr == "findings" else rec
                 yield {**rec, "org_code": e.org_code, "org_name": e.org_name,
                        "source_file": rec.get("source_file") or e.source_file}
 
-    save("measures.csv", measure_columns(template), list(stacked("measures")))
-    save("results.csv", result_columns(template), list(stacked("results")))
+    save("measures.csv", measure_columns(template, lang), list(stacked("measures")))
+    save("results.csv", result_columns(template, lang), list(stacked("results")))
     save("findings.csv", FINDINGS, list(stacked("findings")))
     return written
 

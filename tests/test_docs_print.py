@@ -75,9 +75,9 @@ def test_english_labels_with_lang_en(district_round, tmp_path):  # noqa: F811
     result = ita_xlsx.consolidate([root / "returned"], orgs=root / "orgs.csv")
     out = ita_xlsx.write_consolidated(result, tmp_path / "en.xlsx", lang="en")
     wb = openpyxl.load_workbook(out)
-    ws = wb["สรุป"]
+    ws = wb["Summary"]
     assert ws["A4"].value == "Returned" and ws["C4"].value == "3 of 4 organisations"
-    findings = wb["ข้อค้นพบ"]
+    findings = wb["Findings"]
     assert {findings.cell(r, 4).value for r in range(5, findings.max_row + 1)} - {None} <= {
         "Error", "Warning", "Note"}
 
