@@ -68,13 +68,13 @@ def test_identity_in_form_properties_and_very_hidden_sheet(workbook_path, sample
     assert org["C9"].value == "2570"
     props = {p.name: p.value for p in wb.custom_doc_props.props}
     assert props["ita_template_id"] == "ita-measures"
-    assert props["ita_template_version"] == "1"
+    assert props["ita_template_version"] == "2"
     assert props["ita_org_code"] == sample_org.code
     assert props["ita_org_name"] == sample_org.name
     assert props["ita_fiscal_year"] == "2570"
     meta = {r[0]: r[1] for r in wb[META_SHEET].iter_rows(values_only=True)}
     assert meta["org_code"] == sample_org.code
-    assert meta["template_version"] == "1"
+    assert meta["template_version"] == "2"
     assert meta["round"] == "plan"
 
 

@@ -10,6 +10,9 @@ from pathlib import Path
 from ..files import atomic_write
 
 SEED_YEAR = 2565  # the fiscal year of the published measures document the figures come from
+SIGNER = {"signer_name": "นายสมหมาย ตัวอย่าง", "signer_position": "นายกเทศมนตรีตำบลห้วยวน",
+          "executive_title": "นายกเทศมนตรีตำบลห้วยวน", "doc_prefix": "พย 52301",
+          "website": "https://www.huaywon.go.th"}
 SETTINGS = """# Settings of this round folder (ita-xlsx). [district] heads the district's memo.
 [district]
 name = "อำเภอ{district}"
@@ -33,6 +36,7 @@ def plan_return(folder: Path, org) -> Path:
     blank.write_bytes(render_workbook(b, org, RenderOptions(fiscal_year=SEED_YEAR,
                                                             round="plan")))
     content = sample_content(b, random.Random(0), "plan", scores=SEED_SCORES)
+    content.org_fields.update(SIGNER)  # version 2 fields: the documents print them
     path = folder / f"{org.code}_มาตรการ-{SEED_YEAR}.xlsx"
     fill_workbook(blank, path, b, content)
     blank.unlink()
