@@ -96,6 +96,8 @@ def test_district_memo_figures_equal_the_reports(district_round, tmp_path):
     memo = ita_xlsx.make_district_memo(report, tmp_path / "out", arabic_digits=True)
     f, want = memo.figures, read_back(report)
     assert memo.settings_file == str(root / "ita-settings.toml")  # found in the round folder
+    assert (f.fiscal_year, f.round) == (2570, "6")
+    assert memo.path.name == "บันทึกข้อความ-อำเภอ-6-2570.docx"
     assert (f.orgs, f.returned, f.valid, f.invalid) == (
         want["orgs"], want["returned"], want["valid"], want["invalid"]) == (4, 3, 2, 1)
     assert f.missing == want["missing"] == ["องค์การบริหารส่วนตำบลเชียงบาน"]
@@ -117,6 +119,7 @@ def test_district_memo_figures_equal_the_reports(district_round, tmp_path):
     weak = [f"{label} (เฉลี่ย {mean:.2f} คะแนน)" for label, mean in want["weakest"]]
     assert f"{weak[0]}, {weak[1]} และ {weak[2]}" in flat
     assert "(district-report.xlsx)" in flat  # the consolidated workbook, named as attachment
+    assert "รอบ 6 เดือน ประจำปีงบประมาณ พ.ศ. 2570" in flat
     for level in set(want["levels"]):
         assert f"{level} {want['levels'].count(level)} แห่ง" in flat
     # Header fields from ita-settings.toml [district].

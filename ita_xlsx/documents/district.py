@@ -80,7 +80,7 @@ def read_figures(path: Path, template: Template, framework: str | None = None
                  ) -> DistrictFigures:
     from python_calamine import CalamineWorkbook
 
-    from ..merge import _status_key
+    from ..merge import _round_key, _status_key
 
     try:
         wb = CalamineWorkbook.from_path(str(path))
@@ -106,7 +106,8 @@ def read_figures(path: Path, template: Template, framework: str | None = None
     summary = table("summary")
     statuses = [_status_key(clean_text(r.get("status"))) for r in summary]
     returned = [r for r, s in zip(summary, statuses, strict=True) if s != "missing"]
-    rounds = Counter(clean_text(r.get("round")) for r in returned if r.get("round"))
+    # The report shows rounds by name ("6 เดือน"): back to keys.
+    rounds = Counter(_round_key(clean_text(r.get("round"))) for r in returned if r.get("round"))
     bound = bound_for(template, fy, framework)
     order: list[str] = []
     if bound:
