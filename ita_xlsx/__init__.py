@@ -39,6 +39,8 @@ _API = (
     "make_workbooks", "next_round", "parse_deadline", "parse_year", "read_orgs",
     "render_workbook", "report_text", "simulate_return", "validate", "write_check_report",
     "write_consolidated", "write_consolidated_csv", "write_feedback",
+    # the round by email
+    "collect", "load_settings", "mail_test", "round_status", "send_workbooks",
     # documents (ita-xlsx docs)
     "make_documents", "make_district_memo",
 )

@@ -33,14 +33,33 @@ def to_dict(report: Report, lang: str = "th") -> dict:
                 "org_name": f.returned.org_name,
                 "template_version": f.returned.template_version,
                 "status": f.status,
+                **({"counts": f.decision.counts, "decision": f.decision.text(lang)}
+                   if f.decision is not None else {}),
                 "findings": [x.to_dict(lang) for x in f.findings],
             }
             for f in report.files
         ],
+        **selection_dict(report, lang),
         **({"links": report.links} if report.links else {}),
         **({"missing": [{"org_code": c, "org_name": n} for c, n in report.missing]}
            if report.missing is not None else {}),
     }
+
+
+def selection_dict(report: Report, lang: str = "th") -> dict:
+    """Which year/round counted, ties, what was sent but not read, who sent nothing usable."""
+    sel = report.selection
+    out: dict = {}
+    if sel is not None:
+        out["selection"] = {
+            "fiscal_year": sel.fiscal_year, "round": sel.round, "summary": sel.summary(lang),
+            "warnings": [en if lang == "en" else th for th, en in sel.warnings]}
+    if report.skipped:
+        out["not_read"] = [s.to_dict(lang) for s in report.skipped]
+    if report.unusable:
+        out["sent_unusable"] = [{"org_code": c, "org_name": n, "files": w}
+                                for c, n, w in report.unusable]
+    return out
 
 
 def to_json(report: Report, lang: str = "th") -> str:
@@ -135,19 +154,34 @@ def write_report_xlsx(report: Report, path: Path, lang: str = "th", force: bool 
         return 3
 
     files = wb.add_worksheet("ไฟล์" if th else "Files")
-    fheads = (["ไฟล์", "รหัส", "หน่วยงาน", "สถานะ", "ข้อผิดพลาด", "ข้อเตือน"] if th else
-              ["File", "Code", "Organisation", "Status", "Errors", "Warnings"])
-    fwidths = [40, 12, 36, 14, 11, 11]
+    fheads = (["ไฟล์", "รหัส", "หน่วยงาน", "สถานะ", "ข้อผิดพลาด", "ข้อเตือน", "นับหรือไม่"]
+              if th else ["File", "Code", "Organisation", "Status", "Errors", "Warnings",
+                          "Counts"])
+    fwidths = [40, 12, 30, 14, 10, 10, 40]
     h = titled(files, fheads, fwidths)
-    for r, f in enumerate(report.files, start=h + 1):
+    r = h
+    for f in report.files:
+        r += 1
         values = [f.path, f.returned.org_code, f.returned.org_name, status_text(f.status, lang)]
-        lines = max(text_lines(v, w) for v, w in zip(values, fwidths, strict=False))
+        decision = f.decision.text(lang) if f.decision is not None else ""
+        lines = max(text_lines(v, w) for v, w in zip([*values, "", "", decision], fwidths,
+                                                     strict=True))
         files.set_row(r, row_height(size, lines))
         for c, v in enumerate(values):
             files.write_string(r, c, str(v or ""), text)
         files.write_number(r, 4, f.count("error"), plain)
         files.write_number(r, 5, f.count("warning"), plain)
-    files.autofilter(h, 0, h + max(1, len(report.files)), len(fheads) - 1)
+        if decision:
+            files.write_string(r, 6, decision, text)
+    for item in report.skipped:
+        r += 1
+        files.set_row(r, row_height(size, max(text_lines(item.path, 40),
+                                              text_lines(item.text(lang), 40))))
+        files.write_string(r, 0, item.path, text)
+        files.write_string(r, 1, item.org_code, text)
+        files.write_string(r, 3, "ไม่ใช่แบบรายงาน" if th else "not a return", text)
+        files.write_string(r, 6, item.text(lang), text)
+    files.autofilter(h, 0, max(h + 1, r), len(fheads) - 1)
 
     ws = wb.add_worksheet("ข้อค้นพบ" if th else "Findings")
     h = titled(ws, FINDING_HEADINGS_TH if th else FINDING_HEADINGS_EN, FINDING_WIDTHS,
@@ -172,16 +206,22 @@ def write_report_xlsx(report: Report, path: Path, lang: str = "th", force: bool 
                 ws.write_string(r, c, str(v), fmt)
     ws.autofilter(h, 0, h + max(1, len(rows)), len(FINDING_COLUMNS) - 1)
 
-    if report.missing is not None:  # with an organisation list: who has not returned yet
-        ms = wb.add_worksheet("ยังไม่ส่ง" if th else "Missing")
-        h = titled(ms, ["รหัส", "หน่วยงานที่ยังไม่ส่งแบบรายงาน"] if th else
-                   ["Code", "Organisations that have not returned"], [14, 60])
-        for r, (code, name) in enumerate(missing, start=h + 1):
-            ms.set_row(r, row_height(size))
-            ms.write_string(r, 0, code, plain)
-            ms.write_string(r, 1, name, plain)
-        if not missing:
-            ms.write_string(h + 1, 1, "ส่งครบทุกหน่วยงาน" if th else "Every organisation "
-                            "has returned", plain)
+    if report.missing is not None or report.unusable:
+        # With an organisation list: who has not returned, or sent nothing usable.
+        pending = wb.add_worksheet("ยังไม่ส่ง" if th else "Not returned")
+        h = titled(pending, ["รหัส", "หน่วยงาน", "สถานะ"] if th else
+                   ["Code", "Organisation", "State"], [14, 36, 60])
+        rows = [(c, n, "ยังไม่ส่ง" if th else "not returned") for c, n in report.missing or []]
+        rows += [(c, n, (f"ส่งแล้วแต่ใช้ไม่ได้: {w}" if th else f"sent something unusable: {w}"))
+                 for c, n, w in report.unusable]
+        for r, row in enumerate(sorted(rows), start=h + 1):
+            pending.set_row(r, row_height(size, max(text_lines(row[1], 36),
+                                                    text_lines(row[2], 60))))
+            for c, v in enumerate(row):
+                pending.write_string(r, c, str(v or ""), text)
+        if not rows:
+            pending.write_string(h + 1, 1, "ส่งครบทุกหน่วยงาน" if th else "Every organisation "
+                                 "has returned", plain)
+    wb.set_custom_property("ita_output", "check-report")
     wb.close()
     atomic_write(path, buf.getvalue(), force)

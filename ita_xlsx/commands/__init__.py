@@ -10,7 +10,7 @@ import importlib
 
 import click
 
-MODULES: tuple[str, ...] = ("docs",)  # e.g. "mail", "docs", "serve"
+MODULES: tuple[str, ...] = ("mail", "docs")  # e.g. "mail", "docs", "serve"
 
 
 def register(group: click.Group) -> None:

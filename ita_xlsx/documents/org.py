@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..files import OutputExists, atomic_write, safe_filename
-from ..merge import OrgEntry, entry_from_return, pick_newest
+from ..merge import OrgEntry, entry_from_return
 from ..template import Bound, Template
 from ..thai import format_date, is_valid_url, parse_date
 from ..validators.engine import FileReport
@@ -227,25 +227,30 @@ def make_documents(reports: Sequence[FileReport], template: Template, out: Path,
     result = DocumentsResult()
     readable: list[tuple[FileReport, OrgEntry]] = []
     for rep in reports:
-        if rep.status == "unreadable" or rep.bound is None:
+        decision = getattr(rep, "decision", None)  # validate's choice of the file that counts
+        if decision is not None and not decision.counts:
+            org = rep.returned.org_name or rep.returned.org_code or Path(rep.path).name
+            result.refused.append(Refused(rep.path, org, [decision.text("th")],
+                                          [decision.text("en")]))
+        elif rep.status == "unreadable" or rep.bound is None:
             org = rep.returned.org_name or rep.returned.org_code or Path(rep.path).name
             result.refused.append(Refused(rep.path, org,
                                           [f.message("th") for f in rep.findings][:MAX_REASONS],
                                           [f.message("en") for f in rep.findings][:MAX_REASONS]))
         else:
             readable.append((rep, entry_from_return(rep, template)))
-    # Two returns of one organisation and round: the newest counts, as in merge.
+    # validate has already chosen the file that counts per organisation; where it did not
+    # (several rounds asked for), the newest of one organisation and round, as merge does.
     by_key: dict[tuple[str, str], list[tuple[FileReport, OrgEntry]]] = {}
     for rep, e in readable:
         by_key.setdefault((e.org_code.casefold(), rep.round or ""), []).append((rep, e))
     for group in by_key.values():
-        kept, superseded = pick_newest([e for _, e in group])
-        for older, newer in superseded:
+        rep, e = max(group, key=lambda g: g[1].newest_key)
+        for _older_rep, older in (g for g in group if g[1] is not e):
             result.refused.append(Refused(
                 older.source_file, older.org_name,
-                [f"มีไฟล์ที่ใหม่กว่าของหน่วยงานเดียวกัน: {newer.source_file}"],
-                [f"a newer return of the same organisation: {newer.source_file}"]))
-        rep, e = next((r, x) for r, x in group if x is kept[0])
+                [f"มีไฟล์ที่ใหม่กว่าของหน่วยงานเดียวกัน: {e.source_file}"],
+                [f"a newer return of the same organisation: {e.source_file}"]))
         if rep.status == "invalid" and not force:
             result.refused.append(Refused(rep.path, e.org_name or e.org_code,
                                           _refusal(rep, "th"), _refusal(rep, "en"),
