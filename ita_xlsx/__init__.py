@@ -42,6 +42,8 @@ _API = (
     # the round by email
     "collect", "load_settings", "mail_test", "round_status", "send_workbooks",
     "serve",
+    # documents (ita-xlsx docs)
+    "make_documents", "make_district_memo",
 )
 __all__ = ["__version__", *_API]
 

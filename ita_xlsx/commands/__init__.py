@@ -12,6 +12,7 @@ import click
 
 MODULES: tuple[str, ...] = (  # one line each: "mail", "docs", "serve", ...
     "mail",
+    "docs",
     "serve",
 )
 
