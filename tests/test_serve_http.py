@@ -533,3 +533,19 @@ def test_cli_missing_round_folder(tmp_path):
     r = CliRunner().invoke(cli, ["serve", str(tmp_path / "nope"), "--no-browser"])
     assert r.exit_code == 2 and "ไม่พบโฟลเดอร์" in r.output
     assert not (tmp_path / "nope").exists()
+
+
+def test_serve_help_thai_by_default_english_on_request(monkeypatch):
+    monkeypatch.delenv("ITA_XLSX_LANG", raising=False)
+    top = CliRunner().invoke(cli, ["--help"])
+    assert re.search(r"serve\s+เปิดรอบการรายงานในเบราว์เซอร์", top.output)
+    r = CliRunner().invoke(cli, ["serve", "--help"])
+    assert r.exit_code == 0
+    assert "เปิดรอบการรายงานในเบราว์เซอร์" in r.output
+    assert "ไม่ต้องเปิดเบราว์เซอร์ให้" in r.output and "พอร์ต" in r.output
+    assert "The round in a browser" not in r.output
+    en = CliRunner().invoke(cli, ["serve", "--help", "--lang", "en"])
+    assert "The round in a browser" in en.output and "Do not open the browser." in en.output
+    monkeypatch.setenv("ITA_XLSX_LANG", "en")
+    env_en = CliRunner().invoke(cli, ["--help"])
+    assert re.search(r"serve\s+The round in a browser", env_en.output)

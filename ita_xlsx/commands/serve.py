@@ -4,27 +4,44 @@ from __future__ import annotations
 
 import click
 
-from ..cli_base import Ctx, UserError, friendly, lang_option
+from ..cli_base import Command, Ctx, UserError, friendly, lang_option, option
 
 
-@click.command("serve")
+@click.command("serve", cls=Command, help="""เปิดรอบการรายงานในเบราว์เซอร์: รายชื่อหน่วยงานและสถานะ
+ลากไฟล์ที่ส่งกลับมาวางเพื่อตรวจ ดูข้อผิดพลาดรายหน่วยงาน ดาวน์โหลดสำเนาแจ้งผลตรวจและเอกสาร
+สร้างแบบรายงาน และจัดทำรายงานรวมกับบันทึกข้อความของอำเภอ (ภาษาไทย; --lang en เป็นภาษาอังกฤษ)
+
+ไม่ระบุ ROUND_DIR จะใช้โฟลเดอร์ปัจจุบันเป็นโฟลเดอร์รอบ
+
+\b
+ตัวอย่าง:
+  ita-xlsx serve
+  ita-xlsx serve รอบ6เดือน/ --port 8800""", help_en="""The round in a browser: the organisations, returns
+dropped onto the page, findings, feedback copies and documents, new workbooks, the report and
+the district memo (Thai; --lang en for English).
+
+Without ROUND_DIR the current folder is the round folder.
+
+\b
+Examples:
+  ita-xlsx serve
+  ita-xlsx serve round-6-months/ --port 8800""")
 @click.argument("round_dir", required=False, type=click.Path(file_okay=False))
-@click.option("--port", type=int, default=None,
-              help="Port (default 8765, or the next free one).")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Anything but this machine needs a password "
-                   "in ita-settings.toml [serve].")
-@click.option("--no-browser", is_flag=True, help="Do not open the browser.")
+@option("--port", type=int, default=None,
+        th="พอร์ต (ค่าเริ่มต้น 8765 หรือพอร์ตว่างถัดไป)",
+        en="Port (default 8765, or the next free one).")
+@option("--host", default="127.0.0.1", show_default=True,
+        th="ที่อยู่ที่รับการเชื่อมต่อ ถ้าไม่ใช่เครื่องนี้ต้องตั้งรหัสผ่านไว้ใน "
+           "ita-settings.toml [serve]",
+        en="Address to listen on. Anything but this machine needs a password "
+           "in ita-settings.toml [serve].")
+@option("--no-browser", is_flag=True, th="ไม่ต้องเปิดเบราว์เซอร์ให้",
+        en="Do not open the browser.")
 @lang_option
 @click.pass_obj
 @friendly
 def serve_cmd(ctx: Ctx, round_dir: str | None, port: int | None, host: str,
               no_browser: bool) -> None:
-    """The round in a browser: the organisations, returns dropped onto the page, findings,
-    feedback copies, new workbooks and the report (Thai; --lang en for English).
-
-    Without ROUND_DIR the current folder is the round folder.
-    """
     import sys
     from pathlib import Path
 
