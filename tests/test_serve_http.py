@@ -549,3 +549,83 @@ def test_serve_help_thai_by_default_english_on_request(monkeypatch):
     monkeypatch.setenv("ITA_XLSX_LANG", "en")
     env_en = CliRunner().invoke(cli, ["--help"])
     assert re.search(r"serve\s+The round in a browser", env_en.output)
+
+
+# ---------------------------------------------------------------- documents
+
+
+def _docx_text(data: bytes) -> str:
+    import docx
+
+    d = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in d.paragraphs]
+    parts += [c.text for t in d.tables for r in t.rows for c in r.cells]
+    return "\n".join(parts)
+
+
+def test_org_documents_for_a_return_that_passed(round_dir, demo):
+    client, csrf = signed_in(round_dir)
+    upload(client, csrf, demo_files(demo))
+    merged = ita_xlsx.consolidate([demo["returned"]], orgs=demo["orgs"])
+    passed = [e for e in merged.entries if e.status in ("valid", "warnings")]
+    assert passed
+    e = passed[0]
+    page = client.get(f"/org/{e.org_code}").text
+    assert 'id="make-documents"' in page and "/document/" not in page
+    # the form is CSRF-protected like the rest
+    assert client.post(f"/org/{e.org_code}/documents", data={"csrf": "x"}).status_code == 403
+    r = client.post(f"/org/{e.org_code}/documents", data={"csrf": csrf})
+    assert r.status_code == 200
+    links = re.findall(r'href="(/org/[^"]+/document/[^"]+)"', r.text)
+    assert len(links) == 2  # the document and its memo
+    for link in links:
+        got = client.get(link)
+        assert got.status_code == 200
+        assert e.org_name in _docx_text(got.content)
+    # the same names the library writes, in the round folder
+    made = sorted(p.name for p in (round_dir / "documents").rglob("*.docx"))
+    assert len(made) == 2
+    # still offered on the next visit; nothing but a listed name is served
+    again = client.get(f"/org/{e.org_code}").text
+    assert len(re.findall(r'/document/', again)) == 2
+    for bad in ("..%2F..%2Forgs.csv", ".source", "nope.docx"):
+        assert client.get(f"/org/{e.org_code}/document/{bad}").status_code == 404
+
+
+def test_invalid_return_offers_no_documents(round_dir, demo):
+    client, csrf = signed_in(round_dir)
+    upload(client, csrf, demo_files(demo))
+    merged = ita_xlsx.consolidate([demo["returned"]], orgs=demo["orgs"])
+    bad = next(e for e in merged.entries if e.status == "invalid")
+    page = client.get(f"/org/{bad.org_code}").text
+    assert 'id="make-documents"' not in page
+    assert f"ยังทำเอกสารไม่ได้: แบบรายงานที่ใช้มีข้อผิดพลาด {bad.errors} รายการ" in page
+    r = client.post(f"/org/{bad.org_code}/documents", data={"csrf": csrf})
+    assert "/document/" not in r.text
+    assert not list((round_dir / "documents").rglob("*.docx")) if \
+        (round_dir / "documents").exists() else True
+
+
+def test_district_memo_after_the_report(round_dir, demo):
+    client, csrf = signed_in(round_dir)
+    assert 'id="make-memo"' not in client.get("/report").text
+    (round_dir / "ita-settings.toml").write_text(
+        '[district]\nname = "อำเภอทดสอบ"\noffice = "ที่ทำการท้องถิ่นอำเภอทดสอบ"\n'
+        'document_prefix = "พย 0023.99"\n', encoding="utf-8")
+    upload(client, csrf, demo_files(demo))
+    built = client.post("/report/build", data={"csrf": csrf}).text
+    assert 'id="make-memo"' in built
+    assert client.post("/report/memo", data={"csrf": "x"}).status_code == 403
+    r = client.post("/report/memo", data={"csrf": csrf})
+    assert r.status_code == 200
+    docx_links = [u for u in re.findall(r'href="(/report/file/[^"]+)"', r.text)
+                  if u.endswith(".docx")]
+    assert len(docx_links) == 1
+    text = _docx_text(client.get(docx_links[0]).content)
+    assert "ที่ทำการท้องถิ่นอำเภอทดสอบ" in text
+    merged = ita_xlsx.consolidate([demo["returned"]], orgs=demo["orgs"])
+    missing = [e.org_name for e in merged.entries if e.status == "missing"]
+    assert missing and all(name in text for name in missing)  # the silent ones are named
+    # rebuilding the report drops the memo of the old one
+    rebuilt = client.post("/report/build", data={"csrf": csrf}).text
+    assert ".docx" not in "".join(re.findall(r'href="(/report/file/[^"]+)"', rebuilt))

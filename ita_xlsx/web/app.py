@@ -135,8 +135,33 @@ class Pages:
         row = await run_in_threadpool(self.state.org, request.path_params["code"])
         if row is None:
             return self.error(request, 404, self.t("error.404"))
-        return self.render(request, "org.html", row=row, findings=_findings(row),
-                           mail=self.mail_ready())
+        return self.render(request, "org.html", **self._org_context(row))
+
+    def _org_context(self, row, **extra) -> dict:
+        return {"row": row, "findings": _findings(row), "mail": self.mail_ready(),
+                "documents": self.state.org_documents(row), **extra}
+
+    async def org_documents_make(self, request: Request) -> Response:
+        form = await request.form(max_files=0, max_fields=5)
+        self._check_csrf(request, form.get("csrf"))
+        row = await run_in_threadpool(self.state.org, request.path_params["code"])
+        if row is None:
+            return self.error(request, 404, self.t("error.404"))
+        if row.counting is None or row.status not in ("valid", "warnings"):
+            return self.render(request, "org.html", **self._org_context(row))
+        result = await run_in_threadpool(self.state.make_org_documents, row)
+        refused = [r for refusal in result.refused
+                   for r in (refusal.reasons_en if self.lang == "en" else refusal.reasons_th)]
+        return self.render(request, "org.html", **self._org_context(row, docs_refused=refused,
+                                                                   docs_made=bool(result.written)))
+
+    async def org_document(self, request: Request) -> Response:
+        row = await run_in_threadpool(self.state.org, request.path_params["code"])
+        name = request.path_params["name"]
+        for p in (self.state.org_documents(row) if row else []):  # a listed name, never a path
+            if p.name == name:
+                return FileResponse(p, filename=p.name, media_type=DOCX)
+        return self.error(request, 404, self.t("error.404"))
 
     def _org_file(self, row, n: int):
         if row is None or not 0 <= n < len(row.files):
@@ -291,16 +316,46 @@ class Pages:
         if not d.is_dir():
             return []
         return sorted((p for p in d.iterdir() if p.is_file() and p.suffix.lower()
-                       in (".xlsx", ".csv") and self.state.inside(p)), key=lambda p: p.name)
+                       in (".xlsx", ".csv", ".docx") and self.state.inside(p)), key=lambda p: p.name)
+
+    def _consolidated(self) -> Path | None:
+        """The consolidated workbook the report page built (the newest .xlsx in reports/)."""
+        books = [p for p in self._report_files() if p.suffix.lower() == ".xlsx"]
+        return max(books, key=lambda p: p.stat().st_mtime_ns) if books else None
 
     async def report_page(self, request: Request) -> Response:
-        return self.render(request, "report.html", files=self._report_files())
+        return self.render(request, "report.html", files=self._report_files(),
+                           has_report=self._consolidated() is not None)
+
+    async def report_memo(self, request: Request) -> Response:
+        form = await request.form(max_files=0, max_fields=10)
+        self._check_csrf(request, form.get("csrf"))
+        outcome = await run_in_threadpool(self._build_memo)
+        return self.render(request, "report.html", files=self._report_files(), outcome=outcome,
+                           has_report=self._consolidated() is not None)
+
+    def _build_memo(self) -> dict:
+        st = self.state
+        report = self._consolidated()
+        if report is None:
+            return {"errors": [self.t("report.memo_needs_report")]}
+        settings = st.root / "ita-settings.toml"
+        try:
+            with st.lock:
+                memo = ita_xlsx.make_district_memo(
+                    report, report.parent, settings=settings if settings.is_file() else None,
+                    force=True, template=st.template)
+        except ita_xlsx.ItaError as exc:  # a report the memo cannot read: said in Thai
+            return {"errors": [exc.en if self.lang == "en" else exc.th]}
+        return {"errors": [], "memo": memo.path.name,
+                "no_settings": not memo.settings_file}
 
     async def report_build(self, request: Request) -> Response:
         form = await request.form(max_files=0, max_fields=10)
         self._check_csrf(request, form.get("csrf"))
         outcome = await run_in_threadpool(self._build_report)
-        return self.render(request, "report.html", files=self._report_files(), outcome=outcome)
+        return self.render(request, "report.html", files=self._report_files(), outcome=outcome,
+                           has_report=self._consolidated() is not None)
 
     def _build_report(self) -> dict:
         st = self.state
@@ -311,6 +366,8 @@ class Pages:
                                           fiscal_year=st.fiscal_year(), template=st.template)
             out_dir = st.root / "reports"
             out_dir.mkdir(exist_ok=True)
+            for old in out_dir.glob("*.docx"):  # a memo of the previous report would mislead
+                old.unlink(missing_ok=True)
             year = result.fiscal_year or ""
             name = f"ITA{year}_รายงานรวม.xlsx" if self.lang == "th" else \
                 f"ITA{year}_consolidated.xlsx"
@@ -323,7 +380,8 @@ class Pages:
         name = request.path_params["name"]
         for p in self._report_files():  # only a name the folder lists, never a path
             if p.name == name:
-                media = XLSX if p.suffix.lower() == ".xlsx" else "text/csv; charset=utf-8"
+                media = {".xlsx": XLSX, ".docx": DOCX}.get(p.suffix.lower(),
+                                                           "text/csv; charset=utf-8")
                 return FileResponse(p, filename=p.name, media_type=media)
         return self.error(request, 404, self.t("error.404"))
 
@@ -375,8 +433,8 @@ class Pages:
 
         result = await run_in_threadpool(work)
         row = await run_in_threadpool(self.state.org, code)
-        return self.render(request, "org.html", row=row, findings=_findings(row),
-                           mail=self.mail_ready(), sent=_send_summary(result, self.lang))
+        return self.render(request, "org.html",
+                           **self._org_context(row, sent=_send_summary(result, self.lang)))
 
     async def make_send(self, request: Request) -> Response:
         form = await request.form(max_files=0, max_fields=5)
@@ -408,6 +466,7 @@ class Pages:
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _findings(row) -> list:
@@ -675,12 +734,15 @@ def create_app(root: Path | str, *, lang: str = "th", access: Access | None = No
         Route("/make/send", pages.make_send, methods=["POST"]),
         Route("/org/{code}", pages.org),
         Route("/org/{code}/file/{n:int}", pages.org_file),
+        Route("/org/{code}/documents", pages.org_documents_make, methods=["POST"]),
+        Route("/org/{code}/document/{name}", pages.org_document),
         Route("/org/{code}/feedback/{n:int}", pages.org_feedback),
         Route("/make", pages.make_page),
         Route("/make", pages.make, methods=["POST"]),
         Route("/make/workbooks.zip", pages.workbooks_zip),
         Route("/report", pages.report_page),
         Route("/report/build", pages.report_build, methods=["POST"]),
+        Route("/report/memo", pages.report_memo, methods=["POST"]),
         Route("/report/file/{name}", pages.report_file),
         Route("/login", pages.login, methods=["GET", "POST"]),
         Route("/favicon.ico", lambda request: Response(status_code=204)),

@@ -572,6 +572,50 @@ class RoundState:
         return result.written[0] if result.written else None
 
 
+    # ------------------------------------------------------------ documents
+
+    DOCS_SOURCE = ".source"  # which stored return (name, size, mtime) the documents came from
+
+    def documents_dir(self, code: str) -> Path:
+        return self.root / "documents" / safe_filename(code, fallback="org")
+
+    @staticmethod
+    def _source_of(stored: Stored) -> str:
+        return f"{stored.name}\t{stored.key[0]}\t{stored.key[1]}"
+
+    def org_documents(self, row: OrgRow) -> list[Path]:
+        """The documents of the return that counts now, when it passed: never those of an
+        older return (a figure under the organisation's name must be the current one)."""
+        if row.counting is None or row.status not in ("valid", "warnings"):
+            return []
+        d = self.documents_dir(row.code)
+        try:
+            made_from = (d / self.DOCS_SOURCE).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return []
+        if made_from != self._source_of(row.counting):
+            return []
+        return sorted((p for p in d.iterdir() if p.is_file() and p.suffix.lower() == ".docx"
+                       and self.inside(p)), key=lambda p: p.name)
+
+    def make_org_documents(self, row: OrgRow):
+        """Write the documents of the counting return into ``documents/<code>/`` (the
+        tool names the files); the previous ones of this organisation are replaced."""
+        d = self.documents_dir(row.code)
+        with self.lock:
+            d.mkdir(parents=True, exist_ok=True)
+            (d / self.DOCS_SOURCE).unlink(missing_ok=True)
+            for old in d.glob("*.docx"):
+                old.unlink(missing_ok=True)
+            result = ita_xlsx.make_documents([row.counting.path], d, force=True,
+                                             template=self.template,
+                                             fiscal_year=self.fiscal_year())
+            if result.written:
+                atomic_write(d / self.DOCS_SOURCE,
+                             self._source_of(row.counting).encode("utf-8"), True)
+        return result
+
+
 def _expand(name: str, data: bytes):
     """(inner name, content, problem) for an upload: itself, or the workbooks inside a ZIP
     or a saved mail (.eml, with the library's archive reader where it exists)."""

@@ -98,6 +98,23 @@ TEXTS: dict[str, tuple[str, str]] = {
     "org.download": ("ดาวน์โหลดไฟล์", "Download the file"),
     "org.no_return": ("หน่วยงานนี้ยังไม่ได้ส่งไฟล์", "No return from this organisation yet"),
     "org.emails": ("อีเมล", "Email"),
+    "org.documents": ("เอกสาร (Word)", "Documents (Word)"),
+    "org.documents_help": (
+        "เอกสารของแบบรายงานที่ใช้: รอบแผนได้ประกาศมาตรการและบันทึกข้อความ รอบ 6/12 เดือนได้รายงานผลและบันทึกข้อความ "
+        "ตัวเลขทั้งหมดมาจากแบบรายงานฉบับนี้",
+        "The documents of the return that counts: the measures document and its memo for the plan "
+        "round, the results report and its memo for 6/12 months; every figure is the workbook's."),
+    "org.documents_make": ("ทำเอกสาร", "Make the documents"),
+    "org.documents_remake": ("ทำเอกสารใหม่", "Make the documents again"),
+    "org.documents_made": ("ทำเอกสารแล้ว", "Documents made"),
+    "org.documents_invalid": (
+        "ยังทำเอกสารไม่ได้: แบบรายงานที่ใช้มีข้อผิดพลาด {n} รายการ ให้หน่วยงานแก้ตามรายการด้านล่างแล้วส่งกลับมาใหม่",
+        "No documents yet: the return that counts has {n} error(s). The organisation fixes them "
+        "(listed below) and sends it again."),
+    "org.documents_unreadable": (
+        "ยังทำเอกสารไม่ได้: ยังไม่มีแบบรายงานที่เปิดอ่านได้ของหน่วยงานนี้",
+        "No documents yet: there is no readable return from this organisation."),
+    "org.documents_refused": ("ทำเอกสารไม่ได้:", "The documents could not be made:"),
     "org.total": ("คะแนนรวม", "Total score"),
     "sev.error": ("ต้องแก้ไข", "Error"),
     "sev.warning": ("ข้อเตือน", "Warning"),
@@ -136,6 +153,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "report.built": ("สร้างรายงานรวมแล้ว: {n} หน่วยงาน ใช้เวลา {s} วินาที",
                      "Report built: {n} organisations in {s} s"),
     "report.files": ("ไฟล์ในโฟลเดอร์ reports", "Files in the reports folder"),
+    "report.memo": ("บันทึกข้อความของอำเภอ", "The district memo"),
+    "report.memo_help": (
+        "บันทึกข้อความถึงจังหวัดจากรายงานรวมล่าสุด (ตัวเลขอ่านจากรายงานรวม) ส่วนหัวหนังสือมาจาก ita-settings.toml หัวข้อ [district]",
+        "The memo to the province from the latest consolidated report (its figures are read "
+        "from the report); the header comes from ita-settings.toml [district]."),
+    "report.memo_make": ("ทำบันทึกข้อความ", "Make the memo"),
+    "report.memo_made": ("ทำบันทึกข้อความแล้ว: {name}", "Memo made: {name}"),
+    "report.memo_no_settings": (
+        "ไม่พบหัวข้อ [district] ใน ita-settings.toml ส่วนหัวหนังสือจึงเป็นเส้นประให้กรอกเอง",
+        "No [district] in ita-settings.toml: the header is left as dotted lines to fill in."),
+    "report.memo_needs_report": ("ให้สร้างรายงานรวมก่อน แล้วจึงทำบันทึกข้อความ",
+                                 "Build the report first, then the memo."),
     "report.none": ("ยังไม่มีรายงาน", "No report yet"),
     "report.no_returns": ("ยังไม่มีไฟล์ที่ส่งกลับ จึงยังสร้างรายงานรวมไม่ได้",
                           "No returns yet, so there is nothing to consolidate"),
