@@ -629,3 +629,31 @@ def test_district_memo_after_the_report(round_dir, demo):
     # rebuilding the report drops the memo of the old one
     rebuilt = client.post("/report/build", data={"csrf": csrf}).text
     assert ".docx" not in "".join(re.findall(r'href="(/report/file/[^"]+)"', rebuilt))
+
+
+def test_documents_of_a_superseded_return_are_not_offered(round_dir, demo, tmp_path):
+    client, csrf = signed_in(round_dir)
+    upload(client, csrf, demo_workbooks(demo))
+    merged = ita_xlsx.consolidate([demo["returned"]], orgs=demo["orgs"])
+    e = next(e for e in merged.entries if e.status in ("valid", "warnings"))
+    r = client.post(f"/org/{e.org_code}/documents", data={"csrf": csrf})
+    assert len(re.findall(r'/document/', r.text)) == 2
+    # the organisation sends a corrected copy later (saved again, so other bytes)
+    wb = openpyxl.load_workbook(e.source_file)
+    saved = tmp_path / "saved.xlsx"
+    wb.save(saved)
+    newer = tmp_path / "again.xlsx"
+    with zipfile.ZipFile(saved) as src, zipfile.ZipFile(newer, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():  # saved in Excel after the first copy
+            data = src.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2030-01-01T10:00:00Z",
+                              data)
+            dst.writestr(item, data)
+    upload(client, csrf, [("again.xlsx", newer.read_bytes())])
+    page = client.get(f"/org/{e.org_code}").text
+    counting = re.search(r'<tr class="counting">\s*<td class="file">[^<]*</td>'
+                         r'<td class="file muted">([^<]*)</td>', page)
+    assert counting and counting.group(1) == "again.xlsx"
+    assert "/document/" not in page  # made from the older file: offered no more
+    assert 'id="make-documents"' in page
