@@ -177,6 +177,20 @@ def test_officer_round_in_chromium(browser, demo, tmp_path):
         d.find_element(By.CSS_SELECTOR, "#files a.feedback").click()
         copy = wait_download(d, ".xlsx", before)
         assert openpyxl.load_workbook(copy).sheetnames
+        # a return that passed: its documents, made and downloaded from its page
+        passed = next(e for e in merged.entries if e.status in ("valid", "warnings"))
+        d.get(f"{base}/org/{passed.org_code}")
+        find(d, By.ID, "make-documents").click()
+        links = WebDriverWait(d, WAIT).until(
+            lambda drv: drv.find_elements(By.CSS_SELECTOR, "#document-files a"))
+        assert len(links) == 2
+        shot(d, "5b-documents")
+        before = {p.name for p in d.downloads.iterdir()}
+        links[0].click()
+        import docx
+
+        paper = docx.Document(str(wait_download(d, ".docx", before)))
+        assert any(passed.org_name in par.text for par in paper.paragraphs)
 
         # --- the report
         d.find_element(By.LINK_TEXT, "รายงานรวม").click()
