@@ -657,3 +657,13 @@ def test_documents_of_a_superseded_return_are_not_offered(round_dir, demo, tmp_p
     assert counting and counting.group(1) == "again.xlsx"
     assert "/document/" not in page  # made from the older file: offered no more
     assert 'id="make-documents"' in page
+
+
+def test_district_memo_without_district_settings_says_so(round_dir, demo):
+    client, csrf = signed_in(round_dir)
+    upload(client, csrf, demo_files(demo))
+    assert "ให้สร้างรายงานรวมก่อน" in client.post("/report/memo", data={"csrf": csrf}).text
+    client.post("/report/build", data={"csrf": csrf})
+    r = client.post("/report/memo", data={"csrf": csrf}).text
+    assert "ไม่พบหัวข้อ [district] ใน ita-settings.toml" in r
+    assert any(u.endswith(".docx") for u in re.findall(r'href="(/report/file/[^"]+)"', r))

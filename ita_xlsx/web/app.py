@@ -348,7 +348,7 @@ class Pages:
         except ita_xlsx.ItaError as exc:  # a report the memo cannot read: said in Thai
             return {"errors": [exc.en if self.lang == "en" else exc.th]}
         return {"errors": [], "memo": memo.path.name,
-                "no_settings": not memo.settings_file}
+                "no_settings": not (memo.settings_file and st.settings().get("district"))}
 
     async def report_build(self, request: Request) -> Response:
         form = await request.form(max_files=0, max_fields=10)
