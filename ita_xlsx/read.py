@@ -151,23 +151,42 @@ def read_return(path: str | Path, template: Template) -> Returned:
     if not pf.ok:
         out.readable = False
         return out
-    from python_calamine import CalamineWorkbook, PasswordError
+    from python_calamine import PasswordError
+
+    from .bounded import Refused, open_workbook
 
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        opened = open_workbook(path, pf.kind)
+    except Refused as refused:
+        out.readable = False
+        out.findings.append(refused.finding)
+        return out
     except PasswordError:
         out.readable = False
         out.findings.append(Finding("file-encrypted"))
         return out
-    except Exception as exc:  # calamine has several error types for broken files
-        return _unreadable(out, type(exc).__name__, "ไฟล์เสียหรือไม่ใช่สมุดงาน")
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - calamine's errors, and its panics (BaseException)
+        return _unreadable(out, "damaged file or not a workbook", "ไฟล์เสียหรือไม่ใช่สมุดงาน")
+    wb = opened.book
+    out.findings.extend(opened.findings)
     try:
         _read_workbook(wb, pf.custom_properties, template, out)
-    except Exception as exc:  # a malformed sheet must not stop the batch
-        return _unreadable(out, f"{type(exc).__name__}: {exc}"[:120], "อ่านเนื้อหาไม่ได้")
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - a malformed sheet (or a panic) must not stop the batch
+        return _unreadable(out, "damaged sheet content", "อ่านเนื้อหาไม่ได้")
     finally:
         wb.close()
     return out
+
+
+def file_mtime(path: str | Path) -> float:
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return 0.0
 
 
 def _unreadable(out: Returned, en: str, th: str) -> Returned:

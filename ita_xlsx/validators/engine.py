@@ -7,10 +7,8 @@ file would dominate). Cross-sheet checks follow in plain Python.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +18,6 @@ from ..template import Bound, Sheet, Template, bind, load_template
 from ..thai import normalize_year, to_arabic_digits
 from . import cross
 from .catalogue import Finding, sort_key
-
-PARALLEL_MIN_FILES = 24  # below this, starting worker processes costs more than it saves
 
 
 @dataclass
@@ -79,26 +75,23 @@ def _read_one(args: tuple[str, str]) -> Returned:
     return read_return(path, load_template(template_file))
 
 
+def _read_failed(args: tuple[str, str], failure) -> Returned:
+    """The file that cost its worker a budget, a panic or its life: one finding."""
+    from ..read import file_mtime
+
+    path = args[0]
+    return Returned(path=path, readable=False, mtime=file_mtime(path), findings=[Finding(
+        failure.code, params={"detail": {"th": failure.th, "en": failure.en}})])
+
+
 def read_all(paths: Sequence[Path], template: Template, workers: int | None = None,
-             progress: Callable[[int], None] | None = None) -> list[Returned]:
-    """Read every file, in worker processes when there are many."""
-    workers = workers or min(os.cpu_count() or 1, 8)
+             progress: Callable[[int], None] | None = None, budget=None) -> list[Returned]:
+    """Read every file in worker processes, each within the memory and time budget."""
+    from ..sandbox import run_jobs
+
     jobs = [(str(p), template.source_file) for p in paths]
-    if workers <= 1 or len(jobs) < PARALLEL_MIN_FILES:
-        out = []
-        for job in jobs:
-            out.append(_read_one(job))
-            if progress:
-                progress(1)
-        return out
-    out = []
-    chunk = max(1, min(32, len(jobs) // (workers * 4)))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for ret in pool.map(_read_one, jobs, chunksize=chunk):
-            out.append(ret)
-            if progress:
-                progress(1)
-    return out
+    return run_jobs(_read_one, jobs, _read_failed, workers=workers, budget=budget,
+                    progress=progress)
 
 
 # ---------------------------------------------------------------- canonical values
