@@ -364,6 +364,9 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, force, workers, 
         write_report(result, out, template, bound, force, ctx.lang)
     counts = {s: sum(e.status == s for e in result.entries) for s in
               ("valid", "warnings", "invalid", "unreadable", "missing")}
+    # unreadable files no organisation could be named for are not entries, but still count
+    counts["unreadable"] += sum(f["status"] == "unreadable" and not f["org_code"]
+                                for f in result.files)
     if ctx.lang == "en":
         ctx.say(f"Consolidated report: {out} · {len(result.entries)} organisations "
                 f"({counts['valid']} valid, {counts['warnings']} with warnings, "

@@ -65,9 +65,9 @@ def friendly(fn):
         except OutputExists as exc:
             click.echo(msg("error.output_exists", ctx.lang, path=exc.path), err=True)
             sys.exit(1)
-        except KeyboardInterrupt:
-            click.echo("ยกเลิก / cancelled", err=True)
-            sys.exit(130)
+        except (KeyboardInterrupt, Cancelled) as exc:
+            _say_cancelled()
+            sys.exit(getattr(exc, "exit_code", 130))
         except Exception as exc:  # noqa: BLE001 - last line of defence for users
             if ctx.debug:
                 traceback.print_exc()
@@ -76,6 +76,42 @@ def friendly(fn):
             sys.exit(1)
 
     return wrapper
+
+
+class Cancelled(BaseException):
+    """The run was stopped from outside (SIGTERM, a closed terminal); like Ctrl-C, not an
+    error of the program. Exit code 128 + the signal's number, as shells report it."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.exit_code = 128 + signum
+
+
+def _cancel(signum, _frame) -> None:
+    raise Cancelled(signum)
+
+
+def _say_cancelled() -> None:
+    try:
+        click.echo("ยกเลิก / cancelled", err=True)
+    except (OSError, ValueError):  # the terminal is gone (SIGHUP)
+        pass
+
+
+def _stop_signals():
+    """SIGTERM and SIGHUP end the run like Ctrl-C: workers stopped, temporary files removed
+    (``finally`` blocks run), no traceback. Returns the previous handlers."""
+    import signal
+
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None:
+            try:
+                previous[signum] = signal.signal(signum, _cancel)
+            except ValueError:  # not the main thread (an embedding program): leave them
+                pass
+    return previous
 
 
 class UserError(Exception):
@@ -98,9 +134,15 @@ class Group(click.Group):
     in Thai first, like every other message."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        import signal
+
         args = list(sys.argv[1:] if args is None else args)
+        previous = _stop_signals()
         try:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except Cancelled as exc:
+            _say_cancelled()
+            sys.exit(exc.exit_code)
         except click.UsageError as exc:
             english = ("--lang" in args and "en" in args) or os.environ.get(
                 "ITA_XLSX_LANG") == "en"
@@ -110,8 +152,11 @@ class Group(click.Group):
                             f"ดูวิธีใช้: {command} --help", err=True)
             sys.exit(2)
         except click.Abort:
-            click.echo("ยกเลิก / cancelled", err=True)
+            _say_cancelled()
             sys.exit(130)
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
 
 # ---------------------------------------------------------------- shared option parsing

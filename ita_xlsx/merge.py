@@ -9,7 +9,6 @@ CSV files. A consolidated report can itself be merged (district -> province): it
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,8 +77,15 @@ class MergeResult:
 # ---------------------------------------------------------------- entries from returns
 
 
+# Thailand's time (no daylight saving): report bytes must not depend on the machine's TZ
+THAI_TIME = dt.timezone(dt.timedelta(hours=7))
+
+
 def _iso_time(ts: float) -> str:
-    return dt.datetime.fromtimestamp(ts).replace(microsecond=0).isoformat() if ts else ""
+    if not ts:
+        return ""
+    return dt.datetime.fromtimestamp(ts, THAI_TIME).replace(microsecond=0, tzinfo=None
+                                                           ).isoformat()
 
 
 def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
@@ -160,31 +166,107 @@ def _newer(a: OrgEntry, b: OrgEntry) -> bool:
 
 
 def is_report(path: Path) -> bool:
-    """A consolidated report made by merge (by its document property, or its hidden sheet)."""
+    """A consolidated report made by merge (by its document property, or its hidden sheet).
+
+    .xlsx: the property, from the bounded pre-flight (nothing parsed past it). .ods/.xls:
+    their sheet names, read in a worker like any other file (see ``find_reports``).
+    """
+    return find_reports([Path(path)], workers=1)[0]
+
+
+def _report_property(path: Path) -> bool | None:
+    """True/False for an .xlsx decided by its properties; None when the sheets must say."""
+    from .safety import preflight
+
+    pf = preflight(path)
+    if pf.kind == "xlsx":
+        return REPORT_KIND in pf.custom_properties.values()
+    return None if pf.kind in ("ods", "xls") and pf.ok else False
+
+
+def _has_report_sheet(path: str) -> bool:
+    from .bounded import open_workbook
+    from .safety import preflight
+
+    pf = preflight(Path(path))
+    if not pf.ok:
+        return False
+    book = open_workbook(Path(path), pf.kind).book
     try:
-        with zipfile.ZipFile(path) as zf:
-            return REPORT_KIND.encode() in zf.read("docProps/custom.xml")[:65536]
-    except (zipfile.BadZipFile, KeyError, OSError):
-        pass
-    if path.suffix.lower() in (".ods", ".xls"):
-        try:
-            from python_calamine import CalamineWorkbook
-
-            return REPORT_META_SHEET in CalamineWorkbook.from_path(str(path)).sheet_names
-        except Exception:  # unreadable: validate will say so
-            return False
-    return False
+        return REPORT_META_SHEET in book.sheet_names
+    finally:
+        book.close()
 
 
-def load_report(path: Path, template: Template, framework: str | None = None
-                ) -> tuple[list[OrgEntry], dict[str, str]]:
+def find_reports(files: Sequence[Path], workers: int | None = None) -> list[bool]:
+    """Which files are consolidated reports; none is opened by a reader outside a worker."""
+    from .sandbox import run_jobs
+
+    known = [_report_property(f) for f in files]
+    ask = [str(f) for f, k in zip(files, known, strict=True) if k is None]
+    answers = iter(run_jobs(_has_report_sheet, ask, lambda *_: False, workers=workers))
+    return [next(answers) if k is None else k for k in known]
+
+
+def _load_report_job(args: tuple[str, str, str | None]) -> list[OrgEntry] | OrgEntry:
+    """In a worker: a report's entries, or one unreadable entry carrying its findings."""
+    from .safety import preflight
+
+    path, template_file, framework = args
+    pf = preflight(Path(path))
+    failing = [f for f in pf.findings if f.severity == "error"]
+    if failing:  # a report passes the same checks as a return (macros, bombs, ...)
+        return _report_failed(args, failing[0])
+    try:
+        return load_report(Path(path), load_template(template_file), framework,
+                           kind=pf.kind)[0]
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - damaged metadata costs this file only
+        from .bounded import Refused
+        from .validators.catalogue import Finding
+
+        if isinstance(exc, Refused):
+            return _report_failed(args, exc.finding)
+        return _report_failed(args, Finding("file-unreadable", params={"detail": {
+            "th": "ข้อมูลกำกับของรายงานรวมเสียหาย", "en": "the report's metadata is damaged"}}))
+
+
+def _report_failed(args: tuple, failure) -> OrgEntry:
+    from .read import file_mtime
+    from .validators.catalogue import Finding
+
+    path = args[0]
+    if not isinstance(failure, Finding):  # a sandbox Failure
+        failure = Finding(failure.code, params={"detail": {"th": failure.th, "en": failure.en}})
+    return OrgEntry("", status="unreadable", source_file=path,
+                    file_time=_iso_time(file_mtime(path)), errors=1,
+                    findings=[failure.to_dict()])
+
+
+def load_reports(paths: Sequence[Path], template: Template, framework: str | None = None,
+                 workers: int | None = None, progress: Callable[[int], None] | None = None
+                 ) -> list[list[OrgEntry] | OrgEntry]:
+    """Each report's entries (read in workers), or an unreadable entry for it."""
+    from .sandbox import run_jobs
+
+    jobs = [(str(p), template.source_file, framework) for p in paths]
+    return run_jobs(_load_report_job, jobs, _report_failed, workers=workers, progress=progress)
+
+
+def load_report(path: Path, template: Template, framework: str | None = None,
+                kind: str = "") -> tuple[list[OrgEntry], dict[str, str]]:
     """Entries stored in a consolidated report (choices back to their values), and its
-    metadata."""
-    from python_calamine import CalamineWorkbook
-
+    metadata. Opened with its extent checked (bounded.py); call it in a worker
+    (``load_reports``) for files from outside."""
+    from .bounded import open_workbook
     from .report_writer import DATA_SHEETS
 
-    wb = CalamineWorkbook.from_path(str(path))
+    if not kind:
+        from .safety import preflight
+
+        kind = preflight(Path(path)).kind
+    wb = open_workbook(Path(path), kind).book
     meta_rows = wb.get_sheet_by_name(REPORT_META_SHEET).to_python(skip_empty_area=False)
     meta = {clean_text(r[0]): clean_text(r[1]) for r in meta_rows if len(r) > 1 and r[0]}
     fy = meta.get("fiscal_year", "")
@@ -279,8 +361,9 @@ def merge(
     started = time.perf_counter()
     template = template or load_template()
     files = find_workbooks(list(inputs))
-    reports = [f for f in files if is_report(f)]
-    returns = [f for f in files if f not in set(reports)]
+    flags = find_reports(files, workers)
+    reports = [f for f, flag in zip(files, flags, strict=True) if flag]
+    returns = [f for f, flag in zip(files, flags, strict=True) if not flag]
     report = validate_files(returns, template, fiscal_year=fiscal_year, framework=framework,
                             workers=workers, progress=progress)
     orgs = {}
@@ -293,10 +376,11 @@ def merge(
         e = entry_from_return(rep, template)
         e.org_code = e.org_code or _code_from_name(Path(rep.path).name, orgs)
         (candidates if e.org_code else unmatched).append(e)
-    for path in reports:
-        candidates.extend(load_report(path, template, framework)[0])
-        if progress:
-            progress(1)
+    for loaded in load_reports(reports, template, framework, workers, progress):
+        if isinstance(loaded, OrgEntry):  # a report that could not be read safely
+            unmatched.append(loaded)
+        else:
+            candidates.extend(loaded)
     kept, superseded = pick_newest(candidates)
     by_code = {e.org_code.casefold(): e for e in kept}
     for code, org in orgs.items():

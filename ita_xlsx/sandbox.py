@@ -166,6 +166,9 @@ def _cap_address_space(budget: Budget) -> None:
 def _worker_main(conn, budget: Budget) -> None:
     # Ctrl-C reaches the whole console; the parent decides what happens and stops workers
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):  # a forked worker must not run the CLI's handlers
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if not os.environ.get("ITA_XLSX_DEBUG"):
@@ -203,6 +206,9 @@ def _worker_main(conn, budget: Budget) -> None:
 
 
 def _quiet_stderr() -> None:
+    import faulthandler
+
+    faulthandler.disable()  # an inherited handler would print an abort's stack anyway
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)

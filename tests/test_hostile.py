@@ -1,0 +1,163 @@
+"""Hostile and damaged files in one batch with good ones: each costs itself one finding,
+never the run; interrupts end the run cleanly (workers started with spawn, as on Windows)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from hostile import (
+    far_cell_xlsx,
+    good_return,
+    million_rows_xlsx,
+    ods_cell_repeat_bomb,
+    ods_repeat_bomb,
+    ssconvert,
+    truncated,
+    unique_count_xlsx,
+)
+
+from ita_xlsx.validators import validate_files
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# file name -> (finding code, words in its English detail); None: a good file
+EXPECTED = {
+    "good.xlsx": None,
+    "good-lo.xlsx": None,
+    "good-lo.ods": None,
+    "good-lo.xls": None,
+    "good-gnumeric.ods": None,
+    "good-gnumeric.xlsx": None,
+    "far-xfd.xlsx": ("cells-outside", "XFD1048576"),
+    "far-az.xlsx": ("cells-outside", "AZ1048576"),
+    "far-lo.ods": ("cells-outside", "XFD1048576"),
+    "unique-count.xlsx": ("file-unsafe", "sharedStrings declares 4,294,967,295"),
+    "truncated.xls": ("file-unreadable", "damaged"),
+    "million-rows.xlsx": ("file-unsafe", "outside the form's area"),
+    "bomb-rows.ods": ("file-unsafe", "repeats a non-empty row 1,000,000 times"),
+    "bomb-cols.ods": ("file-unsafe", "repeats a non-empty column 16,384 times"),
+}
+
+
+@pytest.fixture(scope="session")
+def batch(tmp_path_factory, soffice) -> Path:
+    d = tmp_path_factory.mktemp("hostile")
+    work = tmp_path_factory.mktemp("hostile-src")
+    good = good_return(d, "good.xlsx")
+    lo = soffice(good, "xlsx", work / "lo")
+    shutil.copy(lo, d / "good-lo.xlsx")
+    ods = shutil.copy(soffice(good, "ods", work / "lo"), d / "good-lo.ods")
+    xls = shutil.copy(soffice(good, "xls", work / "lo"), d / "good-lo.xls")
+    if ssconvert(good, d / "good-gnumeric.ods") is None:
+        pytest.skip("Gnumeric (ssconvert) not installed")
+    ssconvert(good, d / "good-gnumeric.xlsx")
+    far_cell_xlsx(good, d / "far-xfd.xlsx")
+    far_cell_xlsx(good, d / "far-az.xlsx", "AZ1048576")
+    shutil.copy(soffice(d / "far-xfd.xlsx", "ods", work / "far"), d / "far-lo.ods")
+    unique_count_xlsx(d / "good-lo.xlsx", d / "unique-count.xlsx")
+    truncated(Path(xls), d / "truncated.xls")
+    million_rows_xlsx(good, d / "million-rows.xlsx")
+    ods_repeat_bomb(Path(ods), d / "bomb-rows.ods")
+    ods_cell_repeat_bomb(Path(ods), d / "bomb-cols.ods")
+    assert sorted(p.name for p in d.iterdir()) == sorted(EXPECTED)
+    return d
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+
+
+def test_each_hostile_file_gets_one_finding_and_good_files_are_checked(batch, template):
+    before = digest(batch)
+    started = time.monotonic()
+    report = validate_files(sorted(batch.iterdir()), template, workers=2)
+    took = time.monotonic() - started
+    assert digest(batch) == before  # inputs byte-identical
+    got = {Path(f.path).name: f for f in report.files}
+    assert set(got) == set(EXPECTED)
+    for name, expected in EXPECTED.items():
+        rep = got[name]
+        if expected is None:
+            assert rep.status == "valid", (name, [x.to_dict() for x in rep.findings])
+            assert rep.returned.tables["measures"], name  # read, not merely opened
+            continue
+        code, words = expected
+        assert [f.code for f in rep.findings] == [code], (name, rep.findings)
+        detail = rep.findings[0].params["detail"]
+        assert words in detail["en"], (name, detail)
+        for lang in ("th", "en"):
+            text = rep.findings[0].message(lang)
+            assert "Calamine" not in text and "Panic" not in text and "{" not in text
+    # a stray far cell does not make a sound file "damaged": it is read, with a warning
+    assert got["far-xfd.xlsx"].status == "warnings"
+    assert got["far-lo.ods"].returned.org_code == got["good.xlsx"].returned.org_code
+    # the whole batch stays within 1 GiB (this process and the largest worker)
+    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+               resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) * 1024
+    assert peak < 1024 ** 3, peak
+    assert took < 120
+
+
+def test_gnumeric_ods_reads_like_the_libreoffice_one(batch, template):
+    report = validate_files([batch / "good-lo.ods", batch / "good-gnumeric.ods"], template)
+    lo, gnumeric = (f.returned for f in report.files)
+    assert gnumeric.readable and gnumeric.form == lo.form
+    assert [r.values for r in gnumeric.tables["measures"]] == [
+        r.values for r in lo.tables["measures"]]
+
+
+# ---------------------------------------------------------------- interrupts
+
+
+def _processes_marked(mark: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if mark.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143),
+                                              (signal.SIGHUP, 129)])
+def test_interrupt_ends_the_run_cleanly(batch, tmp_path, signum, code):
+    many = tmp_path / "in"
+    many.mkdir()
+    for i in range(160):
+        shutil.copy(batch / "good-lo.xlsx", many / f"{i:03d}.xlsx")
+    out = tmp_path / "out"
+    out.mkdir()
+    mark = f"ITA_TEST_MARK={uuid.uuid4().hex}"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "ITA_XLSX_START_METHOD": "spawn",
+           mark.split("=")[0]: mark.split("=")[1]}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ita_xlsx", "merge", str(many), "-o", str(out / "r.xlsx"),
+         "--csv", str(out / "csv"), "--workers", "2"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while len(_processes_marked(mark)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.2)  # until the run and its two workers are up
+    time.sleep(1)
+    assert proc.poll() is None, "finished before the interrupt; make the batch larger"
+    assert len(_processes_marked(mark)) >= 3
+    proc.send_signal(signum)
+    stdout, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == code, (stdout, stderr)
+    assert "ยกเลิก" in stderr and "Traceback" not in stderr, stderr
+    time.sleep(1)
+    assert _processes_marked(mark) == []  # no worker left running
+    assert list(out.rglob("*")) == []  # no partial output, no stray temporary file
