@@ -237,6 +237,8 @@ def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, 
         raise UserError("ไม่พบไฟล์แบบรายงาน (.xlsx .xls .ods) ในที่ที่ระบุ",
                         "No workbook (.xlsx .xls .ods) found in the given paths", 2)
     _refuse_existing(report_path, force)
+    if report_path:
+        _not_the_output(files, inputs, Path(report_path))
     orgs = _org_index(template, orgs_path)
     fy = _fiscal_year(year) if year else None
     report = _with_progress(
@@ -255,6 +257,18 @@ def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, 
         if written.refused:
             ctx.err(msg("new.refused", ctx.lang, n=len(written.refused), first=written.refused[0]))
     sys.exit(0 if report.valid else 1)
+
+
+def _not_the_output(files: list[Path], inputs, out: Path) -> list[Path]:
+    from .files import same_file
+    from .merge import find_reports
+
+    if any(same_file(f, out) for f in files) and (
+            any(same_file(Path(p), out) for p in inputs) or not find_reports([out], 1)[0]):
+        raise UserError(f"ไฟล์ผลลัพธ์ {out} เป็นไฟล์ที่ส่งเข้ามาอ่าน จะไม่เขียนทับ ให้ใช้ชื่ออื่น",
+                        f"the output {out} is one of the inputs; it is never overwritten, "
+                        "choose another name", 2)
+    return [f for f in files if not same_file(f, out)]
 
 
 def _refuse_existing(path: str | None, force: bool) -> None:
@@ -347,8 +361,9 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, force, workers, 
     if csv_dir and not force:
         for name in ("summary.csv", "measures.csv", "results.csv", "findings.csv"):
             _refuse_existing(str(Path(csv_dir) / name), force)
-    # The output itself is never read as an input (merging into a folder's own report).
-    files = [f for f in find_workbooks(list(inputs)) if f.resolve() != out.resolve()]
+    # The output itself is never read as an input (merging into a folder's own report), and
+    # never replaces a return, even with --force.
+    files = _not_the_output(find_workbooks(list(inputs)), inputs, out)
     if not files:
         raise UserError("ไม่พบไฟล์แบบรายงาน (.xlsx .xls .ods) ในที่ที่ระบุ",
                         "No workbook (.xlsx .xls .ods) found in the given paths", 2)

@@ -14,7 +14,7 @@ import traceback
 
 import click
 
-from .files import OutputExists
+from .files import OutputError, OutputExists
 from .i18n import msg
 
 LANGS = click.Choice(["th", "en"])
@@ -64,6 +64,9 @@ def friendly(fn):
             sys.exit(exc.exit_code)
         except OutputExists as exc:
             click.echo(msg("error.output_exists", ctx.lang, path=exc.path), err=True)
+            sys.exit(1)
+        except OutputError as exc:  # disk full, read-only, locked, name too long
+            click.echo(exc.text(ctx.lang), err=True)
             sys.exit(1)
         except (KeyboardInterrupt, Cancelled) as exc:
             _say_cancelled()

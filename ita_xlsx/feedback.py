@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .files import OutputExists, atomic_write, safe_filename
+from .files import OutputError, OutputExists, atomic_write, safe_filename
 from .read import Returned
 from .render import (
     ROW_HEIGHT,
@@ -199,4 +199,8 @@ def write_feedback(report: Report, out_dir: Path, force: bool = False, lang: str
             result.written.append(path)
         except OutputExists:
             result.refused.append(path)
+        except OutputError as exc:  # the disk filled up, ...: say how far it got
+            exc.done = len(result.written)
+            exc.total = sum(1 for r in report.files if r.findings)
+            raise
     return result

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .files import OutputExists, atomic_write, safe_filename
+from .files import OutputError, OutputExists, atomic_write, safe_filename
 from .render import Org, Prefill, RenderOptions, render_workbook
 from .stamp import STAMP_KEYS, Stamper, token
 from .template import Template, bind
@@ -64,6 +64,18 @@ def generate(
         return result
     prefills = prefills or {}
     stampers: dict[tuple[str, ...], Stamper] = {}
+    orgs = list(orgs)
+    try:
+        _generate_all(template, orgs, options, out_dir, force, framework_override, prefills,
+                      stampers, result, progress)
+    except OutputError as exc:  # the disk filled up, ...: say how far it got
+        exc.done, exc.total = len(result.written), len(orgs)
+        raise
+    return result
+
+
+def _generate_all(template, orgs, options, out_dir, force, framework_override, prefills,
+                  stampers, result, progress) -> None:
     for org in orgs:
         path = out_dir / workbook_filename(org, options.fiscal_year)
         if path.exists() and not force:
@@ -83,7 +95,6 @@ def generate(
             _write(result, path, data, force)
         if progress:
             progress(1)
-    return result
 
 
 def _write(result: NewResult, path: Path, data: bytes, force: bool) -> None:

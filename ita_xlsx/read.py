@@ -118,13 +118,7 @@ def find_workbooks(inputs: list[str | Path]) -> list[Path]:
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            found.extend(
-                sorted(
-                    f for f in p.rglob("*")
-                    if f.is_file() and f.suffix.lower() in WORKBOOK_SUFFIXES
-                    and not f.name.startswith(("~$", ".~"))  # Excel / LibreOffice lock files
-                )
-            )
+            found.extend(_folder_workbooks(p))
         else:
             found.append(p)
     seen: set[Path] = set()
@@ -135,6 +129,26 @@ def find_workbooks(inputs: list[str | Path]) -> list[Path]:
             seen.add(key)
             unique.append(f)
     return unique
+
+
+def _folder_workbooks(folder: Path) -> list[Path]:
+    """Workbooks under ``folder``; a subfolder that cannot be opened is listed itself, so it
+    becomes a finding (pre-flight: "cannot open the folder") instead of a silent gap."""
+    files: list[Path] = []
+    blocked: list[Path] = []
+
+    def unreadable(exc: OSError) -> None:
+        blocked.append(Path(exc.filename) if exc.filename else folder)
+
+    for top, dirs, names in os.walk(folder, onerror=unreadable):
+        dirs.sort()
+        for name in names:
+            f = Path(top) / name
+            if (Path(name).suffix.lower() in WORKBOOK_SUFFIXES
+                    and not name.startswith(("~$", ".~"))  # Excel / LibreOffice lock files
+                    and f.is_file()):
+                files.append(f)
+    return sorted(files) + sorted(blocked)
 
 
 def read_return(path: str | Path, template: Template) -> Returned:

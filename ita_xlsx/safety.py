@@ -142,6 +142,10 @@ def preflight(path: Path, limits: Limits = LIMITS) -> Preflight:
 
 def _regular_file_size(path: Path) -> int:
     st = path.stat()
+    if stat.S_ISDIR(st.st_mode):  # a subfolder find_workbooks could not open
+        raise _Refuse("file-unreadable", "เปิดโฟลเดอร์นี้ไม่ได้ เพราะไม่มีสิทธิ์อ่าน ไฟล์ในโฟลเดอร์จึงไม่ได้ตรวจ",
+                      "cannot open this folder (no permission to read it); its files were "
+                      "not checked")
     if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end
         raise _Refuse("file-unreadable", "ไม่ใช่ไฟล์ปกติ", "not a regular file")
     return st.st_size
