@@ -128,3 +128,111 @@ def ssconvert(src: Path, dst: Path) -> Path | None:
         return None
     done = subprocess.run([exe, str(src), str(dst)], capture_output=True, timeout=120)
     return dst if done.returncode == 0 and dst.exists() else None
+
+
+# ---------------------------------------------------------------- a seeded mutator (fuzz)
+
+
+def _rezip(data: bytes, edit) -> bytes:
+    import io
+
+    src, out = io.BytesIO(data), io.BytesIO()
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            body = edit(info.filename, zin.read(info))
+            zout.writestr(info.filename, body,
+                          zipfile.ZIP_STORED if info.filename == "mimetype" else None)
+    return out.getvalue()
+
+
+def _xml_member(name: str) -> bool:
+    return name == "content.xml" or name.startswith("xl/worksheets/") or name.endswith(
+        "sharedStrings.xml")
+
+
+def _big(rng) -> int:
+    return rng.choice([2, 1000, 65_536, 1_048_576, 16_384, 4_294_967_295, 10 ** 12,
+                       rng.randrange(1, 2 ** 31)])
+
+
+def _far_ref(rng) -> str:
+    from ita_xlsx.bounded import column_name
+
+    return f"{column_name(rng.choice([1, 27, 52, 256, 16_384, rng.randrange(1, 20_000)]))}" \
+           f"{rng.choice([1, 60, 50_001, 65_536, 1_048_576, rng.randrange(1, 2_000_000)])}"
+
+
+def mutate(data: bytes, kind: str, rng) -> tuple[bytes, str]:
+    """One random edit of a workbook's bytes, and its name (for the regression file)."""
+    ops = ["flip", "truncate"]
+    if kind in ("xlsx", "ods"):
+        ops += ["xml-flip", "far"] * 2
+        ops += ["dimension", "sst", "refs"] if kind == "xlsx" else ["repeat", "repeat"]
+    else:
+        ops += ["cell-record"] * 2
+    op = rng.choice(ops)
+    if op == "flip":
+        out = bytearray(data)
+        for _ in range(rng.randint(1, 8)):
+            i = rng.randrange(len(out))
+            out[i] ^= 1 << rng.randrange(8)
+        return bytes(out), op
+    if op == "truncate":
+        return data[: rng.randrange(1, len(data))], op
+    if op == "cell-record":  # NUMBER/LABELSST records: row and column set far away
+        out = bytearray(data)
+        spots = [m.start() for m in re.finditer(rb"(\x03\x02\x0e\x00|\xfd\x00\x0a\x00)", data)]
+        for pos in rng.sample(spots, min(len(spots), rng.randint(1, 3))):
+            out[pos + 4: pos + 8] = rng.randrange(65_536).to_bytes(2, "little") + \
+                rng.choice([255, 256, 16_383, 65_535]).to_bytes(2, "little")
+        return bytes(out), op
+
+    def edit(name: str, body: bytes) -> bytes:
+        if not _xml_member(name):
+            return body
+        if op == "xml-flip":
+            b = bytearray(body)
+            for _ in range(rng.randint(1, 4)):
+                i = rng.randrange(len(b))
+                b[i] = rng.choice(b'<>"/=0123456789 \x00\xff')
+            return bytes(b)
+        if op == "far" and name != "content.xml" and b"</sheetData>" in body:
+            ref = _far_ref(rng)
+            row = re.sub(r"[A-Z]", "", ref)
+            cell = f'<row r="{row}"><c r="{ref}"><v>1</v></c></row>'.encode()
+            return body.replace(b"</sheetData>", cell + b"</sheetData>", 1)
+        if op == "far" and name == "content.xml":
+            row = (f'<table:table-row table:number-rows-repeated="{_big(rng)}"><table:table-cell/>'
+                   '</table:table-row><table:table-row><table:table-cell '
+                   f'table:number-columns-repeated="{_big(rng)}"/><table:table-cell '
+                   'office:value-type="float" office:value="3"><text:p>3</text:p>'
+                   '</table:table-cell></table:table-row>').encode()
+            pos = body.find(b"</table:table>")
+            return body[:pos] + row + body[pos:] if pos > 0 else body
+        if op == "repeat" and name == "content.xml":
+            spots = [m.start() for m in re.finditer(rb"<table:table-(row|cell)\b", body)]
+            if not spots:
+                return body
+            pos = rng.choice(spots)
+            tag = b"rows" if body[pos + 13: pos + 16] == b"row" else b"columns"
+            attr = b' table:number-%s-repeated="%d"' % (tag, _big(rng))
+            end = body.index(b" ", pos) if b" " in body[pos: pos + 20] else pos + 16
+            return body[:end] + attr + body[end:]
+        if op == "dimension":
+            return re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="A1:{_far_ref(rng)}"'
+                          .encode(), body, count=1)
+        if op == "sst":
+            return re.sub(rb'(uniqueCount|count)="\d+"',
+                          lambda m: m.group(1) + f'="{_big(rng)}"'.encode(), body)
+        if op == "refs":
+            refs = list(re.finditer(rb'\sr="[A-Z]+[0-9]+"', body))
+            if not refs:
+                return body
+            m = rng.choice(refs)
+            return body[: m.start()] + f' r="{_far_ref(rng)}"'.encode() + body[m.end():]
+        return body
+
+    try:
+        return _rezip(data, edit), op
+    except (zipfile.BadZipFile, ValueError, KeyError):
+        return data[: len(data) // 2], "truncate"

@@ -19,6 +19,7 @@ from hostile import (
     far_cell_xlsx,
     good_return,
     million_rows_xlsx,
+    mutate,
     ods_cell_repeat_bomb,
     ods_repeat_bomb,
     ssconvert,
@@ -161,3 +162,57 @@ def test_interrupt_ends_the_run_cleanly(batch, tmp_path, signum, code):
     time.sleep(1)
     assert _processes_marked(mark) == []  # no worker left running
     assert list(out.rglob("*")) == []  # no partial output, no stray temporary file
+
+
+# ---------------------------------------------------------------- fuzz
+
+REGRESSIONS = Path(__file__).parent / "regressions"
+FUZZ_CASES = int(os.environ.get("ITA_FUZZ_CASES", "240"))
+
+
+def _check_fuzzed(report, cases: dict[str, str]) -> list[str]:
+    problems = []
+    for rep in report.files:
+        name = Path(rep.path).name
+        file_level = [f for f in rep.findings if f.code.startswith(("file-", "cells-"))]
+        if not rep.returned.readable and len(file_level) != 1:
+            problems.append(f"{name} ({cases.get(name, 'regression')}): "
+                            f"{[f.code for f in rep.findings]}")
+        for f in rep.findings:
+            for lang in ("th", "en"):
+                text = f.message(lang)
+                if "Calamine" in text or "Panic" in text or "{" in text or "Traceback" in text:
+                    problems.append(f"{name}: {text}")
+    return problems
+
+
+def test_fuzzed_returns_each_get_one_finding_or_a_clean_read(batch, template, tmp_path):
+    """A seeded mutator over real returns (.xlsx, .xls, .ods): bit flips, truncations,
+    repeat-count, dimension and shared-string edits, far cells. Every case ends in a clean
+    read or one file-level finding, within the budget, with no traceback. A failing case is
+    kept: copy it into tests/regressions/ (they run here every time)."""
+    import random
+
+    rng = random.Random(20261130)
+    bases = [batch / n for n in ("good.xlsx", "good-lo.xlsx", "good-lo.ods", "good-lo.xls",
+                                 "good-gnumeric.ods")]
+    cases: dict[str, str] = {}
+    paths = []
+    for i in range(FUZZ_CASES):
+        base = bases[i % len(bases)]
+        kind = base.suffix.lstrip(".")
+        data, op = mutate(base.read_bytes(), kind, rng)
+        path = tmp_path / f"case{i:03d}-{op}{base.suffix}"
+        path.write_bytes(data)
+        cases[path.name] = op
+        paths.append(path)
+    paths += sorted(REGRESSIONS.glob("*.*")) if REGRESSIONS.exists() else []
+    started = time.monotonic()
+    report = validate_files(paths, template, workers=2)
+    took = time.monotonic() - started
+    assert len(report.files) == len(paths)
+    problems = _check_fuzzed(report, cases)
+    assert not problems, "\n".join(problems)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    assert peak < 1024 ** 3, peak
+    assert took < 120, took
