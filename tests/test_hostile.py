@@ -216,3 +216,17 @@ def test_fuzzed_returns_each_get_one_finding_or_a_clean_read(batch, template, tm
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     assert peak < 1024 ** 3, peak
     assert took < 120, took
+
+
+def test_findings_are_capped_per_file(batch, template, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(batch / "good.xlsx")
+    ws = wb["มาตรการ"]
+    for r in range(60, 3060):  # a pasted block of junk: every row is wrong
+        ws.cell(r, 4).value = "x"
+    wb.save(tmp_path / "junk.xlsx")
+    rep = validate_files([tmp_path / "junk.xlsx"], template).files[0]
+    assert len(rep.findings) == 501 and rep.findings[-1].code == "findings-more"
+    assert rep.status == "invalid"
+    assert "500" in rep.findings[-1].message("en")

@@ -295,8 +295,25 @@ def validate_files(
     order = {s.key: i for i, s in enumerate(template.sheets)}
     for rep in reports:
         rep.findings.sort(key=lambda f: sort_key(f, order))
+        _cap_findings(rep)
     report.seconds = time.perf_counter() - started
     return report
+
+
+MAX_FINDINGS = 500  # per file; a pasted block of junk must not make a 100 MB report
+
+
+def _cap_findings(rep: FileReport) -> None:
+    """Keep the first findings, summarise the rest; the summary carries the worst severity
+    left out, so the file's status stays what all its findings say."""
+    if len(rep.findings) <= MAX_FINDINGS:
+        return
+    rest = rep.findings[MAX_FINDINGS:]
+    rank = {"error": 0, "warning": 1, "info": 2}
+    worst = min((f.severity for f in rest), key=lambda s: rank.get(s, 3))
+    rep.findings = rep.findings[:MAX_FINDINGS] + [Finding(
+        "findings-more", severity=worst,
+        params={"shown": f"{MAX_FINDINGS:,}", "more": f"{len(rest):,}"})]
 
 
 def _template_findings(rep: FileReport, template: Template) -> None:
