@@ -48,8 +48,8 @@ def _one(args: tuple[str, int]) -> None:
                  for m in c.measures]
     if i % 10 == 0:
         apply_mistakes(c, MISTAKES)
-    org = Org(str(1000000 + i), f"องค์การบริหารส่วนตำบลทดสอบ{i}", "องค์การบริหารส่วนตำบล",
-              f"อำเภอ{i % 40}", "พะเยา")
+    org = Org(code=str(1000000 + i), name=f"องค์การบริหารส่วนตำบลทดสอบ{i}", type="องค์การบริหารส่วนตำบล",
+              district=f"อำเภอ{i % 40}", province="พะเยา")
     prefill = Prefill(org_fields=c.org_fields,
                       analysis={n + 1: {"score": s, "issue": c.issues.get(n + 1)}
                                 for n, s in enumerate(c.scores)},

@@ -37,7 +37,7 @@ def main() -> None:
         sample = 200
         t = time.perf_counter()
         for i in range(sample):
-            render_workbook(bound, Org(str(i), f"หน่วยงาน {i}"), opts)
+            render_workbook(bound, Org(code=str(i), name=f"หน่วยงาน {i}"), opts)
         per = (time.perf_counter() - t) / sample
         t = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "ita_xlsx", "new", "--orgs", str(orgs),

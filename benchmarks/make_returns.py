@@ -26,8 +26,8 @@ def make_returns(out: Path, n: int, round_key: str = "6", fy: int = 2570) -> lis
         if path.exists():
             continue
         blank = out / ".blank.xlsx"
-        org = Org(str(1000000 + i), f"องค์การบริหารส่วนตำบลทดสอบ{i}", "องค์การบริหารส่วนตำบล",
-                  "เมือง", "พะเยา")
+        org = Org(code=str(1000000 + i), name=f"องค์การบริหารส่วนตำบลทดสอบ{i}", type="องค์การบริหารส่วนตำบล",
+                  district="เมือง", province="พะเยา")
         blank.write_bytes(render_workbook(bound, org, opts))
         mistakes = MISTAKES if i % 10 == 0 else ()
         make_return(blank, path, bound, i, round_key, mistakes)

@@ -15,9 +15,16 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 _API = (
-    "NextRound", "consolidate", "find_workbooks", "load_template", "make_workbooks",
-    "next_round", "read_orgs", "validate", "write_check_report", "write_consolidated",
-    "write_consolidated_csv", "write_feedback",
+    # errors: every one carries Thai and English text and an exit code
+    "ItaError", "FrameworkError", "InputError", "OrgListError", "OutputError", "OutputExists",
+    "TemplateError",
+    # records
+    "Finding", "Org", "Prefill", "NextRound",
+    # verbs
+    "bind_template", "consolidate", "describe_template", "find_workbooks", "load_template",
+    "make_workbooks", "next_round", "parse_deadline", "parse_year", "read_orgs",
+    "render_workbook", "report_text", "simulate_return", "validate", "write_check_report",
+    "write_consolidated", "write_consolidated_csv", "write_feedback",
 )
 __all__ = ["__version__", *_API]
 

@@ -1,50 +1,128 @@
 """The library API: one function per verb of the round.
 
-Each takes paths or objects and returns a typed result. None prints, none exits; the command
+Each takes paths or objects and returns a typed result. None prints, none exits; an input the
+user can fix raises an :class:`ItaError` (Thai and English text, an exit code). The command
 line (``cli.py``), the demo, the tests and the benchmarks all go through these functions.
 Heavy modules are imported inside the functions so ``import ita_xlsx`` stays cheap.
+
+A round in five lines::
+
+    import ita_xlsx
+    ita_xlsx.make_workbooks("workbooks", "orgs.csv", fiscal_year=2570)
+    report = ita_xlsx.validate(["returned/"], orgs="orgs.csv")
+    ita_xlsx.write_feedback(report, "feedback")
+    ita_xlsx.write_consolidated(ita_xlsx.consolidate(["returned/"]), "district-report.xlsx")
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .core.errors import (
+    FrameworkError,
+    InputError,
+    ItaError,
+    OrgListError,
+    OutputError,
+    OutputExists,
+    TemplateError,
+)
+from .core.findings import Finding
+from .core.records import Org, Prefill
 
 if TYPE_CHECKING:  # types only; importing them here would load xlsxwriter and pandas
     from .feedback import FeedbackResult
     from .generate import NewResult
     from .merge import MergeResult
     from .orgs import OrgProblem
-    from .render import Org, Prefill
-    from .template import Template
+    from .template import Bound, Template
     from .validators.engine import Report
 
 PathLike = str | Path
 Progress = Callable[[int], None] | None
 
 
+def _msg_error(cls: type[ItaError], key: str, exit_code: int | None = None, **kw) -> ItaError:
+    from .i18n import msg
+
+    return cls(msg(key, "th", **kw), msg(key, "en", **kw), exit_code)
+
+
+# ---------------------------------------------------------------- inputs
+
+
 def load_template(path: PathLike | None = None) -> Template:
-    """The workbook template: the built-in one, or the TOML file at ``path``."""
+    """The workbook template: the built-in one, or the TOML file at ``path``.
+
+    Raises :class:`TemplateError` naming every problem of a template that cannot be used.
+    """
     from .template import load_template as _load
 
+    if path is not None and not Path(path).is_file():
+        raise _msg_error(InputError, "error.not_found", path=path)
     return _load(str(path) if path else None)
+
+
+def parse_year(value: str | int | None) -> int:
+    """A fiscal year as people type it (2570, ๒๕๗๐, 2027 CE) → the Buddhist-Era year; the
+    current fiscal year for None. Raises :class:`InputError` for anything else."""
+    from .thai import current_fiscal_year, normalize_year
+
+    if value is None:
+        return current_fiscal_year()
+    try:
+        year = normalize_year(value)
+    except ValueError:
+        raise _msg_error(InputError, "error.year", year=value) from None
+    if not 2500 <= year <= 2700:
+        raise _msg_error(InputError, "error.year", year=value)
+    return year
+
+
+def parse_deadline(value: str | None) -> str:
+    """A deadline as people type it (31/01/2570, 2027-01-31) → the Thai date shown in the
+    workbooks ("31 มกราคม 2570"); "" for none. Raises :class:`InputError` otherwise."""
+    if not value:
+        return ""
+    from .thai import format_date, parse_date
+
+    day = parse_date(value)
+    if day is None:
+        raise _msg_error(InputError, "error.deadline", value=value)
+    return format_date(day)
 
 
 def read_orgs(path: PathLike, template: Template | None = None
               ) -> tuple[list[Org], list[OrgProblem]]:
-    """An organisation list (.csv, .xlsx, .ods): the usable organisations and the problems."""
+    """An organisation list (.csv, .xlsx, .ods): the usable organisations and the problems of
+    the rows left out. Raises :class:`OrgListError` when the list as a whole is unusable."""
     from .orgs import org_type_labels, read_org_list
 
     return read_org_list(path, org_type_labels(template or load_template()))
 
 
-def find_workbooks(paths: Iterable[PathLike]) -> list[Path]:
-    """The workbook files among ``paths`` (files and folders, searched recursively)."""
+def find_workbooks(paths: Iterable[PathLike], *, exclude: Iterable[PathLike] = ()) -> list[Path]:
+    """The workbook files among ``paths`` (files and folders, searched recursively), without
+    ``exclude``. Raises :class:`InputError` for a path that does not exist."""
     from .read import find_workbooks as _find
 
-    return _find([Path(p) for p in paths])
+    paths = [Path(p) for p in paths]
+    for p in paths:
+        if not p.exists():
+            raise _msg_error(InputError, "error.not_found", path=p)
+    skip = {Path(p).resolve() for p in exclude}
+    return [f for f in _find(paths) if f.resolve() not in skip]
+
+
+def _workbooks(paths: Iterable[PathLike], exclude: Iterable[PathLike] = ()) -> list[Path]:
+    files = find_workbooks(paths, exclude=exclude)
+    if not files:
+        raise _msg_error(InputError, "error.no_workbooks")
+    return files
 
 
 def _orgs(orgs: PathLike | Sequence[Org] | None, template: Template) -> list[Org] | None:
@@ -53,6 +131,52 @@ def _orgs(orgs: PathLike | Sequence[Org] | None, template: Template) -> list[Org
     if isinstance(orgs, str | Path):
         return read_orgs(orgs, template)[0]
     return list(orgs)
+
+
+def bind_template(template: Template | None = None, *, fiscal_year: int | None = None,
+                  round: str = "plan", framework: PathLike | None = None) -> Bound:
+    """The template bound to a fiscal year's framework (indicators, tools, levels) and a round.
+    Raises :class:`FrameworkError` when there is no framework for that year."""
+    from .template import bind
+
+    return bind(template or load_template(), fiscal_year or parse_year(None), round, None,
+                str(framework) if framework else None)
+
+
+def describe_template(template: Template | None = None, *, fiscal_year: int | None = None,
+                      framework: PathLike | None = None) -> dict:
+    """The template for machines (sheets, columns, cells, required fields, choices): the
+    shape ``ita-xlsx schema --json`` prints."""
+    from .template import describe
+
+    return describe(bind_template(template, fiscal_year=fiscal_year, framework=framework))
+
+
+# ---------------------------------------------------------------- workbooks
+
+
+def render_workbook(
+    org: Org | None = None,
+    *,
+    fiscal_year: int | None = None,
+    round: str = "plan",
+    deadline: str = "",
+    contact: str = "",
+    prefill: Prefill | None = None,
+    generated_at: datetime | None = None,
+    template: Template | None = None,
+    framework: PathLike | None = None,
+) -> bytes:
+    """The bytes of one workbook (a blank one when ``org`` is None)."""
+    from .render import RenderOptions
+    from .render import render_workbook as _render
+
+    bound = bind_template(template, fiscal_year=fiscal_year, round=round, framework=framework)
+    options = RenderOptions(fiscal_year=bound.fiscal_year, round=round, deadline=deadline,
+                            contact=contact)
+    if generated_at is not None:
+        options.generated_at = generated_at
+    return _render(bound, org or Org(code="", name=""), options, prefill)
 
 
 def make_workbooks(
@@ -76,13 +200,27 @@ def make_workbooks(
     """
     from .generate import generate
     from .render import RenderOptions
-    from .thai import current_fiscal_year
 
     template = template or load_template()
-    options = RenderOptions(fiscal_year=fiscal_year or current_fiscal_year(), round=round,
+    options = RenderOptions(fiscal_year=fiscal_year or parse_year(None), round=round,
                             deadline=deadline, contact=contact)
     return generate(template, _orgs(orgs, template), options, Path(out), force,
                     str(framework) if framework else None, prefills, progress=progress)
+
+
+def simulate_return(blank: PathLike, out: PathLike, *, seed: int = 0, round: str = "plan",
+                    mistakes: Sequence[str] = (), thai_digits: bool = False,
+                    fiscal_year: int | None = None, template: Template | None = None,
+                    framework: PathLike | None = None) -> None:
+    """Fill a workbook as an organisation would (openpyxl), with chosen typical ``mistakes``
+    (see ``ita_xlsx.simulate.MISTAKES``): for the demo, tests and benchmarks."""
+    from .simulate import make_return
+
+    bound = bind_template(template, fiscal_year=fiscal_year, round=round, framework=framework)
+    make_return(Path(blank), Path(out), bound, seed, round, tuple(mistakes), thai_digits)
+
+
+# ---------------------------------------------------------------- validation
 
 
 def validate(
@@ -99,14 +237,16 @@ def validate(
 ) -> Report:
     """Check returned workbooks (files or folders) and return the :class:`Report`.
 
-    Never raises for a bad file: a file that cannot be read gets a finding.
+    A file that cannot be read gets a finding, never an exception. Raises
+    :class:`InputError` when a path does not exist or no workbook is found.
     """
     from .validators.engine import validate_files
 
     template = template or load_template()
+    files = _workbooks(paths)
     listed = _orgs(orgs, template)
     index = {o.code.casefold(): o for o in listed} if listed is not None else None
-    return validate_files(find_workbooks(paths), template, fiscal_year=fiscal_year, orgs=index,
+    return validate_files(files, template, fiscal_year=fiscal_year, orgs=index,
                           orgs_source=str(orgs) if isinstance(orgs, str | Path) else "",
                           framework=str(framework) if framework else None,
                           check_links=check_links, link_timeout=link_timeout, workers=workers,
@@ -119,6 +259,17 @@ def write_feedback(report: Report, out_dir: PathLike, *, force: bool = False,
     from .feedback import write_feedback as _write
 
     return _write(report, Path(out_dir), force=force, lang=lang)
+
+
+def report_text(report: Report, fmt: str = "json", *, lang: str = "th") -> str:
+    """The validation report as text: ``"json"`` or ``"csv"`` (one row per finding)."""
+    from . import report as rp
+
+    if fmt == "csv":
+        from .files import csv_text
+
+        return csv_text(rp.FINDING_COLUMNS, rp.finding_rows(report.files, lang), "\n")
+    return rp.to_json(report, lang)
 
 
 def write_check_report(report: Report, path: PathLike, *, lang: str = "th",
@@ -138,6 +289,9 @@ def write_check_report(report: Report, path: PathLike, *, lang: str = "th",
     return path
 
 
+# ---------------------------------------------------------------- consolidation
+
+
 def consolidate(
     paths: Iterable[PathLike],
     *,
@@ -145,15 +299,24 @@ def consolidate(
     fiscal_year: int | None = None,
     template: Template | None = None,
     framework: PathLike | None = None,
+    exclude: Iterable[PathLike] = (),
     workers: int | None = None,
     progress: Progress = None,
 ) -> MergeResult:
-    """Read returns and consolidated reports; keep the one that counts per organisation."""
+    """Read returns and consolidated reports; keep the one that counts per organisation.
+
+    ``exclude``: files never read (the report being written, when it sits among the inputs).
+    Raises :class:`InputError` when a path does not exist or no workbook is found.
+    """
     from .merge import merge
 
-    return merge(list(paths), template=template or load_template(), orgs_path=orgs,
-                 fiscal_year=fiscal_year, framework=str(framework) if framework else None,
-                 workers=workers, progress=progress)
+    template = template or load_template()
+    files = _workbooks(paths, exclude)
+    if orgs is not None:
+        read_orgs(orgs, template)  # an unusable list is refused before any work
+    return merge(files, template=template, orgs_path=orgs, fiscal_year=fiscal_year,
+                 framework=str(framework) if framework else None, workers=workers,
+                 progress=progress)
 
 
 def write_consolidated(result: MergeResult, out: PathLike, *, force: bool = False,
@@ -197,26 +360,47 @@ def next_round(
     progress: Progress = None,
 ) -> NextRound:
     """Organisations and their pre-filled data for the next round, from a consolidated report
-    or a folder of returns."""
-    from .merge import bound_for
+    or a folder of returns. Raises :class:`FrameworkError` for a year without framework data."""
     from .nextround import from_sources
 
     template = template or load_template()
     fw = str(framework) if framework else None
+    sources = list(sources)
+    find_workbooks(sources)  # a missing source is an InputError
+
+    def bound_of(source_year: int | None) -> Bound:
+        return bind_template(template, fiscal_year=fiscal_year or source_year, framework=fw)
+
     orgs, prefills, round_key, source_year = from_sources(
-        list(sources), template, lambda y: bound_for(template, fiscal_year or y, fw),
-        round, fw, progress)
+        sources, template, bound_of, round, fw, progress)
     return NextRound(orgs, prefills, round_key, fiscal_year or source_year)
 
 
 __all__ = [
+    "FrameworkError",
+    "InputError",
+    "ItaError",
+    "OrgListError",
+    "OutputError",
+    "OutputExists",
+    "TemplateError",
+    "Finding",
+    "Org",
+    "Prefill",
     "NextRound",
+    "bind_template",
     "consolidate",
+    "describe_template",
     "find_workbooks",
     "load_template",
     "make_workbooks",
     "next_round",
+    "parse_deadline",
+    "parse_year",
     "read_orgs",
+    "render_workbook",
+    "report_text",
+    "simulate_return",
     "validate",
     "write_check_report",
     "write_consolidated",

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from .safety import _ZIP_ERRORS, LIMITS, Limits, _Cfb, _damaged, _finding, _Refuse, _unsafe
 
 if TYPE_CHECKING:  # a run-time import would be a cycle (catalogue <- engine <- read)
-    from .validators.catalogue import Finding
+    from .core.findings import Finding
 
 
 @dataclass(frozen=True)

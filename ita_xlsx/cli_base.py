@@ -14,7 +14,7 @@ import traceback
 
 import click
 
-from .files import OutputError, OutputExists
+from .core.errors import ItaError
 from .i18n import msg
 
 LANGS = click.Choice(["th", "en"])
@@ -48,7 +48,10 @@ class Ctx:
 
 
 def friendly(fn):
-    """No traceback reaches a user: known errors print their Thai message, others a summary."""
+    """The one place an error becomes what the user reads: an :class:`ItaError` (template,
+    framework, organisation list, input, output) prints its text in the user's language and
+    ends with its exit code; anything else is summarised, never a traceback (``--debug``
+    shows one)."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -57,17 +60,11 @@ def friendly(fn):
             return fn(*args, **kwargs)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
-        except UserError as exc:
+        except ItaError as exc:
             click.echo(exc.text(ctx.lang), err=True)
             if ctx.debug:
                 traceback.print_exc()
             sys.exit(exc.exit_code)
-        except OutputExists as exc:
-            click.echo(msg("error.output_exists", ctx.lang, path=exc.path), err=True)
-            sys.exit(1)
-        except OutputError as exc:  # disk full, read-only, locked, name too long
-            click.echo(exc.text(ctx.lang), err=True)
-            sys.exit(1)
         except (KeyboardInterrupt, Cancelled) as exc:
             _say_cancelled()
             sys.exit(getattr(exc, "exit_code", 130))
@@ -117,29 +114,207 @@ def _stop_signals():
     return previous
 
 
-class UserError(Exception):
-    """An error the user can fix; carries its Thai and English text."""
-
-    def __init__(self, th: str, en: str, exit_code: int = 1):
-        self.th, self.en, self.exit_code = th, en, exit_code
-        super().__init__(en)
+class UserError(ItaError):
+    """An :class:`ItaError` raised by the command line itself; ``of`` takes a message key."""
 
     @classmethod
     def of(cls, key: str, exit_code: int = 1, **kw) -> UserError:
         return cls(msg(key, "th", **kw), msg(key, "en", **kw), exit_code)
 
-    def text(self, lang: str) -> str:
-        return self.en if lang == "en" else self.th
+
+# ---------------------------------------------------------------- language of help and usage
+
+_HELP_LANG = ["th"]
 
 
-class Group(click.Group):
-    """click's group, with usage errors (a missing file argument, an unknown option) framed
-    in Thai first, like every other message."""
+def help_lang() -> str:
+    """The language help and click's own messages are shown in for this run."""
+    return _HELP_LANG[0]
+
+
+def _lang_of(args: list[str]) -> str:
+    """--lang anywhere on the line (``--lang en`` or ``--lang=en``), else ITA_XLSX_LANG."""
+    lang = os.environ.get("ITA_XLSX_LANG", "th")
+    for i, a in enumerate(args):
+        if a == "--":
+            break
+        if a == "--lang" and i + 1 < len(args):
+            lang = args[i + 1]
+        elif a.startswith("--lang="):
+            lang = a.partition("=")[2]
+    return "en" if lang == "en" else "th"
+
+
+# click's own texts (usage errors, help headings) in Thai; keys are click's English msgids.
+_CLICK_TH = {
+    "Usage:": "วิธีใช้:",
+    "Options": "ตัวเลือก",
+    "Commands": "คำสั่ง",
+    "Show this message and exit.": "แสดงวิธีใช้นี้แล้วจบ",
+    "Show the version and exit.": "แสดงรุ่นของโปรแกรมแล้วจบ",
+    "%(prog)s, version %(version)s": "%(prog)s รุ่น %(version)s",
+    "default: {default}": "ค่าเริ่มต้น: {default}",
+    "env var: {var}": "ตัวแปรสภาพแวดล้อม: {var}",
+    "required": "จำเป็น",
+    "Missing argument": "ยังไม่ได้ระบุ",
+    "Missing option": "ยังไม่ได้ระบุตัวเลือก",
+    "Missing parameter": "ยังไม่ได้ระบุ",
+    "Missing {param_type}": "ยังไม่ได้ระบุ {param_type}",
+    "Missing parameter: {param_name}": "ยังไม่ได้ระบุ {param_name}",
+    "Missing command.": "ยังไม่ได้ระบุคำสั่ง",
+    "No such command {name!r}.": "ไม่มีคำสั่ง {name!r}",
+    "No such option {name!r}.": "ไม่มีตัวเลือก {name!r}",
+    "No such option: {name}": "ไม่มีตัวเลือก {name}",
+    "Option {name!r} does not take a value.": "ตัวเลือก {name!r} ไม่ต้องมีค่าตามหลัง",
+    "Option {name!r} requires an argument.": "ตัวเลือก {name!r} ต้องมีค่าตามหลัง",
+    "Option {name!r} requires {nargs} arguments.": "ตัวเลือก {name!r} ต้องมีค่าตามหลัง {nargs} ค่า",
+    "Got unexpected extra argument ({args})": "มีค่าเกินมา ({args})",
+    "Got unexpected extra arguments ({args})": "มีค่าเกินมา ({args})",
+    "Did you mean {possibility}?": "หมายถึง {possibility} หรือไม่",
+    "(Did you mean one of: {possibilities}?)": "(หมายถึงข้อใดข้อหนึ่งต่อไปนี้หรือไม่: {possibilities})",
+    "Invalid value for {param_hint}: {message}": "ค่าของ {param_hint} ไม่ถูกต้อง: {message}",
+    "Invalid value: {message}": "ค่าไม่ถูกต้อง: {message}",
+    "{value!r} is not {choice}.": "{value!r} ไม่ใช่ {choice}",
+    "{value!r} is not one of {choices}.": "{value!r} ไม่อยู่ในตัวเลือก {choices}",
+    "{value!r} is not a valid {number_type}.": "{value!r} ไม่ใช่ตัวเลขที่ใช้ได้",
+    "{value} is not in the range {range}.": "{value} อยู่นอกช่วง {range}",
+    "{name} {filename!r} does not exist.": "ไม่พบ {filename!r} ตรวจชื่อไฟล์หรือโฟลเดอร์อีกครั้ง",
+    "{name} {filename!r} is a file.": "{filename!r} เป็นไฟล์ ต้องระบุโฟลเดอร์",
+    "{name} {filename!r} is a directory.": "{filename!r} เป็นโฟลเดอร์ ต้องระบุไฟล์",
+    "{name} {filename!r} is not readable.": "อ่าน {filename!r} ไม่ได้ (ไม่มีสิทธิ์)",
+    "{name} {filename!r} is not writable.": "เขียน {filename!r} ไม่ได้ (ไม่มีสิทธิ์)",
+    "Could not open file {filename!r}: {message}": "เปิดไฟล์ {filename!r} ไม่ได้: {message}",
+    "Argument {name!r} takes {nargs} values.": "{name!r} ต้องมี {nargs} ค่า",
+    "Takes {nargs} values but 1 was given.": "ต้องมี {nargs} ค่า แต่ให้มา 1 ค่า",
+    "Takes {nargs} values but {len} were given.": "ต้องมี {nargs} ค่า แต่ให้มา {len} ค่า",
+    "Try '{command} {option}' for help.": "ดูวิธีใช้: {command} {option}",
+    "Error: {message}": "ข้อผิดพลาด: {message}",
+    "Aborted!": "ยกเลิก",
+}
+
+
+def _gettext(message: str) -> str:
+    return _CLICK_TH.get(message, message) if help_lang() == "th" else message
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return _gettext(singular if n == 1 else plural)
+
+
+def _localise_click() -> None:
+    """click looks its texts up through the module-level names ``_`` and ``ngettext`` it took
+    from gettext; pointing them here shows them in the run's language. Only those names change,
+    and a click without them is simply left in English."""
+    import click.core
+    import click.decorators
+    import click.exceptions
+    import click.formatting
+    import click.parser
+    import click.types
+
+    for module in (click.core, click.decorators, click.exceptions, click.formatting,
+                   click.parser, click.types):
+        if hasattr(module, "_"):
+            module._ = _gettext
+        if hasattr(module, "ngettext"):
+            module.ngettext = _ngettext
+
+
+_localise_click()
+
+
+# Placeholders in usage lines and option lists, in Thai ("folder" where a folder is meant).
+_METAVAR_TH = {
+    "[OPTIONS]": "[ตัวเลือก]", "COMMAND": "คำสั่ง", "[ARGS]...": "[ค่า]...",
+    "INPUTS...": "ไฟล์หรือโฟลเดอร์...", "FILE": "ไฟล์", "DIRECTORY": "โฟลเดอร์",
+    "PATH": "ไฟล์หรือโฟลเดอร์", "TEXT": "ข้อความ", "INTEGER": "จำนวนเต็ม", "FLOAT": "ตัวเลข",
+}
+
+
+def _metavar(text: str) -> str:
+    return _METAVAR_TH.get(text, text) if help_lang() == "th" else text
+
+
+class Option(click.Option):
+    """An option whose help is Thai, with ``help_en`` shown under ``--lang en``."""
+
+    def make_metavar(self, *args, **kwargs) -> str:
+        return _metavar(super().make_metavar(*args, **kwargs))
+
+    def __init__(self, *args, help_en: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.help_en = help_en
+
+    def get_help_record(self, ctx: click.Context):
+        if help_lang() == "en" and self.help_en:
+            thai, self.help = self.help, self.help_en
+            try:
+                return super().get_help_record(ctx)
+            finally:
+                self.help = thai
+        return super().get_help_record(ctx)
+
+
+def option(*decls, th: str, en: str, **kwargs):
+    """``click.option`` with help in Thai (``th``) and English (``en``)."""
+    return click.option(*decls, cls=Option, help=th, help_en=en, **kwargs)
+
+
+class _Bilingual:
+    """Help text of a command in Thai, with ``help_en`` under ``--lang en``."""
+
+    help_en: str | None = None
+
+    def _english(self) -> str | None:
+        return self.help_en if help_lang() == "en" and self.help_en else None
+
+    def collect_usage_pieces(self, ctx):
+        return [" ".join(_metavar(w) for w in piece.split(" "))
+                for piece in super().collect_usage_pieces(ctx)]
+
+    def format_help_text(self, ctx, formatter):
+        english = self._english()
+        if english is None:
+            return super().format_help_text(ctx, formatter)
+        thai, self.help = self.help, english
+        try:
+            return super().format_help_text(ctx, formatter)
+        finally:
+            self.help = thai
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        english = self._english()
+        if english is None:
+            return super().get_short_help_str(limit)
+        thai, short, self.help, self.short_help = self.help, self.short_help, english, None
+        try:
+            return super().get_short_help_str(limit)
+        finally:
+            self.help, self.short_help = thai, short
+
+
+class Command(_Bilingual, click.Command):
+    def __init__(self, *args, help_en: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.help_en = help_en
+
+
+class Group(_Bilingual, click.Group):
+    """click's group with help and usage errors in the user's language (Thai unless
+    ``--lang en`` or ITA_XLSX_LANG=en), and ``--debug`` taken anywhere on the line."""
+
+    command_class = Command
+
+    def __init__(self, *args, help_en: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.help_en = help_en
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        import signal
-
         args = list(sys.argv[1:] if args is None else args)
+        _HELP_LANG[0] = lang = _lang_of(args)
+        if "--debug" in args[1:]:  # a group option, accepted after the command name too
+            end = args.index("--") if "--" in args else len(args)
+            args = ["--debug", *(a for a in args[:end] if a != "--debug"), *args[end:]]
         previous = _stop_signals()
         try:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
@@ -147,17 +322,20 @@ class Group(click.Group):
             _say_cancelled()
             sys.exit(exc.exit_code)
         except click.UsageError as exc:
-            english = ("--lang" in args and "en" in args) or os.environ.get(
-                "ITA_XLSX_LANG") == "en"
             command = exc.ctx.command_path if exc.ctx else "ita-xlsx"
-            click.echo(f"Usage error: {exc.format_message()}\nSee: {command} --help" if english
-                       else f"ใช้คำสั่งไม่ถูกต้อง: {exc.format_message()}\n"
-                            f"ดูวิธีใช้: {command} --help", err=True)
+            click.echo(f"Usage error: {exc.format_message()}\nSee: {command} --help"
+                       if lang == "en" else f"ใช้คำสั่งไม่ถูกต้อง: {exc.format_message()}\n"
+                       f"ดูวิธีใช้: {command} --help", err=True)
             sys.exit(2)
+        except click.ClickException as exc:
+            click.echo(exc.format_message(), err=True)
+            sys.exit(exc.exit_code)
         except click.Abort:
             _say_cancelled()
             sys.exit(130)
         finally:
+            import signal
+
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
 
@@ -166,42 +344,21 @@ class Group(click.Group):
 
 
 def _fiscal_year(value: str | int | None) -> int:
-    from .thai import current_fiscal_year, normalize_year
+    from .api import parse_year
 
-    if value is None:
-        return current_fiscal_year()
-    try:
-        year = normalize_year(value)
-    except ValueError:
-        raise UserError.of("error.year", 2, year=value) from None
-    if not 2500 <= year <= 2700:
-        raise UserError.of("error.year", 2, year=value)
-    return year
+    return parse_year(value)
 
 
 def _template(path: str | None):
-    from .template import TemplateError, load_template
+    from .api import load_template
 
-    try:
-        return load_template(path)
-    except TemplateError as exc:
-        raise UserError.of("error.template", 2, file=exc.path,
-                           problems="; ".join(exc.problems)) from None
-
-
-def _framework_error(exc) -> UserError:
-    return UserError(exc.message, getattr(exc, "message_en", str(exc)), 2)
+    return load_template(path)
 
 
 def _deadline(value: str | None) -> str:
-    if not value:
-        return ""
-    from .thai import format_date, parse_date
+    from .api import parse_deadline
 
-    day = parse_date(value)
-    if day is None:
-        raise UserError.of("error.deadline", 2, value=value)
-    return format_date(day)
+    return parse_deadline(value)
 
 
 def _set_lang(ctx: click.Context, _param, value: str | None) -> None:
@@ -210,20 +367,24 @@ def _set_lang(ctx: click.Context, _param, value: str | None) -> None:
 
 
 # --lang also after the command name (ita-xlsx validate ... --lang en), as people type it.
-lang_option = click.option("--lang", type=LANGS, default=None, expose_value=False,
-                           callback=_set_lang, help="Language of messages: th or en.")
+lang_option = option("--lang", type=LANGS, default=None, expose_value=False, callback=_set_lang,
+                     th="ภาษาของข้อความ: th (ไทย) หรือ en (อังกฤษ)",
+                     en="Language of messages: th (Thai) or en (English).")
 
-year_option = click.option(
+year_option = option(
     "--year", "year", default=None,  # text: Thai digits (๒๕๗๐) and a Thai error message
-    help="Fiscal year, Buddhist Era (default: the current one, e.g. 2570).",
+    th="ปีงบประมาณ พ.ศ. (ค่าเริ่มต้น: ปีปัจจุบัน เช่น 2570)",
+    en="Fiscal year, Buddhist Era (default: the current one, e.g. 2570).",
 )
-framework_option = click.option(
+framework_option = option(
     "--framework", "framework", type=click.Path(exists=True, dir_okay=True), default=None,
-    help="Your own framework data (a <year>.toml file or a folder of them) overriding the built-in.",
+    th="ข้อมูลกรอบการประเมินของท่านเอง (ไฟล์ <ปี>.toml หรือโฟลเดอร์ของไฟล์เหล่านี้) ใช้แทนที่มีมาให้",
+    en="Your own framework data (a <year>.toml file or a folder of them) overriding the built-in.",
 )
-template_option = click.option(
+template_option = option(
     "--template", "template_path", type=click.Path(exists=True, dir_okay=False), default=None,
-    help="A template file other than the built-in one.",
+    th="ไฟล์แบบฟอร์ม (.toml) อื่นแทนแบบฟอร์มที่มีมาให้",
+    en="A template file other than the built-in one.",
 )
 
 

@@ -6,18 +6,14 @@ sent twice, one organisation silent) -> validate with feedback copies -> merge w
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
-from .files import OutputExists, atomic_write
-from .generate import generate
+from . import api
 from .i18n import msg
-from .orgs import org_type_labels, read_org_list
-from .render import RenderOptions
-from .simulate import MISTAKES, make_return
-from .template import bind, load_template
-from .thai import current_fiscal_year
+from .simulate import MISTAKES
 
 SAMPLE_ORGS = "orgs.csv"
 # Which sample organisation returns what (by position in the list).
@@ -39,70 +35,62 @@ def sample_orgs_bytes() -> bytes:
 
 
 def run_demo(out: Path, force: bool, say: Callable[[str], None], lang: str = "th") -> dict:
-    """Run the cycle under ``out``; return where each output is."""
-    from .feedback import write_feedback
-    from .merge import bound_for, merge
-    from .report import write_report_xlsx
-    from .report_writer import write_csvs, write_report
-    from .validators import validate_files
-
+    """Run the cycle under ``out`` through the library API; return where each output is."""
     if out.exists() and any(out.iterdir()) and not force:
-        raise OutputExists(out)
+        raise api.OutputExists(out)
     out.mkdir(parents=True, exist_ok=True)
-    t = load_template()
-    fy = current_fiscal_year()
+    t = api.load_template()
+    fy = api.parse_year(None)
     round_key = "6"
     orgs_file = out / SAMPLE_ORGS
-    atomic_write(orgs_file, sample_orgs_bytes(), force=True)
-    orgs, _ = read_org_list(orgs_file, org_type_labels(t))
-    options = RenderOptions(fiscal_year=fy, round=round_key, deadline=f"30 เมษายน {fy}",
-                            contact="ท้องถิ่นอำเภอเชียงคำ โทร 0 5445 1234")
+    orgs_file.write_bytes(sample_orgs_bytes())
+    orgs, _ = api.read_orgs(orgs_file, t)
 
     def step(n: int, what: str) -> None:
         say(msg("demo.step", lang, n=n, what=what))
 
     workbooks = out / "1-workbooks"
-    made = generate(t, orgs, options, workbooks, force=True)
+    made = api.make_workbooks(workbooks, orgs, fiscal_year=fy, round=round_key,
+                              deadline=f"30 เมษายน {fy}",
+                              contact="ท้องถิ่นอำเภอเชียงคำ โทร 0 5445 1234", force=True,
+                              template=t)
     step(1, msg("new.written", lang, n=len(made.written), out=workbooks))
 
     returned = out / "2-returned"
     returned.mkdir(exist_ok=True)
-    bound = bind(t, fy, round_key)
     by_code = {p.name.split("_")[0]: p for p in made.written}
     for i, org in enumerate(orgs):
         if i not in PLAN:
             continue
         dst = returned / f"{org.code}_แบบรายงาน.xlsx"
-        make_return(by_code[org.code], dst, bound, seed=i, round_key=round_key,
-                    mistakes=PLAN[i], thai_digits=(i == 3))
+        api.simulate_return(by_code[org.code], dst, seed=i, round=round_key, mistakes=PLAN[i],
+                            thai_digits=(i == 3), fiscal_year=fy, template=t)
     # The first organisation sent an earlier, incomplete version too (the newest counts).
-    make_return(by_code[orgs[0].code], returned / f"{orgs[0].code}_แบบรายงาน (ฉบับแรก).xlsx",
-                bound, seed=99, round_key=round_key, mistakes=("done-no-url",))
     older = returned / f"{orgs[0].code}_แบบรายงาน (ฉบับแรก).xlsx"
-    import os
-
+    api.simulate_return(by_code[orgs[0].code], older, seed=99, round=round_key,
+                        mistakes=("done-no-url",), fiscal_year=fy, template=t)
     os.utime(older, (1, 1))  # an old file time: it was sent first
-    step(2, ("จำลองไฟล์ที่ส่งกลับ {n} ไฟล์ ใน {d} (บางไฟล์มีข้อผิดพลาดแบบที่พบจริง)" if lang == "th"
-             else "Simulated {n} returned files in {d} (some with real-world mistakes)").format(
+    step(2, ("จำลองไฟล์ที่ส่งกลับ {n} ไฟล์ ในโฟลเดอร์ {d} (บางไฟล์มีข้อผิดพลาดแบบที่พบจริง)"
+             if lang == "th" else
+             "Simulated {n} returned files in {d} (some with real-world mistakes)").format(
         n=len(list(returned.glob("*.xlsx"))), d=returned))
 
-    report = validate_files(sorted(returned.glob("*.xlsx")), t)
-    check = out / "3-check-report.xlsx"
-    write_report_xlsx(report, check, lang, force=True)
-    fb = write_feedback(report, out / "3-feedback", force=True, lang=lang)
+    report = api.validate([returned], template=t)
+    check = api.write_check_report(report, out / "3-check-report.xlsx", lang=lang, force=True)
+    fb = api.write_feedback(report, out / "3-feedback", force=True, lang=lang)
     s = report.stats()
-    step(3, ("ตรวจแล้ว: ผ่าน {v}, มีข้อเตือน {w}, ต้องแก้ไข {i} · รายงาน {r} · สำเนาแจ้งผล {n} ไฟล์ ใน {d}"
-             if lang == "th" else "Checked: {v} valid, {w} with warnings, {i} invalid · report {r}"
+    step(3, ("ตรวจแล้ว: ผ่าน {v}, มีข้อเตือน {w}, ต้องแก้ไข {i} · รายงาน {r} · สำเนาแจ้งผล {n} ไฟล์"
+             " ในโฟลเดอร์ {d}" if lang == "th" else
+             "Checked: {v} valid, {w} with warnings, {i} invalid · report {r}"
              " · {n} feedback copies in {d}").format(
         v=s["valid"], w=s["warnings"], i=s["invalid"], r=check, n=len(fb.written),
         d=out / "3-feedback"))
 
-    result = merge([returned], template=t, orgs_path=orgs_file)
-    consolidated = out / "4-district-report.xlsx"
-    write_report(result, consolidated, t, bound_for(t, result.fiscal_year), force=True,
-                 lang=lang)
-    csvs = write_csvs(result, out / "4-csv", t, force=True)
-    step(4, ("รายงานรวมพร้อมกราฟ {r} และ CSV ใน {d}" if lang == "th" else
+    result = api.consolidate([returned], template=t, orgs=orgs_file)
+    consolidated = api.write_consolidated(result, out / "4-district-report.xlsx", force=True,
+                                          lang=lang, template=t)
+    csvs = api.write_consolidated_csv(result, out / "4-csv", force=True, template=t)
+    step(4, ("รายงานรวมพร้อมกราฟ {r} และ CSV ในโฟลเดอร์ {d}" if lang == "th" else
              "Consolidated report with charts {r}, CSV in {d}").format(r=consolidated,
                                                                         d=out / "4-csv"))
     return {"orgs": orgs_file, "workbooks": workbooks, "returned": returned, "check": check,

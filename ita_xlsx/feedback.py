@@ -12,21 +12,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .files import OutputError, OutputExists, atomic_write, safe_filename
+from .core.findings import Finding
+from .core.records import Note, Org, Prefill
+from .files import OutputExists, OutputFailed, atomic_write, safe_filename
 from .read import Returned
 from .render import (
     ROW_HEIGHT,
     Formats,
-    Note,
-    Org,
-    Prefill,
     RenderOptions,
     render_workbook,
     text_lines,
 )
 from .report import SEVERITY_EN, SEVERITY_TH, status_text
 from .template import Bound, column_letter, split_cell
-from .validators.catalogue import Finding
 from .validators.cross import indicator_rows
 from .validators.engine import FileReport, Report
 
@@ -62,8 +60,8 @@ def org_of(ret: Returned) -> Org:
     def pick(key: str) -> str:
         return str(form.get(key) or ident.get(key) or "")
 
-    return Org(ret.org_code, pick("org_name"), pick("org_type"), pick("district"),
-               pick("province"), str(form.get("email") or ""))
+    return Org(code=ret.org_code, name=pick("org_name"), type=pick("org_type"),
+               district=pick("district"), province=pick("province"), email=str(form.get("email") or ""))
 
 
 def relocate(ret: Returned, bound: Bound, f: Finding) -> tuple[str, int, int] | None:
@@ -199,7 +197,7 @@ def write_feedback(report: Report, out_dir: Path, force: bool = False, lang: str
             result.written.append(path)
         except OutputExists:
             result.refused.append(path)
-        except OutputError as exc:  # the disk filled up, ...: say how far it got
+        except OutputFailed as exc:  # the disk filled up, ...: say how far it got
             exc.done = len(result.written)
             exc.total = sum(1 for r in report.files if r.findings)
             raise

@@ -9,6 +9,8 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+from .core.errors import OutputError, OutputExists
+
 _WINDOWS_BAD = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{i}" for p in ("COM", "LPT") for i in range(1, 10)}
 MAX_STEM = 80  # characters; the byte cap below is what file systems enforce
@@ -35,14 +37,6 @@ def safe_filename(text: str, fallback: str = "file", max_len: int = MAX_STEM,
     return text
 
 
-class OutputExists(Exception):
-    """The output is already there and overwriting was not allowed."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        super().__init__(str(path))
-
-
 # errno -> why, in Thai and English (what the officer can do about it)
 _CAUSES = {
     errno.ENOSPC: ("ดิสก์เต็ม ให้ลบไฟล์ที่ไม่ใช้หรือเลือกที่เก็บอื่น",
@@ -63,17 +57,18 @@ _CAUSES[getattr(errno, "EDQUOT", errno.ENOSPC)] = _CAUSES[errno.ENOSPC]
 _CAUSES[errno.EBUSY] = _CAUSES[errno.EACCES]
 
 
-class OutputError(Exception):
-    """An output could not be written. Nothing partial is left in its place."""
+class OutputFailed(OutputError):
+    """An output could not be written (disk full, read-only, locked, name too long); nothing
+    partial is left in its place. ``th``/``en`` name the path and the cause."""
 
     def __init__(self, path: Path, th: str, en: str):
-        self.path, self.th, self.en = Path(path), th, en
+        self.path, self.cause_th, self.cause_en = Path(path), th, en
         self.done: int | None = None  # batch writers: how many were written before
         self.total: int | None = None
-        super().__init__(f"{path}: {en}")
+        super().__init__(f"เขียนไฟล์ {path} ไม่ได้: {th}", f"Could not write {path}: {en}.")
 
     @classmethod
-    def of(cls, exc: OSError, path: Path) -> OutputError:
+    def of(cls, exc: OSError, path: Path) -> OutputFailed:
         win = getattr(exc, "winerror", None)
         if win in (32, 33):  # sharing / lock violation: Excel has the file open
             th, en = _CAUSES[errno.EACCES]
@@ -82,14 +77,14 @@ class OutputError(Exception):
                                              exc.strerror or type(exc).__name__))
         return cls(path, th, en)
 
-    def text(self, lang: str) -> str:
+    def text(self, lang: str = "th") -> str:
         if lang == "en":
-            line = f"Could not write {self.path}: {self.en}."
+            line = self.en
             if self.total is not None:
                 line += (f" {self.done} of {self.total} files were written; run the same "
                          "command again to write the rest.")
             return line
-        line = f"เขียนไฟล์ {self.path} ไม่ได้: {self.th}"
+        line = self.th
         if self.total is not None:
             line += (f" (เขียนแล้ว {self.done} จาก {self.total} ไฟล์ เรียกคำสั่งเดิมอีกครั้ง"
                      "เพื่อเขียนส่วนที่เหลือ)")
@@ -141,7 +136,7 @@ def _exists(path: Path) -> bool:
     except (FileNotFoundError, NotADirectoryError):
         return False
     except OSError as exc:  # a name too long, a folder without permission
-        raise OutputError.of(exc, path) from None
+        raise OutputFailed.of(exc, path) from None
     return True
 
 
@@ -184,7 +179,7 @@ def write_all(items: list[tuple[Path, bytes]], force: bool = False) -> None:
             current = path
             _move(tmp, path, force)
     except OSError as exc:
-        raise OutputError.of(exc, current) from None
+        raise OutputFailed.of(exc, current) from None
     finally:
         for tmp in temps:
             tmp.unlink(missing_ok=True)
@@ -202,7 +197,7 @@ def atomic_target(path: Path, force: bool = False) -> Path:
     try:
         tmp = _temp_beside(path, path.suffix)
     except OSError as exc:
-        raise OutputError.of(exc, path) from None
+        raise OutputFailed.of(exc, path) from None
     _PENDING[tmp] = force
     return tmp
 
@@ -213,7 +208,7 @@ def commit(tmp: Path, path: Path) -> None:
         _ordinary_mode(tmp)
         _move(Path(tmp), Path(path), force)
     except OSError as exc:
-        raise OutputError.of(exc, path) from None
+        raise OutputFailed.of(exc, path) from None
 
 
 def same_file(a: Path, b: Path) -> bool:

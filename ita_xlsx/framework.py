@@ -23,6 +23,8 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from .core.errors import FrameworkError
+
 __all__ = [
     "AVAILABLE_YEARS",
     "ENV_FRAMEWORK_DIR",
@@ -45,15 +47,6 @@ DATA_DIR = Path(__file__).with_name("framework_data")
 ENV_FRAMEWORK_DIR = "ITA_XLSX_FRAMEWORK_DIR"
 _WEIGHT_TOLERANCE = 1e-9
 _YEAR_FILE = re.compile(r"^(\d{4})\.toml$")
-
-
-class FrameworkError(ValueError):
-    """Framework data missing or invalid. ``str()`` is the Thai message; ``message_en`` too."""
-
-    def __init__(self, message: str, message_en: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.message_en = message_en or message
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .files import OutputError, OutputExists, atomic_write, safe_filename
-from .render import Org, Prefill, RenderOptions, render_workbook
-from .stamp import STAMP_KEYS, Stamper, token
+from .core.records import Org, Prefill
+from .files import OutputExists, OutputFailed, atomic_write, safe_filename
+from .render import RenderOptions, render_workbook
+from .stamp import Stamper, placeholder_org
 from .template import Template, bind
 
 
@@ -57,8 +58,8 @@ def generate(
     out_dir = Path(out_dir)
     if orgs is None:
         bound = bind(template, options.fiscal_year, options.round, None, framework_override)
-        path = out_dir / workbook_filename(Org("", ""), options.fiscal_year)
-        _write(result, path, render_workbook(bound, Org("", ""), options), force)
+        path = out_dir / workbook_filename(Org(code="", name=""), options.fiscal_year)
+        _write(result, path, render_workbook(bound, Org(code="", name=""), options), force)
         if progress:
             progress(1)
         return result
@@ -68,7 +69,7 @@ def generate(
     try:
         _generate_all(template, orgs, options, out_dir, force, framework_override, prefills,
                       stampers, result, progress)
-    except OutputError as exc:  # the disk filled up, ...: say how far it got
+    except OutputFailed as exc:  # the disk filled up, ...: say how far it got
         exc.done, exc.total = len(result.written), len(orgs)
         raise
     return result
@@ -88,7 +89,7 @@ def _generate_all(template, orgs, options, out_dir, force, framework_override, p
             else:
                 stamper = stampers.get(bound.units)
                 if stamper is None:
-                    placeholder = Org(*(token(k) for k in STAMP_KEYS), units=bound.units)
+                    placeholder = placeholder_org(bound.units)
                     stamper = Stamper(render_workbook(bound, placeholder, options))
                     stampers[bound.units] = stamper
                 data = stamper.stamp(_stamp_values(org))

@@ -1,6 +1,6 @@
 """User-facing messages of the command line, Thai first (``--lang en`` for English).
 
-Findings of `validate` have their own catalogue (``validators/catalogue.py``); this holds the
+Findings of `validate` have their own catalogue (``core/findings.py``); this holds the
 rest: progress, summaries and errors of the commands.
 """
 
@@ -36,6 +36,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.deadline": (
         "กำหนดส่ง {value} อ่านไม่ได้ เขียนเป็น 31/01/2570 หรือ 2027-01-31",
         "Deadline {value} is not a date; write 31/01/2570 or 2027-01-31",
+    ),
+    "error.not_found": (
+        "ไม่พบ {path} ตรวจชื่อไฟล์หรือโฟลเดอร์อีกครั้ง",
+        "{path} does not exist; check the file or folder name",
+    ),
+    "error.no_workbooks": (
+        "ไม่พบไฟล์แบบรายงาน (.xlsx .xls .ods) ในที่ที่ระบุ",
+        "No workbook (.xlsx .xls .ods) found in the given paths",
     ),
     "error.template": ("แบบฟอร์ม {file} ใช้ไม่ได้: {problems}", "Template {file} is not usable: {problems}"),
     "error.output_exists": (

@@ -15,14 +15,13 @@ from pathlib import Path
 
 from .framework import score
 from .orgs import org_type_labels, read_org_list
-from .read import REPORT_SHEET, find_workbooks
+from .read import find_workbooks
+from .report_layout import DATA_SHEETS, REPORT_KIND, REPORT_META_SHEET
 from .template import Bound, Template, load_template
 from .thai import clean_text, is_valid_url, parse_date
 from .validators.cross import indicator_rows
 from .validators.engine import FileReport, choice_lookups, validate_files
 
-REPORT_META_SHEET = REPORT_SHEET
-REPORT_KIND = "ita-consolidated"
 STATUSES = ("valid", "warnings", "invalid", "unreadable", "missing")
 
 
@@ -112,7 +111,7 @@ def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
     if not ret.readable or b is None:
         return e
     e.org_type = b.choice_labels["org_type"].get(e.org_type, e.org_type)
-    from .validators.schema import score_value, split_urls, timeframe
+    from .values import score_value, split_urls, timeframe
 
     for ind, r in indicator_rows(ret, b):
         e.scores[ind] = score_value(r.values.get("score"))
@@ -224,7 +223,7 @@ def _load_report_job(args: tuple[str, str, str | None]) -> list[OrgEntry] | OrgE
         raise
     except BaseException as exc:  # noqa: BLE001 - damaged metadata costs this file only
         from .bounded import Refused
-        from .validators.catalogue import Finding
+        from .core.findings import Finding
 
         if isinstance(exc, Refused):
             return _report_failed(args, exc.finding)
@@ -233,8 +232,8 @@ def _load_report_job(args: tuple[str, str, str | None]) -> list[OrgEntry] | OrgE
 
 
 def _report_failed(args: tuple, failure) -> OrgEntry:
+    from .core.findings import Finding
     from .read import file_mtime
-    from .validators.catalogue import Finding
 
     path = args[0]
     if not isinstance(failure, Finding):  # a sandbox Failure
@@ -260,7 +259,6 @@ def load_report(path: Path, template: Template, framework: str | None = None,
     metadata. Opened with its extent checked (bounded.py); call it in a worker
     (``load_reports``) for files from outside."""
     from .bounded import open_workbook
-    from .report_writer import DATA_SHEETS
 
     if not kind:
         from .safety import preflight

@@ -7,8 +7,8 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from .core.records import Org, Prefill
 from .merge import OrgEntry, merge
-from .render import Org, Prefill
 from .template import Bound, Template
 
 NEXT_ROUND = {"plan": "6", "6": "12", "12": "12"}
@@ -49,6 +49,7 @@ def from_sources(inputs: Sequence[str | Path], template: Template, bound_of,
     entries = [e for e in result.entries if e.status not in ("missing", "unreadable")]
     round_key = round_key or next_round(entries)
     bound = bound_of(result.fiscal_year)
-    orgs = [Org(e.org_code, e.org_name, e.org_type, e.district, e.province) for e in entries]
+    orgs = [Org(code=e.org_code, name=e.org_name, type=e.org_type, district=e.district,
+                province=e.province) for e in entries]
     prefills = {e.org_code: prefill_for(e, bound, round_key) for e in entries}
     return orgs, prefills, round_key, result.fiscal_year

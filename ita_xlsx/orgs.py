@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .render import Org
+from .core.errors import OrgListError
+from .core.records import Org
 from .thai import clean_text, to_arabic_digits
 
 # Accepted headings (lower-cased, spaces removed) for each field.
@@ -46,15 +47,6 @@ class OrgProblem:
 
     def text(self, lang: str) -> str:
         return self.message_en if lang == "en" else self.message
-
-
-class OrgListError(Exception):
-    """The whole list is unusable (unreadable, no code or name column)."""
-
-    def __init__(self, message: str, message_en: str):
-        self.message = message
-        self.message_en = message_en
-        super().__init__(message_en)
 
 
 def _key(heading: object) -> str | None:
@@ -187,5 +179,6 @@ def read_org_list(path: str | Path, type_labels: dict[str, str] | None = None
                     f"row {offset}: email {email!r} is not valid (left out)")
             email = ""
         units = tuple(u for u in (clean_text(x) for x in re.split(r"[;\n|]", get("units"))) if u)
-        orgs.append(Org(code, name, org_type, get("district"), get("province"), email, units))
+        orgs.append(Org(code=code, name=name, type=org_type, district=get("district"),
+                        province=get("province"), email=email, units=units))
     return orgs, problems

@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .core.findings import Finding
+from .report_layout import REPORT_SHEET
 from .safety import preflight
 from .template import META_SHEET, PROP_PREFIX, Sheet, Template, column_letter, split_cell
 from .thai import clean_text
-from .validators.catalogue import Finding
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _HEADER_SCAN = 15  # rows searched for a moved header row
-REPORT_SHEET = "_ita_report"  # the hidden sheet of a consolidated report (merge.py)
 
 
 @dataclass

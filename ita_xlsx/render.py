@@ -9,7 +9,7 @@ measures) is always written with ``write_string``; the workbook is built with
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -17,6 +17,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from .core.records import Notes, Org, Prefill
 from .framework import Framework, score
 from .template import META_SHEET, PROP_PREFIX, Bound, Field, Sheet, column_letter, split_cell
 from .thai import clean_text, parse_number
@@ -39,30 +40,6 @@ META_KEYS = (
 
 
 @dataclass
-class Org:
-    """One organisation's identity, as pre-filled into its workbook."""
-
-    code: str
-    name: str
-    type: str = ""
-    district: str = ""
-    province: str = ""
-    email: str = ""
-    units: tuple[str, ...] = ()
-
-
-@dataclass
-class Prefill:
-    """Data written into the input cells (feedback copies, next-round workbooks)."""
-
-    org_fields: dict[str, object] = field(default_factory=dict)
-    analysis: dict[int, dict[str, object]] = field(default_factory=dict)  # indicator -> values
-    extra: dict[str, object] = field(default_factory=dict)  # analysis extra fields
-    measures: list[dict[str, object]] = field(default_factory=list)
-    results: list[dict[str, object]] = field(default_factory=list)
-
-
-@dataclass
 class RenderOptions:
     fiscal_year: int
     round: str = "plan"
@@ -71,16 +48,6 @@ class RenderOptions:
     generated_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
 
 
-@dataclass(frozen=True)
-class Note:
-    """A comment and fill put on one cell (feedback copies)."""
-
-    severity: str
-    text: str
-
-
-# (sheet key, Excel row, 0-based column) -> notes; row 0 means the whole sheet.
-Notes = Mapping[tuple[str, int, int], list[Note]]
 
 
 def meta_values(bound: Bound, org: Org, options: RenderOptions) -> dict[str, str]:

@@ -17,66 +17,25 @@ from xlsxwriter.utility import xl_rowcol_to_cell_fast
 from xlsxwriter.worksheet import Worksheet
 
 from .files import atomic_target, commit, csv_bytes, write_all
-from .merge import REPORT_KIND, REPORT_META_SHEET, MergeResult, OrgEntry
+from .merge import MergeResult, OrgEntry
 from .report import STATUS_EN, STATUS_TH
+from .report_layout import (
+    ANALYSIS,
+    FILES,
+    FINDINGS,
+    REPORT_KIND,
+    REPORT_META_SHEET,
+    SHEET_NAMES,
+    SUMMARY,
+    measure_columns,
+    result_columns,
+    score_columns,
+)
 from .template import Bound, Template, column_letter
 from .thai import is_valid_url
 
 MAX_LINKS = 65_000  # Excel allows 65,530 hyperlinks per sheet; past that, plain text
 MAX_URL = 2079
-
-# Columns of each data sheet: (machine key, Thai heading, width). Measures and results add the
-# template's own columns after the provenance ones.
-SUMMARY = [
-    ("org_code", "รหัส", 10), ("org_name", "หน่วยงาน", 30), ("org_type", "ประเภท", 18),
-    ("district", "อำเภอ", 12), ("province", "จังหวัด", 12), ("status", "สถานะ", 14),
-    ("template_version", "รุ่นแบบฟอร์ม", 8), ("round", "รอบ", 8),
-    ("ita_score", "คะแนน ITA ปีก่อน", 10), ("ita_level", "ระดับ", 12),
-    ("measures", "จำนวนมาตรการ", 9), ("results_done", "ผลแล้วเสร็จ", 9),
-    ("results_in_progress", "ระหว่างดำเนินการ", 9), ("results_not_started", "ยังไม่ดำเนินการ", 9),
-    ("results_with_evidence", "ผลที่มีหลักฐาน", 9), ("evidence_share", "สัดส่วนมีหลักฐาน", 9),
-    ("errors", "ข้อผิดพลาด", 8), ("warnings", "ข้อเตือน", 8), ("recorded", "วันที่รายงาน", 12),
-    ("file_time", "เวลาไฟล์", 18), ("source_file", "ไฟล์ต้นทาง", 40), ("via", "มาจากรายงาน", 30),
-]
-PROVENANCE = [("org_code", "รหัส", 10), ("org_name", "หน่วยงาน", 24),
-              ("source_file", "ไฟล์ต้นทาง", 24), ("sheet_row", "แถวในไฟล์", 7)]
-FINDINGS = [("org_code", "รหัส", 10), ("org_name", "หน่วยงาน", 24),
-            ("source_file", "ไฟล์ต้นทาง", 24), ("severity", "ระดับ", 9), ("code", "รหัสปัญหา", 18),
-            ("sheet_name", "แผ่นงาน", 14), ("cell", "เซลล์", 7), ("value", "ค่าที่พบ", 24),
-            ("message", "คำอธิบาย", 80)]
-FILES = [("path", "ไฟล์", 40), ("via", "มาจากรายงาน", 24), ("org_code", "รหัส", 10),
-         ("org_name", "หน่วยงาน", 24), ("status", "สถานะ", 12), ("recorded", "วันที่รายงาน", 12),
-         ("file_time", "เวลาไฟล์", 18), ("used", "ใช้ในรายงาน", 10),
-         ("superseded_by", "ถูกแทนที่โดย", 40)]
-DATA_SHEETS = {"provenance": {k for k, _, _ in PROVENANCE}}
-ANALYSIS = [("org_code", "รหัส", 10), ("org_name", "หน่วยงาน", 24),
-            ("indicator_no", "ข้อ", 5), ("indicator", "ตัวชี้วัด", 26), ("tool", "เครื่องมือ", 8),
-            ("score", "คะแนน", 8), ("issue", "ประเด็นที่ต้องแก้ไข/ปรับปรุง", 80)]
-SHEET_NAMES = {"summary": "สรุป", "scores": "ตัวชี้วัด", "analysis": "ประเด็นที่ต้องแก้ไข",
-               "measures": "มาตรการ",
-               "results": "ผลการดำเนินการ", "findings": "ข้อค้นพบ", "files": "ไฟล์",
-               "charts": "กราฟ"}
-
-
-def measure_columns(t: Template) -> list[tuple[str, str, int]]:
-    cols = [(f.key, f.label, 14 if f.type in ("id", "choice") else 30)
-            for f in t.sheet("measures").fields]
-    return [*PROVENANCE, *cols, ("timeframe_start", "เริ่ม (ปี-เดือน)", 10),
-            ("timeframe_end", "สิ้นสุด (ปี-เดือน)", 10)]
-
-
-def result_columns(t: Template) -> list[tuple[str, str, int]]:
-    cols = [(f.key, f.label, 14 if f.type in ("id", "choice") else 30)
-            for f in t.sheet("results").fields]
-    return [*PROVENANCE, *cols, ("evidence_ok", "URL ใช้ได้", 8)]
-
-
-def score_columns(bound: Bound | None) -> list[tuple[str, str, int]]:
-    inds = bound.analysis_fw.indicators if bound else []
-    return [("org_code", "รหัส", 10), ("org_name", "หน่วยงาน", 28),
-            *[(f"i{i.number}", i.label, 9) for i in inds], ("total", "คะแนนรวม", 9),
-            ("level", "ระดับ", 12)]
-
 
 def summary_values(e: OrgEntry) -> dict:
     n = len(e.results)

@@ -31,7 +31,7 @@ import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 
 if TYPE_CHECKING:
-    from ita_xlsx.validators.catalogue import Finding
+    from ita_xlsx.core.findings import Finding
 
 MiB = 1024 * 1024
 
@@ -74,7 +74,7 @@ _SNIFF = 8192
 def _finding(code: str, th: str, en: str) -> Finding:
     # imported on use: the validators package imports the engine, which imports read.py,
     # which imports this module; a top-level import would make that a cycle
-    from ita_xlsx.validators.catalogue import Finding
+    from ita_xlsx.core.findings import Finding
 
     return Finding(code, params={"detail": {"th": th, "en": en}})
 

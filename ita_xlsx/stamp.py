@@ -17,6 +17,7 @@ import zlib
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from .core.records import Org
 from .render import footer_safe
 
 STAMP_KEYS = ("org_code", "org_name", "org_type", "district", "province", "email")
@@ -26,6 +27,13 @@ _DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01, as XlsxWriter writes by defau
 def token(key: str) -> str:
     """The placeholder for ``key``: plain ASCII that no XML writer escapes."""
     return f"@@ITA{key.upper()}@@"
+
+
+def placeholder_org(units: tuple[str, ...] = ()) -> Org:
+    """An organisation whose every stamped field is its token: rendered once, then stamped."""
+    return Org(code=token("org_code"), name=token("org_name"), type=token("org_type"),
+               district=token("district"), province=token("province"), email=token("email"),
+               units=units)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 
+from .core.errors import TemplateError
 from .framework import Framework, load_framework
 
 TEMPLATE_DIR = Path(__file__).with_name("workbook_templates")
@@ -31,15 +32,6 @@ MAX_SHEET_NAME = 31
 _BAD_SHEET_CHARS = set("[]:*?/\\")
 SEVERITIES = ("error", "warning", "info")
 FIELD_TYPES = ("text", "id", "choice", "score", "timeframe", "url", "date", "year", "email")
-
-
-class TemplateError(Exception):
-    """A template file that cannot be used; ``problems`` lists every reason."""
-
-    def __init__(self, path: str, problems: list[str]):
-        self.path = path
-        self.problems = problems
-        super().__init__(f"{path}: " + "; ".join(problems))
 
 
 @dataclass(frozen=True)

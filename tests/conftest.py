@@ -57,8 +57,9 @@ def bound(template):
 
 @pytest.fixture()
 def sample_org():
-    return Org("6560101", "เทศบาลตำบลห้วยวน", "เทศบาลตำบล", "เชียงคำ", "พะเยา",
-               "saraban@huaywon.go.th")
+    return Org(code="6560101", name="เทศบาลตำบลห้วยวน", type="เทศบาลตำบล", district="เชียงคำ",
+               province="พะเยา",
+               email="saraban@huaywon.go.th")
 
 
 @pytest.fixture()

@@ -29,7 +29,8 @@ def make(folder: Path, template, code: str, name: str, *, seed: int, day: str,
          mistakes=(), evil: bool = False, fname: str | None = None) -> Path:
     bound = bind(template, FY, "6")
     blank = folder / f".blank-{code}.xlsx"
-    blank.write_bytes(render_workbook(bound, Org(code, name, "เทศบาลตำบล", "เชียงคำ", "พะเยา"),
+    blank.write_bytes(render_workbook(bound, Org(code=code, name=name, type="เทศบาลตำบล",
+                                               district="เชียงคำ", province="พะเยา"),
                                       RenderOptions(FY, round="6",
                                                     generated_at=datetime(2021, 11, 1))))
     content = sample_content(bound, random.Random(seed), "6", scores=list(SEED_SCORES))

@@ -74,10 +74,13 @@ def test_unusable_org_list_is_a_clear_error(tmp_path):
     bad = tmp_path / "orgs.csv"
     bad.write_text("a,b\n1,2\n", encoding="utf-8")
     res = invoke("new", "--orgs", bad, "--out", tmp_path / "o")
-    assert res.exit_code == 1
-    assert "code" in res.output and "Traceback" not in res.output
+    assert res.exit_code == 2  # an unusable input, like every other
+    assert res.output.strip() == ("orgs.csv: ไม่พบหัวคอลัมน์ ต้องมีอย่างน้อย code (รหัสหน่วยงาน) "
+                                  "และ name (ชื่อหน่วยงาน)")
     res = invoke("--lang", "en", "new", "--orgs", bad, "--out", tmp_path / "o")
-    assert "heading" in res.output or "column" in res.output
+    assert res.exit_code == 2
+    assert res.output.strip() == "orgs.csv: no heading row; it needs at least code and name columns"
+    assert not (tmp_path / "o").exists()
 
 
 def test_schema_json(tmp_path):

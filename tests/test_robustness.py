@@ -36,7 +36,7 @@ ODD_VALUES = [
 def test_random_cell_values_never_break_anything(template, tmp_path, seed):
     bound = bind(template, 2570, "6")
     blank = tmp_path / "blank.xlsx"
-    blank.write_bytes(render_workbook(bound, Org("6560101", "เทศบาลตำบลห้วยวน"),
+    blank.write_bytes(render_workbook(bound, Org(code="6560101", name="เทศบาลตำบลห้วยวน"),
                                       RenderOptions(2570, round="6")))
     good = tmp_path / "good.xlsx"
     make_return(blank, good, bound, seed, "6")

@@ -93,8 +93,9 @@ def test_generated_workbook_passes(workbook_path):
 def resaved(tmp_path_factory, bound, soffice) -> dict[str, Path]:
     """The generated workbook re-saved by LibreOffice as .ods and .xls (converted once)."""
     tmp = tmp_path_factory.mktemp("resaved")
-    org = Org("6560101", "เทศบาลตำบลห้วยวน", "เทศบาลตำบล", "เชียงคำ", "พะเยา",
-              "saraban@huaywon.go.th")
+    org = Org(code="6560101", name="เทศบาลตำบลห้วยวน", type="เทศบาลตำบล", district="เชียงคำ",
+              province="พะเยา",
+              email="saraban@huaywon.go.th")
     options = RenderOptions(fiscal_year=2570, round="plan", deadline="31 มกราคม 2570",
                             contact="ท้องถิ่นอำเภอเชียงคำ",
                             generated_at=datetime(2026, 11, 1, 9, 0))

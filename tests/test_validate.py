@@ -30,8 +30,8 @@ def returns(tmp_path_factory, bound6):
     d = tmp_path_factory.mktemp("returns")
     blank = d / "blank.xlsx"
     opts = RenderOptions(FY, round="6", generated_at=datetime(2026, 11, 1))
-    blank.write_bytes(render_workbook(bound6, Org("6560101", "เทศบาลตำบลห้วยวน", "เทศบาลตำบล",
-                                                  "เชียงคำ", "พะเยา"), opts))
+    blank.write_bytes(render_workbook(bound6, Org(code="6560101", name="เทศบาลตำบลห้วยวน", type="เทศบาลตำบล",
+                                                  district="เชียงคำ", province="พะเยา"), opts))
     make_return(blank, d / "good.xlsx", bound6, 1, "6", thai_digits=True)
     make_return(blank, d / "bad.xlsx", bound6, 2, "6", MISTAKES)
     return d
@@ -131,7 +131,7 @@ def test_identity_survives_renaming_and_is_checked(returns, template, tmp_path):
 def test_plan_round_needs_no_results_but_12_month_round_does(bound6, template, tmp_path):
     opts = RenderOptions(FY, round="12", generated_at=datetime(2026, 11, 1))
     blank = tmp_path / "b12.xlsx"
-    blank.write_bytes(render_workbook(bind(template, FY, "12"), Org("1", "อบต.หนึ่ง"), opts))
+    blank.write_bytes(render_workbook(bind(template, FY, "12"), Org(code="1", name="อบต.หนึ่ง"), opts))
     make_return(blank, tmp_path / "r12.xlsx", bind(template, FY, "12"), 3, "plan")
     report = validate_files([tmp_path / "r12.xlsx"], template, workers=1)
     missing = [f for f in report.files[0].findings if f.code == "result-missing"]

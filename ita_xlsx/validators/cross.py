@@ -5,11 +5,11 @@ Each returns findings; values are already canonical (choice values, not labels).
 
 from __future__ import annotations
 
+from ..core.findings import Finding
 from ..framework import score
 from ..read import Returned
 from ..template import Bound
-from .catalogue import Finding
-from .schema import score_value
+from ..values import score_value
 
 
 def _measure_sheet(ret: Returned, bound: Bound):

@@ -12,12 +12,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core.findings import Finding, sort_key
 from ..framework import FrameworkError
 from ..read import Returned, normalize_header, read_return
 from ..template import Bound, Sheet, Template, bind, load_template
 from ..thai import normalize_year, to_arabic_digits
 from . import cross
-from .catalogue import Finding, sort_key
 
 
 @dataclass
@@ -165,7 +165,8 @@ def _frame(s: Sheet, reports: list[FileReport]):
     """One frame of a sheet's rows across all files, and (file index, Excel row) per row."""
     import pandas as pd
 
-    from .schema import FY_COLUMN, score_value
+    from ..values import score_value
+    from .schema import FY_COLUMN
 
     keys = [f.key for f in s.fields]
     scores = [f.key for f in s.fields if f.type == "score"]
@@ -331,7 +332,7 @@ def _link_findings(report: Report, template: Template, timeout: float, progress)
     """Open every well-formed evidence URL once; a dead one is a warning where it stands."""
     from ..links import check_links, describe, summarize
     from ..thai import is_valid_url
-    from .schema import split_urls
+    from ..values import split_urls
 
     f = template.sheet("results").field("evidence_url")
     places = [

@@ -9,75 +9,15 @@ pandas and pandera are imported here only, so commands that don't validate start
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from functools import lru_cache
-
 import pandas as pd
 import pandera.pandas as pa
 
+from ..core.findings import Finding
 from ..template import Bound, Field, Sheet
-from ..thai import clean_url, is_valid_url, parse_date, parse_number, parse_timeframe
-from ..validators.catalogue import Finding
+from ..values import date_ok, email_ok, score_ok, score_value, split_urls, timeframe, url_problem
 
 SEP = "|"
 FY_COLUMN = "__fy"
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Several evidence URLs in one cell: one per line, or separated where a new http starts.
-_URL_SPLIT = re.compile(r"[\n;,]+|\s+(?=https?://)|(?<=\S)(?=https?://)")
-
-
-@lru_cache(maxsize=65536)
-def timeframe(value: object, fiscal_year: int | None):
-    return parse_timeframe(value, fiscal_year)
-
-
-def split_urls(value: object) -> list[str]:
-    if value is None:
-        return []
-    text = str(value).replace("\r", "\n")
-    return [p.strip() for p in _URL_SPLIT.split(text) if p and p.strip()]
-
-
-def url_problem(value: object) -> tuple[str, str] | None:
-    """(Thai, English) reason when a URL cell is not all well-formed URLs, else None."""
-    raw = value if isinstance(value, str) else str(value)
-    for url in split_urls(raw):
-        if is_valid_url(url):
-            continue
-        fixed = clean_url(url)
-        if fixed != url and is_valid_url(fixed):
-            return (f"มีช่องว่างหรือการขึ้นบรรทัดกลาง URL น่าจะเป็น {fixed}",
-                    f"it has a space or line break inside; probably {fixed}")
-        if not re.match(r"(?i)^https?://", url):
-            return ("ไม่ได้ขึ้นต้นด้วย http:// หรือ https://", "it does not start with http:// or https://")
-        return ("รูปแบบ URL ไม่ถูกต้อง", "the URL is malformed")
-    return None
-
-
-def score_ok(value: object) -> bool:
-    try:
-        number = value if isinstance(value, float) else parse_number(value)
-    except ValueError:
-        return False
-    return number is None or 0 <= number <= 100
-
-
-def score_value(value: object) -> float | None:
-    try:
-        return value if isinstance(value, float) else parse_number(value)
-    except ValueError:
-        return None
-
-
-def _date_ok(value: object) -> bool:
-    return isinstance(value, dt.date) or parse_date(value) is not None
-
-
-def _email_ok(value: object) -> bool:
-    return bool(_EMAIL_RE.match(str(value)))
-
-
 def _condition(bound: Bound, f: Field):
     """A function df -> bool Series: rows where ``f`` is required by its condition."""
     c = f.required_when
@@ -101,8 +41,8 @@ def _column_checks(bound: Bound, f: Field) -> list[pa.Check]:
         checks.append(pa.Check(lambda s, a=allowed: s.isna() | s.isin(a), ignore_na=False,
                                error="choice-invalid" + err))
     element = {"score": (score_ok, "score-invalid"), "url": (lambda v: url_problem(v) is None,
-               "url-invalid"), "date": (_date_ok, "date-invalid"),
-               "email": (_email_ok, "email-invalid")}
+               "url-invalid"), "date": (date_ok, "date-invalid"),
+               "email": (email_ok, "email-invalid")}
     if f.type in element:
         fn, code = element[f.type]
         checks.append(pa.Check(fn, element_wise=True, ignore_na=True, error=code + err))
