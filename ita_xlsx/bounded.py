@@ -258,7 +258,7 @@ def _bound_sheet(data: bytes, title: str, area: Area) -> tuple[bytes, Finding | 
                 raise _too_many_outside(title, first, f"{area.max_outside:,}+")
     if max_row * max_col > area.max_cells:
         raise _too_large(title, max_row, max_col, area)
-    if dimension is not None:
+    if dimension is not None and (cuts or _dimension_too_large(data, dimension, area)):
         cuts.append(dimension)  # the reader takes the extent from the cells themselves
     if not cuts:
         return data, None
@@ -269,6 +269,14 @@ def _bound_sheet(data: bytes, title: str, area: Area) -> tuple[bytes, Finding | 
         pos = end
     parts.append(data[pos:])
     return b"".join(parts), (_outside_warning(title, first, outside) if outside else None)
+
+
+def _dimension_too_large(data: bytes, span: tuple[int, int], area: Area) -> bool:
+    refs = re.findall(rb"([A-Z]{1,3})([0-9]{1,7})", data[span[0]: span[1]])
+    if not refs:
+        return False
+    col, row = _col_number(refs[-1][0]), int(refs[-1][1])
+    return row > area.max_rows or col > area.max_cols or row * col > area.max_cells
 
 
 # ---------------------------------------------------------------- .ods
@@ -511,53 +519,97 @@ def _open_ods(path: Path, area: Area) -> Opened:
 _BIFF_CELLS = {0x0203, 0x027E, 0x00FD, 0x0204, 0x0205, 0x0006, 0x0201, 0x00D6}
 _BIFF_MULTI = {0x00BD, 0x00BE}  # MULRK, MULBLANK: row, first col, ..., last col
 _BIFF_BOF = 0x0809
+_BIFF_DIMENSIONS = 0x0200
+_BIFF_BOUNDSHEET = 0x0085
+
+
+def _sheet_name(raw: bytes) -> str:
+    """A BOUNDSHEET name: length, a flag (1: UTF-16), then the characters."""
+    n, wide = raw[0], raw[1] & 1
+    text = raw[2: 2 + n * (2 if wide else 1)]
+    return text.decode("utf-16-le" if wide else "latin-1", "replace")[:60]
 _BIFF_BLANKS = {0x0201, 0x00BE}
 
 
 def _open_xls(path: Path, limits: Limits, area: Area) -> Opened:
     from python_calamine import CalamineWorkbook
 
-    with path.open("rb") as fh:
-        size = path.stat().st_size
-        cfb = _Cfb(fh, size, limits)
+    data = path.read_bytes()  # under the pre-flight's size cap
+    with io.BytesIO(data) as fh:
+        cfb = _Cfb(fh, len(data), limits)
         book = next((e for e in cfb.entries() if e.kind == 2 and e.name in ("workbook", "book")),
                     None)
+        findings: list = []
         if book is not None and book.size >= cfb.mini_cutoff:
+            chain = _chain(cfb, book)
             try:
-                _check_biff(_stream(cfb, book), area)
+                stream = b"".join(cfb._sector(sid) for sid in chain)[: book.size]
+                outside, warning = _check_biff(stream, area)
             except (struct.error, IndexError):
                 raise _damaged("BIFF") from None
-    return Opened(CalamineWorkbook.from_path(str(path)), [])
+            if outside:  # stray cells: their records become ones every reader skips
+                data = _patch_records(data, cfb.sector, chain, outside)
+                findings.append(warning)
+    return Opened(CalamineWorkbook.from_filelike(io.BytesIO(data)), findings)
 
 
-def _stream(cfb: _Cfb, entry) -> bytes:
-    parts, total = [], 0
+def _chain(cfb: _Cfb, entry) -> list[int]:
+    sids = []
     for sid in cfb.chain(entry.start):
-        parts.append(cfb._sector(sid))
-        total += cfb.sector
-        if total >= entry.size:
+        sids.append(sid)
+        if len(sids) * cfb.sector >= entry.size:
             break
-    return b"".join(parts)[: entry.size]
+    return sids
 
 
-def _check_biff(data: bytes, area: Area) -> None:
-    """Per sheet (BOF to BOF), the grid the reader will allocate from the cell records."""
-    pos, sheet, max_row, max_col, first = 0, 0, 0, 0, ""
+def _patch_records(data: bytes, sector: int, chain: list[int], offsets: list[int]) -> bytes:
+    """Set the type of the records at ``offsets`` (in the stream) to 0, an unknown record."""
+    out = bytearray(data)
+    for pos in offsets:
+        for o in (pos, pos + 1):
+            sid = chain[o // sector]
+            out[(sid + 1) * sector + o % sector] = 0
+    return bytes(out)
+
+
+def _check_biff(data: bytes, area: Area) -> tuple[list[int], Finding | None]:
+    """Per sheet (BOF to BOF), the grid the reader will allocate from the cell records.
+
+    Returns the stream offsets of the records outside the area (a few: skipped with a
+    warning; many: refused) and the warning."""
+    pos, sheet, max_row, max_col = 0, 0, 0, 0
+    outside: list[int] = []
+    values, first, where = 0, "", ""
+    names: list[str] = []
     while pos + 4 <= len(data):
         rtype, rlen = struct.unpack_from("<HH", data, pos)
         body = pos + 4
         if rtype == _BIFF_BOF:
             sheet, max_row, max_col = sheet + 1, 0, 0
+        elif rtype == _BIFF_BOUNDSHEET and rlen >= 8:
+            names.append(_sheet_name(data[body + 6: body + rlen]))
+        elif rtype == _BIFF_DIMENSIONS and rlen >= 14:
+            rows, cols = struct.unpack_from("<I", data, body + 4)[0], struct.unpack_from(
+                "<H", data, body + 10)[0]
+            if rows > area.max_rows or cols > area.max_cols or rows * cols > area.max_cells:
+                outside.append(pos)  # the reader would allocate the declared grid up front
         elif (rtype in _BIFF_CELLS or rtype in _BIFF_MULTI) and rlen >= 6:
             row, col = struct.unpack_from("<HH", data, body)
             last = struct.unpack_from("<H", data, body + rlen - 2)[0] if (
                 rtype in _BIFF_MULTI) else col
-            if rtype not in _BIFF_BLANKS:
+            if row + 1 > area.max_rows or last + 1 > area.max_cols:
+                outside.append(pos)
+                if rtype not in _BIFF_BLANKS:
+                    values += 1
+                    if not first:
+                        first = f"{column_name(last + 1)}{row + 1}"
+                        where = names[sheet - 2] if 0 <= sheet - 2 < len(names) else str(sheet - 1)
+                    if values > area.max_outside:
+                        raise _too_many_outside(f"{sheet - 1}", first,
+                                                f"{area.max_outside:,}+")
+            elif rtype not in _BIFF_BLANKS:
                 max_row, max_col = max(max_row, row + 1), max(max_col, last + 1)
-                if (max_col > area.max_cols or max_row > area.max_rows
-                        or max_row * max_col > area.max_cells):
-                    first = f"{column_name(last + 1)}{row + 1}"
-                    raise _unsafe(
-                        f"แผ่นงานที่ {sheet - 1} มีข้อมูลไกลเกินพื้นที่แบบฟอร์ม ที่เซลล์ {first}",
-                        f"sheet {sheet - 1} has data far outside the form's area, at {first}")
+                if max_row * max_col > area.max_cells:
+                    raise _too_large(f"{sheet - 1}", max_row, max_col, area)
         pos = body + rlen
+    return outside, (_outside_warning(where, first, values) if values else None)

@@ -21,7 +21,7 @@ def good_return(folder: Path, name: str = "good.xlsx", seed: int = 1) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     bound = bind(load_template(), FY, "plan")
     blank = folder / f".blank-{seed}.xlsx"
-    blank.write_bytes(render_workbook(bound, Org(f"65601{seed:02d}", "เทศบาลตำบลห้วยวน"),
+    blank.write_bytes(render_workbook(bound, Org(code=f"65601{seed:02d}", name="เทศบาลตำบลห้วยวน"),
                                       RenderOptions(FY)))
     out = folder / name
     make_return(blank, out, bound, seed)
