@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -125,6 +126,8 @@ def ssconvert(src: Path, dst: Path) -> Path | None:
     """Re-save through Gnumeric; None when it is not installed."""
     exe = shutil.which("ssconvert")
     if exe is None:
+        if os.environ.get("ITA_XLSX_REQUIRE_LIBREOFFICE"):  # CI installs both programs
+            raise RuntimeError("Gnumeric (ssconvert) is required here but not installed")
         return None
     done = subprocess.run([exe, str(src), str(dst)], capture_output=True, timeout=120)
     return dst if done.returncode == 0 and dst.exists() else None

@@ -42,6 +42,7 @@ EXPECTED = {
     "far-xfd.xlsx": ("cells-outside", "XFD1048576"),
     "far-az.xlsx": ("cells-outside", "AZ1048576"),
     "far-lo.ods": ("cells-outside", "XFD1048576"),
+    "far-lo.xls": ("cells-outside", "IV65536"),
     "unique-count.xlsx": ("file-unsafe", "sharedStrings declares 4,294,967,295"),
     "truncated.xls": ("file-unreadable", "damaged"),
     "million-rows.xlsx": ("file-unsafe", "outside the form's area"),
@@ -65,6 +66,8 @@ def batch(tmp_path_factory, soffice) -> Path:
     far_cell_xlsx(good, d / "far-xfd.xlsx")
     far_cell_xlsx(good, d / "far-az.xlsx", "AZ1048576")
     shutil.copy(soffice(d / "far-xfd.xlsx", "ods", work / "far"), d / "far-lo.ods")
+    far_cell_xlsx(good, work / "far-iv.xlsx", "IV65536")
+    shutil.copy(soffice(work / "far-iv.xlsx", "xls", work / "far"), d / "far-lo.xls")
     unique_count_xlsx(d / "good-lo.xlsx", d / "unique-count.xlsx")
     truncated(Path(xls), d / "truncated.xls")
     million_rows_xlsx(good, d / "million-rows.xlsx")
