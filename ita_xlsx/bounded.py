@@ -20,6 +20,7 @@ The result has the reader's interface (``sheet_names``, ``get_sheet_by_name(name
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import re
 import struct
@@ -99,14 +100,15 @@ def _too_large(sheet: str, rows: int, cols: int, area: Area) -> _Refuse:
 # ---------------------------------------------------------------- entry point
 
 
-def open_workbook(path: Path, kind: str, limits: Limits = LIMITS, area: Area = AREA) -> Opened:
+def open_workbook(path: Path, kind: str, limits: Limits = LIMITS, area: Area = AREA,
+                  parts: dict[str, bytes] | None = None) -> Opened:
     """The workbook at ``path`` (already through pre-flight) with its extent checked.
 
     Raises Refused with one finding for a file that cannot be read within the area.
     """
     try:
         if kind == "xlsx":
-            return _open_xlsx(Path(path), limits, area)
+            return _open_xlsx(Path(path), limits, area, parts or {})
         if kind == "ods":
             return _open_ods(Path(path), area)
         if kind == "xls":
@@ -132,26 +134,41 @@ _VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(v|is)\b")
 _CELL_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?c>")
 
 
-def _open_xlsx(path: Path, limits: Limits, area: Area) -> Opened:
+def _open_xlsx(path: Path, limits: Limits, area: Area, parts: dict[str, bytes]) -> Opened:
+    """Sheets and shared strings are inflated here, measured as they inflate, and checked.
+    When a sheet needs cells dropped, the reader gets an uncompressed copy holding exactly
+    what was measured; otherwise it reads the file itself (the worker's budget bounds it)."""
     from python_calamine import CalamineWorkbook
 
     findings: list = []
-    out = io.BytesIO()
-    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zout:
+    changed: dict[str, bytes] = {}
+    with zipfile.ZipFile(path) as zin:
         titles = _sheet_titles(zin, limits)
         for info in zin.infolist():
             low = info.filename.lower()
-            if info.is_dir() or low.startswith(_SKIP_PARTS) or low.endswith(".bin"):
-                continue
-            data = _inflate(zin, info, limits)
             if low.endswith("sharedstrings.xml"):
-                _check_shared_strings(data)
-            elif b"sheetData" in data:
-                data, warning = _bound_sheet(data, titles.get(info.filename, info.filename),
-                                             area)
+                _check_shared_strings(parts.get(info.filename) or _inflate(zin, info, limits))
+            elif info.filename in titles or low.startswith("xl/worksheets/"):
+                data = parts.get(info.filename) or _inflate(zin, info, limits)
+                if b"sheetData" not in data:
+                    continue
+                bounded, warning = _bound_sheet(data, titles.get(info.filename, info.filename),
+                                                area)
                 if warning is not None:
                     findings.append(warning)
-            zout.writestr(info.filename, data)
+                if bounded is not data:
+                    changed[info.filename] = bounded
+        if not changed:
+            return Opened(CalamineWorkbook.from_path(str(path)), findings)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zout:
+            for info in zin.infolist():
+                low = info.filename.lower()
+                if info.is_dir() or low.startswith(_SKIP_PARTS) or low.endswith(".bin"):
+                    continue
+                data = changed.get(info.filename)
+                zout.writestr(info.filename, data if data is not None else
+                              _inflate(zin, info, limits))
     out.seek(0)
     return Opened(CalamineWorkbook.from_filelike(out), findings)
 
@@ -194,9 +211,7 @@ def _sheet_titles(zf: zipfile.ZipFile, limits: Limits) -> dict[str, str]:
 
 
 def _unescape(text: str) -> str:
-    import html
-
-    return html.unescape(text)[:60]
+    return html.unescape(text)[:60] if "&" in text else text[:60]
 
 
 def _check_shared_strings(data: bytes) -> None:
@@ -211,8 +226,41 @@ def _check_shared_strings(data: bytes) -> None:
                       f"sharedStrings declares {declared:,} strings but holds {actual:,}")
 
 
+_REF_LETTERS = re.compile(rb' r="([A-Z]{1,3})[0-9]')
+_REF_DIGITS = re.compile(rb' r="[A-Z]{1,3}([0-9]{1,7})"')
+_DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*>")
+
+
+def _quick_extent(data: bytes) -> tuple[int, int] | None:
+    """The last row and column of a sheet whose every cell carries its reference (the usual
+    file), found at C speed; None when some cell does not, or cells have a namespace prefix
+    (then the full walk decides)."""
+    if b":c " in data or b":c>" in data:
+        return None
+    cells = data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>")
+    digits = _REF_DIGITS.findall(data)
+    if len(digits) != cells:
+        return None
+    if not digits:
+        return 0, 0
+    return max(map(int, digits)), max(map(_col_number, set(_REF_LETTERS.findall(data))))
+
+
 def _bound_sheet(data: bytes, title: str, area: Area) -> tuple[bytes, Finding | None]:
     """Drop cells outside ``area`` (a warning), or refuse; the sheet's grid stays bounded."""
+    quick = _quick_extent(data)
+    if quick is not None and quick[0] <= area.max_rows and quick[1] <= area.max_cols:
+        if quick[0] * quick[1] > area.max_cells:
+            raise _too_large(title, quick[0], quick[1], area)
+        dim = _DIMENSION.search(data)
+        if dim and _dimension_too_large(data, dim.span(), area):
+            return data[: dim.start()] + data[dim.end():], None
+        return data, None
+    return _walk_sheet(data, title, area)
+
+
+def _walk_sheet(data: bytes, title: str, area: Area) -> tuple[bytes, Finding | None]:
+    """Every row and cell tag in order (cells without a reference follow the previous one)."""
     cuts: list[tuple[int, int]] = []  # byte ranges to remove
     outside, first = 0, ""
     max_row = max_col = 0

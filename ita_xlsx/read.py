@@ -170,7 +170,7 @@ def read_return(path: str | Path, template: Template) -> Returned:
     from .bounded import Refused, open_workbook
 
     try:
-        opened = open_workbook(path, pf.kind)
+        opened = open_workbook(path, pf.kind, parts=pf.parts)
     except Refused as refused:
         out.readable = False
         out.findings.append(refused.finding)
