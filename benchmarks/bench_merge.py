@@ -21,9 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from make_returns import calamine_read  # noqa: E402
 
-from ita_xlsx.render import Org, Prefill, RenderOptions, render_workbook
-from ita_xlsx.simulate import MISTAKES, apply_mistakes, sample_content
-from ita_xlsx.template import bind, load_template
+import ita_xlsx
+from ita_xlsx import MISTAKES, Org, Prefill
+from ita_xlsx.simulate import apply_mistakes, sample_content  # large returns, made to measure
 
 FY = 2570
 MEASURES_PER_FILE = 25
@@ -34,7 +34,7 @@ def _one(args: tuple[str, int]) -> None:
     path = Path(out) / f"{1000000 + i}.xlsx"
     if path.exists():
         return
-    bound = bind(load_template(), FY, "6")
+    bound = ita_xlsx.bind_template(fiscal_year=FY, round="6")
     rng = random.Random(i)
     c = sample_content(bound, rng, "6")
     base = list(c.measures)
@@ -55,7 +55,7 @@ def _one(args: tuple[str, int]) -> None:
                                 for n, s in enumerate(c.scores)},
                       measures=c.measures, results=c.results)
     tmp = path.with_suffix(".part")
-    tmp.write_bytes(render_workbook(bound, org, RenderOptions(FY, round="6"), prefill))
+    tmp.write_bytes(ita_xlsx.render_workbook(org, bound=bound, prefill=prefill))
     tmp.replace(path)
 
 
@@ -76,15 +76,12 @@ def main() -> None:
     print(f"returns ready: {len(files)} in {time.perf_counter() - t:.0f} s ({args.dir})")
     base = calamine_read(files)
 
-    from ita_xlsx.merge import bound_for, merge
-    from ita_xlsx.report_writer import write_report
-
-    template = load_template()
+    template = ita_xlsx.load_template()
     out = Path(tempfile.mkdtemp(prefix="ita-merge-out-")) / "country.xlsx"
     t = time.perf_counter()
-    result = merge(files, template=template)
+    result = ita_xlsx.consolidate(files, template=template)
     t_read = time.perf_counter() - t
-    write_report(result, out, template, bound_for(template, result.fiscal_year))
+    ita_xlsx.write_consolidated(result, out, template=template)
     total = time.perf_counter() - t
     rows = sum(len(e.measures) for e in result.entries)
     parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

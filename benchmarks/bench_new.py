@@ -15,8 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from ita_xlsx.render import Org, RenderOptions, render_workbook
-from ita_xlsx.template import bind, load_template
+import ita_xlsx
+from ita_xlsx import Org
 
 
 def main() -> None:
@@ -32,12 +32,11 @@ def main() -> None:
                 w.writerow([f"{1000000 + i}", f"{kind}ทดสอบที่ {i} & <พะเยา>", kind,
                             f"อำเภอ{i % 878}", f"จังหวัด{i % 76}", f"org{i}@example.go.th"])
         # Baseline: a full XlsxWriter rendering per organisation, timed on a sample.
-        bound = bind(load_template(), 2570, "plan")
-        opts = RenderOptions(2570)
+        bound = ita_xlsx.bind_template(fiscal_year=2570, round="plan")
         sample = 200
         t = time.perf_counter()
         for i in range(sample):
-            render_workbook(bound, Org(code=str(i), name=f"หน่วยงาน {i}"), opts)
+            ita_xlsx.render_workbook(Org(code=str(i), name=f"หน่วยงาน {i}"), bound=bound)
         per = (time.perf_counter() - t) / sample
         t = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "ita_xlsx", "new", "--orgs", str(orgs),

@@ -10,15 +10,13 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from ita_xlsx.render import Org, RenderOptions, render_workbook
-from ita_xlsx.simulate import MISTAKES, make_return
-from ita_xlsx.template import bind, load_template
+import ita_xlsx
+from ita_xlsx import MISTAKES, Org
 
 
 def make_returns(out: Path, n: int, round_key: str = "6", fy: int = 2570) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
-    bound = bind(load_template(), fy, round_key)
-    opts = RenderOptions(fy, round=round_key, generated_at=datetime(2026, 11, 1))
+    bound = ita_xlsx.bind_template(fiscal_year=fy, round=round_key)
     paths = []
     for i in range(n):
         path = out / f"{1000000 + i}_return.xlsx"
@@ -28,9 +26,11 @@ def make_returns(out: Path, n: int, round_key: str = "6", fy: int = 2570) -> lis
         blank = out / ".blank.xlsx"
         org = Org(code=str(1000000 + i), name=f"องค์การบริหารส่วนตำบลทดสอบ{i}", type="องค์การบริหารส่วนตำบล",
                   district="เมือง", province="พะเยา")
-        blank.write_bytes(render_workbook(bound, org, opts))
+        blank.write_bytes(ita_xlsx.render_workbook(org, bound=bound,
+                                                   generated_at=datetime(2026, 11, 1)))
         mistakes = MISTAKES if i % 10 == 0 else ()
-        make_return(blank, path, bound, i, round_key, mistakes)
+        ita_xlsx.simulate_return(blank, path, seed=i, round=round_key, mistakes=mistakes,
+                                 bound=bound)
         blank.unlink()
     return paths
 

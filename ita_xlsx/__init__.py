@@ -1,13 +1,27 @@
-"""ita-xlsx: standard workbooks for the Thai ITA measures cycle.
+"""ita-xlsx: standard workbooks for the Thai ITA measures cycle, as a library.
 
-The library API (each function documented in ``ita_xlsx.api``)::
+Every verb of the round is a function here (documented one by one in ``ita_xlsx.api``); the
+``ita-xlsx`` command line only parses options, calls them and prints::
 
     import ita_xlsx
-    report = ita_xlsx.validate(["returned/"])
-    result = ita_xlsx.consolidate(["returned/"], orgs="orgs.csv")
+    made = ita_xlsx.make_workbooks("workbooks", "orgs.csv", fiscal_year=2570)
+    report = ita_xlsx.validate(["returned/"], orgs="orgs.csv")    # -> Report
+    ita_xlsx.write_feedback(report, "feedback/")
+    ita_xlsx.write_check_report(report, "check.xlsx", lang="en")
+    result = ita_xlsx.consolidate(["returned/"], orgs="orgs.csv")  # -> MergeResult
     ita_xlsx.write_consolidated(result, "district-report.xlsx")
+    ita_xlsx.write_consolidated_csv(result, "csv/")
+    following = ita_xlsx.next_round(["district-report.xlsx"])      # -> NextRound
 
-Names are loaded on first use, so ``import ita_xlsx`` stays cheap.
+Verbs: make_workbooks, render_workbook, simulate_return, validate, write_feedback,
+write_check_report, report_text, consolidate, write_consolidated, write_consolidated_csv,
+next_round. Inputs: load_template, bind_template, describe_template, read_orgs,
+find_workbooks, parse_year, parse_deadline. Records: Org, Prefill, Finding, NextRound,
+MISTAKES. Errors (Thai and English text and an exit code): ItaError and its subclasses
+TemplateError, FrameworkError, OrgListError, InputError, OutputError, OutputExists.
+
+No function prints or exits. Names are loaded on first use, so ``import ita_xlsx`` stays cheap
+(no pandas, no XlsxWriter).
 """
 
 from __future__ import annotations
@@ -19,7 +33,7 @@ _API = (
     "ItaError", "FrameworkError", "InputError", "OrgListError", "OutputError", "OutputExists",
     "TemplateError",
     # records
-    "Finding", "Org", "Prefill", "NextRound",
+    "Finding", "Org", "Prefill", "NextRound", "MISTAKES",
     # verbs
     "bind_template", "consolidate", "describe_template", "find_workbooks", "load_template",
     "make_workbooks", "next_round", "parse_deadline", "parse_year", "read_orgs",

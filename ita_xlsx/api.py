@@ -45,6 +45,10 @@ if TYPE_CHECKING:  # types only; importing them here would load xlsxwriter and p
 PathLike = str | Path
 Progress = Callable[[int], None] | None
 
+# The typical mistakes ``simulate_return`` can make (as seen in real returns).
+MISTAKES = ("owner-missing", "timeframe-bad", "timeframe-old-year", "url-space", "done-no-url",
+            "issue-missing", "measure-unknown", "measure-duplicate", "score-bad")
+
 
 def _msg_error(cls: type[ItaError], key: str, exit_code: int | None = None, **kw) -> ItaError:
     from .i18n import msg
@@ -118,13 +122,6 @@ def find_workbooks(paths: Iterable[PathLike], *, exclude: Iterable[PathLike] = (
     return [f for f in _find(paths) if f.resolve() not in skip]
 
 
-def _workbooks(paths: Iterable[PathLike], exclude: Iterable[PathLike] = ()) -> list[Path]:
-    files = find_workbooks(paths, exclude=exclude)
-    if not files:
-        raise _msg_error(InputError, "error.no_workbooks")
-    return files
-
-
 def _orgs(orgs: PathLike | Sequence[Org] | None, template: Template) -> list[Org] | None:
     if orgs is None:
         return None
@@ -166,14 +163,18 @@ def render_workbook(
     generated_at: datetime | None = None,
     template: Template | None = None,
     framework: PathLike | None = None,
+    bound: Bound | None = None,
 ) -> bytes:
-    """The bytes of one workbook (a blank one when ``org`` is None)."""
+    """The bytes of one workbook (a blank one when ``org`` is None). ``bound``: a template
+    already bound with :func:`bind_template` (many workbooks of one year and round)."""
     from .render import RenderOptions
     from .render import render_workbook as _render
 
-    bound = bind_template(template, fiscal_year=fiscal_year, round=round, framework=framework)
-    options = RenderOptions(fiscal_year=bound.fiscal_year, round=round, deadline=deadline,
-                            contact=contact)
+    if bound is None:
+        bound = bind_template(template, fiscal_year=fiscal_year, round=round,
+                              framework=framework)
+    options = RenderOptions(fiscal_year=bound.fiscal_year, round=bound.round,
+                            deadline=deadline, contact=contact)
     if generated_at is not None:
         options.generated_at = generated_at
     return _render(bound, org or Org(code="", name=""), options, prefill)
@@ -211,12 +212,14 @@ def make_workbooks(
 def simulate_return(blank: PathLike, out: PathLike, *, seed: int = 0, round: str = "plan",
                     mistakes: Sequence[str] = (), thai_digits: bool = False,
                     fiscal_year: int | None = None, template: Template | None = None,
-                    framework: PathLike | None = None) -> None:
+                    framework: PathLike | None = None, bound: Bound | None = None) -> None:
     """Fill a workbook as an organisation would (openpyxl), with chosen typical ``mistakes``
-    (see ``ita_xlsx.simulate.MISTAKES``): for the demo, tests and benchmarks."""
+    (``MISTAKES`` lists them all): for the demo, tests and benchmarks."""
     from .simulate import make_return
 
-    bound = bind_template(template, fiscal_year=fiscal_year, round=round, framework=framework)
+    if bound is None:
+        bound = bind_template(template, fiscal_year=fiscal_year, round=round,
+                              framework=framework)
     make_return(Path(blank), Path(out), bound, seed, round, tuple(mistakes), thai_digits)
 
 
@@ -237,13 +240,13 @@ def validate(
 ) -> Report:
     """Check returned workbooks (files or folders) and return the :class:`Report`.
 
-    A file that cannot be read gets a finding, never an exception. Raises
-    :class:`InputError` when a path does not exist or no workbook is found.
+    A file that cannot be read gets a finding, never an exception; no workbook at all gives
+    an empty report. Raises :class:`InputError` when a path does not exist.
     """
     from .validators.engine import validate_files
 
     template = template or load_template()
-    files = _workbooks(paths)
+    files = find_workbooks(paths)
     listed = _orgs(orgs, template)
     index = {o.code.casefold(): o for o in listed} if listed is not None else None
     return validate_files(files, template, fiscal_year=fiscal_year, orgs=index,
@@ -306,12 +309,13 @@ def consolidate(
     """Read returns and consolidated reports; keep the one that counts per organisation.
 
     ``exclude``: files never read (the report being written, when it sits among the inputs).
-    Raises :class:`InputError` when a path does not exist or no workbook is found.
+    No workbook at all gives every listed organisation as missing. Raises :class:`InputError`
+    when a path does not exist.
     """
     from .merge import merge
 
     template = template or load_template()
-    files = _workbooks(paths, exclude)
+    files = find_workbooks(paths, exclude=exclude)
     if orgs is not None:
         read_orgs(orgs, template)  # an unusable list is refused before any work
     return merge(files, template=template, orgs_path=orgs, fiscal_year=fiscal_year,
@@ -333,11 +337,12 @@ def write_consolidated(result: MergeResult, out: PathLike, *, force: bool = Fals
 
 
 def write_consolidated_csv(result: MergeResult, out_dir: PathLike, *, force: bool = False,
-                           template: Template | None = None) -> list[Path]:
-    """summary.csv, measures.csv, results.csv and findings.csv (UTF-8 with BOM)."""
+                           template: Template | None = None, lang: str = "th") -> list[Path]:
+    """summary.csv, measures.csv, results.csv and findings.csv (UTF-8 with BOM); findings'
+    messages in ``lang``."""
     from .report_writer import write_csvs
 
-    return write_csvs(result, Path(out_dir), template or load_template(), force)
+    return write_csvs(result, Path(out_dir), template or load_template(), force, lang)
 
 
 @dataclass
@@ -385,6 +390,7 @@ __all__ = [
     "OutputExists",
     "TemplateError",
     "Finding",
+    "MISTAKES",
     "Org",
     "Prefill",
     "NextRound",

@@ -20,6 +20,7 @@ from .cli_base import (
     LANGS,
     Ctx,
     Group,
+    Option,
     UserError,
     _deadline,
     _fiscal_year,
@@ -48,7 +49,8 @@ from .i18n import msg
         en="Language of messages: th (Thai) or en (English).")
 @option("--debug", is_flag=True, th="แสดงรายละเอียดทางเทคนิค (traceback) เมื่อเกิดข้อผิดพลาด",
         en="Show a traceback when something fails.")
-@click.version_option(__version__, prog_name="ita-xlsx")
+@click.version_option(__version__, prog_name="ita-xlsx", cls=Option,
+                      help="แสดงรุ่นของโปรแกรมแล้วจบ", help_en="Show the version and exit.")
 @click.pass_context
 def main(ctx: click.Context, lang: str, debug: bool) -> None:
     ctx.obj = Ctx(lang, debug)
@@ -250,6 +252,8 @@ def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, 
 
     template = _template(template_path)
     files = find_workbooks(inputs)
+    if not files:
+        raise UserError.of("error.no_workbooks", 2)
     _refuse_existing(report_path, force)
     if report_path:
         _not_the_output(files, inputs, Path(report_path))
@@ -272,7 +276,8 @@ def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, 
     if feedback_dir:
         written = write_feedback(report, feedback_dir, force=force, lang=ctx.lang)
         ctx.err(("เขียนสำเนาแจ้งผล {n} ไฟล์ ในโฟลเดอร์ {d}" if ctx.lang == "th" else
-                 "Wrote {n} feedback copies to {d}").format(n=len(written.written), d=feedback_dir))
+                 "Wrote {n} feedback copies into the folder {d}").format(
+                     n=len(written.written), d=feedback_dir))
         if written.refused:
             ctx.err(msg("new.refused", ctx.lang, n=len(written.refused), first=written.refused[0]))
     sys.exit(0 if report.valid else 1)
@@ -350,6 +355,8 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, force, workers, 
     fy = _fiscal_year(year) if year else None
     # The output itself is never read as an input (merging into a folder's own report).
     files = find_workbooks(inputs, exclude=[out])
+    if not files:
+        raise UserError.of("error.no_workbooks", 2)
     result = _with_progress(
         ctx, len(files), "กำลังอ่านและตรวจ" if ctx.lang == "th" else "Reading and checking",
         lambda step: consolidate(inputs, orgs=orgs_path, fiscal_year=fy, template=template,
@@ -375,7 +382,8 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, force, workers, 
                 f"เปิดไม่ได้ {counts['unreadable']}, ยังไม่ส่ง {counts['missing']}) · "
                 f"ไฟล์ฉบับเก่าที่ถูกแทนที่ {len(result.superseded)}")
     if csv_dir:
-        written = write_consolidated_csv(result, csv_dir, force=force, template=template)
+        written = write_consolidated_csv(result, csv_dir, force=force, template=template,
+                                         lang=ctx.lang)
         ctx.say(("CSV: " if ctx.lang == "en" else "ไฟล์ CSV: ") + ", ".join(str(p) for p in written))
 
 

@@ -268,6 +268,13 @@ class _Bilingual:
     def _english(self) -> str | None:
         return self.help_en if help_lang() == "en" and self.help_en else None
 
+    def get_help_option(self, ctx):
+        # click makes -h/--help once per command; its text follows this run's language.
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = _gettext("Show this message and exit.")
+        return option
+
     def collect_usage_pieces(self, ctx):
         return [" ".join(_metavar(w) for w in piece.split(" "))
                 for piece in super().collect_usage_pieces(ctx)]

@@ -72,7 +72,8 @@ def run_demo(out: Path, force: bool, say: Callable[[str], None], lang: str = "th
     os.utime(older, (1, 1))  # an old file time: it was sent first
     step(2, ("จำลองไฟล์ที่ส่งกลับ {n} ไฟล์ ในโฟลเดอร์ {d} (บางไฟล์มีข้อผิดพลาดแบบที่พบจริง)"
              if lang == "th" else
-             "Simulated {n} returned files in {d} (some with real-world mistakes)").format(
+             "Simulated {n} returned files in the folder {d} (some with real-world "
+             "mistakes)").format(
         n=len(list(returned.glob("*.xlsx"))), d=returned))
 
     report = api.validate([returned], template=t)
@@ -82,16 +83,17 @@ def run_demo(out: Path, force: bool, say: Callable[[str], None], lang: str = "th
     step(3, ("ตรวจแล้ว: ผ่าน {v}, มีข้อเตือน {w}, ต้องแก้ไข {i} · รายงาน {r} · สำเนาแจ้งผล {n} ไฟล์"
              " ในโฟลเดอร์ {d}" if lang == "th" else
              "Checked: {v} valid, {w} with warnings, {i} invalid · report {r}"
-             " · {n} feedback copies in {d}").format(
+             " · {n} feedback copies in the folder {d}").format(
         v=s["valid"], w=s["warnings"], i=s["invalid"], r=check, n=len(fb.written),
         d=out / "3-feedback"))
 
     result = api.consolidate([returned], template=t, orgs=orgs_file)
     consolidated = api.write_consolidated(result, out / "4-district-report.xlsx", force=True,
                                           lang=lang, template=t)
-    csvs = api.write_consolidated_csv(result, out / "4-csv", force=True, template=t)
+    csvs = api.write_consolidated_csv(result, out / "4-csv", force=True, template=t,
+                                      lang=lang)
     step(4, ("รายงานรวมพร้อมกราฟ {r} และ CSV ในโฟลเดอร์ {d}" if lang == "th" else
-             "Consolidated report with charts {r}, CSV in {d}").format(r=consolidated,
-                                                                        d=out / "4-csv"))
+             "Consolidated report with charts {r}, CSV in the folder {d}").format(
+        r=consolidated, d=out / "4-csv"))
     return {"orgs": orgs_file, "workbooks": workbooks, "returned": returned, "check": check,
             "feedback": out / "3-feedback", "report": consolidated, "csv": csvs}

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "new.progress": ("กำลังสร้างแบบรายงาน", "Writing workbooks"),
-    "new.written": ("สร้างแบบรายงาน {n} ไฟล์ ใน {out}", "Wrote {n} workbook(s) to {out}"),
+    "new.written": ("สร้างแบบรายงาน {n} ไฟล์ ในโฟลเดอร์ {out}",
+                    "Wrote {n} workbook(s) into the folder {out}"),
     "new.refused": (
         "ไม่เขียนทับไฟล์ที่มีอยู่แล้ว {n} ไฟล์ (ใช้ --force หากต้องการเขียนทับ) เช่น {first}",
         "Did not overwrite {n} existing file(s) (use --force to overwrite), e.g. {first}",

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .core.findings import Finding
 from .framework import score
 from .orgs import org_type_labels, read_org_list
 from .read import find_workbooks
@@ -44,7 +45,8 @@ class OrgEntry:
     level: str = ""
     measures: list[dict] = field(default_factory=list)
     results: list[dict] = field(default_factory=list)
-    findings: list[dict] = field(default_factory=list)
+    # Findings of a return, or rows read back from an earlier consolidated report (text).
+    findings: list[Finding | dict] = field(default_factory=list)
     errors: int = 0
     warnings: int = 0
     source_file: str = ""
@@ -104,7 +106,7 @@ def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
         warnings=rep.count("warning"),
         source_file=rep.path,
         file_time=_iso_time(ret.mtime),
-        findings=[f.to_dict() for f in rep.findings],
+        findings=list(rep.findings),  # typed: shown in the report's language when written
     )
     day = parse_date(form.get("report_date")) if form.get("report_date") else None
     e.recorded = day.isoformat() if day else ""

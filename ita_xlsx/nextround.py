@@ -11,12 +11,12 @@ from .core.records import Org, Prefill
 from .merge import OrgEntry, merge
 from .template import Bound, Template
 
-NEXT_ROUND = {"plan": "6", "6": "12", "12": "12"}
 
-
-def next_round(entries: Sequence[OrgEntry]) -> str:
-    rounds = Counter(e.round for e in entries if e.round in NEXT_ROUND)
-    return NEXT_ROUND[rounds.most_common(1)[0][0]] if rounds else "6"
+def next_round(entries: Sequence[OrgEntry], template: Template) -> str:
+    """The round after the one most sources report (the template's [rules.next_round])."""
+    following = template.rules["next_round"]
+    rounds = Counter(e.round for e in entries if e.round in following)
+    return following[rounds.most_common(1)[0][0]] if rounds else following["plan"]
 
 
 def prefill_for(entry: OrgEntry, bound: Bound, round_key: str) -> Prefill:
@@ -47,7 +47,7 @@ def from_sources(inputs: Sequence[str | Path], template: Template, bound_of,
     """
     result = merge(inputs, template=template, framework=framework, progress=progress)
     entries = [e for e in result.entries if e.status not in ("missing", "unreadable")]
-    round_key = round_key or next_round(entries)
+    round_key = round_key or next_round(entries, template)
     bound = bound_of(result.fiscal_year)
     orgs = [Org(code=e.org_code, name=e.org_name, type=e.org_type, district=e.district,
                 province=e.province) for e in entries]

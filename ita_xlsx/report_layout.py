@@ -41,27 +41,63 @@ DATA_SHEETS = {"provenance": {k for k, _, _ in PROVENANCE}}
 ANALYSIS = [("org_code", "รหัส", 10), ("org_name", "หน่วยงาน", 24),
             ("indicator_no", "ข้อ", 5), ("indicator", "ตัวชี้วัด", 26), ("tool", "เครื่องมือ", 8),
             ("score", "คะแนน", 8), ("issue", "ประเด็นที่ต้องแก้ไข/ปรับปรุง", 80)]
+# English headings (``merge --lang en``), by column key; template columns use their label_en.
+HEADINGS_EN = {
+    "org_code": "Code", "org_name": "Organisation", "org_type": "Type", "district": "District",
+    "province": "Province", "status": "Status", "template_version": "Template version",
+    "round": "Round", "ita_score": "Last year's ITA score", "ita_level": "Level",
+    "measures": "Measures", "results_done": "Results done", "results_in_progress": "In progress",
+    "results_not_started": "Not started", "results_with_evidence": "Results with evidence",
+    "evidence_share": "Share with evidence", "errors": "Errors", "warnings": "Warnings",
+    "recorded": "Report date", "file_time": "File time", "source_file": "Source file",
+    "via": "From report", "sheet_row": "Row in file", "severity": "Severity", "code": "Code",
+    "sheet_name": "Sheet", "cell": "Cell", "value": "Value found", "message": "Message",
+    "path": "File", "used": "Used in report", "superseded_by": "Superseded by",
+    "indicator_no": "No.", "indicator": "Indicator", "tool": "Tool", "score": "Score",
+    "issue": "Issue to fix / improve", "timeframe_start": "Start (year-month)",
+    "timeframe_end": "End (year-month)", "evidence_ok": "URL usable", "total": "Total",
+    "level": "Level", "mean": "Mean", "min": "Lowest", "max": "Highest",
+    "below": "Below the pass mark",
+}
+SHEET_NAMES_EN = {"summary": "Summary", "scores": "Indicators", "analysis": "Issues to fix",
+                  "measures": "Measures", "results": "Results", "findings": "Findings",
+                  "files": "Files", "charts": "Charts"}
+
+
+def sheet_names(lang: str) -> dict[str, str]:
+    return SHEET_NAMES_EN if lang == "en" else SHEET_NAMES
+
+
+def heading(key: str, thai: str, lang: str) -> str:
+    return HEADINGS_EN.get(key, thai) if lang == "en" else thai
+
+
 SHEET_NAMES = {"summary": "สรุป", "scores": "ตัวชี้วัด", "analysis": "ประเด็นที่ต้องแก้ไข",
                "measures": "มาตรการ",
                "results": "ผลการดำเนินการ", "findings": "ข้อค้นพบ", "files": "ไฟล์",
                "charts": "กราฟ"}
 
 
-def measure_columns(t: Template) -> list[tuple[str, str, int]]:
-    cols = [(f.key, f.label, 14 if f.type in ("id", "choice") else 30)
+def _label(f, lang: str) -> str:
+    return (f.label_en or f.label) if lang == "en" else f.label
+
+
+def measure_columns(t: Template, lang: str = "th") -> list[tuple[str, str, int]]:
+    cols = [(f.key, _label(f, lang), 14 if f.type in ("id", "choice") else 30)
             for f in t.sheet("measures").fields]
     return [*PROVENANCE, *cols, ("timeframe_start", "เริ่ม (ปี-เดือน)", 10),
             ("timeframe_end", "สิ้นสุด (ปี-เดือน)", 10)]
 
 
-def result_columns(t: Template) -> list[tuple[str, str, int]]:
-    cols = [(f.key, f.label, 14 if f.type in ("id", "choice") else 30)
+def result_columns(t: Template, lang: str = "th") -> list[tuple[str, str, int]]:
+    cols = [(f.key, _label(f, lang), 14 if f.type in ("id", "choice") else 30)
             for f in t.sheet("results").fields]
     return [*PROVENANCE, *cols, ("evidence_ok", "URL ใช้ได้", 8)]
 
 
-def score_columns(bound: Bound | None) -> list[tuple[str, str, int]]:
+def score_columns(bound: Bound | None, lang: str = "th") -> list[tuple[str, str, int]]:
     inds = bound.analysis_fw.indicators if bound else []
     return [("org_code", "รหัส", 10), ("org_name", "หน่วยงาน", 28),
-            *[(f"i{i.number}", i.label, 9) for i in inds], ("total", "คะแนนรวม", 9),
+            *[(f"i{i.number}", f"{i.number}. {i.name_en}" if lang == "en" else i.label, 9)
+              for i in inds], ("total", "คะแนนรวม", 9),
             ("level", "ระดับ", 12)]

@@ -9,13 +9,12 @@ XlsxWriter in constant-memory mode (rows are written in order and flushed), so a
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell_fast
-from xlsxwriter.worksheet import Worksheet
 
+from .core.findings import Finding
+from .fast_sheet import FastSheet
 from .files import atomic_target, commit, csv_bytes, write_all
 from .merge import MergeResult, OrgEntry
 from .report import STATUS_EN, STATUS_TH
@@ -25,11 +24,12 @@ from .report_layout import (
     FINDINGS,
     REPORT_KIND,
     REPORT_META_SHEET,
-    SHEET_NAMES,
     SUMMARY,
+    heading,
     measure_columns,
     result_columns,
     score_columns,
+    sheet_names,
 )
 from .template import Bound, Template, column_letter
 from .thai import is_valid_url
@@ -56,52 +56,6 @@ def summary_values(e: OrgEntry) -> dict:
     }
 
 
-_NEEDS_CONTROL_ESCAPE = re.compile(r"[\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_")
-_NEEDS_XML_ESCAPE = re.compile(r"[&<>]")
-
-
-class FastSheet(Worksheet):
-    """A worksheet that writes plain rows straight to its XML (constant-memory mode only).
-
-    XlsxWriter's own path costs ~7 µs a cell; a country's report has ~6 million cells, so the
-    stacked sheets write each row's XML here (~1.5 µs a cell). It keeps to the same XML and
-    bookkeeping as ``_write_single_row`` (the dimensions, the previous row, hyperlinks);
-    the merge tests read the result back with openpyxl, calamine and LibreOffice.
-    """
-
-    def append_row(self, row: int, cells: list[tuple[int, object, object]], links=()) -> None:
-        """Write ``row`` (0-based): cells are (col, str|int|float, format); ``links`` are
-        (col, url) for cells that also carry a hyperlink."""
-        self._write_single_row(row)  # flush any row written the usual way; previous_row = row
-        out = [f'<row r="{row + 1}">']
-        for col, value, fmt in cells:
-            ref = xl_rowcol_to_cell_fast(row, col)
-            style = f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
-            if type(value) is str:
-                text = value[:32767]
-                if _NEEDS_CONTROL_ESCAPE.search(text):
-                    text = self._escape_control_characters(text)
-                if _NEEDS_XML_ESCAPE.search(text):
-                    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                keep = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-                out.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{keep}>{text}</t></is></c>')
-            else:
-                out.append(f"<c r=\"{ref}\"{style}><v>{value:.16G}</v></c>")
-        out.append("</row>")
-        self.fh.write("".join(out))
-        for col, url in links:
-            # Register the link only; the cell itself was written above.
-            self.ignore_write_string = True
-            try:
-                self.write_url(row, col, url)
-            finally:
-                self.ignore_write_string = False
-        if cells:
-            cols = [c for c, _, _ in cells]
-            self._check_dimensions(row, min(cols))
-            self._check_dimensions(row, max(cols))
-
-
 class Writer:
     """Writes the consolidated workbook in one pass."""
 
@@ -117,7 +71,21 @@ class Writer:
                       for f in (*template.sheet("measures").fields,
                                 *template.sheet("results").fields)
                       if f.choices and template.choices[f.choices].strict}
+        if lang == "en" and bound:  # choices shown by their English labels
+            english = {k: {c.value: c.label_en or c.label for c in bound.choice_items(k)}
+                       for k in template.choices}
+            self.shown = {f.key: english[f.choices]
+                          for f in (*template.sheet("measures").fields,
+                                    *template.sheet("results").fields) if f.key in self.shown}
+        self.names = sheet_names(lang)
+        self.yes, self.no = self.tr("ใช่", "yes"), self.tr("ไม่", "no")
         self.meta: list[tuple[str, str]] = []
+
+    def tr(self, th: str, en: str) -> str:
+        return en if self.lang == "en" else th
+
+    def _ind_label(self, ind) -> str:
+        return f"{ind.number}. {ind.name_en}" if self.lang == "en" else ind.label
 
     def write(self, path: Path, force: bool = False) -> None:
         tmp = atomic_target(path, force)
@@ -129,7 +97,8 @@ class Writer:
             self._formats(wb)
             created = max((e.recorded for e in self.r.entries if e.recorded), default="")
             wb.set_properties({
-                "title": f"รายงานรวมมาตรการ ITA ปีงบประมาณ {self.r.fiscal_year or ''}",
+                "title": self.tr(f"รายงานรวมมาตรการ ITA ปีงบประมาณ {self.r.fiscal_year or ''}",
+                                 f"ITA measures report, fiscal year {self.r.fiscal_year or ''}"),
                 "author": "ita-xlsx",
                 # Fixed from the data, so the same inputs give the same file.
                 "created": dt.datetime.fromisoformat(created) if created
@@ -172,21 +141,22 @@ class Writer:
         }
 
     def _sheet(self, wb, key: str, columns, title: str, first_row: int = 3):
-        ws = wb.add_worksheet(SHEET_NAMES[key], worksheet_class=FastSheet)
+        ws = wb.add_worksheet(self.names[key], worksheet_class=FastSheet)
         ws.write_string(0, 0, title, self.f_title)
         ws.write_string(1, 0, self._subtitle(), self.f_text)
         for c, (_k, _label, width) in enumerate(columns):
             ws.set_column(c, c, width)
         ws.set_row(first_row, 42)
-        for c, (_k, label, _w) in enumerate(columns):
-            ws.write_string(first_row, c, label, self.f_head)
+        for c, (k, label, _w) in enumerate(columns):
+            ws.write_string(first_row, c, heading(k, label, self.lang), self.f_head)
         ws.freeze_panes(first_row + 1, 2 if key != "files" else 1)
         ws.set_landscape()
         ws.set_paper(9)
         ws.fit_to_pages(1, 0)
         ws.repeat_rows(first_row)
-        ws.set_footer(f'&L&"{self.t.font},Regular"&12รายงานรวม ITA&C&12หน้า &P/&N')
-        self.meta += [(f"sheet:{key}", SHEET_NAMES[key]),
+        ws.set_footer(f'&L&"{self.t.font},Regular"&12' + self.tr("รายงานรวม ITA&C&12หน้า &P/&N",
+                                                                    "ITA report&C&12Page &P/&N"))
+        self.meta += [(f"sheet:{key}", self.names[key]),
                       (f"columns:{key}", ",".join(k for k, _, _ in columns)),
                       (f"first_row:{key}", str(first_row + 2))]
         return ws
@@ -194,7 +164,8 @@ class Writer:
     def _subtitle(self) -> str:
         n = len(self.r.entries)
         fy = self.r.fiscal_year or ""
-        return f"ปีงบประมาณ {fy} · {n} หน่วยงาน · สร้างโดย ita-xlsx"
+        return self.tr(f"ปีงบประมาณ {fy} · {n} หน่วยงาน · สร้างโดย ita-xlsx",
+                       f"Fiscal year {fy} · {n} organisations · made by ita-xlsx")
 
     def _shown(self, key: str, value: object) -> object:
         """A canonical choice value shown as its label."""
@@ -207,7 +178,7 @@ class Writer:
         if value is None or value == "":
             return
         if isinstance(value, bool):
-            ws.write_string(row, col, "ใช่" if value else "ไม่", fmt or self.f_text)
+            ws.write_string(row, col, self.yes if value else self.no, fmt or self.f_text)
         elif isinstance(value, int | float):
             ws.write_number(row, col, value, fmt or self.f_text)
         else:
@@ -239,7 +210,7 @@ class Writer:
                 elif kind is int or kind is float:
                     cells.append((c, v, text))
                 elif kind is bool:
-                    cells.append((c, "ใช่" if v else "ไม่", text))
+                    cells.append((c, self.yes if v else self.no, text))
                 else:
                     cells.append((c, str(v), text))
             ws.append_row(r, cells, row_links)
@@ -258,7 +229,8 @@ class Writer:
     # ------------------------------------------------------------ sheets
 
     def _summary(self, wb) -> None:
-        ws = self._sheet(wb, "summary", SUMMARY, "สรุปการส่งแบบรายงานมาตรการ ITA")
+        ws = self._sheet(wb, "summary", SUMMARY, self.tr("สรุปการส่งแบบรายงานมาตรการ ITA",
+                                                          "Returns of the ITA measures workbook"))
         status_names = STATUS_EN if self.lang == "en" else STATUS_TH
         r = 3
         for e in self.r.entries:
@@ -279,14 +251,14 @@ class Writer:
         ws.print_area(0, 0, max(r, 4), [k for k, _, _ in SUMMARY].index("recorded"))
 
     def _scores(self, wb) -> None:
-        cols = score_columns(self.bound)
+        cols = score_columns(self.bound, self.lang)
         inds = self.bound.analysis_fw.indicators if self.bound else []
         stats_rows = len(inds)
         grid_head = 3 + stats_rows + 3
         ws = self._sheet(wb, "scores", [("indicator", "ตัวชี้วัด", 28), ("tool", "เครื่องมือ", 9),
                                         ("mean", "เฉลี่ย", 9), ("min", "ต่ำสุด", 9),
                                         ("max", "สูงสุด", 9), ("below", "ต่ำกว่าเกณฑ์", 9)],
-                         "คะแนน ITA ปีก่อน รายตัวชี้วัด")
+                         self.tr("คะแนน ITA ปีก่อน รายตัวชี้วัด", "Last year's ITA scores by indicator"))
         scored = [e for e in self.r.entries if e.scores]
         first, last = grid_head + 2, grid_head + 1 + max(len(scored), 1)
         pass_mark = self.bound.analysis_fw.pass_mark if self.bound else 0  # no indicators then
@@ -297,10 +269,10 @@ class Writer:
             vals = [v for v in vals if v is not None]
             col = column_letter(2 + i)
             rng = f"{col}{first}:{col}{last}"
-            ws.write_string(r, 0, ind.label, self.f_text)
+            ws.write_string(r, 0, self._ind_label(ind), self.f_text)
             ws.write_string(r, 1, ind.tool, self.f_text)
             mean = round(sum(vals) / len(vals), 2) if vals else ""
-            self.indicator_means.append((ind.label, mean if vals else 0))
+            self.indicator_means.append((self._ind_label(ind), mean if vals else 0))
             ws.write_formula(r, 2, f'=IFERROR(ROUND(AVERAGE({rng}),2),"")', self.f_num, mean)
             ws.write_formula(r, 3, f'=IF(COUNT({rng})=0,"",MIN({rng}))', self.f_num,
                              min(vals) if vals else "")
@@ -310,8 +282,8 @@ class Writer:
                              sum(v < pass_mark for v in vals))
         self.meta += [("first_row:scores_stats", "5"), ("first_row:scores", str(grid_head + 2)),
                       ("columns:scores", ",".join(k for k, _, _ in cols))]
-        for c, (_k, label, _w) in enumerate(cols):
-            ws.write_string(grid_head, c, label, self.f_head)
+        for c, (k, label, _w) in enumerate(cols):
+            ws.write_string(grid_head, c, heading(k, label, self.lang), self.f_head)
         r = grid_head
         for e in scored:
             r += 1
@@ -327,7 +299,8 @@ class Writer:
 
     def _analysis(self, wb) -> None:
         """Every indicator below the pass mark, with the issue the organisation gave."""
-        ws = self._sheet(wb, "analysis", ANALYSIS, "ตัวชี้วัดที่ต่ำกว่าเกณฑ์และประเด็นที่ต้องแก้ไข")
+        ws = self._sheet(wb, "analysis", ANALYSIS, self.tr(
+            "ตัวชี้วัดที่ต่ำกว่าเกณฑ์และประเด็นที่ต้องแก้ไข", "Indicators below the pass mark and the issues to fix"))
         fw = self.bound.analysis_fw if self.bound else None
 
         def rows():
@@ -338,20 +311,21 @@ class Writer:
                         continue
                     ind = fw.indicator(n) if fw else None
                     yield {"org_code": e.org_code, "org_name": e.org_name, "indicator_no": n,
-                           "indicator": ind.label if ind else str(n),
+                           "indicator": self._ind_label(ind) if ind else str(n),
                            "tool": ind.tool if ind else "", "score": value,
                            "issue": e.issues.get(n, "")}
 
         self._rows(ws, ANALYSIS, rows(), 3)
 
     def _measures(self, wb) -> None:
-        cols = measure_columns(self.t)
-        ws = self._sheet(wb, "measures", cols, "มาตรการของทุกหน่วยงาน")
+        cols = measure_columns(self.t, self.lang)
+        ws = self._sheet(wb, "measures", cols, self.tr("มาตรการของทุกหน่วยงาน",
+                                                       "Measures of every organisation"))
         self._rows(ws, cols, self._stacked("measures"), 3)
 
     def _results(self, wb) -> None:
-        cols = result_columns(self.t)
-        ws = self._sheet(wb, "results", cols, "ผลการดำเนินการของทุกหน่วยงาน")
+        cols = result_columns(self.t, self.lang)
+        ws = self._sheet(wb, "results", cols, self.tr("ผลการดำเนินการของทุกหน่วยงาน", "Results of every organisation"))
         self._rows(ws, cols, self._stacked("results"), 3, link_key="evidence_url")
 
     def _stacked(self, attr: str):
@@ -363,29 +337,32 @@ class Writer:
                 yield row
 
     def _findings(self, wb) -> None:
-        ws = self._sheet(wb, "findings", FINDINGS, "ข้อค้นพบจากการตรวจ")
+        ws = self._sheet(wb, "findings", FINDINGS, self.tr("ข้อค้นพบจากการตรวจ", "Findings of the checks"))
 
         def rows():
             for e in self.r.entries:
                 for f in e.findings:
-                    yield {**f, "org_code": e.org_code, "org_name": e.org_name,
-                           "source_file": f.get("source_file") or e.source_file}
+                    row = finding_row(f, self.lang)
+                    yield {**row, "org_code": e.org_code, "org_name": e.org_name,
+                           "source_file": row.get("source_file") or e.source_file}
 
         self._rows(ws, FINDINGS, rows(), 3)
 
     def _files(self, wb) -> None:
-        ws = self._sheet(wb, "files", FILES, "ไฟล์ที่ได้รับ (ฉบับล่าสุดของแต่ละหน่วยงานถูกใช้)")
+        ws = self._sheet(wb, "files", FILES, self.tr(
+            "ไฟล์ที่ได้รับ (ฉบับล่าสุดของแต่ละหน่วยงานถูกใช้)",
+            "Files received (the newest of each organisation is used)"))
         status_names = STATUS_EN if self.lang == "en" else STATUS_TH
         rows = [{**f, "status": status_names.get(f["status"], f["status"])}
                 for f in sorted(self.r.files, key=lambda x: (x["org_code"], x["path"]))]
         self._rows(ws, FILES, rows, 3)
 
     def _charts(self, wb) -> None:
-        ws = wb.add_worksheet(SHEET_NAMES["charts"])
+        ws = wb.add_worksheet(self.names["charts"])
         ws.set_landscape()
         ws.set_paper(9)
         ws.fit_to_pages(1, 0)
-        ws.write_string(0, 0, "ภาพรวม", self.f_title)
+        ws.write_string(0, 0, self.tr("ภาพรวม", "Overview"), self.f_title)
         # 1. organisations by level
         levels: dict[str, int] = {}
         for e in self.r.entries:
@@ -395,23 +372,25 @@ class Writer:
         level_rows = [(lv, levels[lv]) for lv in order if lv in levels] + [
             (lv, n) for lv, n in sorted(levels.items()) if lv not in order]
         r0 = 2
-        ws.write_string(r0, 0, "ระดับ", self.f_head)
-        ws.write_string(r0, 1, "จำนวนหน่วยงาน", self.f_head)
+        ws.write_string(r0, 0, self.tr("ระดับ", "Level"), self.f_head)
+        ws.write_string(r0, 1, self.tr("จำนวนหน่วยงาน", "Organisations"), self.f_head)
         for i, (lv, n) in enumerate(level_rows, start=1):
             ws.write_string(r0 + i, 0, lv, self.f_text)
             ws.write_number(r0 + i, 1, n, self.f_int)
         # 2. mean score by indicator
         r1 = r0 + max(len(level_rows), 1) + 3
         means = getattr(self, "indicator_means", [])
-        ws.write_string(r1, 0, "ตัวชี้วัด", self.f_head)
-        ws.write_string(r1, 1, "คะแนนเฉลี่ย", self.f_head)
+        ws.write_string(r1, 0, self.tr("ตัวชี้วัด", "Indicator"), self.f_head)
+        ws.write_string(r1, 1, self.tr("คะแนนเฉลี่ย", "Mean score"), self.f_head)
         for i, (label, mean) in enumerate(means, start=1):
             ws.write_string(r1 + i, 0, label, self.f_text)
             ws.write_number(r1 + i, 1, mean or 0, self.f_num)
         # 3. result status by organisation (by district when there are many)
         groups = self._status_groups()
         r2 = r1 + max(len(means), 1) + 3
-        for c, h in enumerate(["หน่วยงาน/อำเภอ", "แล้วเสร็จ", "ระหว่างดำเนินการ", "ยังไม่ดำเนินการ"]):
+        heads = (["Organisation/district", "Done", "In progress", "Not started"] if self.lang == "en"
+                 else ["หน่วยงาน/อำเภอ", "แล้วเสร็จ", "ระหว่างดำเนินการ", "ยังไม่ดำเนินการ"])
+        for c, h in enumerate(heads):
             ws.write_string(r2, c, h, self.f_head)
         for i, (name, counts) in enumerate(groups, start=1):
             ws.write_string(r2 + i, 0, name, self.f_text)
@@ -419,7 +398,7 @@ class Writer:
                 ws.write_number(r2 + i, c, n, self.f_int)
         ws.set_column(0, 0, 30)
         ws.set_column(1, 3, 14)
-        name = SHEET_NAMES["charts"]
+        name = self.names["charts"]
         font = {"name": self.t.font, "size": 14}
 
         def chart(kind, title, series, cats, row, subtype=None):
@@ -437,19 +416,19 @@ class Writer:
             ws.insert_chart(row, 5, ch)
 
         n1 = max(len(level_rows), 1)
-        chart("column", "จำนวนหน่วยงานตามระดับผลการประเมิน",
-              [{"name": "หน่วยงาน", "values": [name, r0 + 1, 1, r0 + n1, 1],
+        chart("column", self.tr("จำนวนหน่วยงานตามระดับผลการประเมิน", "Organisations by assessment level"),
+              [{"name": self.tr("หน่วยงาน", "Organisations"), "values": [name, r0 + 1, 1, r0 + n1, 1],
                 "data_labels": {"value": True}, "fill": {"color": "#4472C4"}}],
               [name, r0 + 1, 0, r0 + n1, 0], 2)
         n2 = max(len(means), 1)
-        chart("bar", "คะแนนเฉลี่ยรายตัวชี้วัด",
-              [{"name": "คะแนนเฉลี่ย", "values": [name, r1 + 1, 1, r1 + n2, 1],
+        chart("bar", self.tr("คะแนนเฉลี่ยรายตัวชี้วัด", "Mean score by indicator"),
+              [{"name": self.tr("คะแนนเฉลี่ย", "Mean score"), "values": [name, r1 + 1, 1, r1 + n2, 1],
                 "data_labels": {"value": True, "num_format": "0.00"},
                 "fill": {"color": "#70AD47"}}],
               [name, r1 + 1, 0, r1 + n2, 0], 21)
         n3 = max(len(groups), 1)
         colors = ["#70AD47", "#FFC000", "#A5A5A5"]
-        chart("bar", "สถานะผลการดำเนินการ",
+        chart("bar", self.tr("สถานะผลการดำเนินการ", "Status of results"),
               [{"name": [name, r2, c], "values": [name, r2 + 1, c, r2 + n3, c],
                 "fill": {"color": colors[c - 1]}} for c in (1, 2, 3)],
               [name, r2 + 1, 0, r2 + n3, 0], 40, subtype="stacked")
@@ -489,8 +468,14 @@ def write_report(result: MergeResult, path: Path, template: Template, bound: Bou
     Writer(result, template, bound, lang).write(Path(path), force)
 
 
-def write_csvs(result: MergeResult, out_dir: Path, template: Template, force: bool = False
-               ) -> list[Path]:
+def finding_row(f: Finding | dict, lang: str) -> dict:
+    """A finding as a row, its message in ``lang``; rows read back from an earlier report
+    are already text."""
+    return f.to_dict(lang) if isinstance(f, Finding) else f
+
+
+def write_csvs(result: MergeResult, out_dir: Path, template: Template, force: bool = False,
+               lang: str = "th") -> list[Path]:
     """summary.csv, measures.csv, results.csv, findings.csv (UTF-8 with BOM, guarded)."""
     out_dir = Path(out_dir)
     pending: list[tuple[Path, bytes]] = []
@@ -505,11 +490,12 @@ def write_csvs(result: MergeResult, out_dir: Path, template: Template, force: bo
     def stacked(attr):
         for e in result.entries:
             for rec in getattr(e, attr):
+                rec = finding_row(rec, lang) if attr == "findings" else rec
                 yield {**rec, "org_code": e.org_code, "org_name": e.org_name,
                        "source_file": rec.get("source_file") or e.source_file}
 
-    save("measures.csv", measure_columns(template), list(stacked("measures")))
-    save("results.csv", result_columns(template), list(stacked("results")))
+    save("measures.csv", measure_columns(template, lang), list(stacked("measures")))
+    save("results.csv", result_columns(template, lang), list(stacked("results")))
     save("findings.csv", FINDINGS, list(stacked("findings")))
     write_all(pending, force)  # all four or none
     return [path for path, _ in pending]

@@ -85,6 +85,8 @@ class Field:
     unique: bool = False
     references: str = ""
     wrap: bool = False
+    role: str = ""  # what the code knows this field as (see ROLES); then also its key
+    file_key: str = ""  # the key in the template file, when a role renamed it
 
     @property
     def col_index(self) -> int:
@@ -121,6 +123,8 @@ class Sheet:
     widths: dict[str, float] = field(default_factory=dict)
     label_column: str = "B"
     value_column: str = "C"
+    role: str = ""
+    file_key: str = ""
 
     def field(self, key: str) -> Field:
         for f in self.fields:
@@ -146,6 +150,12 @@ class Template:
     choices: dict[str, ChoiceList]
     sheets: tuple[Sheet, ...]
     source_file: str
+    # Round rules: rule -> round key -> value (see ROUND_RULES).
+    rules: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def rule(self, name: str, round_key: str | None) -> str:
+        """A round rule for ``round_key`` ("" when the round is unknown or has none)."""
+        return self.rules.get(name, {}).get(str(round_key or ""), "")
 
     def sheet(self, key: str) -> Sheet:
         for s in self.sheets:
@@ -197,6 +207,99 @@ def split_cell(cell: str) -> tuple[int, int]:
 # ---------------------------------------------------------------- loading
 
 
+# ---------------------------------------------------------------- the contract with the code
+
+# The sheets and fields the code relies on, by role. A template declares each with
+# ``role = "..."`` on the sheet or field; the role is then the key the code uses, so a
+# province's copy may name its keys as it likes. The linter refuses a template lacking one.
+ROLES: dict[str, tuple[str, ...]] = {
+    "guide": (),
+    "org": ("org_code", "org_name", "org_type", "district", "province", "fiscal_year", "round",
+            "report_date", "email"),
+    "analysis": ("indicator", "tool", "score", "issue"),
+    "measures": ("measure_id", "tool", "indicator", "oit_item", "owner", "timeframe"),
+    "results": ("measure_id", "round", "status", "evidence_url"),
+}
+# Rules that differ by round, as template data ([rules.<name>] round = value).
+ROUND_RULES: dict[str, str] = {
+    "result_missing": "severity of a measure without a result of the round: error, warning or ''",
+    "next_round": "the round `new --from` prepares after this one",
+}
+ROUND_RULES_TH: dict[str, str] = {
+    "result_missing": "ระดับของมาตรการที่ยังไม่มีผลของรอบ: error, warning หรือ ''",
+    "next_round": "รอบที่ `new --from` เตรียมต่อจากรอบนี้",
+}
+
+
+def _apply_roles(data: dict) -> dict:
+    """The template data with each sheet and field that declares a role keyed by it, and the
+    references between them (``references``, ``required_when``) following."""
+    data = {**data, "sheets": [dict(s) for s in data.get("sheets", [])]}
+    sheet_key: dict[str, str] = {}
+    field_key: dict[tuple[str, str], str] = {}
+    for s in data["sheets"]:
+        old = s.get("key", "")
+        if s.get("role"):
+            s["file_key"], s["key"] = old, s["role"]
+        sheet_key[old] = s.get("key", "")
+        for group in ("fields", "columns", "extra_fields"):
+            if group in s:
+                s[group] = [dict(f) for f in s[group]]
+                for f in s[group]:
+                    key = f.get("key", "")
+                    if f.get("role"):
+                        f["file_key"], f["key"] = key, f["role"]
+                    field_key[(s["key"], key)] = f.get("key", "")
+    for s in data["sheets"]:
+        for group in ("fields", "columns", "extra_fields"):
+            for f in s.get(group, []):
+                cond = f.get("required_when")
+                if isinstance(cond, dict) and "column" in cond:
+                    f["required_when"] = {**cond, "column": field_key.get(
+                        (s["key"], cond["column"]), cond["column"])}
+                if f.get("references"):
+                    ref_sheet, _, ref_col = f["references"].partition(".")
+                    ref_sheet = sheet_key.get(ref_sheet, ref_sheet)
+                    f["references"] = f"{ref_sheet}.{field_key.get((ref_sheet, ref_col), ref_col)}"
+    return data
+
+
+def _role_problems(t: Template) -> list[tuple[str, str]]:
+    problems = []
+    sheets = {s.role: s for s in t.sheets if s.role}
+    for role, field_roles in ROLES.items():
+        s = sheets.get(role)
+        if s is None:
+            problems.append((f"no sheet has role = {role!r} (the code relies on it)",
+                             f"ไม่มีแผ่นงานที่ระบุ role = {role!r} (โปรแกรมต้องใช้)"))
+            continue
+        have = {f.role for f in (*s.fields, *s.extra_fields) if f.role}
+        for fr in field_roles:
+            if fr not in have:
+                problems.append((f"sheet {s.name!r}: no column or field has role = {fr!r}",
+                                 f"แผ่นงาน {s.name!r}: ไม่มีคอลัมน์หรือช่องที่ระบุ role = {fr!r}"))
+    for name in ROUND_RULES:
+        rule = t.rules.get(name)
+        if rule is None:
+            problems.append((f"no [rules.{name}] table ({ROUND_RULES[name]})",
+                             f"ไม่มีตาราง [rules.{name}] ({ROUND_RULES_TH[name]})"))
+            continue
+        for key in t.rounds:
+            if key not in rule:
+                problems.append((f"[rules.{name}] has no value for round {key!r}",
+                                 f"[rules.{name}] ไม่มีค่าของรอบ {key!r}"))
+    for key, value in t.rules.get("result_missing", {}).items():
+        if value not in ("error", "warning", ""):
+            problems.append((
+                f"[rules.result_missing] {key!r}: {value!r} is not error, warning or ''",
+                f"[rules.result_missing] {key!r}: {value!r} ต้องเป็น error, warning หรือ ''"))
+    for key, value in t.rules.get("next_round", {}).items():
+        if value not in t.rounds:
+            problems.append((f"[rules.next_round] {key!r}: {value!r} is not a round",
+                             f"[rules.next_round] {key!r}: {value!r} ไม่ใช่รอบที่มี"))
+    return problems
+
+
 def _field(d: dict) -> Field:
     d = dict(d)
     cond = d.pop("required_when", None)
@@ -219,6 +322,7 @@ def _sheet(d: dict) -> Sheet:
 def parse_template(data: dict, source_file: str = "<memory>") -> Template:
     """Build a Template from parsed TOML; raise TemplateError listing every problem."""
     try:
+        data = _apply_roles(data)
         meta = data["template"]
         choices = {}
         for key, c in data.get("choices", {}).items():
@@ -245,12 +349,14 @@ def parse_template(data: dict, source_file: str = "<memory>") -> Template:
             choices=choices,
             sheets=tuple(_sheet(s) for s in data.get("sheets", [])),
             source_file=source_file,
+            rules={str(name): {str(k): str(v) for k, v in rule.items()}
+                   for name, rule in data.get("rules", {}).items()},
         )
     except (KeyError, TypeError) as exc:
         raise TemplateError(source_file, [f"malformed template: {exc!r}"]) from exc
-    problems = lint_template(template)
+    problems = lint_problems(template)
     if problems:
-        raise TemplateError(source_file, problems)
+        raise TemplateError(source_file, [en for en, _ in problems], [th for _, th in problems])
     return template
 
 
@@ -276,102 +382,135 @@ def load_template(path: str | None = None) -> Template:
             (v, p) for (tid, v), p in available_templates().items() if tid == DEFAULT_TEMPLATE_ID
         ]
         path = str(max(versions, key=lambda vp: _version_key(vp[0]))[1])
-    with open(path, "rb") as fh:
-        return parse_template(tomllib.load(fh), str(path))
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        detail = f"{type(exc).__name__}: {exc}"[:200]
+        raise TemplateError(str(path), [f"not a readable TOML template ({detail})"],
+                            [f"ไม่ใช่ไฟล์แบบฟอร์ม TOML ที่อ่านได้ ({detail})"]) from None
+    return parse_template(data, str(path))
 
 
 # ---------------------------------------------------------------- linting
 
 
-def _len_problem(where: str, what: str, text: str, limit: int) -> str | None:
+def _len_problem(where: tuple[str, str], what: tuple[str, str], text: str, limit: int
+                 ) -> tuple[str, str] | None:
     # Thai vowels and tone marks are separate code points and count, as they do in Excel.
     if len(text) > limit:
-        return f"{where}: {what} has {len(text)} characters, more than {limit} ({text[:20]}…)"
+        return (f"{where[0]}: {what[0]} has {len(text)} characters, more than {limit} "
+                f"({text[:20]}…)",
+                f"{where[1]}: {what[1]} ยาว {len(text)} ตัวอักษร เกิน {limit} ({text[:20]}…)")
     return None
 
 
 def lint_template(t: Template) -> list[str]:
-    """Everything XlsxWriter would silently drop or the validators could not compile."""
-    problems: list[str] = []
+    """Everything XlsxWriter would silently drop or the validators could not compile (English;
+    :func:`lint_problems` gives each in Thai too)."""
+    return [en for en, _ in lint_problems(t)]
 
-    def add(p: str | None) -> None:
+
+def lint_problems(t: Template) -> list[tuple[str, str]]:
+    """Each problem of a template as (English, Thai)."""
+    problems: list[tuple[str, str]] = []
+
+    def add(p: tuple[str, str] | None) -> None:
         if p:
             problems.append(p)
 
     seen_sheets: set[str] = set()
     seen_names: set[str] = set()
     for s in t.sheets:
-        where = f"sheet {s.key}"
+        where = (f"sheet {s.key}", f"แผ่นงาน {s.key}")
         if s.key in seen_sheets:
-            problems.append(f"{where}: duplicate sheet key")
+            add((f"{where[0]}: duplicate sheet key", f"{where[1]}: คีย์แผ่นงานซ้ำ"))
         seen_sheets.add(s.key)
         if s.name in seen_names:
-            problems.append(f"{where}: duplicate sheet name {s.name!r}")
+            add((f"{where[0]}: duplicate sheet name {s.name!r}",
+                 f"{where[1]}: ชื่อแผ่นงาน {s.name!r} ซ้ำ"))
         seen_names.add(s.name)
-        add(_len_problem(where, "sheet name", s.name, MAX_SHEET_NAME))
+        add(_len_problem(where, ("sheet name", "ชื่อแผ่นงาน"), s.name, MAX_SHEET_NAME))
         if _BAD_SHEET_CHARS & set(s.name):
-            problems.append(f"{where}: sheet name has a character Excel forbids")
+            add((f"{where[0]}: sheet name has a character Excel forbids",
+                 f"{where[1]}: ชื่อแผ่นงานมีอักขระที่ Excel ไม่ยอมรับ ( [ ] : * ? / \\ )"))
         if s.kind not in ("guide", "form", "table"):
-            problems.append(f"{where}: unknown kind {s.kind!r}")
+            add((f"{where[0]}: unknown kind {s.kind!r}",
+                 f"{where[1]}: ไม่รู้จักชนิด {s.kind!r} (ใช้ guide, form หรือ table)"))
         if s.kind == "table" and not (0 < s.header_row < s.first_data_row):
-            problems.append(f"{where}: header_row must be above first_data_row")
+            add((f"{where[0]}: header_row must be above first_data_row",
+                 f"{where[1]}: header_row ต้องอยู่เหนือ first_data_row"))
         keys: set[str] = set()
         places: set[str] = set()
         for f in (*s.fields, *s.extra_fields):
-            fw = f"{where} field {f.key}"
+            fw = (f"{where[0]} field {f.key}", f"{where[1]} ช่อง {f.key}")
             if f.key in keys:
-                problems.append(f"{fw}: duplicate key")
+                add((f"{fw[0]}: duplicate key", f"{fw[1]}: คีย์ซ้ำ"))
             keys.add(f.key)
             if not re.fullmatch(r"[a-z_][a-z0-9_]*", f.key):
-                problems.append(f"{fw}: key must be lower-case letters, digits and _")
+                add((f"{fw[0]}: key must be lower-case letters, digits and _",
+                     f"{fw[1]}: คีย์ต้องเป็นอักษรอังกฤษตัวเล็ก ตัวเลข และ _"))
             if f.type not in FIELD_TYPES:
-                problems.append(f"{fw}: unknown type {f.type!r}")
+                add((f"{fw[0]}: unknown type {f.type!r}", f"{fw[1]}: ไม่รู้จักชนิดข้อมูล {f.type!r}"))
             if f.severity not in SEVERITIES:
-                problems.append(f"{fw}: unknown severity {f.severity!r}")
+                add((f"{fw[0]}: unknown severity {f.severity!r}",
+                     f"{fw[1]}: ไม่รู้จักระดับ {f.severity!r} (ใช้ error หรือ warning)"))
             place = f.cell or f.column
             if f in s.fields:
                 if s.kind == "form" and not _CELL_RE.match(f.cell):
-                    problems.append(f"{fw}: a form field needs a cell like C4")
+                    add((f"{fw[0]}: a form field needs a cell like C4",
+                         f"{fw[1]}: ช่องในแบบฟอร์มต้องระบุเซลล์ เช่น C4"))
                 if s.kind == "table" and not re.fullmatch(r"[A-Z]{1,3}", f.column):
-                    problems.append(f"{fw}: a table column needs a column letter")
+                    add((f"{fw[0]}: a table column needs a column letter",
+                         f"{fw[1]}: คอลัมน์ของตารางต้องระบุตัวอักษรคอลัมน์ เช่น B"))
                 if place in places:
-                    problems.append(f"{fw}: {place} is used twice")
+                    add((f"{fw[0]}: {place} is used twice", f"{fw[1]}: {place} ถูกใช้สองครั้ง"))
                 places.add(place)
-            add(_len_problem(fw, "hint_title", f.hint_title or f.label, MAX_TITLE))
-            add(_len_problem(fw, "hint", f.hint, MAX_MESSAGE))
-            add(_len_problem(fw, "required_message", f.required_message, MAX_MESSAGE))
+            add(_len_problem(fw, ("hint_title", "hint_title"), f.hint_title or f.label,
+                             MAX_TITLE))
+            add(_len_problem(fw, ("hint", "hint"), f.hint, MAX_MESSAGE))
+            add(_len_problem(fw, ("required_message", "required_message"), f.required_message,
+                             MAX_MESSAGE))
             if (f.required or f.required_when) and not f.required_message and not f.prefilled:
-                problems.append(f"{fw}: required but no required_message (Thai)")
+                add((f"{fw[0]}: required but no required_message (Thai)",
+                     f"{fw[1]}: เป็นช่องที่ต้องกรอกแต่ไม่มี required_message (ภาษาไทย)"))
             if f.choices and f.choices not in t.choices:
-                problems.append(f"{fw}: unknown choice list {f.choices!r}")
+                add((f"{fw[0]}: unknown choice list {f.choices!r}",
+                     f"{fw[1]}: ไม่มีรายการให้เลือกชื่อ {f.choices!r}"))
             if f.type == "choice" and not f.choices:
-                problems.append(f"{fw}: type choice needs a choice list")
+                add((f"{fw[0]}: type choice needs a choice list",
+                     f"{fw[1]}: ชนิด choice ต้องระบุรายการให้เลือก (choices)"))
             if f.required_when and f.required_when.column not in {x.key for x in s.fields}:
-                problems.append(f"{fw}: required_when names unknown column")
+                add((f"{fw[0]}: required_when names unknown column",
+                     f"{fw[1]}: required_when อ้างถึงคอลัมน์ที่ไม่มี"))
             if f.references:
                 ref_sheet, _, ref_col = f.references.partition(".")
                 try:
                     t.sheet(ref_sheet).field(ref_col)
                 except KeyError:
-                    problems.append(f"{fw}: references unknown {f.references!r}")
+                    add((f"{fw[0]}: references unknown {f.references!r}",
+                         f"{fw[1]}: อ้างถึง {f.references!r} ซึ่งไม่มี"))
     for c in t.choices.values():
-        cw = f"choice list {c.key}"
+        cw = (f"choice list {c.key}", f"รายการให้เลือก {c.key}")
         if c.items and c.source:
-            problems.append(f"{cw}: give items or source, not both")
+            add((f"{cw[0]}: give items or source, not both",
+                 f"{cw[1]}: ระบุ items หรือ source อย่างใดอย่างหนึ่ง ไม่ใช่ทั้งสอง"))
         if not c.items and not c.source:
-            problems.append(f"{cw}: no items")
+            add((f"{cw[0]}: no items", f"{cw[1]}: ไม่มีรายการ"))
         values = [i.value for i in c.items]
         if len(values) != len(set(values)):
-            problems.append(f"{cw}: duplicate values")
+            add((f"{cw[0]}: duplicate values", f"{cw[1]}: ค่าซ้ำ"))
         labels = [i.label for i in c.items]
         if len(labels) != len(set(labels)):
-            problems.append(f"{cw}: duplicate labels")
+            add((f"{cw[0]}: duplicate labels", f"{cw[1]}: ข้อความซ้ำ"))
         # Lists are written to a hidden sheet, but keep them inline-safe as a second guard.
         inline = ",".join(i.label for i in c.items)
-        add(_len_problem(cw, "inline list", inline, MAX_INLINE_LIST))
+        add(_len_problem(cw, ("inline list", "รายการรวมกัน"), inline, MAX_INLINE_LIST))
     for key in t.rounds:
         if key not in {i.value for i in t.choices.get("round", ChoiceList("round")).items}:
-            problems.append(f"round {key!r} is not in the round choice list")
+            add((f"round {key!r} is not in the round choice list",
+                 f"รอบ {key!r} ไม่อยู่ในรายการให้เลือก round"))
+    problems += _role_problems(t)
     return problems
 
 

@@ -16,13 +16,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ita_xlsx.feedback import feedback_workbook
-from ita_xlsx.merge import bound_for, merge
-from ita_xlsx.render import Org, RenderOptions, render_workbook
-from ita_xlsx.report_writer import write_csvs, write_report
-from ita_xlsx.simulate import make_return
-from ita_xlsx.template import bind
-from ita_xlsx.validators import validate_files
+import ita_xlsx
+from ita_xlsx import Org
 
 ODD_VALUES = [
     None, "", " ", "\u200b", "=1+1", "@SUM(A1)", "-", "๑๒๓", 1e308, -5, 0, 101, True, False,
@@ -34,12 +29,12 @@ ODD_VALUES = [
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_random_cell_values_never_break_anything(template, tmp_path, seed):
-    bound = bind(template, 2570, "6")
+    bound = ita_xlsx.bind_template(template, fiscal_year=2570, round="6")
     blank = tmp_path / "blank.xlsx"
-    blank.write_bytes(render_workbook(bound, Org(code="6560101", name="เทศบาลตำบลห้วยวน"),
-                                      RenderOptions(2570, round="6")))
+    blank.write_bytes(ita_xlsx.render_workbook(Org(code="6560101", name="เทศบาลตำบลห้วยวน"),
+                                               bound=bound))
     good = tmp_path / "good.xlsx"
-    make_return(blank, good, bound, seed, "6")
+    ita_xlsx.simulate_return(blank, good, seed=seed, round="6", bound=bound)
     rng = random.Random(seed)
     paths = []
     for i in range(12):
@@ -52,14 +47,16 @@ def test_random_cell_values_never_break_anything(template, tmp_path, seed):
         paths.append(path)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        report = validate_files(paths, template, workers=1)
+        report = ita_xlsx.validate(paths, template=template, workers=1)
         assert all(f.status in ("valid", "warnings", "invalid") for f in report.files)
         for f in report.files:
             for x in f.findings:
-                assert "{" not in x.message("th") and "{" not in x.message("en")
-            assert feedback_workbook(f, "th")
-        result = merge(paths, template=template)
-        write_report(result, tmp_path / "report.xlsx", template,
-                     bound_for(template, result.fiscal_year))
-        write_csvs(result, tmp_path / "csv", template)
+                # Built with every declared parameter (else building it fails), shown in
+                # each language when asked.
+                assert x.message("th") != x.message("en")
+        feedback = ita_xlsx.write_feedback(report, tmp_path / "feedback")
+        assert len(feedback.written) == sum(bool(f.findings) for f in report.files)
+        result = ita_xlsx.consolidate(paths, template=template)
+        ita_xlsx.write_consolidated(result, tmp_path / "report.xlsx", template=template)
+        ita_xlsx.write_consolidated_csv(result, tmp_path / "csv", template=template)
     assert Path(tmp_path / "report.xlsx").stat().st_size > 0

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from ita_xlsx.core.findings import CATALOGUE
 from ita_xlsx.render import Org, RenderOptions, render_workbook
 from ita_xlsx.safety import LIMITS, Limits, MiB, Preflight, preflight
 
@@ -25,7 +26,9 @@ def check(path: Path, limits: Limits = LIMITS) -> Preflight:
         assert finding.sheet is None and finding.row is None
         for lang in ("th", "en"):
             message = finding.message(lang)
-            assert message and "{" not in message and "}" not in message, message
+            template = CATALOGUE[finding.code].template_en if lang == "en" else CATALOGUE[
+                finding.code].template
+            assert message.startswith(template.split("{")[0]), message
     return result
 
 

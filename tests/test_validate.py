@@ -10,18 +10,16 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+import ita_xlsx
+from ita_xlsx import MISTAKES, Org
 from ita_xlsx.cli import main
-from ita_xlsx.render import Org, RenderOptions, render_workbook
-from ita_xlsx.simulate import MISTAKES, make_return
-from ita_xlsx.template import bind
-from ita_xlsx.validators import validate_files
 
 FY = 2570
 
 
 @pytest.fixture(scope="module")
 def bound6(template):
-    return bind(template, FY, "6")
+    return ita_xlsx.bind_template(template, fiscal_year=FY, round="6")
 
 
 @pytest.fixture(scope="module")
@@ -29,11 +27,14 @@ def returns(tmp_path_factory, bound6):
     """A blank 6-month workbook, a clean return and one with every seed mistake."""
     d = tmp_path_factory.mktemp("returns")
     blank = d / "blank.xlsx"
-    opts = RenderOptions(FY, round="6", generated_at=datetime(2026, 11, 1))
-    blank.write_bytes(render_workbook(bound6, Org(code="6560101", name="เทศบาลตำบลห้วยวน", type="เทศบาลตำบล",
-                                                  district="เชียงคำ", province="พะเยา"), opts))
-    make_return(blank, d / "good.xlsx", bound6, 1, "6", thai_digits=True)
-    make_return(blank, d / "bad.xlsx", bound6, 2, "6", MISTAKES)
+    org = Org(code="6560101", name="เทศบาลตำบลห้วยวน", type="เทศบาลตำบล", district="เชียงคำ",
+              province="พะเยา")
+    blank.write_bytes(ita_xlsx.render_workbook(org, bound=bound6,
+                                               generated_at=datetime(2026, 11, 1)))
+    ita_xlsx.simulate_return(blank, d / "good.xlsx", seed=1, round="6", thai_digits=True,
+                             bound=bound6)
+    ita_xlsx.simulate_return(blank, d / "bad.xlsx", seed=2, round="6", mistakes=MISTAKES,
+                             bound=bound6)
     return d
 
 
@@ -58,20 +59,23 @@ EXPECTED_BAD = {
 
 
 def test_clean_return_has_no_finding(returns, template):
-    report = validate_files([returns / "good.xlsx"], template, workers=1)
+    report = ita_xlsx.validate([returns / "good.xlsx"], template=template, workers=1)
     assert report.files[0].findings == []
     assert report.files[0].status == "valid"
     assert report.valid
 
 
 def test_every_seed_mistake_is_found_at_its_cell(returns, template):
-    report = validate_files([returns / "bad.xlsx"], template, workers=1)
+    report = ita_xlsx.validate([returns / "bad.xlsx"], template=template, workers=1)
     assert codes(report, "bad.xlsx") == EXPECTED_BAD
     assert report.files[0].status == "invalid"
     msgs = [f.message("th") for f in report.files[0].findings]
     assert any("http://www.khoksaadchaiyaphum.go.th/" in m for m in msgs)  # the suggested fix
-    assert all("{" not in m for m in msgs)
-    assert all("{" not in f.message("en") for f in report.files[0].findings)
+    owner = next(f for f in report.files[0].findings if f.cell == "G5")
+    assert owner.message("en") == ('Sheet "มาตรการ" cell G5 (Owner): '
+                                   + owner.params["detail"]["en"])
+    assert owner.message("th") == ('แผ่นงาน "มาตรการ" เซลล์ G5 (ผู้รับผิดชอบ): '
+                                   + owner.params["detail"]["th"])
 
 
 @pytest.mark.libreoffice
@@ -79,7 +83,7 @@ def test_every_seed_mistake_is_found_at_its_cell(returns, template):
 def test_same_findings_after_libreoffice_resave(soffice, returns, template, tmp_path, fmt):
     good = soffice(returns / "good.xlsx", fmt, tmp_path)
     bad = soffice(returns / "bad.xlsx", fmt, tmp_path)
-    report = validate_files([good, bad], template, workers=1)
+    report = ita_xlsx.validate([good, bad], template=template, workers=1)
     assert codes(report, good.name) == set()
     assert codes(report, bad.name) == EXPECTED_BAD
     for f in report.files:
@@ -97,7 +101,7 @@ def test_rows_pasted_below_the_formatted_range_and_moved_columns(returns, templa
     ws.cell(4, 3, "หมายเหตุ")
     path = tmp_path / "moved.xlsx"
     wb.save(path)
-    report = validate_files([path], template, workers=1)
+    report = ita_xlsx.validate([path], template=template, workers=1)
     found = codes(report, "moved.xlsx")
     assert ("column-extra", "C4") in found
     assert ("required-missing", "H200") in found  # owner now in column H
@@ -111,7 +115,7 @@ def test_renamed_and_deleted_columns_are_reported(returns, template, tmp_path):
     ws["I4"] = None  # heading deleted
     path = tmp_path / "drift.xlsx"
     wb.save(path)
-    found = codes(validate_files([path], template, workers=1), "drift.xlsx")
+    found = codes(ita_xlsx.validate([path], template=template, workers=1), "drift.xlsx")
     assert ("column-renamed", "G4") in found
     assert ("column-missing", None) in found
     assert not any(c == "required-missing" and cell.startswith("G") for c, cell in found if cell)
@@ -123,17 +127,18 @@ def test_identity_survives_renaming_and_is_checked(returns, template, tmp_path):
     wb = openpyxl.load_workbook(renamed)
     wb["ข้อมูลหน่วยงาน"]["C4"] = "6560999"  # someone edited the code
     wb.save(renamed)
-    report = validate_files([renamed], template, workers=1)
+    report = ita_xlsx.validate([renamed], template=template, workers=1)
     assert ("identity-mismatch", "C4") in codes(report, renamed.name)
     assert report.files[0].returned.identity["org_code"] == "6560101"
 
 
 def test_plan_round_needs_no_results_but_12_month_round_does(bound6, template, tmp_path):
-    opts = RenderOptions(FY, round="12", generated_at=datetime(2026, 11, 1))
     blank = tmp_path / "b12.xlsx"
-    blank.write_bytes(render_workbook(bind(template, FY, "12"), Org(code="1", name="อบต.หนึ่ง"), opts))
-    make_return(blank, tmp_path / "r12.xlsx", bind(template, FY, "12"), 3, "plan")
-    report = validate_files([tmp_path / "r12.xlsx"], template, workers=1)
+    bound12 = ita_xlsx.bind_template(template, fiscal_year=FY, round="12")
+    blank.write_bytes(ita_xlsx.render_workbook(Org(code="1", name="อบต.หนึ่ง"), bound=bound12,
+                                               generated_at=datetime(2026, 11, 1)))
+    ita_xlsx.simulate_return(blank, tmp_path / "r12.xlsx", seed=3, round="plan", bound=bound12)
+    report = ita_xlsx.validate([tmp_path / "r12.xlsx"], template=template, workers=1)
     missing = [f for f in report.files[0].findings if f.code == "result-missing"]
     assert missing and all(f.severity == "error" for f in missing)
     assert missing[0].cell == "A5"
@@ -152,6 +157,31 @@ def test_org_list_and_year_checks(returns, template, tmp_path):
     assert data["missing"] == [{"org_code": "6560102", "org_name": "เทศบาลตำบลเวียง"}]
     res = runner.invoke(main, ["validate", str(returns / "good.xlsx"), "--orgs", str(orgs)])
     assert "ยังไม่ส่ง (1 หน่วยงาน): 6560102 เทศบาลตำบลเวียง" in res.output
+
+
+def test_org_list_name_mismatch_is_a_warning(returns, tmp_path):
+    orgs = tmp_path / "orgs.csv"
+    runner = CliRunner()
+
+    def findings(name: str, lang: str) -> tuple[int, list[dict]]:
+        orgs.write_text(f"code,name\n6560101,{name}\n", encoding="utf-8")
+        res = runner.invoke(main, ["validate", str(returns / "good.xlsx"), "--orgs", str(orgs),
+                                   "--format", "json", "--lang", lang])
+        return res.exit_code, json.loads(res.output)["files"][0]["findings"]
+
+    code, found = findings("เทศบาลตำบลห้วยวนใหม่", "en")
+    assert code == 0  # a warning: the file still passes
+    assert [(f["code"], f["severity"], f["cell"], f["message"]) for f in found] == [(
+        "identity-mismatch", "warning", "C5",
+        'The name "เทศบาลตำบลห้วยวน" differs from the list ("เทศบาลตำบลห้วยวนใหม่", code '
+        "6560101). Check that this is your own organisation's file and that the code was not "
+        "changed.")]
+    code, found = findings("เทศบาลตำบลห้วยวนใหม่", "th")
+    assert [f["message"] for f in found] == [
+        'ชื่อหน่วยงาน "เทศบาลตำบลห้วยวน" ไม่ตรงกับรายชื่อ ("เทศบาลตำบลห้วยวนใหม่" รหัส 6560101) '
+        "ตรวจว่าส่งไฟล์ของหน่วยงานตนเอง และไม่ได้แก้ไขรหัสหน่วยงาน"]
+    # The same name written with the short prefix and a space is the same organisation.
+    assert findings("ทต. ห้วยวน", "th") == (0, [])
 
 
 def test_cli_json_shape_and_exit_codes(returns, tmp_path):
@@ -368,7 +398,7 @@ def test_each_remaining_rule_at_its_cell(returns, template, tmp_path):
     }
     paths = {n: _edited(returns, tmp_path, n, fn) for n, (fn, _) in cases.items()}
     paths["empty.xlsx"] = _edited(returns, tmp_path, "empty.xlsx", no_measures)
-    report = validate_files(list(paths.values()), template, workers=1)
+    report = ita_xlsx.validate(list(paths.values()), template=template, workers=1)
     for name, (_, expected) in cases.items():
         assert codes(report, name) == expected, name
     empty = codes(report, "empty.xlsx")
@@ -387,7 +417,7 @@ def test_identity_from_the_hidden_sheet_or_the_form(returns, template, tmp_path,
         del wb.custom_doc_props[name]
     bare = tmp_path / "bare.xlsx"
     wb.save(bare)  # both lost: the organisation sheet is the last resort, with a warning
-    report = validate_files([ods, bare], template, workers=1)
+    report = ita_xlsx.validate([ods, bare], template=template, workers=1)
     by = {Path(f.path).name: f for f in report.files}
     assert by[ods.name].returned.identity_source == "meta-sheet"
     assert codes(report, ods.name) == set()
@@ -407,8 +437,8 @@ def test_parallel_reading_with_spawn_as_on_windows(returns, tmp_path):
         "import multiprocessing, sys\n"
         "if __name__ == '__main__':\n"
         "    multiprocessing.set_start_method('spawn', force=True)\n"
-        "    from ita_xlsx.validators import validate_files\n"
-        "    r = validate_files(sorted(__import__('glob').glob(sys.argv[1] + '/*.xlsx')),"
+        "    import ita_xlsx\n"
+        "    r = ita_xlsx.validate(sorted(__import__('glob').glob(sys.argv[1] + '/*.xlsx')),"
         " workers=2)\n"
         "    print(r.stats()['valid'])\n"
     )

@@ -1,13 +1,25 @@
 """The catalogue of findings: every problem `validate` can report, with a stable code.
 
 Like Frictionless' error classes: each entry has a code, a title, a message template (Thai
-and English) saying what is wrong *and how to fix it*, a default severity and tags. Templates
-take ``{sheet}``, ``{cell}``, ``{label}``, ``{value}`` and entry-specific fields.
+and English) saying what is wrong *and how to fix it*, a default severity and tags. An entry's
+parameters are the names its templates use (``{sheet}``, ``{cell}``, ``{label}``, ``{value}``
+and entry-specific ones such as ``{detail}`` or ``{expected}``); the Thai and English templates
+must use the same ones. A :class:`Finding` is built with every parameter its code declares,
+or building it fails, and it stays typed (no text) until it is shown in the language asked.
 """
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass, field
+
+# Parameters a Finding carries in its own fields rather than in ``params``.
+LOCATION_PARAMS = ("sheet", "cell", "label", "value")
+
+
+class FindingError(ValueError):
+    """A finding built without a parameter its catalogue entry declares (a programming
+    error, caught by the tests: every message must be complete)."""
 
 
 @dataclass(frozen=True)
@@ -19,10 +31,18 @@ class Entry:
     template: str
     template_en: str
     tags: tuple[str, ...] = ()
+    params: tuple[str, ...] = ()  # what the templates need, see the module docstring
+
+
+def _names(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
 def _e(code, severity, title, title_en, template, template_en, *tags) -> Entry:
-    return Entry(code, severity, title, title_en, template, template_en, tags)
+    th, en = _names(template), _names(template_en)
+    if th != en:  # one language would show what the other does not
+        raise FindingError(f"{code}: Thai template uses {sorted(th)}, English {sorted(en)}")
+    return Entry(code, severity, title, title_en, template, template_en, tags, tuple(sorted(th)))
 
 
 _ENTRIES = [
@@ -189,28 +209,45 @@ class Finding:
     params: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        entry = CATALOGUE.get(self.code)
+        if entry is None:
+            raise FindingError(f"unknown finding code {self.code!r}")
         if not self.severity:
-            self.severity = CATALOGUE[self.code].severity
+            self.severity = entry.severity
+        missing = [name for name in entry.params if not self._has(name)]
+        if missing:
+            raise FindingError(f"finding {self.code} built without {', '.join(missing)}")
+
+    def _has(self, name: str) -> bool:
+        if name in self.params:  # a parameter may stand in for a location field
+            value = self.params[name]
+            return value is not None and (not isinstance(value, dict) or
+                                          ("th" in value and "en" in value))
+        if name == "sheet":
+            return bool(self.sheet_name or self.sheet)
+        if name == "cell":
+            return bool(self.cell)
+        if name == "label":
+            return bool(self.label)
+        if name == "value":
+            return self.value is not None
+        return False
 
     def message(self, lang: str = "th") -> str:
+        """The message in ``lang`` ("th" or "en"): rendered here, at the edge, never stored."""
         entry = CATALOGUE[self.code]
-        tmpl = entry.template_en if lang == "en" else entry.template
+        en = lang == "en"
         fields = {
             "sheet": self.sheet_name or self.sheet or "",
             "cell": self.cell or "",
-            "label": (self.label_en if lang == "en" and self.label_en else self.label) or "",
+            "label": (self.label_en if en and self.label_en else self.label) or "",
             "value": _show(self.value),
-            "detail": "",
-            "expected": "",
         }
         for k, v in self.params.items():
             if isinstance(v, dict) and "th" in v:
-                v = v["en" if lang == "en" else "th"]
+                v = v["en" if en else "th"]
             fields[k] = v
-        try:
-            return tmpl.format(**fields)
-        except (KeyError, IndexError):
-            return f"{entry.title_en if lang == 'en' else entry.title}: {fields['detail']}"
+        return (entry.template_en if en else entry.template).format(**fields)
 
     def title(self, lang: str = "th") -> str:
         entry = CATALOGUE[self.code]

@@ -162,7 +162,7 @@ def result_checks(ret: Returned, bound: Bound, round_key: str | None) -> list[Fi
                                column="measure_id", cell=ret.cell("results", r.row, "measure_id"),
                                value=mid, label=s.field("measure_id").label,
                                params={"expected": example}))
-    severity = {"6": "warning", "12": "error"}.get(round_key or "")
+    severity = bound.template.rule("result_missing", round_key)
     if severity and "results" in ret.sheet_names:
         label = bound.template.round_label(round_key)
         label_en = bound.template.round_label(round_key, "en")

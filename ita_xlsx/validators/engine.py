@@ -211,6 +211,8 @@ def _schema_findings(reports: list[FileReport], bound: Bound) -> None:
                 raw = ret.form_raw.get(key)
             else:
                 cell, raw = ret.cell(s.key, excel_row, key), None
+                if not cell:  # the column is missing from the file: column-missing says so once
+                    continue
             value = frame.at[index, key]
             record = frame.loc[index]
             severity = ""  # the catalogue's, unless the template says otherwise
@@ -259,10 +261,13 @@ def validate_files(
         year = file_year(ret) or fiscal_year
         rep.fiscal_year = year
         if year is None:
-            rep.findings.append(Finding("required-missing", sheet="org",
-                                        column="fiscal_year", cell="C9",
-                                        params={"detail": template.sheet("org").field(
-                                            "fiscal_year").required_message}))
+            f = template.sheet("org").field("fiscal_year")
+            rep.findings.append(Finding(
+                "required-missing", sheet="org", sheet_name=ret.sheet_names.get(
+                    "org", template.sheet("org").name), column=f.key,
+                cell=ret.form_cells.get(f.key, f.cell), label=f.label, label_en=f.label_en,
+                params={"detail": {"th": f.required_message,
+                                   "en": f.required_message_en or f.required_message}}))
             continue
         if year not in bounds:
             try:
