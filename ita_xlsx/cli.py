@@ -256,7 +256,7 @@ def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, 
         raise UserError.of("error.no_workbooks", 2)
     _refuse_existing(report_path, force)
     if report_path:
-        _not_the_output(files, inputs, Path(report_path))
+        _not_the_output(inputs, Path(report_path))
     fy = _fiscal_year(year) if year else None
     report = _with_progress(
         ctx, len(files), "กำลังตรวจ" if ctx.lang == "th" else "Checking",
@@ -283,16 +283,10 @@ def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, 
     sys.exit(0 if report.valid else 1)
 
 
-def _not_the_output(files: list[Path], inputs, out: Path) -> list[Path]:
-    from .files import same_file
-    from .merge import find_reports
+def _not_the_output(inputs, out: Path) -> None:
+    from .api import refuse_input_as_output
 
-    if any(same_file(f, out) for f in files) and (
-            any(same_file(Path(p), out) for p in inputs) or not find_reports([out], 1)[0]):
-        raise UserError(f"ไฟล์ผลลัพธ์ {out} เป็นไฟล์ที่ส่งเข้ามาอ่าน จะไม่เขียนทับ ให้ใช้ชื่ออื่น",
-                        f"the output {out} is one of the inputs; it is never overwritten, "
-                        "choose another name", 2)
-    return [f for f in files if not same_file(f, out)]
+    refuse_input_as_output(inputs, out)
 
 
 def _refuse_existing(path: str | None, force: bool) -> None:
@@ -351,7 +345,7 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, force, workers, 
         for name in ("summary.csv", "measures.csv", "results.csv", "findings.csv"):
             _refuse_existing(str(Path(csv_dir) / name), force)
     # never replaces an input (a return), even with --force
-    _not_the_output(find_workbooks(inputs), inputs, out)
+    _not_the_output(inputs, out)
     fy = _fiscal_year(year) if year else None
     # The output itself is never read as an input (merging into a folder's own report).
     files = find_workbooks(inputs, exclude=[out])

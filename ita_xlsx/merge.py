@@ -176,13 +176,35 @@ def is_report(path: Path) -> bool:
 
 
 def _report_property(path: Path) -> bool | None:
-    """True/False for an .xlsx decided by its properties; None when the sheets must say."""
-    from .safety import preflight
+    """True/False for an .xlsx decided by its document property (a bounded read of one small
+    part, nothing parsed); None for .ods/.xls, whose sheet names must say (in a worker)."""
+    import zipfile
+    import zlib
 
-    pf = preflight(path)
-    if pf.kind == "xlsx":
-        return REPORT_KIND in pf.custom_properties.values()
-    return None if pf.kind in ("ods", "xls") and pf.ok else False
+    from .safety import LIMITS, OLE_MAGIC, ZIP_MAGIC, _check_central_directory_size, _Refuse
+
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(8)
+            if head.startswith(OLE_MAGIC):
+                return None
+            if not head.startswith(ZIP_MAGIC) or size > LIMITS.max_file_bytes:
+                return False
+            _check_central_directory_size(fh, size, LIMITS)
+            fh.seek(0)
+            with zipfile.ZipFile(fh) as zf:
+                names = set(zf.namelist())
+                if "content.xml" in names and "mimetype" in names:
+                    return None
+                info = zf.getinfo("docProps/custom.xml")
+                if info.file_size > LIMITS.max_small_part:
+                    return False
+                with zf.open(info) as member:
+                    return REPORT_KIND.encode() in member.read(LIMITS.max_small_part)
+    except (_Refuse, KeyError, OSError, ValueError, EOFError, RuntimeError, NotImplementedError,
+            zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error):
+        return False  # not a report; reading it as a return says what is wrong
 
 
 def _has_report_sheet(path: str) -> bool:

@@ -233,3 +233,47 @@ def test_findings_are_capped_per_file(batch, template, tmp_path):
     assert len(rep.findings) == 501 and rep.findings[-1].code == "findings-more"
     assert rep.status == "invalid"
     assert "500" in rep.findings[-1].message("en")
+
+
+def test_merge_checks_reports_like_returns(batch, template, tmp_path):
+    """A bomb, a macro-enabled "report", a return carrying the report marker: each is one
+    unreadable input of the merge, which still writes its report."""
+    import zipfile
+
+    from click.testing import CliRunner
+    from hostile import edit_zip
+
+    from ita_xlsx.cli import main
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(batch / "good.xlsx", inputs / "6560101_good.xlsx")
+    report = tmp_path / "district.xlsx"
+    res = CliRunner().invoke(main, ["merge", str(inputs), "-o", str(report)])
+    assert res.exit_code == 0, res.output
+    with zipfile.ZipFile(report) as zf:
+        assert b"ita-consolidated" in zf.read("docProps/custom.xml")
+    macro = edit_zip(report, tmp_path / "macro-report.xlsx", lambda n, d: d)
+    with zipfile.ZipFile(macro, "a") as zf:
+        zf.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 not really")
+    marker = edit_zip(batch / "good.xlsx", tmp_path / "marked-return.xlsx",
+                      lambda n, d: d.replace(b"</Properties>", b'<property fmtid="{D5CDD505-'
+                                             b'2E9C-101B-9397-08002B2CF9AE}" pid="99" name="'
+                                             b'ita_report"><vt:lpwstr>ita-consolidated'
+                                             b'</vt:lpwstr></property></Properties>')
+                      if n == "docProps/custom.xml" else d)
+    mixed = [batch / "good-lo.xls", batch / "bomb-rows.ods", report, macro, marker]
+    res = CliRunner().invoke(main, ["merge", *map(str, mixed), "-o", str(tmp_path / "p.xlsx"),
+                                    "--csv", str(tmp_path / "csv")])
+    assert res.exit_code == 0, res.output
+    assert "เปิดไม่ได้ 3" in res.output, res.output
+    assert "Traceback" not in res.output
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_path(str(tmp_path / "p.xlsx")).get_sheet_by_name(
+        "ไฟล์").to_python()
+    status = {Path(str(r[0])).name: r for r in rows if str(r[0]).endswith((".xlsx", ".ods",
+                                                                            ".xls"))}
+    for bad in ("bomb-rows.ods", "macro-report.xlsx", "marked-return.xlsx"):
+        assert "เปิดไม่ได้" in status[bad], status[bad]
+    assert "เปิดไม่ได้" not in status["good-lo.xls"]
