@@ -2,7 +2,14 @@
 place errors become Thai messages and exit codes, and the common options.
 
 Command modules (``cli.py`` and the ones it registers) import from here; nothing here imports
-a command, so there is no cycle.
+a command, so there is no cycle. A command module's habits:
+
+- ``@click.command(cls=Command, help="<Thai>", help_en="<English>")`` and
+  ``@option("--x", th="<Thai help>", en="<English help>")``: help is Thai unless ``--lang en``;
+- ``@lang_option``, ``@click.pass_obj`` and ``@friendly`` on every command;
+- call the library API (``ita_xlsx.api``) and raise :class:`ItaError` (or ``UserError.of``
+  with an ``i18n`` key) for what the user can fix: ``friendly`` prints it and exits with its
+  code; nothing else reaches the user as a traceback.
 """
 
 from __future__ import annotations

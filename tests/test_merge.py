@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import random
+import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -218,3 +219,34 @@ def test_report_converts_with_libreoffice(district, soffice, tmp_path):
     ods = soffice(out, "ods", tmp_path / "ods")
     rows = CalamineWorkbook.from_path(str(ods)).get_sheet_by_name("สรุป").to_python()
     assert any(r and r[0] == "6560101" for r in rows)
+
+
+def test_english_report_is_wholly_english_and_reads_back(district, tmp_path):
+    """merge --lang en: headings, sheet names, titles and findings in English (organisations'
+    own text and the framework's Thai level names aside); new --from reads it back."""
+    out = tmp_path / "report-en.xlsx"
+    run_merge(district / "returned", "-o", out, "--lang", "en", "--csv", tmp_path / "csv")
+    wb = openpyxl.load_workbook(out, read_only=True)
+    assert wb.sheetnames[:8] == ["Summary", "Indicators", "Issues to fix", "Measures", "Results",
+                                 "Findings", "Files", "Charts"]
+    heads = [c for c in next(wb["Summary"].iter_rows(min_row=4, max_row=4, values_only=True))]
+    assert heads[:6] == ["Code", "Organisation", "Type", "District", "Province", "Status"]
+    rows = [r for r in wb["Findings"].iter_rows(min_row=5, values_only=True) if r[0]]
+    # Thai only inside quotes: the sheet names and values as the organisation's file has them.
+    unquoted = [re.sub(r'"[^"]*"', "", r[8]) for r in rows]
+    assert len(rows) >= 5 and [m for m in unquoted if re.search("[\u0e00-\u0e7f]", m)] == []
+    findings_csv = (tmp_path / "csv" / "findings.csv").read_text(encoding="utf-8-sig")
+    assert "Sheet " in findings_csv and "แผ่นงาน " not in findings_csv
+    res = CliRunner().invoke(main, ["new", "--from", str(out), "--out", str(tmp_path / "next")])
+    assert res.exit_code == 0, res.output
+    assert len(list((tmp_path / "next").glob("*.xlsx"))) == 3  # the three readable returns
+
+
+def test_next_round_for_a_year_without_framework_is_a_clear_error(district, tmp_path):
+    out = tmp_path / "report.xlsx"
+    run_merge(district / "returned", "-o", out)
+    res = CliRunner().invoke(main, ["new", "--from", str(out), "--year", "2580", "--out",
+                                    str(tmp_path / "next")])
+    assert res.exit_code == 2
+    assert res.output.startswith("ไม่มีกรอบการประเมิน ITA ปี 2579 ในระบบ")
+    assert not (tmp_path / "next").exists()

@@ -138,9 +138,14 @@ def measure_checks(ret: Returned, bound: Bound) -> list[Finding]:
             out.append(Finding(
                 "indicator-uncovered", sheet="analysis", sheet_name=a_name, row=row,
                 column="score", cell=ret.cell("analysis", row, "score"), value=value,
-                params={"indicator": bound.analysis_fw.indicator(ind).label,
+                params={"indicator": _indicator_text(bound, ind),
                         "expected": f"{bound.analysis_fw.pass_mark:g}", "sheet": name}))
     return out
+
+
+def _indicator_text(bound: Bound, number: int) -> dict[str, str]:
+    ind = bound.analysis_fw.indicator(number)
+    return {"th": ind.label, "en": f"{ind.number}. {ind.name_en}"}
 
 
 def result_checks(ret: Returned, bound: Bound, round_key: str | None) -> list[Finding]:

@@ -113,8 +113,9 @@ def finding_detail(code: str, f: Field, value: object, fy: int | None, bound: Bo
     """Entry-specific message fields for a schema failure (``record``: the row's values)."""
     if code == "issue-missing":
         ind = str(record["indicator"])
-        names = {str(i.number): i.label for i in bound.analysis_fw.indicators}
-        return {"indicator": names.get(ind, ind), "value": record["score"],
+        names = {str(i.number): {"th": i.label, "en": f"{i.number}. {i.name_en}"}
+                 for i in bound.analysis_fw.indicators}
+        return {"indicator": names.get(ind, {"th": ind, "en": ind}), "value": record["score"],
                 "expected": f"{bound.analysis_fw.pass_mark:g}"}
     if code == "choice-invalid":
         items = bound.choice_items(f.choices)
