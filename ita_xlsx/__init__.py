@@ -39,6 +39,8 @@ _API = (
     "make_workbooks", "next_round", "parse_deadline", "parse_year", "read_orgs", "refuse_input_as_output",
     "render_workbook", "report_text", "simulate_return", "validate", "write_check_report",
     "write_consolidated", "write_consolidated_csv", "write_feedback",
+    # the round by email
+    "collect", "load_settings", "mail_test", "round_status", "send_workbooks",
 )
 __all__ = ["__version__", *_API]
 

@@ -37,8 +37,12 @@ from .core.records import Org, Prefill
 if TYPE_CHECKING:  # types only; importing them here would load xlsxwriter and pandas
     from .feedback import FeedbackResult
     from .generate import NewResult
+    from .mail.collect import CollectResult
+    from .mail.send import SendResult
+    from .mail.status import OrgStatus
     from .merge import MergeResult
     from .orgs import OrgProblem
+    from .settings import Settings
     from .template import Bound, Template
     from .validators.engine import Report
 
@@ -249,35 +253,40 @@ def validate(
     fiscal_year: int | None = None,
     template: Template | None = None,
     framework: PathLike | None = None,
+    round: str | None = None,
     check_links: bool = False,
     link_timeout: float = 10.0,
     workers: int | None = None,
     progress: Progress = None,
 ) -> Report:
-    """Check returned workbooks (files or folders) and return the :class:`Report`.
+    """Check what was sent (files or folders; ZIP archives and saved mails opened) and return
+    the :class:`Report`: findings per file, which file counts per organisation
+    (``report.selection``, each file's ``decision``) and what was not read (``skipped``).
 
     A file that cannot be read gets a finding, never an exception; no workbook at all gives
     an empty report. Raises :class:`InputError` when a path does not exist.
     """
-    from .validators.engine import validate_files
+    from .intake import check
 
     template = template or load_template()
-    files = find_workbooks(paths)
+    paths = [Path(p) for p in paths]
+    find_workbooks(paths)  # a path that does not exist is an InputError
     listed = _orgs(orgs, template)
     index = {o.code.casefold(): o for o in listed} if listed is not None else None
-    return validate_files(files, template, fiscal_year=fiscal_year, orgs=index,
-                          orgs_source=str(orgs) if isinstance(orgs, str | Path) else "",
-                          framework=str(framework) if framework else None,
-                          check_links=check_links, link_timeout=link_timeout, workers=workers,
-                          progress=progress)
+    return check(paths, template, fiscal_year=fiscal_year, round=round,
+                 orgs=index, orgs_source=str(orgs) if isinstance(orgs, str | Path) else "",
+                 framework=str(framework) if framework else None,
+                 check_links=check_links, link_timeout=link_timeout, workers=workers,
+                 progress=progress)
 
 
 def write_feedback(report: Report, out_dir: PathLike, *, force: bool = False,
-                   lang: str = "th") -> FeedbackResult:
-    """A marked-up copy per organisation with findings, written into ``out_dir``."""
+                   lang: str = "th", all_files: bool = False) -> FeedbackResult:
+    """A marked-up copy per organisation with findings, written into ``out_dir`` (for the
+    file that counts only, unless ``all_files``)."""
     from .feedback import write_feedback as _write
 
-    return _write(report, Path(out_dir), force=force, lang=lang)
+    return _write(report, Path(out_dir), force=force, lang=lang, all_files=all_files)
 
 
 def report_text(report: Report, fmt: str = "json", *, lang: str = "th") -> str:
@@ -316,13 +325,17 @@ def consolidate(
     *,
     orgs: PathLike | None = None,
     fiscal_year: int | None = None,
+    round: str | None = None,
     template: Template | None = None,
     framework: PathLike | None = None,
     exclude: Iterable[PathLike] = (),
     workers: int | None = None,
     progress: Progress = None,
 ) -> MergeResult:
-    """Read returns and consolidated reports; keep the one that counts per organisation.
+    """Read returns and consolidated reports (ZIP archives and saved mails opened); keep the
+    one that counts per organisation: one fiscal year and round (as asked, else the newest
+    present), the newest return by report date, saved time, file time; borrowed workbooks
+    and the tool's own outputs never count.
 
     ``exclude``: files never read (the report being written, when it sits among the inputs).
     No workbook at all gives every listed organisation as missing. Raises :class:`InputError`
@@ -331,12 +344,14 @@ def consolidate(
     from .merge import merge
 
     template = template or load_template()
-    files = find_workbooks(paths, exclude=exclude)
+    paths = [Path(p) for p in paths]
+    find_workbooks(paths)  # a path that does not exist is an InputError
     if orgs is not None:
         read_orgs(orgs, template)  # an unusable list is refused before any work
-    return merge(files, template=template, orgs_path=orgs, fiscal_year=fiscal_year,
-                 framework=str(framework) if framework else None, workers=workers,
-                 progress=progress)
+    return merge(paths, template=template, orgs_path=orgs, fiscal_year=fiscal_year,
+                 round=round, framework=str(framework) if framework else None,
+                 workers=workers, progress=progress,
+                 exclude={Path(p) for p in exclude})
 
 
 def write_consolidated(result: MergeResult, out: PathLike, *, force: bool = False,
@@ -369,6 +384,7 @@ class NextRound:
     prefills: dict[str, Prefill] = field(default_factory=dict)
     round: str = "6"
     fiscal_year: int | None = None
+    skipped: list = field(default_factory=list)  # nextround.Skipped: left out, and why
 
 
 def next_round(
@@ -392,9 +408,154 @@ def next_round(
     def bound_of(source_year: int | None) -> Bound:
         return bind_template(template, fiscal_year=fiscal_year or source_year, framework=fw)
 
+    skipped: list = []
     orgs, prefills, round_key, source_year = from_sources(
-        sources, template, bound_of, round, fw, progress)
-    return NextRound(orgs, prefills, round_key, fiscal_year or source_year)
+        sources, template, bound_of, round, fw, progress, skipped=skipped)
+    return NextRound(orgs, prefills, round_key, fiscal_year or source_year, skipped)
+
+
+# ---------------------------------------------------------------- the round by email
+
+
+def load_settings(round_dir: PathLike = ".") -> Settings:
+    """The round folder's ``ita-settings.toml`` (defaults where there is none)."""
+    from .settings import load_settings as _load
+
+    return _load(round_dir)
+
+
+def _mail_password(settings: Settings, password: str | None) -> str:
+    from .mail.transport import MailError
+    from .settings import password_for
+
+    password = password or password_for(settings.mail)
+    if not password:
+        env = settings.mail.password_env
+        raise MailError("password", f"ไม่มีรหัสผ่านอีเมล — ตั้งตัวแปรสภาพแวดล้อม {env} "
+                        f"หรือบันทึกใน keyring ของเครื่อง (ita-xlsx จะไม่เขียนรหัสผ่านลงไฟล์)",
+                        f"No mail password — set the environment variable {env} or store it "
+                        f"in the OS keyring")
+    return password
+
+
+def _mail_settings(settings: Settings) -> None:
+    from .mail.transport import MailError
+
+    if not settings.mail.configured:
+        raise MailError("settings", "ยังไม่ได้ตั้งค่าอีเมล — เพิ่มส่วน [mail] (smtp_host, user ...) "
+                        "ในไฟล์ ita-settings.toml ของโฟลเดอร์รอบนี้ (ดู README หัวข้อ Gmail/MailGoThai)",
+                        "Mail is not set up — add a [mail] section (smtp_host, user, ...) to "
+                        "ita-settings.toml in the round folder")
+
+
+def _round_orgs(round_dir: Path, orgs: PathLike | Sequence[Org] | None) -> tuple[list[Org], Path | None]:
+    if orgs is None:
+        orgs = round_dir / "orgs.csv"
+    if isinstance(orgs, str | Path):
+        path = Path(orgs)
+        return (read_orgs(path)[0] if path.is_file() else []), path
+    return list(orgs), None
+
+
+def send_workbooks(
+    round_dir: PathLike = ".",
+    *,
+    workbooks: PathLike | None = None,
+    orgs: PathLike | Sequence[Org] | None = None,
+    settings: Settings | None = None,
+    password: str | None = None,
+    dry_run: bool = False,
+    outbox: PathLike | None = None,
+    resend: Iterable[str] = (),
+    feedback: PathLike | None = None,
+    remind: bool = False,
+    force: bool = False,
+    retry_delays: tuple[float, ...] | None = None,
+    progress: Progress = None,
+) -> SendResult:
+    """Send each organisation its workbook (or, with ``feedback``, its feedback copy as a reply
+    to its return; with ``remind``, a reminder when it has not returned a valid workbook).
+
+    What was sent is recorded in the round's ledger and never sent twice unless its code is in
+    ``resend``. ``dry_run`` writes .eml files into ``outbox`` and sends nothing (no mail
+    settings needed). Raises ``ita_xlsx.mail.transport.MailError`` for login/settings problems;
+    a refused message is reported per organisation in the result.
+    """
+    from .mail import send as s
+    from .mail.ledger import Ledger
+
+    round_dir = Path(round_dir)
+    settings = settings or load_settings(round_dir)
+    from .mail.compose import check_texts
+
+    check_texts(settings.message)
+    org_list, _path = _round_orgs(round_dir, orgs)
+    result = s.SendResult(kind="feedback" if feedback else "remind" if remind else "workbook")
+    with Ledger.of_round(round_dir) as ledger:
+        if feedback:
+            outgoing = s.plan_feedback(settings, org_list, Path(feedback), ledger, result)
+        elif remind:
+            outgoing = s.plan_reminders(settings, org_list, ledger, result)
+        else:
+            outgoing = s.plan_workbooks(settings, org_list,
+                                        Path(workbooks) if workbooks else round_dir / "workbooks",
+                                        result)
+        if dry_run:
+            return s.write_drafts(settings, outgoing, Path(outbox) if outbox
+                                  else round_dir / "outbox", result, force)
+        _mail_settings(settings)
+        kwargs = {"retry_delays": retry_delays} if retry_delays is not None else {}
+        return s.send_messages(settings, outgoing, ledger, password=_mail_password(
+            settings, password), result=result, resend=set(resend), progress=progress, **kwargs)
+
+
+def collect(
+    round_dir: PathLike = ".",
+    out: PathLike | None = None,
+    *,
+    orgs: PathLike | Sequence[Org] | None = None,
+    settings: Settings | None = None,
+    password: str | None = None,
+    folder: str = "INBOX",
+    since: object = None,
+    mark_seen: bool = False,
+    progress: Progress = None,
+) -> CollectResult:
+    """Save every returned workbook from the mailbox into ``out`` (default ``returned/``),
+    once, named ``<code>_<received>_<original name>``; validate what arrived."""
+    from .mail.collect import collect as _collect
+
+    round_dir = Path(round_dir)
+    settings = settings or load_settings(round_dir)
+    _mail_settings(settings)
+    org_list, orgs_path = _round_orgs(round_dir, orgs)
+
+    def check(paths: list[Path]) -> Report:
+        return validate(paths, orgs=orgs_path if orgs_path and orgs_path.is_file() else org_list
+                        or None, fiscal_year=settings.round.fiscal_year)
+
+    return _collect(round_dir, Path(out) if out else round_dir / "returned", settings,
+                    _mail_password(settings, password), orgs=org_list, orgs_path=orgs_path,
+                    folder=folder, since=since, mark_seen=mark_seen, check=check,
+                    progress=progress)
+
+
+def round_status(round_dir: PathLike = ".", orgs: PathLike | Sequence[Org] | None = None
+                 ) -> list[OrgStatus]:
+    """Per organisation: sent, returned, validation, feedback, reminder (from the ledger)."""
+    from .mail.status import round_status as _status
+
+    return _status(round_dir, _round_orgs(Path(round_dir), orgs)[0])
+
+
+def mail_test(round_dir: PathLike = ".", *, settings: Settings | None = None,
+              password: str | None = None) -> list[tuple[str, object]]:
+    """Log in to the SMTP and IMAP servers; (server, None or the MailError) for each."""
+    from .mail.transport import test_login
+
+    settings = settings or load_settings(round_dir)
+    _mail_settings(settings)
+    return test_login(settings.mail, _mail_password(settings, password))
 
 
 __all__ = [
@@ -410,6 +571,11 @@ __all__ = [
     "Org",
     "Prefill",
     "NextRound",
+    "collect",
+    "load_settings",
+    "mail_test",
+    "round_status",
+    "send_workbooks",
     "bind_template",
     "consolidate",
     "describe_template",

@@ -112,6 +112,11 @@ def new(ctx: Ctx, orgs_path, year, round_key, from_paths, deadline, contact, out
         nr = next_round(from_paths, round=round_key,
                         fiscal_year=_fiscal_year(year) if year else None,
                         template=template, framework=framework)
+        if nr.skipped:  # who the source could not give a workbook for, and why
+            ctx.err(f"Not made from the source ({len(nr.skipped)}):" if ctx.lang == "en" else
+                    f"หน่วยงานที่ไม่ได้สร้างจากแหล่งข้อมูล ({len(nr.skipped)} หน่วยงาน):")
+            for s in nr.skipped:
+                ctx.err(f"  · {s.code} {s.name}: {s.en if ctx.lang == 'en' else s.th}")
         if not nr.orgs:
             raise UserError.of("new.no_orgs", 1, file=", ".join(from_paths))
         orgs, prefills, round_key, year = nr.orgs, nr.prefills, nr.round, nr.fiscal_year
@@ -181,7 +186,7 @@ def schema(ctx: Ctx, as_json, year, framework, template_path) -> None:
     data = describe_template(_template(template_path), fiscal_year=_fiscal_year(year),
                              framework=framework)
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        echo_utf8(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
     for sheet in data["sheets"]:
         ctx.say(f"{sheet['name']} ({sheet['key']}, {sheet['kind']})", style="bold")
@@ -229,6 +234,13 @@ Examples:
 @option("--feedback", "feedback_dir", type=click.Path(file_okay=False), default=None,
         th="โฟลเดอร์ที่จะเขียนสำเนาแจ้งผล (ทำเครื่องหมายจุดที่ต้องแก้) ของแต่ละหน่วยงาน",
         en="Write a marked-up copy per organisation into this folder.")
+@option("--round", "round_key", type=click.Choice(["plan", "6", "12"]), default=None,
+        th="รอบที่กำลังตรวจ: ไฟล์ของรอบอื่นไม่นับ (ค่าเริ่มต้น: รอบล่าสุดที่พบ)",
+        en="The round being checked: other rounds' files do not count (default: the newest "
+           "round present).")
+@option("--all-files", is_flag=True,
+        th="ทำสำเนาแจ้งผลให้ทุกไฟล์ ไม่เฉพาะไฟล์ที่นับของแต่ละหน่วยงาน",
+        en="Feedback for every file, not only the one that counts per organisation.")
 @option("--check-links", is_flag=True, th="เปิด URL หลักฐานทุกรายการเพื่อตรวจว่าเปิดได้",
         en="Open every evidence URL over HTTP.")
 @option("--link-timeout", type=float, default=10.0, show_default=True,
@@ -245,41 +257,49 @@ Examples:
 @lang_option
 @click.pass_obj
 @friendly
-def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, check_links,
-             link_timeout, force, workers, max_findings, framework, template_path) -> None:
+def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, round_key,
+             all_files, check_links, link_timeout, force, workers, max_findings, framework,
+             template_path) -> None:
     from .api import find_workbooks, report_text, write_check_report, write_feedback
     from .api import validate as run_validate
 
     template = _template(template_path)
-    files = find_workbooks(inputs)
-    if not files:
+    files = find_workbooks(inputs)  # for the progress bar; ZIPs and mails add their own
+    if not files and not anything_sent(inputs):
         raise UserError.of("error.no_workbooks", 2)
     _refuse_existing(report_path, force)
     if report_path:
         _not_the_output(inputs, Path(report_path))
     fy = _fiscal_year(year) if year else None
     report = _with_progress(
-        ctx, len(files), "กำลังตรวจ" if ctx.lang == "th" else "Checking",
-        lambda step: run_validate(inputs, orgs=orgs_path, fiscal_year=fy, template=template,
-                                  framework=framework, check_links=check_links,
-                                  link_timeout=link_timeout, workers=workers, progress=step))
+        ctx, max(len(files), 1), "กำลังตรวจ" if ctx.lang == "th" else "Checking",
+        lambda step: run_validate(inputs, orgs=orgs_path, fiscal_year=fy, round=round_key,
+                                  template=template, framework=framework,
+                                  check_links=check_links, link_timeout=link_timeout,
+                                  workers=workers, progress=step))
     if fmt == "text":
         from .console import print_console
 
         print_console(report, ctx.console.print, ctx.lang, max_findings)
     else:
-        click.echo(report_text(report, fmt, lang=ctx.lang), nl=fmt == "json")
+        text = report_text(report, fmt, lang=ctx.lang)
+        echo_utf8(text + "\n" if fmt == "json" else text)
     if report_path:
         path = write_check_report(report, report_path, lang=ctx.lang, force=force)
         ctx.err(("เขียนรายงานที่ {p}" if ctx.lang == "th" else "Report written to {p}").format(
             p=path))
     if feedback_dir:
-        written = write_feedback(report, feedback_dir, force=force, lang=ctx.lang)
+        written = write_feedback(report, feedback_dir, force=force, lang=ctx.lang,
+                                 all_files=all_files)
         ctx.err(("เขียนสำเนาแจ้งผล {n} ไฟล์ ในโฟลเดอร์ {d}" if ctx.lang == "th" else
                  "Wrote {n} feedback copies into the folder {d}").format(
                      n=len(written.written), d=feedback_dir))
         if written.refused:
             ctx.err(msg("new.refused", ctx.lang, n=len(written.refused), first=written.refused[0]))
+        if written.skipped:
+            ctx.err(("ไม่ได้ทำสำเนาแจ้งผลให้ {n} ไฟล์ที่ไม่นับ (ใช้ --all-files หากต้องการ)"
+                     if ctx.lang == "th" else "No feedback for {n} file(s) that do not count "
+                     "(--all-files to make them)").format(n=len(written.skipped)))
     sys.exit(0 if report.valid else 1)
 
 
@@ -287,6 +307,24 @@ def _not_the_output(inputs, out: Path) -> None:
     from .api import refuse_input_as_output
 
     refuse_input_as_output(inputs, out)
+
+def anything_sent(inputs, exclude=()) -> bool:
+    """Whether the inputs hold any file at all: a folder with only a ZIP, a saved mail or a
+    PDF is a round to report on, not "no workbook found"."""
+    skip = {Path(p).resolve() for p in exclude}
+    for item in map(Path, inputs):
+        files = [item] if item.is_file() else (f for f in item.rglob("*") if f.is_file())
+        if any(f.resolve() not in skip and not f.name.startswith(("~$", ".~")) for f in files):
+            return True
+    return False
+
+
+def echo_utf8(text: str) -> None:
+    """Machine output (JSON, CSV) as UTF-8 bytes, whatever the console's code page: on Thai
+    Windows the console is cp874, and ``> check.json`` must still give a UTF-8 file."""
+    out = click.get_binary_stream("stdout")
+    out.write(text.encode("utf-8"))
+    out.flush()
 
 
 def _refuse_existing(path: str | None, force: bool) -> None:
@@ -300,7 +338,8 @@ def _refuse_existing(path: str | None, force: bool) -> None:
 @main.command(
     help="""รวมไฟล์ที่ส่งกลับ (และรายงานรวมอื่น) เป็นรายงานเดียวพร้อมกราฟ
 
-ใช้ไฟล์ล่าสุดของแต่ละหน่วยงาน ไฟล์ฉบับเก่าแสดงไว้ในรายงาน ไม่สูญหาย
+นับหนึ่งไฟล์ต่อหน่วยงาน: เฉพาะปีงบประมาณและรอบเดียว (ตามที่ระบุ หรือล่าสุดที่พบ) ฉบับล่าสุดตาม
+วันที่รายงาน เวลาบันทึกในไฟล์ แล้วจึงเวลาไฟล์ ไฟล์ที่ไม่นับแสดงไว้พร้อมเหตุผล
 
 \b
 ตัวอย่าง:
@@ -308,7 +347,9 @@ def _refuse_existing(path: str | None, force: bool) -> None:
   ita-xlsx merge district-a.xlsx district-b.xlsx -o province-report.xlsx""",
     help_en="""Combine returns (and other consolidated reports) into one report with charts.
 
-The newest return of each organisation counts; older ones are listed, not lost.
+One file counts per organisation: one fiscal year and round (as asked, else the newest
+present), the newest by report date, then saved time, then file time; the rest are listed
+with the reason.
 
 \b
 Examples:
@@ -324,6 +365,10 @@ Examples:
         th="เขียน summary.csv, measures.csv, results.csv, findings.csv ลงโฟลเดอร์นี้ด้วย",
         en="Also write summary.csv, measures.csv, results.csv, findings.csv into this folder.")
 @year_option
+@option("--round", "round_key", type=click.Choice(["plan", "6", "12"]), default=None,
+        th="นับเฉพาะแบบรายงานของรอบนี้ (ค่าเริ่มต้น: รอบล่าสุดที่พบ รอบอื่นแสดงรายการไว้)",
+        en="Count only returns of this round (default: the newest round present; the others "
+           "are listed).")
 @option("--force", is_flag=True, th="เขียนทับไฟล์ผลลัพธ์ที่มีอยู่แล้ว",
         en="Overwrite existing outputs.")
 @option("--workers", type=int, default=None, th="จำนวนโปรเซสที่อ่านไฟล์ (ค่าเริ่มต้น: ทุกคอร์)",
@@ -333,8 +378,8 @@ Examples:
 @lang_option
 @click.pass_obj
 @friendly
-def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, force, workers, framework,
-          template_path) -> None:
+def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, force, workers,
+          framework, template_path) -> None:
     from .api import consolidate, find_workbooks, write_consolidated, write_consolidated_csv
 
     template = _template(template_path)
@@ -349,13 +394,14 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, force, workers, 
     fy = _fiscal_year(year) if year else None
     # The output itself is never read as an input (merging into a folder's own report).
     files = find_workbooks(inputs, exclude=[out])
-    if not files:
+    if not files and not anything_sent(inputs, exclude=[out]):
         raise UserError.of("error.no_workbooks", 2)
     result = _with_progress(
-        ctx, len(files), "กำลังอ่านและตรวจ" if ctx.lang == "th" else "Reading and checking",
-        lambda step: consolidate(inputs, orgs=orgs_path, fiscal_year=fy, template=template,
-                                 framework=framework, exclude=[out], workers=workers,
-                                 progress=step))
+        ctx, max(len(files), 1),
+        "กำลังอ่านและตรวจ" if ctx.lang == "th" else "Reading and checking",
+        lambda step: consolidate(inputs, orgs=orgs_path, fiscal_year=fy, round=round_key,
+                                 template=template, framework=framework, exclude=[out],
+                                 workers=workers, progress=step))
     writing = "กำลังเขียนรายงานรวม…" if ctx.lang == "th" else "Writing the report…"
     with _status(writing):
         write_consolidated(result, out, force=force, lang=ctx.lang, template=template,
@@ -369,16 +415,28 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, force, workers, 
         ctx.say(f"Consolidated report: {out} · {len(result.entries)} organisations "
                 f"({counts['valid']} valid, {counts['warnings']} with warnings, "
                 f"{counts['invalid']} invalid, {counts['unreadable']} unreadable, "
-                f"{counts['missing']} missing) · {len(result.superseded)} superseded returns")
+                f"{counts['missing']} missing) · {len(result.superseded)} files not counted")
     else:
         ctx.say(f"รายงานรวม: {out} · {len(result.entries)} หน่วยงาน (ผ่าน {counts['valid']}, "
                 f"มีข้อเตือน {counts['warnings']}, ต้องแก้ไข {counts['invalid']}, "
                 f"เปิดไม่ได้ {counts['unreadable']}, ยังไม่ส่ง {counts['missing']}) · "
-                f"ไฟล์ฉบับเก่าที่ถูกแทนที่ {len(result.superseded)}")
+                f"ไฟล์ที่ไม่นับ {len(result.superseded)}")
+    _say_selection(ctx, result)
     if csv_dir:
         written = write_consolidated_csv(result, csv_dir, force=force, template=template,
                                          lang=ctx.lang)
         ctx.say(("CSV: " if ctx.lang == "en" else "ไฟล์ CSV: ") + ", ".join(str(p) for p in written))
+
+
+def _say_selection(ctx: Ctx, result) -> None:
+    """Which year and round counted, files not counted and why, what was not read."""
+    from .console import merge_lines
+
+    lines, warnings = merge_lines(result, ctx.lang)
+    for line in lines:
+        ctx.say(line)
+    for line in warnings:
+        ctx.err(line)
 
 
 # ---------------------------------------------------------------- demo

@@ -36,6 +36,7 @@ COVER_SHEET_EN = "Findings"
 class FeedbackResult:
     written: list[Path] = field(default_factory=list)
     refused: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)  # files that do not count
 
 
 def prefill_from(ret: Returned, bound: Bound) -> Prefill:
@@ -102,6 +103,8 @@ def _cover(rep: FileReport, bound: Bound, places: list, lang: str):
 
     def draw(wb, fmt: Formats) -> None:
         th = lang != "en"
+        # marks the copy as this tool's output: never read back as a return, whatever its name
+        wb.set_custom_property("ita_output", "feedback")
         ws = wb.add_worksheet(COVER_SHEET if th else COVER_SHEET_EN)
         ws.set_column(0, 0, 5)
         ws.set_column(1, 1, 12)
@@ -169,17 +172,27 @@ def feedback_workbook(rep: FileReport, lang: str = "th") -> bytes | None:
             notes.setdefault(place, []).append(Note(f.severity, f.message(lang)))
     options = RenderOptions(fiscal_year=bound.fiscal_year,
                             round=rep.round if rep.round in bound.template.rounds else "plan")
-    return render_workbook(bound, org_of(ret), options, prefill_from(ret, bound), notes,
+    org = org_of(ret)
+    # canonical values are machine keys ("sao"); the copy shows the label, as the original
+    org.type = bound.choice_labels.get("org_type", {}).get(org.type, org.type)
+    return render_workbook(bound, org, options, prefill_from(ret, bound), notes,
                            _cover(rep, bound, places, lang))
 
 
-def write_feedback(report: Report, out_dir: Path, force: bool = False, lang: str = "th"
-                   ) -> FeedbackResult:
-    """One copy per readable file that has findings, named after the organisation."""
+def write_feedback(report: Report, out_dir: Path, force: bool = False, lang: str = "th",
+                   all_files: bool = False) -> FeedbackResult:
+    """One copy per readable file that has findings, named after the organisation.
+
+    Only for the file that counts for its organisation (an older or borrowed file gets
+    none), unless ``all_files``.
+    """
     result = FeedbackResult()
     used: set[str] = set()
     for rep in report.files:
         if not rep.findings:
+            continue
+        if not all_files and rep.decision is not None and not rep.decision.counts:
+            result.skipped.append(Path(rep.path))
             continue
         data = feedback_workbook(rep, lang)
         if data is None:

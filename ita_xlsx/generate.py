@@ -19,13 +19,19 @@ class NewResult:
     refused: list[Path] = field(default_factory=list)  # existed, no --force
 
 
-def workbook_filename(org: Org, fiscal_year: int) -> str:
-    """``<code>_<name>_ITA<year>.xlsx``: starts with the code, safe on Windows."""
+ROUND_IN_NAME = {"plan": "แผน", "6": "รอบ6", "12": "รอบ12"}
+
+
+def workbook_filename(org: Org, fiscal_year: int, round_key: str = "plan") -> str:
+    """``<code>_<name>_ITA<year>_<round>.xlsx``: starts with the code, safe on Windows, and
+    says the round, so the 6- and 12-month attachments do not look alike in a mailbox."""
+    tag = ROUND_IN_NAME.get(round_key, safe_filename(round_key, "", 10))
+    suffix = f"ITA{fiscal_year}_{tag}" if tag else f"ITA{fiscal_year}"
     if not org.code:
-        return f"ITA{fiscal_year}_blank.xlsx"
+        return f"{suffix}_blank.xlsx"
     code = safe_filename(org.code, "org", 30)
     name = safe_filename(org.name, "", 60)
-    return f"{code}_{name}_ITA{fiscal_year}.xlsx" if name else f"{code}_ITA{fiscal_year}.xlsx"
+    return f"{code}_{name}_{suffix}.xlsx" if name else f"{code}_{suffix}.xlsx"
 
 
 def _stamp_values(org: Org) -> dict[str, str]:
@@ -35,7 +41,7 @@ def _stamp_values(org: Org) -> dict[str, str]:
         "org_type": org.type,
         "district": org.district,
         "province": org.province,
-        "email": org.email,
+        "email": org.first_email,
     }
 
 
@@ -58,7 +64,7 @@ def generate(
     out_dir = Path(out_dir)
     if orgs is None:
         bound = bind(template, options.fiscal_year, options.round, None, framework_override)
-        path = out_dir / workbook_filename(Org(code="", name=""), options.fiscal_year)
+        path = out_dir / workbook_filename(Org(code="", name=""), options.fiscal_year, options.round)
         _write(result, path, render_workbook(bound, Org(code="", name=""), options), force)
         if progress:
             progress(1)
@@ -78,7 +84,7 @@ def generate(
 def _generate_all(template, orgs, options, out_dir, force, framework_override, prefills,
                   stampers, result, progress) -> None:
     for org in orgs:
-        path = out_dir / workbook_filename(org, options.fiscal_year)
+        path = out_dir / workbook_filename(org, options.fiscal_year, options.round)
         if path.exists() and not force:
             result.refused.append(path)
         else:

@@ -16,12 +16,11 @@ from pathlib import Path
 from .core.findings import Finding
 from .framework import score
 from .orgs import org_type_labels, read_org_list
-from .read import find_workbooks
 from .report_layout import DATA_SHEETS, REPORT_KIND, REPORT_META_SHEET
 from .template import Bound, Template, load_template
 from .thai import clean_text, is_valid_url, parse_date
 from .validators.cross import indicator_rows
-from .validators.engine import FileReport, choice_lookups, validate_files
+from .validators.engine import FileReport, choice_lookups
 
 STATUSES = ("valid", "warnings", "invalid", "unreadable", "missing")
 
@@ -53,6 +52,11 @@ class OrgEntry:
     recorded: str = ""  # the report date the organisation gave (ISO, CE)
     file_time: str = ""  # the file's modification time (ISO), the tie-breaker
     via: str = ""  # the consolidated report it came through, if any
+    note: str = ""  # why this file counts when there was a choice, or why nothing counts
+    note_en: str = ""
+    unusable: bool = False  # sent something, none of which can count
+    reason: str = ""  # this file's own decision (the files table)
+    reason_en: str = ""
 
     @property
     def newest_key(self) -> tuple[str, str]:
@@ -73,6 +77,9 @@ class MergeResult:
     files: list[dict]  # every input file: path, org_code, status, used
     fiscal_year: int | None = None
     seconds: float = 0.0
+    round: str = ""  # the round that counted ("" when the returns say none)
+    selection: object = None  # selection.Selection: every file's decision
+    skipped: list = field(default_factory=list)  # inbox.Item: sent, not read as a return
 
 
 # ---------------------------------------------------------------- entries from returns
@@ -135,32 +142,6 @@ def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
         res["sheet_row"] = r.row
         e.results.append(res)
     return e
-
-
-# ---------------------------------------------------------------- picking the newest
-
-
-def pick_newest(entries: Sequence[OrgEntry]) -> tuple[list[OrgEntry], list[tuple]]:
-    """One entry per organisation: the newest by its report date, then by file time."""
-    kept: dict[str, OrgEntry] = {}
-    superseded = []
-    for e in entries:
-        key = e.org_code.casefold()
-        old = kept.get(key)
-        if old is None:
-            kept[key] = e
-            continue
-        newer, older = (e, old) if _newer(e, old) else (old, e)
-        kept[key] = newer
-        superseded.append((older, newer))
-    return sorted(kept.values(), key=lambda x: x.org_code), superseded
-
-
-def _newer(a: OrgEntry, b: OrgEntry) -> bool:
-    # An unreadable return never replaces a readable one.
-    if (a.status == "unreadable") != (b.status == "unreadable"):
-        return b.status == "unreadable"
-    return a.newest_key > b.newest_key
 
 
 # ---------------------------------------------------------------- consolidated reports as input
@@ -262,9 +243,11 @@ def _report_failed(args: tuple, failure) -> OrgEntry:
     path = args[0]
     if not isinstance(failure, Finding):  # a sandbox Failure
         failure = Finding(failure.code, params={"detail": {"th": failure.th, "en": failure.en}})
-    return OrgEntry("", status="unreadable", source_file=path,
-                    file_time=_iso_time(file_mtime(path)), errors=1,
-                    findings=[failure.to_dict()])
+    e = OrgEntry("", status="unreadable", source_file=path,
+                 file_time=_iso_time(file_mtime(path)), errors=1,
+                 findings=[failure.to_dict()])
+    e.reason, e.reason_en = failure.message("th"), failure.message("en")
+    return e
 
 
 def load_reports(paths: Sequence[Path], template: Template, framework: str | None = None,
@@ -314,6 +297,8 @@ def load_report(path: Path, template: Template, framework: str | None = None,
         for k in ("org_name", "org_type", "district", "province", "status",
                   "template_version", "round", "source_file", "recorded", "file_time", "level"):
             setattr(e, k, clean_text(row.get(k)))
+        # the writer names the level column "ita_level"; older reports said "level"
+        e.level = clean_text(row.get("ita_level") or row.get("level"))
         e.status = _status_key(e.status)
         e.total = _num(row.get("ita_score"))
         e.errors = int(_num(row.get("errors")) or 0)
@@ -373,38 +358,79 @@ def merge(
     template: Template | None = None,
     orgs_path: str | Path | None = None,
     fiscal_year: int | None = None,
+    round: str | None = None,
     framework: str | None = None,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
+    exclude: set[Path] | None = None,
 ) -> MergeResult:
-    """Validate the returns, load any consolidated reports, keep the newest per organisation."""
+    """Read everything sent, load any consolidated reports, and keep for each organisation
+    the file that counts (see ``selection``): one fiscal year, one round, the newest return;
+    borrowed workbooks count for nobody; what could not be used is listed, not dropped."""
     import time
+
+    from .inbox import gather
+    from .intake import check, select
+    from .selection import Candidate
 
     started = time.perf_counter()
     template = template or load_template()
-    files = find_workbooks(list(inputs))
-    flags = find_reports(files, workers)
-    reports = [f for f, flag in zip(files, flags, strict=True) if flag]
-    returns = [f for f, flag in zip(files, flags, strict=True) if not flag]
-    report = validate_files(returns, template, fiscal_year=fiscal_year, framework=framework,
-                            workers=workers, progress=progress)
     orgs = {}
     if orgs_path:
         listed, _ = read_org_list(orgs_path, org_type_labels(template))
         orgs = {o.code.casefold(): o for o in listed}
-    candidates: list[OrgEntry] = []
-    unmatched: list[OrgEntry] = []  # unreadable files no organisation can be named for
-    for rep in report.files:
-        e = entry_from_return(rep, template)
-        e.org_code = e.org_code or _code_from_name(Path(rep.path).name, orgs)
-        (candidates if e.org_code else unmatched).append(e)
-    for loaded in load_reports(reports, template, framework, workers, progress):
-        if isinstance(loaded, OrgEntry):  # a report that could not be read safely
-            unmatched.append(loaded)
-        else:
-            candidates.extend(loaded)
-    kept, superseded = pick_newest(candidates)
+    with gather(list(inputs), {o.code for o in orgs.values()} or None, exclude) as inbox:
+        report = check([], template, fiscal_year=fiscal_year, framework=framework,
+                       workers=workers, progress=progress, inbox=inbox, do_select=False,
+                       reports_as_files=False)
+        report_entries: list[OrgEntry] = []
+        failed_reports: list[OrgEntry] = []  # reports that could not be read safely
+        for loaded in load_reports(inbox.reports, template, framework, workers, progress):
+            if isinstance(loaded, OrgEntry):
+                failed_reports.append(loaded)
+            else:
+                report_entries.extend(loaded)
+    report.skipped = list(inbox.skipped)
+    entries = {id(rep): entry_from_return(rep, template) for rep in report.files}
+    extra = [Candidate(path=f"{e.via} > {e.org_code}", code=e.org_code, name=e.org_name,
+                       readable=e.status != "unreadable", fiscal_year=e.fiscal_year,
+                       round=e.round, recorded=e.recorded, file_time=e.file_time, ref=e)
+             for e in report_entries]
+    sel = select(report, fiscal_year=fiscal_year, round=round, orgs=orgs or None, extra=extra)
+
+    def entry_of(ref) -> OrgEntry:
+        return ref if isinstance(ref, OrgEntry) else entries[id(ref)]
+
+    kept: list[OrgEntry] = []
+    for cand in sel.counting.values():
+        e = entry_of(cand.ref)
+        e.org_code = cand.code
+        kept.append(e)
     by_code = {e.org_code.casefold(): e for e in kept}
+    superseded = []
+    for d in sel.decisions:
+        e = entry_of(d.cand.ref)
+        e.reason, e.reason_en = d.th, d.en
+        winner = by_code.get(d.code.casefold()) if d.code else None
+        if not d.counts and winner is not None:
+            superseded.append((e, winner))
+    for code, name, what in report.unusable:  # sent something, none of it counts
+        if code.casefold() in by_code:
+            continue
+        mine = [d for d in sel.decisions if d.cand.code.casefold() == code.casefold()]
+        readable = any(d.cand.readable for d in mine)
+        items = [i for i in report.skipped if i.org_code.casefold() == code.casefold()]
+        why = "; ".join(dict.fromkeys([*(d.th for d in mine), *(i.th for i in items)]))
+        why_en = "; ".join(dict.fromkeys([*(d.en for d in mine), *(i.en for i in items)]))
+        e = OrgEntry(code, name, status="invalid" if readable else "unreadable",
+                     source_file=what,
+                     note=f"ส่งแล้วแต่ใช้ไม่ได้: {what} ({why})",
+                     note_en=f"sent something that cannot be used: {what} ({why_en})",
+                     unusable=True)
+        if mine:
+            e.org_name = e.org_name or mine[0].cand.name
+        kept.append(e)
+        by_code[code.casefold()] = e
     for code, org in orgs.items():
         e = by_code.get(code)
         if e is None:
@@ -414,29 +440,54 @@ def merge(
             e.org_type, e.district = e.org_type or org.type, e.district or org.district
             e.province = e.province or org.province
     kept.sort(key=lambda x: x.org_code)
-    years = [e.fiscal_year for e in kept if e.fiscal_year]
-    fy = fiscal_year or (max(set(years), key=years.count) if years else None)
-    return MergeResult(kept, superseded, _file_table([*candidates, *unmatched], by_code), fy,
-                       time.perf_counter() - started)
+    for e in kept:
+        if e.status != "missing" and not e.note:
+            counted = sel.decision(next((c for c in sel.counting.values()
+                                         if entry_of(c.ref) is e), None))
+            if counted is not None and "ไฟล์เดียว" not in counted.th:
+                e.note, e.note_en = counted.th, counted.en
+    rows = _file_table([*entries.values(), *report_entries, *failed_reports], by_code)
+    rows += [{"path": s.path, "via": "", "org_code": s.org_code, "org_name": "",
+              "status": s.kind, "recorded": "", "file_time": "", "used": False,
+              "superseded_by": "", "round": "", "reason": s.th, "reason_en": s.en}
+             for s in report.skipped]
+    return MergeResult(kept, superseded, rows, sel.fiscal_year, time.perf_counter() - started,
+                       round=sel.round, selection=sel, skipped=list(report.skipped))
 
 
-def _code_from_name(name: str, orgs: dict) -> str:
-    """An unreadable file named like '<code>_...' still counts for that organisation."""
-    head = name.split("_")[0].split(" ")[0].split(".")[0]
-    return head if head.casefold() in orgs else ""
+def merge_notes(result: MergeResult, lang: str = "th") -> tuple[list[str], list[str]]:
+    """Lines for the console: the year and round counted, each file not counted and why,
+    each file not read as a return; and the warnings (ties). Each oddity is said once."""
+    sel, en = result.selection, lang == "en"
+    if sel is None:
+        return [], []
+    lines = [sel.summary(lang)] if sel.summary(lang) else []
+    tied = {id(other) for _best, other in sel.ties}  # said once, in the tie warning
+    for d in sel.decisions:
+        if not d.counts and id(d.cand) not in tied:
+            lines.append(f"  – {d.cand.path}: {d.text(lang)}")
+    for item in result.skipped:
+        who = f" [{item.org_code}]" if item.org_code else ""
+        lines.append(f"  · {item.path}{who}: {item.text(lang)}")
+    unusable = [f"{e.org_code} {e.org_name}".strip() for e in result.entries if e.unusable]
+    if unusable:
+        lines.append(("Sent something, none of it counts (see above): " if en else
+                      "ส่งแล้วแต่ไม่มีไฟล์ที่นับได้ (ดูรายการด้านบน): ") + ", ".join(unusable))
+    return lines, ["! " + (e if en else th) for th, e in sel.warnings]
 
 
 def _file_table(entries: list[OrgEntry], kept: dict[str, OrgEntry]) -> list[dict]:
-    """Every input: used in the report, or superseded by which (the kept) file."""
+    """Every input: used in the report, or why not."""
     rows = []
     for e in entries:
         winner = kept.get(e.org_code.casefold()) if e.org_code else None
+        used = winner is e
         rows.append({
-            "path": e.source_file, "via": e.via, "org_code": e.org_code, "org_name": e.org_name,
+            "path": e.source_file if not e.via else f"{e.via} > {e.org_code}", "via": e.via,
+            "org_code": e.org_code, "org_name": e.org_name,
             "status": e.status, "recorded": e.recorded, "file_time": e.file_time,
-            "used": winner is e,
-            "superseded_by": winner.source_file if winner is not None and winner is not e
-            else "",
+            "used": used, "round": e.round, "reason": e.reason, "reason_en": e.reason_en,
+            "superseded_by": winner.source_file if winner is not None and not used else "",
         })
     return rows
 

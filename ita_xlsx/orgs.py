@@ -35,6 +35,11 @@ def is_valid_email(text: str) -> bool:
     return bool(_EMAIL_RE.match(text))
 
 
+def split_emails(text: str) -> list[str]:
+    """The addresses of an ``email`` cell: several may be separated by ``;`` or ``,``."""
+    return [part.strip() for part in re.split(r"[;,\s]+", text or "") if part.strip()]
+
+
 @dataclass(frozen=True)
 class OrgProblem:
     """A row of the list that was not used (``severity`` error) or used with a doubt."""
@@ -173,8 +178,8 @@ def read_org_list(path: str | Path, type_labels: dict[str, str] | None = None
                         f"row {offset}: unknown type {org_type!r} (kept as written)")
             else:
                 org_type = label
-        email = get("email")
-        if email and not is_valid_email(email):
+        email = "; ".join(split_emails(get("email")))
+        if email and not all(is_valid_email(e) for e in split_emails(email)):
             problem("warning", f"แถว {offset}: อีเมล {email!r} ไม่ถูกต้อง (ไม่ได้ใส่ในแบบฟอร์ม)",
                     f"row {offset}: email {email!r} is not valid (left out)")
             email = ""

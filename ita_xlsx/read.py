@@ -53,6 +53,12 @@ class Returned:
     extras: dict[str, tuple[object, str]] = field(default_factory=dict)  # key -> (value, cell)
     findings: list[Finding] = field(default_factory=list)
     mtime: float = 0.0
+    # both stored identities, compared with each other and with the sheet (a borrowed or
+    # hand-edited workbook shows as a disagreement)
+    prop_identity: dict[str, str] = field(default_factory=dict)
+    meta_identity: dict[str, str] = field(default_factory=dict)
+    saved_at: str = ""  # when the workbook was last saved, from its document properties (ISO)
+    link_text: dict[tuple[str, int], str] = field(default_factory=dict)  # (sheet, row) -> shown
 
     @property
     def template_version(self) -> str:
@@ -102,6 +108,10 @@ def normalize_value(value: object, kind: str) -> object:
             return float(value)
         return clean_text(value)
     text = _clean(value) if isinstance(value, str) else clean_text(value)
+    if kind == "id" and text:
+        from .thai import to_arabic_digits
+
+        text = to_arabic_digits(text)  # "M๐๒" is M02
     return text or None
 
 
@@ -185,8 +195,13 @@ def read_return(path: str | Path, template: Template) -> Returned:
         return _unreadable(out, "damaged file or not a workbook", "ไฟล์เสียหรือไม่ใช่สมุดงาน")
     wb = opened.book
     out.findings.extend(opened.findings)
+    info: dict[str, SheetInfo] = {}
+    if pf.kind == "xlsx":
+        # one look inside the ZIP: the saved time, and on the sheets where they matter
+        # (evidence, scores) the link targets and percent formats
+        info = xlsx_cell_info(path, _extra_sheets(template), out)
     try:
-        _read_workbook(wb, pf.custom_properties, template, out)
+        _read_workbook(wb, pf.custom_properties, template, out, info)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # noqa: BLE001 - a malformed sheet (or a panic) must not stop the batch
@@ -203,17 +218,46 @@ def file_mtime(path: str | Path) -> float:
         return 0.0
 
 
+def _extra_sheets(template: Template) -> set[str]:
+    names: set[str] = set()
+    for s in template.data_sheets:
+        if s.kind != "form" and any(f.type in ("url", "score") for f in s.fields):
+            names |= {s.name, s.name_en}
+    return {n for n in names if n}
+
+
+_MODIFIED = re.compile(rb"<dcterms:modified\b[^>]*>([^<]{1,64})</dcterms:modified>")
+
+
+def saved_time(core_xml: bytes) -> str:
+    """The workbook's own "last saved" time (docProps/core.xml dcterms:modified), ISO, UTC.
+
+    Unlike the file time, it does not change when a file is downloaded or copied."""
+    hit = _MODIFIED.search(core_xml)
+    if not hit:
+        return ""
+    try:
+        when = dt.datetime.fromisoformat(hit.group(1).decode().strip().replace("Z", "+00:00"))
+    except (ValueError, UnicodeDecodeError):
+        return ""
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.UTC).replace(tzinfo=None)
+    return when.replace(microsecond=0).isoformat()
+
+
 def _unreadable(out: Returned, en: str, th: str) -> Returned:
     out.readable = False
     out.findings.append(Finding("file-unreadable", params={"detail": {"th": th, "en": en}}))
     return out
 
 
-def _read_workbook(wb, props: dict[str, str], template: Template, out: Returned) -> None:
+def _read_workbook(wb, props: dict[str, str], template: Template, out: Returned,
+                   info: dict[str, SheetInfo] | None = None) -> None:
     names = {normalize_header(n): n for n in wb.sheet_names}
     meta = _meta_sheet(wb) if META_SHEET in wb.sheet_names else {}
     ident = {k[len(PROP_PREFIX):]: v for k, v in props.items() if k.startswith(PROP_PREFIX)}
     ident = {k: ("" if v == "-" else v) for k, v in ident.items()}
+    out.prop_identity, out.meta_identity = ident, meta
     if ident.get("template_id"):
         out.identity, out.identity_source = ident, "properties"
     elif meta.get("template_id"):
@@ -238,11 +282,15 @@ def _read_workbook(wb, props: dict[str, str], template: Template, out: Returned)
         if name is None:
             out.findings.append(Finding("sheet-missing", sheet=s.key, sheet_name=s.name))
             continue
-        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        sheet = wb.get_sheet_by_name(name)
+        rows = sheet.to_python(skip_empty_area=False)
         if s.kind == "form":
             _read_form(rows, s, name, out)
         else:
-            _read_table(rows, s, name, out)
+            extra = (info or {}).get(name, SheetInfo())
+            merged = _spread_merged(rows, sheet.merged_cell_ranges or [], s, out)
+            _read_table(rows, s, name, out, extra, merged)
+    align_measure_ids(out)
     if not out.identity:
         out.identity_source = "form"
         out.identity = {k: str(out.form.get(k) or "") for k in
@@ -329,7 +377,9 @@ def _map_columns(rows: list[list], s: Sheet, header: int, out: Returned) -> dict
     return mapping
 
 
-def _read_table(rows: list[list], s: Sheet, name: str, out: Returned) -> None:
+def _read_table(rows: list[list], s: Sheet, name: str, out: Returned,
+                info: SheetInfo | None = None, merged: dict | None = None) -> None:
+    info = info or SheetInfo()
     header = _header_row(rows, s)
     mapping = _map_columns(rows, s, header, out)
     out.columns[s.key] = mapping
@@ -343,11 +393,29 @@ def _read_table(rows: list[list], s: Sheet, name: str, out: Returned) -> None:
         if s.rows == "framework.indicators" and stop_labels and line and any(
             normalize_header(line[0]).startswith(lbl) for lbl in stop_labels if lbl
         ):
-            _read_extras(rows, s, r, out)
+            _read_extras(rows, s, r, out, info)
             break
         raw = {f.key: (line[i] if i < len(line) else None) for f, i in
                ((f, mapping[f.key]) for f in s.fields if f.key in mapping)}
         values = {f.key: normalize_value(raw.get(f.key), f.type) for f in s.fields}
+        for f in s.fields:
+            col = mapping.get(f.key)
+            if col is None:
+                continue
+            if f.type == "url" and (r - 1, col) in info.links:
+                # "คลิกที่นี่" linked to the page: the link's target is the evidence
+                out.link_text[(s.key, r)] = clean_text(raw.get(f.key))
+                values[f.key] = info.links[(r - 1, col)]
+            elif f.type == "score" and (r - 1, col) in info.percent and isinstance(
+                    raw.get(f.key), int | float) and not isinstance(raw.get(f.key), bool):
+                values[f.key] = _percent_score(raw[f.key], s, f, r, col, name, out)
+            if merged and (r - 1, col) in merged:
+                span, first = merged[(r - 1, col)]
+                if first:
+                    out.findings.append(Finding(
+                        "cells-merged", sheet=s.key, sheet_name=name, row=r, column=f.key,
+                        cell=f"{column_letter(col)}{r}", value=span, label=f.label,
+                        label_en=f.label_en))
         if s.rows == "framework.indicators":
             if values.get("indicator") is None:
                 continue
@@ -357,7 +425,9 @@ def _read_table(rows: list[list], s: Sheet, name: str, out: Returned) -> None:
     out.tables[s.key] = records
 
 
-def _read_extras(rows: list[list], s: Sheet, start: int, out: Returned) -> None:
+def _read_extras(rows: list[list], s: Sheet, start: int, out: Returned,
+                 info: SheetInfo | None = None) -> None:
+    info = info or SheetInfo()
     """The extra input fields under a fixed table (e.g. the published total)."""
     score_col = next((f.col_index for f in s.fields if f.type == "score"), 2)
     for r in range(start, min(len(rows), start + 20) + 1):
@@ -365,6 +435,217 @@ def _read_extras(rows: list[list], s: Sheet, start: int, out: Returned) -> None:
         for f in s.extra_fields:
             if head == normalize_header(f.label):
                 raw = _cell(rows, r, score_col)
-                out.extras[f.key] = (normalize_value(raw, f.type),
-                                     f"{column_letter(score_col)}{r}")
+                value = normalize_value(raw, f.type)
+                if (r - 1, score_col) in info.percent and isinstance(raw, int | float):
+                    value = _percent_score(raw, s, f, r, score_col, s.name, out)
+                out.extras[f.key] = (value, f"{column_letter(score_col)}{r}")
 
+
+
+# ---------------------------------------------------------------- what Excel stores besides values
+
+
+@dataclass
+class SheetInfo:
+    """Per sheet, what calamine does not give: link targets and percent-formatted cells,
+    keyed by 0-based (row, column)."""
+
+    links: dict[tuple[int, int], str] = field(default_factory=dict)
+    percent: set[tuple[int, int]] = field(default_factory=set)
+
+
+_PERCENT_BUILTIN = {9, 10}
+_PART_LIMIT = 4 * 1024 * 1024  # workbook.xml, styles, rels: small parts, read whole
+
+
+def xlsx_cell_info(path: Path, wanted: set[str] | None = None,
+                   out: Returned | None = None) -> dict[str, SheetInfo]:
+    """Sheet name -> link targets and percent cells, for the sheets in ``wanted`` (all when
+    None). Called after the preflight accepted the file (sizes and XML declarations checked);
+    any surprise gives no extra information, never an error.
+
+    A byte-level scan, not an XML parse: this runs for every returned file, and only
+    hyperlink elements and the style of percent-formatted cells matter here."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            if out is not None:
+                try:
+                    out.saved_at = saved_time(_part(zf, "docProps/core.xml"))
+                except KeyError:
+                    pass
+            return _cell_info(zf, wanted)
+    except Exception:  # damaged parts: values are still read, just without these extras
+        return {}
+
+
+def _part(zf, name: str) -> bytes:
+    info = zf.getinfo(name)
+    if info.file_size > _PART_LIMIT:
+        raise ValueError(name)
+    return zf.read(info)
+
+
+_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
+_REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
+_NUMFMT_TAG = re.compile(rb"<(?:\w+:)?numFmt\b([^>]*)/?>")
+_XF_TAG = re.compile(rb"<(?:\w+:)?xf\b([^>]*)/?>")
+_CELLXFS = re.compile(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", re.S)
+_C_TAG = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
+_LINK_TAG = re.compile(rb"<(?:\w+:)?hyperlink\b([^>]*)/?>")
+
+
+def _attrs(raw: bytes) -> dict[str, str]:
+    from html import unescape
+
+    return {k.decode().rsplit(":", 1)[-1] if k.startswith(b"r:") else k.decode():
+            unescape(v.decode("utf-8", "replace")) for k, v in _ATTR.findall(raw)}
+
+
+def _rels(zf, name: str) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (target, mode) of a part's .rels (empty when absent)."""
+    try:
+        data = _part(zf, name)
+    except KeyError:
+        return {}
+    out = {}
+    for raw in _REL_TAG.findall(data):
+        a = _attrs(raw)
+        out[a.get("Id", "")] = (a.get("Target", ""), a.get("TargetMode", ""))
+    return out
+
+
+def _percent_styles(zf) -> set[int]:
+    try:
+        data = _part(zf, "xl/styles.xml")
+    except KeyError:
+        return set()
+    custom = {}
+    for raw in _NUMFMT_TAG.findall(data):
+        a = _attrs(raw)
+        if a.get("numFmtId", "").isdigit():
+            custom[int(a["numFmtId"])] = a.get("formatCode", "")
+    percent_ids = set(_PERCENT_BUILTIN) | {
+        i for i, code in custom.items() if "%" in re.sub(r'"[^"]*"|\\.', "", code)}
+    block = _CELLXFS.search(data)
+    if block is None:
+        return set()
+    return {i for i, raw in enumerate(_XF_TAG.findall(block.group(0)))
+            if int(_attrs(raw).get("numFmtId", "0") or 0) in percent_ids}
+
+
+def _cell_info(zf, wanted: set[str] | None) -> dict[str, SheetInfo]:
+    from .template import split_cell
+
+    rels = _rels(zf, "xl/_rels/workbook.xml.rels")
+    percent_xf: set[int] | None = None
+    out: dict[str, SheetInfo] = {}
+    for raw in _SHEET_TAG.findall(_part(zf, "xl/workbook.xml")):
+        a = _attrs(raw)
+        name = a.get("name", "")
+        if wanted is not None and name not in wanted:
+            continue
+        target = rels.get(a.get("id", ""), ("", ""))[0]
+        if not target:
+            continue
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        try:
+            data = zf.read(part)  # its size was checked by the preflight
+        except KeyError:
+            continue
+        info = SheetInfo()
+        if percent_xf is None:
+            percent_xf = _percent_styles(zf)
+        if percent_xf:
+            for raw_c in _C_TAG.findall(data):
+                c = _attrs(raw_c)
+                style = c.get("s", "")
+                if style.isdigit() and int(style) in percent_xf and c.get("r"):
+                    row, col = split_cell(c["r"])
+                    info.percent.add((row - 1, col))
+        if b"hyperlink" in data:
+            base = part.rsplit("/", 1)
+            sheet_rels = _rels(zf, f"{base[0]}/_rels/{base[1]}.rels")
+            for raw_l in _LINK_TAG.findall(data):
+                link = _attrs(raw_l)
+                url, mode = sheet_rels.get(link.get("id", ""), ("", ""))
+                if not url or mode != "External":
+                    continue  # a link inside the workbook is not evidence
+                for cell in _cells_of(link.get("ref", "")):
+                    info.links[cell] = url
+        out[name] = info
+    return out
+
+
+def _cells_of(ref: str) -> list[tuple[int, int]]:
+    from .template import split_cell
+
+    first, _, last = ref.partition(":")
+    (r0, c0), (r1, c1) = split_cell(first), split_cell(last or first)
+    if (r1 - r0 + 1) * (c1 - c0 + 1) > 10_000:
+        return []
+    return [(r - 1, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)]
+
+
+def _percent_score(value: float, s: Sheet, f, row: int, col: int, name: str,
+                   out: Returned) -> float:
+    """A score typed as 92.11% is stored as 0.9211: read it as the 92.11 shown, and say so."""
+    shown = round(float(value) * 100, 6)
+    shown = float(f"{shown:.10g}")
+    out.findings.append(Finding(
+        "score-percent", sheet=s.key, sheet_name=name, row=row, column=f.key,
+        cell=f"{column_letter(col)}{row}", value=f"{shown:g}%", label=f.label,
+        label_en=f.label_en, params={"expected": f"{shown:g}"}))
+    return shown
+
+
+def _spread_merged(rows: list[list], ranges, s: Sheet, out: Returned) -> dict:
+    """Copy the value of each vertically merged range to every row of it (Excel keeps it in
+    the first cell only). Returns (row, col) -> (range text, is first row of the range)."""
+    cols = {f.col_index for f in s.fields}
+    where: dict[tuple[int, int], tuple[str, bool]] = {}
+    for (r0, c0), (r1, c1) in ranges:
+        if r1 <= r0 or r1 - r0 > 10_000:
+            continue
+        if r0 < s.header_row:  # the header block (0-based r0 < header row): not data
+            continue
+        span = f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
+        for c in range(c0, c1 + 1):
+            if c not in cols:
+                continue
+            top = rows[r0][c] if r0 < len(rows) and c < len(rows[r0]) else ""
+            if top in (None, ""):
+                continue
+            for r in range(r0, min(r1, len(rows) - 1) + 1):
+                line = rows[r]
+                if c >= len(line):
+                    line.extend([""] * (c + 1 - len(line)))
+                if r > r0:
+                    line[c] = top
+                where[(r, c)] = (span, r == r0)
+    return where
+
+
+def measure_key(value: object) -> str:
+    """A measure id compared loosely: case, spaces, Thai digits and leading zeros ignored
+    ("M๐๒", "m2", "M 02" and "M02" are one id)."""
+    from .thai import to_arabic_digits
+
+    text = to_arabic_digits(clean_text(value)).replace(" ", "").casefold()
+    return re.sub(r"\d+", lambda m: str(int(m.group())), text)
+
+
+def align_measure_ids(out: Returned) -> None:
+    """Results name their measure as typed; use the measures sheet's spelling of the same id
+    so the result and its measure meet in every check and report."""
+    canonical: dict[str, str] = {}
+    for r in out.tables.get("measures", []):
+        mid = r.values.get("measure_id")
+        if mid is not None:
+            canonical.setdefault(measure_key(mid), str(mid))
+    for r in out.tables.get("results", []):
+        mid = r.values.get("measure_id")
+        if mid is not None:
+            r.values["measure_id"] = canonical.get(measure_key(mid), mid)

@@ -120,7 +120,8 @@ class Renderer:
         self.org = org
         self.options = options
         self.prefill = prefill or Prefill()
-        self.notes = notes or {}
+        # notes the pre-fill brings (results carried from an earlier round), then the caller's
+        self.notes = {**(self.prefill.notes or {}), **(notes or {})}
         self.cover = cover
         self.list_ranges: dict[str, str] = {}
 
@@ -251,7 +252,13 @@ class Renderer:
     def _guide(self, ws: Worksheet, s: Sheet) -> None:
         width = 130
         ws.set_column(0, 0, width)
-        for row, line in enumerate(s.lines):
+        lines = []
+        for line in s.lines:  # each round has its own instructions, declared in the template
+            if line.strip() == "{round_instructions}":
+                lines.extend(s.round_lines.get(self.options.round, ()))
+            else:
+                lines.append(line)
+        for row, line in enumerate(lines):
             text = self._fill(line)
             if row == 0:
                 ws.write_string(row, 0, text, self.fmt.title)
@@ -305,7 +312,7 @@ class Renderer:
             "round": self.t.choices["round"].items[
                 [c.value for c in self.t.choices["round"].items].index(self.options.round)
             ].label,
-            "email": self.org.email,
+            "email": self.org.first_email,
         }
         for fld in s.fields:
             row, col = split_cell(fld.cell)

@@ -24,7 +24,8 @@ SUMMARY = [
     ("measures", "จำนวนมาตรการ", 9), ("results_done", "ผลแล้วเสร็จ", 9),
     ("results_in_progress", "ระหว่างดำเนินการ", 9), ("results_not_started", "ยังไม่ดำเนินการ", 9),
     ("results_with_evidence", "ผลที่มีหลักฐาน", 9), ("evidence_share", "สัดส่วนมีหลักฐาน", 9),
-    ("errors", "ข้อผิดพลาด", 8), ("warnings", "ข้อเตือน", 8), ("recorded", "วันที่รายงาน", 12),
+    ("errors", "ข้อผิดพลาด", 8), ("warnings", "ข้อเตือน", 8),
+    ("recorded", "วันที่รายงาน", 12), ("note", "หมายเหตุ", 36),
     ("file_time", "เวลาไฟล์", 18), ("source_file", "ไฟล์ต้นทาง", 40), ("via", "มาจากรายงาน", 30),
 ]
 PROVENANCE = [("org_code", "รหัส", 10), ("org_name", "หน่วยงาน", 24),
@@ -35,8 +36,8 @@ FINDINGS = [("org_code", "รหัส", 10), ("org_name", "หน่วยง�
             ("message", "คำอธิบาย", 80)]
 FILES = [("path", "ไฟล์", 40), ("via", "มาจากรายงาน", 24), ("org_code", "รหัส", 10),
          ("org_name", "หน่วยงาน", 24), ("status", "สถานะ", 12), ("recorded", "วันที่รายงาน", 12),
-         ("file_time", "เวลาไฟล์", 18), ("used", "ใช้ในรายงาน", 10),
-         ("superseded_by", "ถูกแทนที่โดย", 40)]
+         ("file_time", "เวลาไฟล์", 18), ("round", "รอบ", 8), ("used", "ใช้ในรายงาน", 10),
+         ("reason", "เหตุผล", 50), ("superseded_by", "ถูกแทนที่โดย", 40)]
 DATA_SHEETS = {"provenance": {k for k, _, _ in PROVENANCE}}
 ANALYSIS = [("org_code", "รหัส", 10), ("org_name", "หน่วยงาน", 24),
             ("indicator_no", "ข้อ", 5), ("indicator", "ตัวชี้วัด", 26), ("tool", "เครื่องมือ", 8),

@@ -51,7 +51,8 @@ def summary_values(e: OrgEntry) -> dict:
         "evidence_share": round(e.with_evidence / n, 4) if n else None,
         "errors": e.errors if e.status != "missing" else None,
         "warnings": e.warnings if e.status != "missing" else None,
-        "recorded": e.recorded, "file_time": e.file_time, "source_file": e.source_file,
+        "note": e.note, "recorded": e.recorded, "file_time": e.file_time,
+        "source_file": e.source_file,
         "via": e.via,
     }
 
@@ -353,7 +354,9 @@ class Writer:
             "ไฟล์ที่ได้รับ (ฉบับล่าสุดของแต่ละหน่วยงานถูกใช้)",
             "Files received (the newest of each organisation is used)"))
         status_names = STATUS_EN if self.lang == "en" else STATUS_TH
-        rows = [{**f, "status": status_names.get(f["status"], f["status"])}
+        en = self.lang == "en"
+        rows = [{**f, "status": status_names.get(f["status"], f["status"]),
+                 "reason": f.get("reason_en" if en else "reason", "")}
                 for f in sorted(self.r.files, key=lambda x: (x["org_code"], x["path"]))]
         self._rows(ws, FILES, rows, 3)
 
@@ -455,6 +458,7 @@ class Writer:
     def _meta(self, wb) -> None:
         ws = wb.add_worksheet(REPORT_META_SHEET)
         rows = [("kind", REPORT_KIND), ("fiscal_year", str(self.r.fiscal_year or "")),
+                ("round", self.r.round),
                 ("organisations", str(len(self.r.entries))),
                 ("template_id", self.t.id), ("template_version", self.t.version), *self.meta]
         for i, (k, v) in enumerate(rows):

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from .template import Bound, split_cell
 
-# Seed 000 (เทศบาลตำบลห้วยวน, ITA 2564): ten indicator scores giving 59.16 (D).
+# Seed 000 (เทศบาลตำบลห้วยวน): its ITA 2564 result, analysed in its FY2565 measures document:
+# ten indicator scores giving 59.16 (D) with the 2564 framework.
 SEED_SCORES = [92.11, 83.98, 87.24, 81.37, 86.50, 80.53, 85.15, 76.90, 38.90, 6.25]
 
 ISSUES = {

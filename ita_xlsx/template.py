@@ -120,6 +120,8 @@ class Sheet:
     computed: tuple[Computed, ...] = ()
     extra_fields: tuple[Field, ...] = ()
     lines: tuple[str, ...] = ()
+    # per round: the lines that replace a "{round_instructions}" line of ``lines``
+    round_lines: dict[str, tuple[str, ...]] = field(default_factory=dict)
     widths: dict[str, float] = field(default_factory=dict)
     label_column: str = "B"
     value_column: str = "C"
@@ -314,6 +316,7 @@ def _sheet(d: dict) -> Sheet:
         computed=tuple(Computed(**c) for c in d.pop("computed", [])),
         extra_fields=tuple(_field(f) for f in d.pop("extra_fields", [])),
         lines=tuple(d.pop("lines", [])),
+        round_lines={str(k): tuple(v) for k, v in d.pop("round_lines", {}).items()},
         widths=dict(d.pop("widths", {})),
         **d,
     )

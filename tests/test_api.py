@@ -40,8 +40,8 @@ def test_readme_python_examples_run(tmp_path, monkeypatch):
             exec(compile(block, "README.md", "exec"), scope)  # noqa: S102 - our own README
     printed = out.getvalue().splitlines()
     assert printed[0] == "2 workbooks in workbooks"
-    assert printed[1:3] == ["6560101_เทศบาลตำบลห้วยวน_ITA2570.xlsx valid",
-                            "6560102_เทศบาลตำบลเวียง_ITA2570.xlsx invalid"]
+    assert printed[1:3] == ["6560101_เทศบาลตำบลห้วยวน_ITA2570_รอบ6.xlsx valid",
+                            "6560102_เทศบาลตำบลเวียง_ITA2570_รอบ6.xlsx invalid"]
     assert printed[3] == ('   required-missing measures G5 Sheet "มาตรการ" cell G5 (Owner): The owner '
                           "is missing: name the unit (e.g. the chief administrator's office) "
                           "and/or the person.")

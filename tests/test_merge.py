@@ -98,7 +98,8 @@ def test_district_report(district):
                                  "ผลการดำเนินการ", "ข้อค้นพบ", "ไฟล์", "กราฟ"]
     files = {r[0]: r for r in wb["ไฟล์"].iter_rows(min_row=5, values_only=True)}
     old = next(v for k, v in files.items() if k.endswith("6560103_old.xlsx"))
-    assert old[8].endswith("6560103 (1).xlsx")  # superseded, and by which file
+    assert old[-1].endswith("6560103 (1).xlsx")  # superseded, and by which file
+    assert "ถูกแทนที่ด้วย" in old[-2]  # and why
     with zipfile.ZipFile(out) as zf:
         charts = [n for n in zf.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 3
@@ -168,7 +169,18 @@ def test_province_merges_district_reports_without_double_counting(district, temp
         encoding="utf-8-sig").splitlines()))
     per_org = {c: sum(m["org_code"] == c for m in measures) for c in s}
     assert per_org == {c: int(s[c]["measures"]) for c in s}  # no double counting
+    # every level survives the trip through a district report, and the level chart has data
+    assert s["7000001"]["ita_level"] == east_s["7000001"]["ita_level"] == "D"
+    assert all(s[c]["ita_level"] for c in s)
     wb = CalamineWorkbook.from_path(str(tmp_path / "province.xlsx"))
+    chart = wb.get_sheet_by_name("กราฟ").to_python()
+    start = next(i for i, r in enumerate(chart) if r and r[0] == "ระดับ")
+    counts = {}
+    for r in chart[start + 1:]:
+        if not r or r[0] == "":
+            break
+        counts[r[0]] = r[1]
+    assert sum(counts.values()) == 3 and counts.get("D")
     files = wb.get_sheet_by_name("ไฟล์").to_python()
     assert any(str(r[-1]).endswith("7000002.xlsx") and "late" in str(r[-1]) for r in files)
 
@@ -191,8 +203,10 @@ def test_next_round_prefilled_from_report_or_returns(district, tmp_path, source)
     assert measures[0][4] == EVIL and measures[0][1] == "IIT"
     results = [r for r in wb["ผลการดำเนินการ"].iter_rows(min_row=5, values_only=True) if r[0]]
     assert [r[0] for r in results] == [m[0] for m in measures]
-    assert all(r[1] == "รอบ 12 เดือน" and r[2] is None for r in results)
-    # the organisation only has results left to fill
+    # every measure has its 12-month row, starting from its 6-month result (status carried)
+    assert all(r[1] == "รอบ 12 เดือน" for r in results)
+    assert all(r[2] for r in results)
+    # the organisation only has results left to update
     rep = CliRunner().invoke(main, ["validate", str(made["6560103"]), "--format", "json"])
     import json
 

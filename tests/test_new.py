@@ -25,7 +25,7 @@ def test_blank_workbook(tmp_path):
     res = invoke("new", "--year", "2570", "--out", tmp_path)
     assert res.exit_code == 0, res.output
     (path,) = tmp_path.glob("*.xlsx")
-    assert path.name == "ITA2570_blank.xlsx"
+    assert path.name == "ITA2570_แผน_blank.xlsx"
     wb = openpyxl.load_workbook(path)
     assert wb["ข้อมูลหน่วยงาน"]["C9"].value == "2570"
 
@@ -139,11 +139,16 @@ def test_demo_runs_the_cycle(tmp_path):
     assert res.exit_code == 0, res.output
     d = tmp_path / "demo"
     assert len(list((d / "1-workbooks").glob("*.xlsx"))) == 9
-    assert len(list((d / "2-returned").glob("*.xlsx"))) == 9
+    sent = {p.suffix for p in (d / "2-returned").rglob("*") if p.is_file()}
+    assert sent == {".xlsx", ".zip", ".pdf", ".eml"}
     assert list((d / "3-feedback").glob("*.xlsx"))
     wb = CalamineWorkbook.from_path(str(d / "4-district-report.xlsx"))
     summary = wb.get_sheet_by_name("สรุป").to_python()
     assert sum(1 for r in summary if r and str(r[0]).startswith("65601")) == 9
+    # the messy round, said once each: borrowed, PDF, tie, the round counted
+    assert res.output.count("ดูเหมือนหน่วยงาน") == 1
+    assert res.output.count("ลงวันที่รายงานเดียวกัน") == 1
+    assert "เป็นไฟล์ PDF" in res.output and "รอบ 6 เดือน (รอบล่าสุดที่พบ)" in res.output
     assert (d / "4-csv" / "summary.csv").exists()
     res = invoke("demo", "--out", tmp_path / "demo")
     assert res.exit_code == 1  # not over an earlier demo without --force
@@ -190,9 +195,9 @@ def test_stamped_workbooks_open_in_libreoffice(tmp_path, soffice):
 
 def test_year_in_thai_digits_or_ce_and_a_thai_error_otherwise(tmp_path):
     res = invoke("new", "--year", "๒๕๗๐", "--out", tmp_path / "a")
-    assert res.exit_code == 0 and (tmp_path / "a" / "ITA2570_blank.xlsx").exists()
+    assert res.exit_code == 0 and (tmp_path / "a" / "ITA2570_แผน_blank.xlsx").exists()
     res = invoke("new", "--year", "2027", "--out", tmp_path / "b")  # a CE year is understood
-    assert (tmp_path / "b" / "ITA2570_blank.xlsx").exists()
+    assert (tmp_path / "b" / "ITA2570_แผน_blank.xlsx").exists()
     res = invoke("new", "--year", "ปีหน้า", "--out", tmp_path / "c")
     assert res.exit_code == 2 and "ปีงบประมาณ" in res.output
 

@@ -54,8 +54,14 @@ def test_random_cell_values_never_break_anything(template, tmp_path, seed):
                 # Built with every declared parameter (else building it fails), shown in
                 # each language when asked.
                 assert x.message("th") != x.message("en")
-        feedback = ita_xlsx.write_feedback(report, tmp_path / "feedback")
+        # twelve files of one organisation: every copy builds, and by default only the file
+        # that counts gets one
+        feedback = ita_xlsx.write_feedback(report, tmp_path / "feedback", all_files=True)
         assert len(feedback.written) == sum(bool(f.findings) for f in report.files)
+        counting = [f for f in report.files if f.decision.counts]
+        assert len(counting) == 1
+        only = ita_xlsx.write_feedback(report, tmp_path / "feedback-1")
+        assert len(only.written) == int(bool(counting[0].findings))
         result = ita_xlsx.consolidate(paths, template=template)
         ita_xlsx.write_consolidated(result, tmp_path / "report.xlsx", template=template)
         ita_xlsx.write_consolidated_csv(result, tmp_path / "csv", template=template)

@@ -194,7 +194,8 @@ def test_cli_json_shape_and_exit_codes(returns, tmp_path):
                                   "warnings_total", "seconds"}
     assert data["files"][0]["status"] == "valid"
     assert set(data["files"][0]) == {"path", "org_code", "org_name", "template_version",
-                                     "status", "findings"}
+                                     "status", "counts", "decision", "findings"}
+    assert data["files"][0]["counts"] is True
     res = runner.invoke(main, ["validate", str(returns), "--format", "json", "--lang", "en"])
     assert res.exit_code == 1
     data = json.loads(res.output)

@@ -10,7 +10,7 @@ import importlib
 
 import click
 
-MODULES: tuple[str, ...] = ()  # e.g. "mail", "docs", "serve"
+MODULES: tuple[str, ...] = ("mail",)  # e.g. "mail", "docs", "serve"
 
 
 def register(group: click.Group) -> None:

@@ -141,6 +141,14 @@ _ENTRIES = [
        "แผ่นงาน \"{sheet}\" เซลล์ {cell} ({label}): \"{value}\" ({detail}) ไม่อยู่ในปีงบประมาณ {expected} (ต.ค. {fy_start} – ก.ย. {fy_end}) ตรวจปี พ.ศ. อีกครั้ง",
        "Sheet \"{sheet}\" cell {cell} ({label}): \"{value}\" ({detail}) lies outside fiscal year {expected} (Oct {fy_start} – Sep {fy_end}); check the year.",
        "#cell", "#timeframe"),
+    _e("score-percent", "warning", "คะแนนจัดรูปแบบเป็นเปอร์เซ็นต์", "Score formatted as a percentage",
+       "แผ่นงาน \"{sheet}\" เซลล์ {cell} ({label}): คะแนนจัดรูปแบบเป็นเปอร์เซ็นต์ ({value}) ได้อ่านเป็น {expected} ตามที่แสดง ให้เปลี่ยนรูปแบบเซลล์เป็นตัวเลขแล้วพิมพ์ {expected}",
+       "Sheet \"{sheet}\" cell {cell} ({label}): the score is formatted as a percentage ({value}); read as {expected}, as shown. Format the cell as a number and type {expected}.",
+       "#cell", "#score"),
+    _e("cells-merged", "info", "เซลล์ถูกผสาน", "Merged cells",
+       "แผ่นงาน \"{sheet}\" เซลล์ {cell}: เซลล์ {value} ถูกผสานรวมกัน ได้ใช้ค่าเดียวกันกับทุกแถวในช่วงนี้ ({label}) ตรวจว่าถูกต้อง และควรยกเลิกการผสานแล้วกรอกทุกแถว",
+       "Sheet \"{sheet}\" cell {cell}: cells {value} are merged; the one value was used for every row of the range ({label}). Check it is right, and better unmerge and fill every row.",
+       "#cell"),
     _e("url-invalid", "error", "URL หลักฐานไม่ถูกต้อง", "Invalid evidence URL",
        "แผ่นงาน \"{sheet}\" เซลล์ {cell} ({label}): \"{value}\" ไม่ใช่ URL ที่ใช้ได้ ({detail}) ต้องขึ้นต้นด้วย http:// หรือ https:// ไม่มีช่องว่างหรือการขึ้นบรรทัดกลาง URL",
        "Sheet \"{sheet}\" cell {cell} ({label}): \"{value}\" is not a usable URL ({detail}); it must start with http:// or https:// and have no spaces or line breaks inside.",
@@ -270,6 +278,8 @@ class Finding:
 def _show(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # 105 typed is read as 105.0; echo it as typed
     text = str(value)
     return text if len(text) <= 80 else text[:77] + "…"
 

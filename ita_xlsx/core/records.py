@@ -16,8 +16,13 @@ class Org:
     type: str = ""
     district: str = ""
     province: str = ""
-    email: str = ""
+    email: str = ""  # several addresses may be listed, separated by ";" (the list's column)
     units: tuple[str, ...] = ()
+
+    @property
+    def first_email(self) -> str:
+        """The address written into the workbook's single email cell."""
+        return self.email.replace(",", ";").split(";")[0].strip()
 
 
 @dataclass
@@ -29,6 +34,7 @@ class Prefill:
     extra: dict[str, object] = field(default_factory=dict)  # analysis extra fields
     measures: list[dict[str, object]] = field(default_factory=list)
     results: list[dict[str, object]] = field(default_factory=list)
+    notes: dict = field(default_factory=dict)  # Notes to show on pre-filled cells
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,7 @@ class _Point:
 
 @dataclass
 class _Segment:
-    kind: str  # "range", "single", "deadline" or "from"
+    kind: str  # "range", "single", "deadline", "before-month" or "from"
     first: _Point
     last: _Point
 
@@ -111,6 +111,11 @@ _RANGE_GAP = re.compile(
 _DEADLINE_BEFORE = re.compile(
     r"(?:ภายใน|ไม่เกิน|by|within)\s*(?:วันที่\s*)?(?:สิ้นเดือน\s*)?(?:\d{1,2}\s*)?(?:เดือน\s*)?$"
 )
+# "ก่อนวันที่ 1 เมษายน 2569" / "ก่อนเดือนเมษายน": done before that month starts, so the
+# timeframe ends in the month before (March); "ก่อนวันที่ 15 เมษายน" still ends in April.
+_BEFORE_MONTH = re.compile(
+    r"(?:ก่อน|before)\s*(?:(?:วันที่|the)\s*)?(?:(?:1|1st)\s*(?:of\s*)?(?:เดือน\s*)?|เดือน\s*)$")
+_BEFORE_DAY = re.compile(r"(?:ก่อน|before)\s*(?:(?:วันที่|the)\s*)?(?:\d{1,2}\s*)?(?:เดือน\s*)?$")
 _FROM_BEFORE = re.compile(r"(?:ตั้งแต่|เริ่ม|from|since)\s*(?:วันที่\s*)?(?:\d{1,2}\s*)?(?:เดือน\s*)?$")
 _FROM_AFTER = re.compile(r"\s*(?:เป็นต้นไป|onwards?)")
 
@@ -127,11 +132,12 @@ _SECOND_HALF = re.compile(
 )
 _TWELVE_MONTHS = re.compile(r"(?:รอบ\s*)?(?<!\d)(?:12|สิบสอง)\s*เดือน")
 _WHOLE_YEAR = re.compile(
-    r"(?:ตลอด\s*(?:ทั้ง\s*)?ปี|ทั้ง\s*ปี|ปี\s*งบ|ทุก\s*เดือน"
+    r"(?:ตลอด\s*(?:ทั้ง\s*)?ปี|ทั้ง\s*ปี|ปี\s*งบ|ประจำ\s*ปี|ทุก\s*เดือน"
     r"|ทุก\s*ไตรมาส|(?<![a-z])fy\s*\d|fiscal\s+year|(?:whole|full|entire|all)\s+year|throughout)"
 )
+# "ประจำปี พ.ศ. 2569" (without งบประมาณ) is how documents name the fiscal year too
 _FY_LABELLED = re.compile(
-    r"(?:ปี\s*งบ(?:\s*ประมาณ)?|(?<![a-z])fy)\s*(?:พ\.?\s*ศ\.?)?\s*(\d{4}|\d{2})(?!\d)"
+    r"(?:ปี\s*งบ(?:\s*ประมาณ)?|ประจำ\s*ปี|(?<![a-z])fy)\s*(?:พ\.?\s*ศ\.?)?\s*(\d{4}|\d{2})(?!\d)"
 )
 _YEAR_LABELLED = re.compile(r"(?:พ\.?\s*ศ\.?|ปี)\s*(\d{4}|\d{2})(?!\d)")
 _YEAR_BARE = re.compile(r"(?<![\d.,])(\d{4})(?![\d.,]?\d)")
@@ -248,7 +254,9 @@ def _segments(text: str, points: list[_Point]) -> list[_Segment]:
             segments.append(_Segment("range", point, nxt))
             i += 2
             continue
-        if _DEADLINE_BEFORE.search(before):
+        if _BEFORE_MONTH.search(before):
+            kind = "before-month"
+        elif _DEADLINE_BEFORE.search(before) or _BEFORE_DAY.search(before):
             kind = "deadline"
         elif _FROM_BEFORE.search(before) or _FROM_AFTER.match(text, point.stop):
             kind = "from"
@@ -292,6 +300,10 @@ def _resolve(segment: _Segment, ctx: _Context) -> tuple[YearMonth, YearMonth] | 
             return None
         start = _implied(a.month, fy)
         end = YearMonth(start.year if b.month >= a.month else start.year + 1, b.month)
+    if segment.kind == "before-month":  # before the 1st of April: ends in March
+        end = end.add_months(-1)
+        start = end
+        segment = _Segment("deadline", segment.first, segment.last)
     if segment.kind in ("deadline", "from"):
         fy = ctx.fiscal_year or ctx.text_fy or end.fiscal_year
         if not YearMonth.fiscal_start(fy) <= end <= YearMonth.fiscal_end(fy):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..core.findings import Finding
 from ..framework import score
-from ..read import Returned
+from ..read import Returned, measure_key
 from ..template import Bound
 from ..values import score_value
 
@@ -123,7 +123,7 @@ def measure_checks(ret: Returned, bound: Bound) -> list[Finding]:
         if mid is None:
             continue
         cell = ret.cell("measures", r.row, "measure_id")
-        key = str(mid).casefold()
+        key = measure_key(mid)
         if key in first:
             out.append(Finding("measure-duplicate", sheet="measures", sheet_name=name, row=r.row,
                                column="measure_id", cell=cell, value=mid,
@@ -143,6 +143,16 @@ def measure_checks(ret: Returned, bound: Bound) -> list[Finding]:
     return out
 
 
+def _nearest(mid: object, measures: list) -> str:
+    """The existing measure id closest to a mistyped one ("M1O" -> "M10"), or ""."""
+    import difflib
+
+    ids = {measure_key(r.values.get("measure_id")): str(r.values.get("measure_id"))
+           for r in measures if r.values.get("measure_id") is not None}
+    hit = difflib.get_close_matches(measure_key(mid), list(ids), n=1, cutoff=0.5)
+    return ids[hit[0]] if hit else ""
+
+
 def _indicator_text(bound: Bound, number: int) -> dict[str, str]:
     ind = bound.analysis_fw.indicator(number)
     return {"th": ind.label, "en": f"{ind.number}. {ind.name_en}"}
@@ -153,7 +163,7 @@ def result_checks(ret: Returned, bound: Bound, round_key: str | None) -> list[Fi
     s = bound.template.sheet("results")
     name = ret.sheet_names.get("results", s.name)
     measures = ret.tables.get("measures", [])
-    ids = {str(r.values.get("measure_id")).casefold(): r for r in measures
+    ids = {measure_key(r.values.get("measure_id")): r for r in measures
            if r.values.get("measure_id") is not None}
     example = next(iter(r.values.get("measure_id") for r in measures), "M01")
     reported: set[tuple[str, str]] = set()
@@ -161,12 +171,12 @@ def result_checks(ret: Returned, bound: Bound, round_key: str | None) -> list[Fi
         mid = r.values.get("measure_id")
         if mid is None:
             continue
-        reported.add((str(mid).casefold(), str(r.values.get("round") or round_key)))
-        if str(mid).casefold() not in ids and "measures" in ret.sheet_names:
+        reported.add((measure_key(mid), str(r.values.get("round") or round_key)))
+        if measure_key(mid) not in ids and "measures" in ret.sheet_names:
             out.append(Finding("measure-unknown", sheet="results", sheet_name=name, row=r.row,
                                column="measure_id", cell=ret.cell("results", r.row, "measure_id"),
                                value=mid, label=s.field("measure_id").label,
-                               params={"expected": example}))
+                               params={"expected": _nearest(mid, measures) or example}))
     severity = bound.template.rule("result_missing", round_key)
     if severity and "results" in ret.sheet_names:
         label = bound.template.round_label(round_key)

@@ -28,6 +28,7 @@ class FileReport:
     fiscal_year: int | None = None
     round: str | None = None
     bound: Bound | None = None
+    decision: object = None  # selection.Decision: whether this file counts, and why
 
     @property
     def status(self) -> str:
@@ -48,6 +49,10 @@ class Report:
     seconds: float = 0.0
     links: dict = field(default_factory=dict)
     missing: list[tuple[str, str]] | None = None  # with an organisation list: (code, name)
+    selection: object = None  # selection.Selection: which file counts per organisation
+    skipped: list = field(default_factory=list)  # inbox.Item: sent but not read as a return
+    # organisations that sent something, none of it usable: (code, name, what they sent)
+    unusable: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
