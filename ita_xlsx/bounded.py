@@ -341,9 +341,12 @@ _CELLS = (T + "table-cell", T + "covered-table-cell")
 class _Rows:
     """A sheet as the reader gives it: rows from A1, each as wide as the widest."""
 
-    def __init__(self, name: str, cells: dict[int, dict[int, object]]):
+    def __init__(self, name: str, cells: dict[int, dict[int, object]],
+                 merged: list | None = None):
         self.name = name
         self._cells = cells
+        # ((first row, first col), (last row, last col)), 0-based, as the reader gives them
+        self.merged_cell_ranges = merged or []
 
     def to_python(self, skip_empty_area: bool = False) -> list[list]:
         if not self._cells:
@@ -380,6 +383,7 @@ class _OdsHandler:
         self.depth = 0  # nesting of table:table (sub-tables are not sheets)
         self.name = ""
         self.cells: dict[int, dict[int, object]] = {}
+        self.merged: list = []
         self.row = 0
         self.row_repeat = 1
         self.row_cells: dict[int, object] = {}
@@ -403,6 +407,7 @@ class _OdsHandler:
             self.depth += 1
             if self.depth == 1:
                 self.name, self.cells, self.row = attrs.get(T + "name", ""), {}, 0
+                self.merged = []
                 self.outside, self.first = 0, ""
             return
         if self.depth != 1:
@@ -455,6 +460,11 @@ class _OdsHandler:
     def _end_cell(self) -> None:
         value = _cell_value(self.cell, self.paragraphs)
         start, n = self.col, self.cell_repeat
+        rows = _count(self.cell.get(T + "number-rows-spanned"))
+        cols = _count(self.cell.get(T + "number-columns-spanned"))
+        if (rows > 1 or cols > 1) and self.row + rows <= self.area.max_rows and (
+                start + cols <= self.area.max_cols) and len(self.merged) < 10_000:
+            self.merged.append(((self.row, start), (self.row + rows - 1, start + cols - 1)))
         self.col += n
         self.cell = None
         if value is None:
@@ -498,7 +508,7 @@ class _OdsHandler:
                 raise _too_large(self.name, height, width, self.area)
         if self.outside:
             self.warnings.append(_outside_warning(self.name, self.first, self.outside))
-        self.sheets.append(_Rows(self.name, self.cells))
+        self.sheets.append(_Rows(self.name, self.cells, self.merged))
 
 
 def _count(value: str | None) -> int:
