@@ -41,6 +41,9 @@ _API = (
     "write_consolidated", "write_consolidated_csv", "write_feedback",
     # the round by email
     "collect", "load_settings", "mail_test", "round_status", "send_workbooks",
+    "serve",
+    # documents (ita-xlsx docs)
+    "make_documents", "make_district_memo",
 )
 __all__ = ["__version__", *_API]
 

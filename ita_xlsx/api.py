@@ -35,6 +35,8 @@ from .core.findings import Finding
 from .core.records import Org, Prefill
 
 if TYPE_CHECKING:  # types only; importing them here would load xlsxwriter and pandas
+    from .documents.district import DistrictMemo
+    from .documents.org import DocumentsResult
     from .feedback import FeedbackResult
     from .generate import NewResult
     from .mail.collect import CollectResult
@@ -558,6 +560,81 @@ def mail_test(round_dir: PathLike = ".", *, settings: Settings | None = None,
     return test_login(settings.mail, _mail_password(settings, password))
 
 
+def serve(
+    round_dir: PathLike = ".",
+    *,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    lang: str = "th",
+    open_browser: bool = True,
+) -> None:
+    """The round in a browser: serve the pages for ``round_dir`` until interrupted.
+
+    Binds 127.0.0.1 (port 8765 or the next free one) behind a random token in the URL it
+    opens; another ``host`` needs ``[serve] password``/``password_env`` in ita-settings.toml.
+    """
+    from .web.server import serve as _serve
+
+    _serve(Path(round_dir), host=host, port=port, lang=lang, open_browser=open_browser)
+
+
+def make_documents(
+    paths: Iterable[PathLike],
+    out: PathLike,
+    *,
+    force: bool = False,
+    arabic_digits: bool = False,
+    pdf: bool = False,
+    doc_templates: Sequence[PathLike] = (),
+    fiscal_year: int | None = None,
+    template: Template | None = None,
+    framework: PathLike | None = None,
+    progress: Progress = None,
+) -> DocumentsResult:
+    """Word documents (and PDFs) for each return that passed: the measures document and its
+    memo (plan round), or the results report and its memo (6/12 months). Returns with errors
+    are refused (with the reasons) unless ``force``; existing files are kept unless ``force``.
+    """
+    from .documents import org, templates
+    from .documents.pdf import to_pdf
+
+    report = validate(paths, fiscal_year=fiscal_year, template=template, framework=framework,
+                      progress=progress)
+    overrides = templates.overrides_from(list(doc_templates))
+    result = org.make_documents(report.files, template or load_template(), Path(out),
+                                force=force, arabic_digits=arabic_digits, overrides=overrides)
+    if pdf:
+        result.pdf, result.pdf_problem = to_pdf(result.written, Path(out), force=True)
+    return result
+
+
+def make_district_memo(
+    report_path: PathLike,
+    out: PathLike,
+    *,
+    settings: PathLike | None = None,
+    force: bool = False,
+    arabic_digits: bool = False,
+    pdf: bool = False,
+    doc_templates: Sequence[PathLike] = (),
+    template: Template | None = None,
+    framework: PathLike | None = None,
+) -> DistrictMemo:
+    """The district's memo to the province from a consolidated report (``merge`` output),
+    header fields from ``ita-settings.toml`` [district]."""
+    from .documents import district, templates
+    from .documents.pdf import to_pdf
+
+    overrides = templates.overrides_from(list(doc_templates))
+    memo = district.make_memo(Path(report_path), Path(out), template or load_template(),
+                              settings=Path(settings) if settings else None, force=force,
+                              arabic_digits=arabic_digits, overrides=overrides,
+                              framework=str(framework) if framework else None)
+    if pdf:
+        memo.pdf, memo.pdf_problem = to_pdf([memo.path], Path(out), force=True)
+    return memo
+
+
 __all__ = [
     "FrameworkError",
     "InputError",
@@ -581,6 +658,8 @@ __all__ = [
     "describe_template",
     "find_workbooks",
     "load_template",
+    "make_district_memo",
+    "make_documents",
     "make_workbooks",
     "next_round",
     "parse_deadline",
@@ -589,6 +668,7 @@ __all__ = [
     "refuse_input_as_output",
     "render_workbook",
     "report_text",
+    "serve",
     "simulate_return",
     "validate",
     "write_check_report",

@@ -70,6 +70,22 @@ def run_demo(out: Path, force: bool, say: Callable[[str], None], lang: str = "th
     lines, warnings = merge_notes(result, lang)
     for line in [*lines, *warnings]:
         say(line)
+    # 5. the documents: seed 000's measures (FY 2565), results reports, the district memo
+    from .documents.sample import plan_return, sample_settings
+
+    docs = out / "5-documents"
+    huay_wan = api.read_orgs(rnd.orgs_file, t)[0][0]
+    plan = api.make_documents([plan_return(out / "5-plan-return", huay_wan)], docs, template=t)
+    # The round's returns: the files that count; those with errors are refused.
+    made = api.make_documents([returned], docs, template=t)
+    memo = api.make_district_memo(consolidated, docs, force=True, template=t,
+                                  settings=sample_settings(out, huay_wan))
+    step(5, ("เอกสาร Word {n} ไฟล์ (มาตรการหรือรายงานผลพร้อมบันทึกข้อความของหน่วยงานที่ผ่าน "
+             "และบันทึกข้อความของอำเภอ) ในโฟลเดอร์ {d}" if lang == "th" else
+             "{n} Word documents (measures or results with their memos for the organisations "
+             "that passed, and the district's memo) in the folder {d}").format(
+        n=len(plan.written) + len(made.written) + 1, d=docs))
     return {"orgs": rnd.orgs_file, "workbooks": workbooks, "returned": returned,
             "clean": rnd.clean, "check": check, "feedback": out / "3-feedback",
-            "report": consolidated, "csv": csvs, "round": rnd}
+            "report": consolidated, "csv": csvs, "round": rnd,
+            "documents": docs, "district_memo": memo.path}

@@ -41,15 +41,19 @@ class FastSheet(Worksheet):
 
     fast = version_tested()  # per class; a sheet also checks its own members when it starts
 
-    def append_row(self, row: int, cells: list[tuple[int, object, object]], links=()) -> None:
+    def append_row(self, row: int, cells: list[tuple[int, object, object]], links=(),
+                   height: float | None = None) -> None:
         """Write ``row`` (0-based): cells are (col, str|int|float, format); ``links`` are
-        (col, url) for cells that also carry a hyperlink."""
+        (col, url) for cells that also carry a hyperlink; ``height`` in points (Thai text
+        needs taller rows than the default)."""
         if self.fast and all(hasattr(self, m) for m in _MEMBERS):
-            self._append_fast(row, cells, links)
+            self._append_fast(row, cells, links, height)
         else:
-            self._append_public(row, cells, links)
+            self._append_public(row, cells, links, height)
 
-    def _append_public(self, row: int, cells, links) -> None:
+    def _append_public(self, row: int, cells, links, height: float | None = None) -> None:
+        if height:
+            self.set_row(row, height)
         linked = dict(links)
         for col, value, fmt in cells:
             if col in linked:
@@ -59,9 +63,10 @@ class FastSheet(Worksheet):
             else:
                 self.write_number(row, col, value, fmt)
 
-    def _append_fast(self, row: int, cells, links) -> None:
+    def _append_fast(self, row: int, cells, links, height: float | None = None) -> None:
         self._write_single_row(row)  # flush any row written the usual way; previous_row = row
-        out = [f'<row r="{row + 1}">']
+        ht = f' ht="{height:g}" customHeight="1"' if height else ""
+        out = [f'<row r="{row + 1}"{ht}>']
         for col, value, fmt in cells:
             ref = xl_rowcol_to_cell_fast(row, col)
             style = f' s="{fmt._get_xf_index()}"' if fmt is not None else ""

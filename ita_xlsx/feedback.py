@@ -15,18 +15,19 @@ from pathlib import Path
 from .core.findings import Finding
 from .core.records import Note, Org, Prefill
 from .files import OutputExists, OutputFailed, atomic_write, safe_filename
+from .print_layout import row_height, setup_page, text_lines
 from .read import Returned
 from .render import (
-    ROW_HEIGHT,
     Formats,
     RenderOptions,
     render_workbook,
-    text_lines,
 )
 from .report import SEVERITY_EN, SEVERITY_TH, status_text
 from .template import Bound, column_letter, split_cell
 from .validators.cross import indicator_rows
 from .validators.engine import FileReport, Report
+
+FONT_SIZE = 16  # the workbook's font size (the template's), which the copy keeps
 
 COVER_SHEET = "ผลการตรวจ"
 COVER_SHEET_EN = "Findings"
@@ -106,32 +107,29 @@ def _cover(rep: FileReport, bound: Bound, places: list, lang: str):
         # marks the copy as this tool's output: never read back as a return, whatever its name
         wb.set_custom_property("ita_output", "feedback")
         ws = wb.add_worksheet(COVER_SHEET if th else COVER_SHEET_EN)
-        ws.set_column(0, 0, 5)
-        ws.set_column(1, 1, 12)
-        ws.set_column(2, 2, 20)
-        ws.set_column(3, 3, 12)
-        ws.set_column(4, 4, 100)
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
+        widths = [5, 12, 20, 10, 80]
+        for c, w in enumerate(widths):
+            ws.set_column(c, c, w)
+        setup_page(ws, widths, title_rows=(4, 4), orientation="landscape")
         ret = rep.returned
         title = ("ผลการตรวจแบบรายงาน ITA" if th else "ITA workbook check") + \
             f" — {ret.org_name} ({ret.org_code})"
         ws.write_string(0, 0, title, fmt.title)
-        ws.set_row(0, ROW_HEIGHT + 8)
-        ws.set_row(1, ROW_HEIGHT)
-        ws.set_row(2, ROW_HEIGHT)
+        ws.set_row(0, row_height(20))
+        ws.set_row(1, row_height(FONT_SIZE))
+        ws.set_row(2, row_height(FONT_SIZE))
         when = datetime.now()
         ws.write_string(1, 0, (f"ไฟล์ที่ส่งมา: {Path(rep.path).name} · ผล: "
                                f"{status_text(rep.status, lang)} · ตรวจเมื่อ "
                                f"{when:%d/%m/}{when.year + 543}") if th else
                         f"Returned file: {Path(rep.path).name} · result: "
-                        f"{status_text(rep.status, lang)} · checked {when:%Y-%m-%d}", fmt.text)
+                        f"{status_text(rep.status, lang)} · checked {when:%d/%m/%Y}", fmt.text)
         ws.write_string(2, 0, "แก้ไขเซลล์ที่มีสีในสำเนานี้ (ชี้ที่เซลล์เพื่ออ่านคำอธิบาย) แล้วส่งกลับ"
                         if th else "Fix the coloured cells of this copy (hover to read why), "
                         "then send it back.", fmt.text)
         heads = (["#", "ระดับ", "แผ่นงาน", "เซลล์", "ปัญหาและวิธีแก้"] if th else
                  ["#", "severity", "sheet", "cell", "problem and fix"])
+        ws.set_row(4, row_height(FONT_SIZE))  # the default height cuts Thai at the borders
         for c, h in enumerate(heads):
             ws.write_string(4, c, h, fmt.header)
         sev_names = SEVERITY_EN if lang == "en" else SEVERITY_TH
@@ -149,7 +147,7 @@ def _cover(rep: FileReport, bound: Bound, places: list, lang: str):
                 ws.write_string(r, 3, "", fmt.text)
             message = f.message(lang)
             ws.write_string(r, 4, message, fmt.input_wrap)
-            ws.set_row(r, ROW_HEIGHT * text_lines(message, 100))
+            ws.set_row(r, row_height(FONT_SIZE, text_lines(message, widths[4], FONT_SIZE)))
         if not places:
             ws.write_string(5, 0, "ไม่พบปัญหา" if th else "No problems found", fmt.text)
         ws.freeze_panes(5, 0)

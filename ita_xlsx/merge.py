@@ -300,6 +300,8 @@ def load_report(path: Path, template: Template, framework: str | None = None,
         # the writer names the level column "ita_level"; older reports said "level"
         e.level = clean_text(row.get("ita_level") or row.get("level"))
         e.status = _status_key(e.status)
+        # The report shows dates as dd/mm/BBBB and rounds by their Thai names: back to keys.
+        e.recorded, e.round = _iso_day(e.recorded), _round_key(e.round)
         e.total = _num(row.get("ita_score"))
         e.errors = int(_num(row.get("errors")) or 0)
         e.warnings = int(_num(row.get("warnings")) or 0)
@@ -326,6 +328,8 @@ def load_report(path: Path, template: Template, framework: str | None = None,
                 rec[k] = canon(rec.get(k))
             if isinstance(rec.get("sheet_row"), float):
                 rec["sheet_row"] = int(rec["sheet_row"])
+            if key == "findings":
+                rec["severity"] = _severity_key(clean_text(rec.get("severity")))
             if key == "results":
                 rec["evidence_ok"] = clean_text(rec.get("evidence_ok")) in ("ใช่", "True", "1")
             getattr(e, attr).append(rec)
@@ -337,6 +341,34 @@ def _num(v: object) -> float | None:
         return float(v) if v not in (None, "") else None
     except (TypeError, ValueError):
         return None
+
+
+def _iso_day(text: str) -> str:
+    """"25/01/2570" (as the report shows it) or ISO -> "2027-01-25"."""
+    if not text or (len(text) >= 10 and text[4] == "-"):
+        return text
+    day = parse_date(text)
+    return day.isoformat() if day else text
+
+
+def _round_key(text: str) -> str:
+    from .print_layout import ROUNDS_EN, ROUNDS_TH
+
+    for table in (ROUNDS_TH, ROUNDS_EN):
+        for k, v in table.items():
+            if text in (k, v):
+                return k
+    return text
+
+
+def _severity_key(text: str) -> str:
+    from .print_layout import SEVERITY_EN, SEVERITY_TH
+
+    for table in (SEVERITY_TH, SEVERITY_EN):
+        for k, v in table.items():
+            if text in (k, v):
+                return k
+    return text
 
 
 def _status_key(text: str) -> str:

@@ -17,6 +17,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from . import print_layout
 from .core.records import Notes, Org, Prefill
 from .framework import Framework, score
 from .template import META_SHEET, PROP_PREFIX, Bound, Field, Sheet, column_letter, split_cell
@@ -195,18 +196,18 @@ class Renderer:
             self.list_ranges[key] = f"='{LISTS_SHEET}'!${letter}$2:${letter}${len(items) + 1}"
 
     def _page_setup(self, ws: Worksheet, s: Sheet) -> None:
-        ws.set_landscape()
-        ws.set_paper(9)  # A4
-        ws.fit_to_pages(1, 0)
-        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
         ws.hide_gridlines(1)  # gridlines on screen, not on paper
-        if s.kind == "table":
-            ws.repeat_rows(s.header_row - 1)
         # The text must not start with a digit: it would be read as part of the font size.
         org = "หน่วยงาน " + footer_safe(f"{self.org.code} {self.org.name}")
-        ws.set_footer(
-            f'&L&"{self.t.font},Regular"&12{org}&C&12หน้า &P/&N&R&12{self.t.id} {self.t.version}'
-        )
+        table = s.kind == "table"
+        widths = [w for _, w in sorted((split_cell(f"{k}1")[1], w) for k, w in s.widths.items())]
+        # A4: one page wide while that stays readable, else split with the first columns
+        # (id, tool or indicator) repeated: wide input sheets printed at 6 pt help no one.
+        print_layout.setup_page(ws, widths, title_rows=(s.header_row - 1, s.header_row - 1) if table
+                   else None, repeat_columns=(0, 1) if table else None,
+                   orientation="landscape" if table else "auto",
+                   footer=f'&L&"{self.t.font},Regular"&12{org}&C&12หน้า &P/&N&R&12'
+                          f'{self.t.id} {self.t.version}')
         for letter, width in s.widths.items():
             col = split_cell(f"{letter}1")[1]
             ws.set_column(col, col, width)
@@ -343,7 +344,10 @@ class Renderer:
         for c in s.fields:
             label = c.label + (" *" if c.required else "")
             ws.write_string(hdr, c.col_index, label, f.header_req if c.required else f.header)
-        ws.set_row(hdr, 48)
+        # As tall as the longest wrapped heading (a fixed 48 pt cut two-line Thai headings).
+        ws.set_row(hdr, max(48, print_layout.row_height(self.t.font_size, max(
+            print_layout.text_lines(c.label + " *", s.widths.get(c.column, 10),
+                                    self.t.font_size) for c in s.fields))))
         ws.freeze_panes(s.first_data_row - 1, 0)
         if s.rows == "framework.indicators":
             self._analysis_rows(ws, s)
@@ -362,14 +366,15 @@ class Renderer:
             values = data[i] if i < len(data) else {}
             if values:
                 lines = max((text_lines(values.get(c.key), s.widths.get(c.column, 10))
-                             for c in s.fields if c.wrap), default=1)
+                             for c in s.fields if c.wrap or c.type == "choice"), default=1)
                 if lines > 1:  # pre-filled long text: tall enough to read and print
                     ws.set_row(first + i, min(409, ROW_HEIGHT * lines))
             for c in s.fields:
                 value = values.get(c.key)
                 if value in (None, "") and c.sequence and not data:
                     value = c.sequence.format(n=i + 1)
-                fmt = self.fmt.input_wrap if c.wrap else self.fmt.input
+                # Choices wrap too: OIT items and indicators are long names.
+                fmt = self.fmt.input_wrap if c.wrap or c.type == "choice" else self.fmt.input
                 if c.type == "score":
                     fmt = self.fmt.input_number
                 fmt = self._note(ws, s.key, first + i + 1, c.col_index) or fmt

@@ -17,6 +17,15 @@ from .core.findings import Finding
 from .fast_sheet import FastSheet
 from .files import atomic_target, commit, csv_bytes, write_all
 from .merge import MergeResult, OrgEntry
+from .print_layout import (
+    be_date,
+    lines_for,
+    round_label,
+    row_height,
+    setup_page,
+    severity_label,
+    text_lines,
+)
 from .report import STATUS_EN, STATUS_TH
 from .report_layout import (
     ANALYSIS,
@@ -34,6 +43,7 @@ from .report_layout import (
 from .template import Bound, Template, column_letter
 from .thai import is_valid_url
 
+FONT_SIZE = 14  # the report's text; titles 18
 MAX_LINKS = 65_000  # Excel allows 65,530 hyperlinks per sheet; past that, plain text
 MAX_URL = 2079
 
@@ -132,6 +142,8 @@ class Writer:
         self.f_head = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1,
                                      "text_wrap": True, "align": "center"})
         self.f_title = wb.add_format({**base, "bold": True, "font_size": 18})
+        self.f_bold = wb.add_format({**base, "bold": True})
+        self.f_center = wb.add_format({**base, "align": "center"})
         self.f_link = wb.add_format({**base, "font_color": "blue", "underline": 1})
         self.f_status = {
             "valid": wb.add_format({**base, "bg_color": "#C6EFCE"}),
@@ -141,26 +153,40 @@ class Writer:
             "missing": wb.add_format({**base, "bg_color": "#D9D9D9"}),
         }
 
-    def _sheet(self, wb, key: str, columns, title: str, first_row: int = 3):
+    def _sheet(self, wb, key: str, columns, title: str, first_row: int = 3,
+               printed: int | None = None, block: list[tuple[str, str]] = ()):
+        """A sheet with its title, subtitle and heading row; on paper A4, one page wide at a
+        readable scale or split with code and name repeated (``printed``: columns on paper)."""
         ws = wb.add_worksheet(self.names[key], worksheet_class=FastSheet)
+        ws.set_row(0, row_height(18))
+        ws.set_row(1, row_height(FONT_SIZE))
         ws.write_string(0, 0, title, self.f_title)
         ws.write_string(1, 0, self._subtitle(), self.f_text)
+        for i, (label, value) in enumerate(block):  # rows come in order (constant memory)
+            ws.set_row(3 + i, row_height(FONT_SIZE))
+            ws.write_string(3 + i, 0, label, self.f_bold)
+            ws.write_string(3 + i, 2, value, self.f_text)
         for c, (_k, _label, width) in enumerate(columns):
             ws.set_column(c, c, width)
-        ws.set_row(first_row, 42)
-        for c, (k, label, _w) in enumerate(columns):
-            ws.write_string(first_row, c, heading(k, label, self.lang), self.f_head)
+        self._head_row(ws, first_row, columns)
         ws.freeze_panes(first_row + 1, 2 if key != "files" else 1)
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(first_row)
-        ws.set_footer(f'&L&"{self.t.font},Regular"&12' + self.tr("รายงานรวม ITA&C&12หน้า &P/&N",
-                                                                    "ITA report&C&12Page &P/&N"))
+        widths = [w for _, _, w in columns][:printed]
+        setup_page(ws, widths, title_rows=(first_row, first_row),
+                   repeat_columns=(0, 1) if key != "files" else None,
+                   footer=f'&L&"{self.t.font},Regular"&12' + self.tr(
+                       "รายงานรวม ITA&C&12หน้า &P/&N", "ITA report&C&12Page &P/&N"))
         self.meta += [(f"sheet:{key}", self.names[key]),
                       (f"columns:{key}", ",".join(k for k, _, _ in columns)),
                       (f"first_row:{key}", str(first_row + 2))]
         return ws
+
+    def _head_row(self, ws, row: int, columns) -> None:
+        """Column headings, the row as tall as the longest wrapped heading needs."""
+        labels = [(heading(k, label, self.lang), w) for k, label, w in columns]
+        lines = max((text_lines(label, w) for label, w in labels), default=1)
+        ws.set_row(row, row_height(FONT_SIZE, lines))
+        for c, (label, _w) in enumerate(labels):
+            ws.write_string(row, c, label, self.f_head)
 
     def _subtitle(self) -> str:
         n = len(self.r.entries)
@@ -189,6 +215,8 @@ class Writer:
         """Stacked rows through ``FastSheet.append_row``: this is where a country's report
         spends its time."""
         keys = [k for k, _, _ in columns]
+        widths = [w for _, _, w in columns]
+        one_line = row_height(FONT_SIZE)
         link_col = keys.index(link_key) if link_key in keys else -1
         text, wrap, link_fmt = self.f_text, self.f_wrap, self.f_link
         links = 0
@@ -196,6 +224,7 @@ class Writer:
         for values in rows:
             r += 1
             cells, row_links = [], []
+            need = 0.0  # the most characters per width unit a wrapped cell of the row holds
             for c, key in enumerate(keys):
                 v = values.get(key)
                 if v is None or v == "":
@@ -207,14 +236,21 @@ class Writer:
                         row_links.append((c, url))
                         links += 1
                     else:
-                        cells.append((c, v, wrap if len(v) > 40 else text))
+                        if len(v) > widths[c]:  # longer than its column: wrapped
+                            cells.append((c, v, wrap))
+                            # Arithmetic only: this runs for millions of cells. A line
+                            # break counts as a line's worth of characters.
+                            need = max(need, (len(v) + v.count("\n") * widths[c]) / widths[c])
+                        else:
+                            cells.append((c, v, text))
                 elif kind is int or kind is float:
                     cells.append((c, v, text))
                 elif kind is bool:
                     cells.append((c, self.yes if v else self.no, text))
                 else:
                     cells.append((c, str(v), text))
-            ws.append_row(r, cells, row_links)
+            ws.append_row(r, cells, row_links,
+                          row_height(FONT_SIZE, lines_for(need)) if need else one_line)
         ws.autofilter(first_row, 0, max(r, first_row + 1), len(columns) - 1)
 
     @staticmethod
@@ -230,13 +266,21 @@ class Writer:
     # ------------------------------------------------------------ sheets
 
     def _summary(self, wb) -> None:
+        totals = self._totals()
+        head = 3 + len(totals) + 1  # the totals block first, then the table
+        printed = [k for k, _, _ in SUMMARY].index("recorded") + 1
         ws = self._sheet(wb, "summary", SUMMARY, self.tr("สรุปการส่งแบบรายงานมาตรการ ITA",
-                                                          "Returns of the ITA measures workbook"))
+                                                          "Returns of the ITA measures workbook"),
+                         first_row=head, printed=printed, block=totals)
         status_names = STATUS_EN if self.lang == "en" else STATUS_TH
-        r = 3
+        r = head
+        one_line = row_height(FONT_SIZE)
         for e in self.r.entries:
             r += 1
             values = summary_values(e)
+            lines = max(text_lines(values["org_name"], 30), text_lines(values["org_type"], 18),
+                        text_lines(values["ita_level"], 12))
+            ws.set_row(r, row_height(FONT_SIZE, lines) if lines > 1 else one_line)
             for c, (key, _l, _w) in enumerate(SUMMARY):
                 v = values[key]
                 if key == "status":
@@ -245,11 +289,41 @@ class Writer:
                     ws.write_number(r, c, v, self.f_pct)
                 elif key == "ita_score" and v is not None:
                     ws.write_number(r, c, v, self.f_num)
+                elif key == "round" and v:
+                    ws.write_string(r, c, round_label(v, self.lang), self.f_center)
+                elif key == "recorded" and v:
+                    ws.write_string(r, c, be_date(v), self.f_center)
+                elif key in ("org_name", "org_type", "ita_level") and v:
+                    ws.write_string(r, c, str(v), self.f_wrap)
                 else:
                     self._put(ws, r, c, v)
-        ws.autofilter(3, 0, max(r, 4), len(SUMMARY) - 1)
+        ws.autofilter(head, 0, max(r, head + 1), len(SUMMARY) - 1)
         # On paper, up to the report date: file names and times would shrink the page to unreadable.
-        ws.print_area(0, 0, max(r, 4), [k for k, _, _ in SUMMARY].index("recorded"))
+        ws.print_area(0, 0, max(r, head + 1), printed - 1)
+
+    def _totals(self) -> list[tuple[str, str]]:
+        """The block at the top of the summary: returned of listed, valid, to fix, missing,
+        measures and results, the share of results with evidence."""
+        es = self.r.entries
+        count = {k: sum(e.status == k for e in es) for k in
+                 ("valid", "warnings", "invalid", "unreadable", "missing")}
+        returned = len(es) - count["missing"]
+        results = sum(len(e.results) for e in es)
+        evidence = sum(e.with_evidence for e in es)
+        share = f"{evidence / results:.0%}" if results else "-"
+        if self.lang == "en":
+            return [("Returned", f"{returned} of {len(es)} organisations"),
+                    ("Valid", f"{count['valid'] + count['warnings']} (with warnings "
+                              f"{count['warnings']}) · to fix {count['invalid']} · "
+                              f"unreadable {count['unreadable']} · missing {count['missing']}"),
+                    ("Measures", f"{sum(len(e.measures) for e in es)}"),
+                    ("Results", f"{results} · with evidence {evidence} ({share})")]
+        return [("ส่งแล้ว", f"{returned} จาก {len(es)} หน่วยงาน"),
+                ("ผ่าน", f"{count['valid'] + count['warnings']} แห่ง (มีข้อเตือน "
+                         f"{count['warnings']}) · ต้องแก้ไข {count['invalid']} · เปิดไม่ได้ "
+                         f"{count['unreadable']} · ยังไม่ส่ง {count['missing']}"),
+                ("มาตรการ", f"{sum(len(e.measures) for e in es)} มาตรการ"),
+                ("ผลการดำเนินการ", f"{results} รายการ · มีหลักฐาน {evidence} ({share})")]
 
     def _scores(self, wb) -> None:
         cols = score_columns(self.bound, self.lang)
@@ -283,8 +357,7 @@ class Writer:
                              sum(v < pass_mark for v in vals))
         self.meta += [("first_row:scores_stats", "5"), ("first_row:scores", str(grid_head + 2)),
                       ("columns:scores", ",".join(k for k, _, _ in cols))]
-        for c, (k, label, _w) in enumerate(cols):
-            ws.write_string(grid_head, c, heading(k, label, self.lang), self.f_head)
+        self._head_row(ws, grid_head, cols)
         r = grid_head
         for e in scored:
             r += 1
@@ -345,7 +418,8 @@ class Writer:
                 for f in e.findings:
                     row = finding_row(f, self.lang)
                     yield {**row, "org_code": e.org_code, "org_name": e.org_name,
-                           "source_file": row.get("source_file") or e.source_file}
+                           "source_file": row.get("source_file") or e.source_file,
+                           "severity": severity_label(row.get("severity"), self.lang)}
 
         self._rows(ws, FINDINGS, rows(), 3)
 
@@ -356,15 +430,19 @@ class Writer:
         status_names = STATUS_EN if self.lang == "en" else STATUS_TH
         en = self.lang == "en"
         rows = [{**f, "status": status_names.get(f["status"], f["status"]),
-                 "reason": f.get("reason_en" if en else "reason", "")}
+                 "reason": f.get("reason_en" if en else "reason", ""),
+                 "recorded": be_date(f.get("recorded")), "file_time": be_date(f.get("file_time"))}
                 for f in sorted(self.r.files, key=lambda x: (x["org_code"], x["path"]))]
         self._rows(ws, FILES, rows, 3)
 
     def _charts(self, wb) -> None:
         ws = wb.add_worksheet(self.names["charts"])
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
+        # Tables in A:D, charts from F (600 px wide): one landscape page wide.
+        setup_page(ws, [30, 14, 14, 14, 2, 60], orientation="landscape",
+                   footer=f'&L&"{self.t.font},Regular"&12' + self.tr(
+                       "รายงานรวม ITA&C&12หน้า &P/&N", "ITA report&C&12Page &P/&N"))
+        ws.set_default_row(row_height(FONT_SIZE))
+        ws.set_row(0, row_height(18))
         ws.write_string(0, 0, self.tr("ภาพรวม", "Overview"), self.f_title)
         # 1. organisations by level
         levels: dict[str, int] = {}
@@ -404,7 +482,9 @@ class Writer:
         name = self.names["charts"]
         font = {"name": self.t.font, "size": 14}
 
-        def chart(kind, title, series, cats, row, subtype=None):
+        def chart(kind, title, series, cats, row, subtype=None, values=None, n=1):
+            """``values``: the value axis, counts ({"count": max}) or scores (0-100); every
+            category labelled, the chart tall enough for ``n`` of them."""
             opts = {"type": kind}
             if subtype:
                 opts["subtype"] = subtype
@@ -412,29 +492,57 @@ class Writer:
             for s in series:
                 ch.add_series({**s, "categories": cats})
             ch.set_title({"name": title, "name_font": {**font, "size": 16}})
-            ch.set_x_axis({"num_font": font})
-            ch.set_y_axis({"num_font": font})
+            # Every category labelled (room enough for each: no label skipped). In a bar
+            # chart XlsxWriter's y axis is the category axis and x the values.
+            category_axis = {"num_font": {**font, "size": 12}, "interval_unit": 1,
+                             "interval_tick": 1}
+            value_axis = {"num_font": font, "min": 0, "major_gridlines": {"visible": True}}
+            if values == "scores":
+                value_axis.update(max=100, major_unit=10, num_format="0")
+            elif isinstance(values, int):  # counts: whole numbers, never 0.5 steps
+                value_axis.update(num_format="0", major_unit=max(1, -(-values // 10)),
+                                  max=max(1, values))
+            if kind == "bar":
+                ch.set_x_axis(value_axis)
+                ch.set_y_axis(category_axis)
+            else:
+                ch.set_x_axis(category_axis)
+                ch.set_y_axis(value_axis)
             ch.set_legend({"font": font, "position": "bottom" if len(series) > 1 else "none"})
-            ch.set_size({"width": 760, "height": 360})
+            height = 360 if kind == "column" else max(360, 100 + 44 * n)
+            ch.set_size({"width": 600, "height": height})
             ws.insert_chart(row, 5, ch)
+            return height
 
         n1 = max(len(level_rows), 1)
-        chart("column", self.tr("จำนวนหน่วยงานตามระดับผลการประเมิน", "Organisations by assessment level"),
-              [{"name": self.tr("หน่วยงาน", "Organisations"), "values": [name, r0 + 1, 1, r0 + n1, 1],
-                "data_labels": {"value": True}, "fill": {"color": "#4472C4"}}],
-              [name, r0 + 1, 0, r0 + n1, 0], 2)
+
+        def rows_of(px: int) -> int:  # sheet rows a chart of ``px`` pixels covers
+            return -(-px // int(row_height(FONT_SIZE) * 4 / 3)) + 1
+
+        h = chart("column", self.tr("จำนวนหน่วยงานตามระดับผลการประเมิน",
+                                    "Organisations by assessment level"),
+                  [{"name": self.tr("หน่วยงาน", "Organisations"),
+                    "values": [name, r0 + 1, 1, r0 + n1, 1],
+                    "data_labels": {"value": True}, "fill": {"color": "#4472C4"}}],
+                  [name, r0 + 1, 0, r0 + n1, 0], 2,
+                  values=max((n for _, n in level_rows), default=1))
+        at = 2 + rows_of(h)
         n2 = max(len(means), 1)
-        chart("bar", self.tr("คะแนนเฉลี่ยรายตัวชี้วัด", "Mean score by indicator"),
-              [{"name": self.tr("คะแนนเฉลี่ย", "Mean score"), "values": [name, r1 + 1, 1, r1 + n2, 1],
-                "data_labels": {"value": True, "num_format": "0.00"},
-                "fill": {"color": "#70AD47"}}],
-              [name, r1 + 1, 0, r1 + n2, 0], 21)
+        h = chart("bar", self.tr("คะแนนเฉลี่ยรายตัวชี้วัด", "Mean score by indicator"),
+                  [{"name": self.tr("คะแนนเฉลี่ย", "Mean score"),
+                    "values": [name, r1 + 1, 1, r1 + n2, 1],
+                    "data_labels": {"value": True, "num_format": "0.00"},
+                    "fill": {"color": "#70AD47"}}],
+                  [name, r1 + 1, 0, r1 + n2, 0], at, values="scores", n=n2)
+        at += rows_of(h)
+        ws.set_h_pagebreaks([at - 1])  # the status chart starts a page: no chart cut in two
         n3 = max(len(groups), 1)
         colors = ["#70AD47", "#FFC000", "#A5A5A5"]
         chart("bar", self.tr("สถานะผลการดำเนินการ", "Status of results"),
               [{"name": [name, r2, c], "values": [name, r2 + 1, c, r2 + n3, c],
                 "fill": {"color": colors[c - 1]}} for c in (1, 2, 3)],
-              [name, r2 + 1, 0, r2 + n3, 0], 40, subtype="stacked")
+              [name, r2 + 1, 0, r2 + n3, 0], at, subtype="stacked",
+              values=max((sum(c) for _, c in groups), default=1), n=n3)
 
     def _level_order(self) -> list[str]:
         if not self.bound:

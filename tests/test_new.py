@@ -86,7 +86,7 @@ def test_unusable_org_list_is_a_clear_error(tmp_path):
 def test_schema_json(tmp_path):
     res = invoke("schema", "--json", "--year", "2570")
     data = json.loads(res.output)
-    assert data["template"] == {"id": "ita-measures", "version": "1", "fiscal_year": 2570}
+    assert data["template"] == {"id": "ita-measures", "version": "2", "fiscal_year": 2570}
     sheets = {s["key"]: s for s in data["sheets"]}
     assert set(sheets) == {"org", "analysis", "measures", "results"}
     assert sheets["org"]["kind"] == "form"

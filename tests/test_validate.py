@@ -218,7 +218,7 @@ def test_cli_reports_and_feedback_copies(returns, tmp_path):
     wb = openpyxl.load_workbook(report)
     ws = wb["ข้อค้นพบ"]
     assert ws.auto_filter.ref
-    assert ws.max_row - 1 == len(EXPECTED_BAD)
+    assert ws.max_row - 4 == len(EXPECTED_BAD)  # title, subtitle, a blank row, headings
     copies = list(fb.glob("*.xlsx"))
     assert len(copies) == 1 and copies[0].name.startswith("6560101_")
     copy = openpyxl.load_workbook(copies[0])

@@ -68,13 +68,13 @@ def test_identity_in_form_properties_and_very_hidden_sheet(workbook_path, sample
     assert org["C9"].value == "2570"
     props = {p.name: p.value for p in wb.custom_doc_props.props}
     assert props["ita_template_id"] == "ita-measures"
-    assert props["ita_template_version"] == "1"
+    assert props["ita_template_version"] == "2"
     assert props["ita_org_code"] == sample_org.code
     assert props["ita_org_name"] == sample_org.name
     assert props["ita_fiscal_year"] == "2570"
     meta = {r[0]: r[1] for r in wb[META_SHEET].iter_rows(values_only=True)}
     assert meta["org_code"] == sample_org.code
-    assert meta["template_version"] == "1"
+    assert meta["template_version"] == "2"
     assert meta["round"] == "plan"
 
 
@@ -118,8 +118,10 @@ def test_protection_fonts_and_print_setup(workbook_path, template):
     assert ws["E5"].font.name == "TH Sarabun New" and ws["E5"].font.sz == 16
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.paperSize == 9
-    # fitToWidth 1 is the file format's default, so it is left out
-    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
+    # Fitted to as few pages wide as keep the print at >= 70 % (the wide measures sheet: 2,
+    # with its first columns repeated); fitToWidth 1 is the format's default, left out.
+    assert ws.page_setup.fitToWidth in (None, 1, 2) and ws.page_setup.fitToHeight == 0
+    assert ws.print_title_cols == "$A:$B"
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert "6560101" in ws.oddFooter.left.text
     assert "&P" in ws.oddFooter.center.text or "หน้า" in ws.oddFooter.center.text

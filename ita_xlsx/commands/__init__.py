@@ -10,7 +10,11 @@ import importlib
 
 import click
 
-MODULES: tuple[str, ...] = ("mail",)  # e.g. "mail", "docs", "serve"
+MODULES: tuple[str, ...] = (  # one line each: "mail", "docs", "serve", ...
+    "mail",
+    "docs",
+    "serve",
+)
 
 
 def register(group: click.Group) -> None:

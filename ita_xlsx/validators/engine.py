@@ -333,7 +333,8 @@ def _template_findings(rep: FileReport, template: Template) -> None:
     if tid and tid != template.id:
         rep.findings.append(Finding("template-unknown", params={"detail": {
             "th": f"แบบฟอร์ม {tid}", "en": f"template {tid}"}}))
-    elif version and version != template.version:
+    elif version and version != template.version and version not in \
+            template.compatible_versions:  # a compatible older version reads as it is
         rep.findings.append(Finding("template-outdated", value=version,
                                     params={"expected": template.version}))
 

@@ -1,0 +1,1 @@
+"""Documents people read, print and sign (.docx): organisations\x27 and the district\x27s."""

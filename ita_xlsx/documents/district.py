@@ -1,0 +1,222 @@
+"""The district office's memo to the province, from a consolidated report (``merge`` output).
+
+Every figure is read back from the report itself (its summary and indicator sheets, located
+through the hidden ``_ita_report`` sheet), so the memo says what the attached report says.
+The memo's header (office, document prefix, signer, addressee) comes from the round folder's
+``ita-settings.toml`` [district].
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.errors import InputError
+from ..files import atomic_write, safe_filename
+from ..merge import REPORT_META_SHEET, bound_for
+from ..template import Template
+from ..thai import clean_text
+from . import templates as dt_templates
+from .compose import Tables, compose
+from .org import thai_long_date
+from .writer import thai_list
+
+SETTINGS_NAME = "ita-settings.toml"
+DISTRICT_KEYS = ("name", "office", "document_prefix", "signer_name", "signer_position",
+                 "addressee")
+WEAKEST = 3
+
+
+class ReportError(InputError):
+    """Not a consolidated report this tool wrote (or unreadable), or an unreadable settings
+    file; Thai and English text, exit code 2 (bad input)."""
+
+
+@dataclass
+class DistrictFigures:
+    """What the memo says, each figure as the report has it."""
+
+    fiscal_year: int | None
+    round: str
+    orgs: int
+    returned: int
+    valid: int
+    invalid: int
+    missing: list[str]  # names of organisations that have not returned
+    levels: list[tuple[str, int]]  # (level or pass label, organisations), in framework order
+    weakest: list[tuple[str, float]]  # (indicator label, district mean), lowest first
+    measures: int
+    results: int
+    done: int
+    in_progress: int
+    not_started: int
+    with_evidence: int
+
+    @property
+    def evidence_share(self) -> float | None:
+        return self.with_evidence / self.results if self.results else None
+
+
+@dataclass
+class DistrictMemo:
+    path: Path
+    figures: DistrictFigures
+    settings_file: str = ""
+    pdf: list[Path] = field(default_factory=list)
+    pdf_problem: tuple[str, str] | None = None
+
+
+def _num(v: object) -> float:
+    try:
+        return float(v) if v not in (None, "") else 0.0
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def read_figures(path: Path, template: Template, framework: str | None = None
+                 ) -> DistrictFigures:
+    from python_calamine import CalamineWorkbook
+
+    from ..merge import _round_key, _status_key
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        meta_rows = wb.get_sheet_by_name(REPORT_META_SHEET).to_python(skip_empty_area=False)
+    except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same clear message
+        raise ReportError(
+            f"{path}: ไม่ใช่รายงานรวมที่สร้างด้วย ita-xlsx merge ({type(exc).__name__})",
+            f"{path}: not a consolidated report made by ita-xlsx merge ({type(exc).__name__})"
+        ) from None
+    meta = {clean_text(r[0]): clean_text(r[1]) for r in meta_rows if len(r) > 1 and r[0]}
+
+    def table(key: str, first_key: str | None = None) -> list[dict]:
+        name = meta.get(f"sheet:{key}")
+        keys = meta.get(f"columns:{key}", "").split(",")
+        first = int(meta.get(f"first_row:{first_key or key}", "0") or 0)
+        if not name or name not in wb.sheet_names or not first:
+            return []
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)[first - 1:]
+        return [dict(zip(keys, r, strict=False)) for r in rows if any(v != "" for v in r)]
+
+    fy_text = meta.get("fiscal_year", "")
+    fy = int(fy_text) if fy_text.isdigit() else None
+    summary = table("summary")
+    statuses = [_status_key(clean_text(r.get("status"))) for r in summary]
+    returned = [r for r, s in zip(summary, statuses, strict=True) if s != "missing"]
+    # The report shows rounds by name ("6 เดือน"): back to keys.
+    rounds = Counter(_round_key(clean_text(r.get("round"))) for r in returned if r.get("round"))
+    bound = bound_for(template, fy, framework)
+    order: list[str] = []
+    if bound:
+        fw = bound.analysis_fw
+        order = [x.label for x in (fw.pass_labels if fw.result_scheme == "pass" else fw.levels)]
+    levels = Counter(clean_text(r.get("ita_level")) for r in returned if r.get("ita_level"))
+    level_rows = [(k, levels[k]) for k in order if levels.get(k)]
+    level_rows += [(k, n) for k, n in levels.items() if k not in order]
+    # The indicator statistics block of the scores sheet: label, tool, mean, ...
+    stats = []
+    name = meta.get("sheet:scores")
+    first = int(meta.get("first_row:scores_stats", "0") or 0)
+    n_ind = len(bound.analysis_fw.indicators) if bound else 0
+    if name in wb.sheet_names and first and n_ind:
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)[first - 1:
+                                                                          first - 1 + n_ind]
+        stats = [(clean_text(r[0]), float(r[2])) for r in rows
+                 if len(r) > 2 and isinstance(r[2], int | float) and r[0]]
+    weakest = sorted(stats, key=lambda x: x[1])[:WEAKEST]
+
+    def total(key: str) -> int:
+        return int(sum(_num(r.get(key)) for r in returned))
+
+    done, doing, todo = total("results_done"), total("results_in_progress"), total(
+        "results_not_started")
+    return DistrictFigures(
+        fiscal_year=fy, round=rounds.most_common(1)[0][0] if rounds else "",
+        orgs=len(summary), returned=len(returned),
+        valid=sum(s in ("valid", "warnings") for s in statuses),
+        invalid=sum(s in ("invalid", "unreadable") for s in statuses),
+        missing=[clean_text(r.get("org_name")) or clean_text(r.get("org_code"))
+                 for r, s in zip(summary, statuses, strict=True) if s == "missing"],
+        levels=level_rows, weakest=weakest, measures=total("measures"),
+        results=done + doing + todo, done=done, in_progress=doing, not_started=todo,
+        with_evidence=total("results_with_evidence"),
+    )
+
+
+def find_settings(report: Path, given: Path | None) -> Path | None:
+    """The settings file: the one given, else ita-settings.toml in the report's folder, its
+    parent (the round folder, when the report is in reports/) or the current folder."""
+    if given:
+        return given
+    for folder in (report.parent, report.parent.parent, Path.cwd()):
+        candidate = folder / SETTINGS_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_district_settings(path: Path | None) -> dict[str, str]:
+    if path is None:
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ReportError(f"{path}: อ่านไฟล์ตั้งค่าไม่ได้ ({exc})",
+                          f"{path}: cannot read the settings file ({exc})") from None
+    district = data.get("district", {})
+    return {k: clean_text(district.get(k)) for k in DISTRICT_KEYS if district.get(k)}
+
+
+def _round_label(template: Template, round_key: str) -> str:
+    try:
+        return template.round_label(round_key).split(" (")[0]
+    except KeyError:
+        return round_key
+
+
+def memo_values(f: DistrictFigures, settings: dict[str, str], words: dict[str, str],
+                template: Template, attachment: str, today: dt.date) -> dict[str, str]:
+    missing = words.get("missing", "................................")
+    none = words.get("none", "-")
+    level_item = words.get("level_item", "{level} {count}")
+    weak_item = words.get("weak_item", "{indicator} ({mean})")
+    share = f.evidence_share
+    unscored = f.returned - sum(n for _, n in f.levels)  # returns without a complete score
+    return {
+        "fiscal_year": str(f.fiscal_year or ""), "analysis_year": str((f.fiscal_year or 1) - 1),
+        "round": f.round, "round_label": _round_label(template, f.round) if f.round else "",
+        "n_orgs": str(f.orgs), "n_returned": str(f.returned), "n_valid": str(f.valid),
+        "n_invalid": str(f.invalid), "n_missing": str(len(f.missing)),
+        "missing_list": thai_list(f.missing) if f.missing else none,
+        "levels_list": thai_list([level_item.format(level=k, count=n) for k, n in f.levels]
+                                 + ([words.get("no_level", "-").format(count=unscored)]
+                                    if unscored else [])) or none,
+        "weak_list": thai_list([weak_item.format(indicator=k, mean=f"{m:.2f}")
+                                for k, m in f.weakest]) or none,
+        "n_measures": str(f.measures), "n_results": str(f.results), "n_done": str(f.done),
+        "n_in_progress": str(f.in_progress), "n_not_started": str(f.not_started),
+        "n_evidence": str(f.with_evidence),
+        "evidence_percent": f"{share * 100:.1f}" if share is not None else "0",
+        "attachment": attachment, "date": thai_long_date(today),
+        "district_name": settings.get("name", "") or missing,
+        **{k: settings.get(k, "") or missing for k in DISTRICT_KEYS if k != "name"},
+    }
+
+
+def make_memo(report: Path, out: Path, template: Template, *, settings: Path | None = None,
+              force: bool = False, arabic_digits: bool = False,
+              overrides: dict[str, Path] | None = None, framework: str | None = None,
+              today: dt.date | None = None) -> DistrictMemo:
+    figures = read_figures(report, template, framework)
+    settings_file = find_settings(report, settings)
+    values_settings = read_district_settings(settings_file)
+    t = dt_templates.load("district_memo", overrides)
+    values = memo_values(figures, values_settings, t.words, template, report.name,
+                         today or dt.date.today())
+    name = safe_filename(t.file_name.format_map(values), fallback="district_memo") + ".docx"
+    path = out / name
+    atomic_write(path, compose(t, values, Tables(), arabic_digits), force)
+    return DistrictMemo(path, figures, str(settings_file or ""))
