@@ -607,7 +607,8 @@ def _open_xls(path: Path, limits: Limits, area: Area) -> Opened:
                 raise _damaged("BIFF") from None
             if outside:  # stray cells: their records become ones every reader skips
                 data = _patch_records(data, cfb.sector, chain, outside)
-                findings.append(warning)
+                if warning is not None:  # only blank cells or the declared size: silent
+                    findings.append(warning)
     return Opened(CalamineWorkbook.from_filelike(io.BytesIO(data)), findings)
 
 
