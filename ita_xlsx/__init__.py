@@ -36,7 +36,7 @@ _API = (
     "Finding", "Org", "Prefill", "NextRound", "MISTAKES",
     # verbs
     "bind_template", "consolidate", "describe_template", "find_workbooks", "load_template",
-    "make_workbooks", "next_round", "parse_deadline", "parse_year", "read_orgs",
+    "make_workbooks", "next_round", "parse_deadline", "parse_year", "read_orgs", "refuse_input_as_output",
     "render_workbook", "report_text", "simulate_return", "validate", "write_check_report",
     "write_consolidated", "write_consolidated_csv", "write_feedback",
     # the round by email

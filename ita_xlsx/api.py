@@ -128,6 +128,22 @@ def find_workbooks(paths: Iterable[PathLike], *, exclude: Iterable[PathLike] = (
     return [f for f in _find(paths) if f.resolve() not in skip]
 
 
+def refuse_input_as_output(paths: Iterable[PathLike], out: PathLike) -> None:
+    """Raise :class:`InputError` when ``out`` is one of the inputs: named among ``paths``, or
+    a return found in a folder. An output never replaces an input, even with ``--force``; a
+    consolidated report found in a folder may be the output (it is not read)."""
+    from .files import same_file
+    from .merge import find_reports
+
+    out, paths = Path(out), [Path(p) for p in paths]
+    named = any(same_file(p, out) for p in paths)
+    found = named or any(same_file(f, out) for f in find_workbooks(paths))
+    if found and (named or not find_reports([out], 1)[0]):
+        raise InputError(f"ไฟล์ผลลัพธ์ {out} เป็นไฟล์ที่ส่งเข้ามาอ่าน จะไม่เขียนทับ ให้ใช้ชื่ออื่น",
+                         f"the output {out} is one of the inputs; it is never overwritten, "
+                         "choose another name")
+
+
 def _orgs(orgs: PathLike | Sequence[Org] | None, template: Template) -> list[Org] | None:
     if orgs is None:
         return None
@@ -649,6 +665,7 @@ __all__ = [
     "parse_deadline",
     "parse_year",
     "read_orgs",
+    "refuse_input_as_output",
     "render_workbook",
     "report_text",
     "serve",

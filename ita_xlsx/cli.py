@@ -268,6 +268,8 @@ def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, 
     if not files and not anything_sent(inputs):
         raise UserError.of("error.no_workbooks", 2)
     _refuse_existing(report_path, force)
+    if report_path:
+        _not_the_output(inputs, Path(report_path))
     fy = _fiscal_year(year) if year else None
     report = _with_progress(
         ctx, max(len(files), 1), "กำลังตรวจ" if ctx.lang == "th" else "Checking",
@@ -300,6 +302,11 @@ def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, 
                      "(--all-files to make them)").format(n=len(written.skipped)))
     sys.exit(0 if report.valid else 1)
 
+
+def _not_the_output(inputs, out: Path) -> None:
+    from .api import refuse_input_as_output
+
+    refuse_input_as_output(inputs, out)
 
 def anything_sent(inputs, exclude=()) -> bool:
     """Whether the inputs hold any file at all: a folder with only a ZIP, a saved mail or a
@@ -382,6 +389,8 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, force
     if csv_dir and not force:
         for name in ("summary.csv", "measures.csv", "results.csv", "findings.csv"):
             _refuse_existing(str(Path(csv_dir) / name), force)
+    # never replaces an input (a return), even with --force
+    _not_the_output(inputs, out)
     fy = _fiscal_year(year) if year else None
     # The output itself is never read as an input (merging into a folder's own report).
     files = find_workbooks(inputs, exclude=[out])
@@ -399,6 +408,9 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, force
                            framework=framework)
     counts = {s: sum(e.status == s for e in result.entries) for s in
               ("valid", "warnings", "invalid", "unreadable", "missing")}
+    # unreadable files no organisation could be named for are not entries, but still count
+    counts["unreadable"] += sum(f["status"] == "unreadable" and not f["org_code"]
+                                for f in result.files)
     if ctx.lang == "en":
         ctx.say(f"Consolidated report: {out} · {len(result.entries)} organisations "
                 f"({counts['valid']} valid, {counts['warnings']} with warnings, "

@@ -72,9 +72,9 @@ def friendly(fn):
             if ctx.debug:
                 traceback.print_exc()
             sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("ยกเลิก / cancelled", err=True)
-            sys.exit(130)
+        except (KeyboardInterrupt, Cancelled) as exc:
+            _say_cancelled()
+            sys.exit(getattr(exc, "exit_code", 130))
         except Exception as exc:  # noqa: BLE001 - last line of defence for users
             if ctx.debug:
                 traceback.print_exc()
@@ -83,6 +83,42 @@ def friendly(fn):
             sys.exit(1)
 
     return wrapper
+
+
+class Cancelled(BaseException):
+    """The run was stopped from outside (SIGTERM, a closed terminal); like Ctrl-C, not an
+    error of the program. Exit code 128 + the signal's number, as shells report it."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.exit_code = 128 + signum
+
+
+def _cancel(signum, _frame) -> None:
+    raise Cancelled(signum)
+
+
+def _say_cancelled() -> None:
+    try:
+        click.echo("ยกเลิก / cancelled", err=True)
+    except (OSError, ValueError):  # the terminal is gone (SIGHUP)
+        pass
+
+
+def _stop_signals():
+    """SIGTERM and SIGHUP end the run like Ctrl-C: workers stopped, temporary files removed
+    (``finally`` blocks run), no traceback. Returns the previous handlers."""
+    import signal
+
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None:
+            try:
+                previous[signum] = signal.signal(signum, _cancel)
+            except ValueError:  # not the main thread (an embedding program): leave them
+                pass
+    return previous
 
 
 class UserError(ItaError):
@@ -293,8 +329,12 @@ class Group(_Bilingual, click.Group):
         if "--debug" in args[1:]:  # a group option, accepted after the command name too
             end = args.index("--") if "--" in args else len(args)
             args = ["--debug", *(a for a in args[:end] if a != "--debug"), *args[end:]]
+        previous = _stop_signals()
         try:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except Cancelled as exc:
+            _say_cancelled()
+            sys.exit(exc.exit_code)
         except click.UsageError as exc:
             command = exc.ctx.command_path if exc.ctx else "ita-xlsx"
             click.echo(f"Usage error: {exc.format_message()}\nSee: {command} --help"
@@ -305,8 +345,13 @@ class Group(_Bilingual, click.Group):
             click.echo(exc.format_message(), err=True)
             sys.exit(exc.exit_code)
         except click.Abort:
-            click.echo("ยกเลิก / cancelled", err=True)
+            _say_cancelled()
             sys.exit(130)
+        finally:
+            import signal
+
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
 
 # ---------------------------------------------------------------- shared option parsing

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .core.findings import Finding
 from .core.records import Note, Org, Prefill
-from .files import OutputExists, atomic_write, safe_filename
+from .files import OutputExists, OutputFailed, atomic_write, safe_filename
 from .print_layout import row_height, setup_page, text_lines
 from .read import Returned
 from .render import (
@@ -208,4 +208,8 @@ def write_feedback(report: Report, out_dir: Path, force: bool = False, lang: str
             result.written.append(path)
         except OutputExists:
             result.refused.append(path)
+        except OutputFailed as exc:  # the disk filled up, ...: say how far it got
+            exc.done = len(result.written)
+            exc.total = sum(1 for r in report.files if r.findings)
+            raise
     return result

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .core.records import Org, Prefill
-from .files import OutputExists, atomic_write, safe_filename
+from .files import OutputExists, OutputFailed, atomic_write, safe_filename
 from .render import RenderOptions, render_workbook
 from .stamp import Stamper, placeholder_org
 from .template import Template, bind
@@ -71,6 +71,18 @@ def generate(
         return result
     prefills = prefills or {}
     stampers: dict[tuple[str, ...], Stamper] = {}
+    orgs = list(orgs)
+    try:
+        _generate_all(template, orgs, options, out_dir, force, framework_override, prefills,
+                      stampers, result, progress)
+    except OutputFailed as exc:  # the disk filled up, ...: say how far it got
+        exc.done, exc.total = len(result.written), len(orgs)
+        raise
+    return result
+
+
+def _generate_all(template, orgs, options, out_dir, force, framework_override, prefills,
+                  stampers, result, progress) -> None:
     for org in orgs:
         path = out_dir / workbook_filename(org, options.fiscal_year, options.round)
         if path.exists() and not force:
@@ -90,7 +102,6 @@ def generate(
             _write(result, path, data, force)
         if progress:
             progress(1)
-    return result
 
 
 def _write(result: NewResult, path: Path, data: bytes, force: bool) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from .core.findings import Finding
 from .framework import score
 from .orgs import org_type_labels, read_org_list
-from .report_layout import DATA_SHEETS, REPORT_META_SHEET
+from .report_layout import DATA_SHEETS, REPORT_KIND, REPORT_META_SHEET
 from .template import Bound, Template, load_template
 from .thai import clean_text, is_valid_url, parse_date
 from .validators.cross import indicator_rows
@@ -85,8 +85,15 @@ class MergeResult:
 # ---------------------------------------------------------------- entries from returns
 
 
+# Thailand's time (no daylight saving): report bytes must not depend on the machine's TZ
+THAI_TIME = dt.timezone(dt.timedelta(hours=7))
+
+
 def _iso_time(ts: float) -> str:
-    return dt.datetime.fromtimestamp(ts).replace(microsecond=0).isoformat() if ts else ""
+    if not ts:
+        return ""
+    return dt.datetime.fromtimestamp(ts, THAI_TIME).replace(microsecond=0, tzinfo=None
+                                                           ).isoformat()
 
 
 def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
@@ -140,13 +147,131 @@ def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
 # ---------------------------------------------------------------- consolidated reports as input
 
 
-def load_report(path: Path, template: Template, framework: str | None = None
-                ) -> tuple[list[OrgEntry], dict[str, str]]:
-    """Entries stored in a consolidated report (choices back to their values), and its
-    metadata."""
-    from python_calamine import CalamineWorkbook
+def is_report(path: Path) -> bool:
+    """A consolidated report made by merge (by its document property, or its hidden sheet).
 
-    wb = CalamineWorkbook.from_path(str(path))
+    .xlsx: the property, from the bounded pre-flight (nothing parsed past it). .ods/.xls:
+    their sheet names, read in a worker like any other file (see ``find_reports``).
+    """
+    return find_reports([Path(path)], workers=1)[0]
+
+
+def _report_property(path: Path) -> bool | None:
+    """True/False for an .xlsx decided by its document property (a bounded read of one small
+    part, nothing parsed); None for .ods/.xls, whose sheet names must say (in a worker)."""
+    import zipfile
+    import zlib
+
+    from .safety import LIMITS, OLE_MAGIC, ZIP_MAGIC, _check_central_directory_size, _Refuse
+
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(8)
+            if head.startswith(OLE_MAGIC):
+                return None
+            if not head.startswith(ZIP_MAGIC) or size > LIMITS.max_file_bytes:
+                return False
+            _check_central_directory_size(fh, size, LIMITS)
+            fh.seek(0)
+            with zipfile.ZipFile(fh) as zf:
+                names = set(zf.namelist())
+                if "content.xml" in names and "mimetype" in names:
+                    return None
+                info = zf.getinfo("docProps/custom.xml")
+                if info.file_size > LIMITS.max_small_part:
+                    return False
+                with zf.open(info) as member:
+                    return REPORT_KIND.encode() in member.read(LIMITS.max_small_part)
+    except (_Refuse, KeyError, OSError, ValueError, EOFError, RuntimeError, NotImplementedError,
+            zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error):
+        return False  # not a report; reading it as a return says what is wrong
+
+
+def _has_report_sheet(path: str) -> bool:
+    from .bounded import open_workbook
+    from .safety import preflight
+
+    pf = preflight(Path(path))
+    if not pf.ok:
+        return False
+    book = open_workbook(Path(path), pf.kind).book
+    try:
+        return REPORT_META_SHEET in book.sheet_names
+    finally:
+        book.close()
+
+
+def find_reports(files: Sequence[Path], workers: int | None = None) -> list[bool]:
+    """Which files are consolidated reports; none is opened by a reader outside a worker."""
+    from .sandbox import run_jobs
+
+    known = [_report_property(f) for f in files]
+    ask = [str(f) for f, k in zip(files, known, strict=True) if k is None]
+    answers = iter(run_jobs(_has_report_sheet, ask, lambda *_: False, workers=workers))
+    return [next(answers) if k is None else k for k in known]
+
+
+def _load_report_job(args: tuple[str, str, str | None]) -> list[OrgEntry] | OrgEntry:
+    """In a worker: a report's entries, or one unreadable entry carrying its findings."""
+    from .safety import preflight
+
+    path, template_file, framework = args
+    pf = preflight(Path(path))
+    failing = [f for f in pf.findings if f.severity == "error"]
+    if failing:  # a report passes the same checks as a return (macros, bombs, ...)
+        return _report_failed(args, failing[0])
+    try:
+        return load_report(Path(path), load_template(template_file), framework,
+                           kind=pf.kind)[0]
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - damaged metadata costs this file only
+        from .bounded import Refused
+        from .core.findings import Finding
+
+        if isinstance(exc, Refused):
+            return _report_failed(args, exc.finding)
+        return _report_failed(args, Finding("file-unreadable", params={"detail": {
+            "th": "ข้อมูลกำกับของรายงานรวมเสียหาย", "en": "the report's metadata is damaged"}}))
+
+
+def _report_failed(args: tuple, failure) -> OrgEntry:
+    from .core.findings import Finding
+    from .read import file_mtime
+
+    path = args[0]
+    if not isinstance(failure, Finding):  # a sandbox Failure
+        failure = Finding(failure.code, params={"detail": {"th": failure.th, "en": failure.en}})
+    e = OrgEntry("", status="unreadable", source_file=path,
+                 file_time=_iso_time(file_mtime(path)), errors=1,
+                 findings=[failure.to_dict()])
+    e.reason, e.reason_en = failure.message("th"), failure.message("en")
+    return e
+
+
+def load_reports(paths: Sequence[Path], template: Template, framework: str | None = None,
+                 workers: int | None = None, progress: Callable[[int], None] | None = None
+                 ) -> list[list[OrgEntry] | OrgEntry]:
+    """Each report's entries (read in workers), or an unreadable entry for it."""
+    from .sandbox import run_jobs
+
+    jobs = [(str(p), template.source_file, framework) for p in paths]
+    return run_jobs(_load_report_job, jobs, _report_failed, workers=workers, progress=progress)
+
+
+def load_report(path: Path, template: Template, framework: str | None = None,
+                kind: str = "") -> tuple[list[OrgEntry], dict[str, str]]:
+    """Entries stored in a consolidated report (choices back to their values), and its
+    metadata. Opened with its extent checked (bounded.py); call it in a worker
+    (``load_reports``) for files from outside."""
+    from .bounded import open_workbook
+
+    if not kind:
+        from .safety import preflight
+
+        kind = preflight(Path(path)).kind
+    wb = open_workbook(Path(path), kind).book
     meta_rows = wb.get_sheet_by_name(REPORT_META_SHEET).to_python(skip_empty_area=False)
     meta = {clean_text(r[0]): clean_text(r[1]) for r in meta_rows if len(r) > 1 and r[0]}
     fy = meta.get("fiscal_year", "")
@@ -291,10 +416,12 @@ def merge(
                        workers=workers, progress=progress, inbox=inbox, do_select=False,
                        reports_as_files=False)
         report_entries: list[OrgEntry] = []
-        for path in inbox.reports:
-            report_entries.extend(load_report(path, template, framework)[0])
-            if progress:
-                progress(1)
+        failed_reports: list[OrgEntry] = []  # reports that could not be read safely
+        for loaded in load_reports(inbox.reports, template, framework, workers, progress):
+            if isinstance(loaded, OrgEntry):
+                failed_reports.append(loaded)
+            else:
+                report_entries.extend(loaded)
     report.skipped = list(inbox.skipped)
     entries = {id(rep): entry_from_return(rep, template) for rep in report.files}
     extra = [Candidate(path=f"{e.via} > {e.org_code}", code=e.org_code, name=e.org_name,
@@ -351,7 +478,7 @@ def merge(
                                          if entry_of(c.ref) is e), None))
             if counted is not None and "ไฟล์เดียว" not in counted.th:
                 e.note, e.note_en = counted.th, counted.en
-    rows = _file_table([*entries.values(), *report_entries], by_code)
+    rows = _file_table([*entries.values(), *report_entries, *failed_reports], by_code)
     rows += [{"path": s.path, "via": "", "org_code": s.org_code, "org_name": "",
               "status": s.kind, "recorded": "", "file_time": "", "used": False,
               "superseded_by": "", "round": "", "reason": s.th, "reason_en": s.en}

@@ -128,13 +128,7 @@ def find_workbooks(inputs: list[str | Path]) -> list[Path]:
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            found.extend(
-                sorted(
-                    f for f in p.rglob("*")
-                    if f.is_file() and f.suffix.lower() in WORKBOOK_SUFFIXES
-                    and not f.name.startswith(("~$", ".~"))  # Excel / LibreOffice lock files
-                )
-            )
+            found.extend(_folder_workbooks(p))
         else:
             found.append(p)
     seen: set[Path] = set()
@@ -145,6 +139,26 @@ def find_workbooks(inputs: list[str | Path]) -> list[Path]:
             seen.add(key)
             unique.append(f)
     return unique
+
+
+def _folder_workbooks(folder: Path) -> list[Path]:
+    """Workbooks under ``folder``; a subfolder that cannot be opened is listed itself, so it
+    becomes a finding (pre-flight: "cannot open the folder") instead of a silent gap."""
+    files: list[Path] = []
+    blocked: list[Path] = []
+
+    def unreadable(exc: OSError) -> None:
+        blocked.append(Path(exc.filename) if exc.filename else folder)
+
+    for top, dirs, names in os.walk(folder, onerror=unreadable):
+        dirs.sort()
+        for name in names:
+            f = Path(top) / name
+            if (Path(name).suffix.lower() in WORKBOOK_SUFFIXES
+                    and not name.startswith(("~$", ".~"))  # Excel / LibreOffice lock files
+                    and f.is_file()):
+                files.append(f)
+    return sorted(files) + sorted(blocked)
 
 
 def read_return(path: str | Path, template: Template) -> Returned:
@@ -161,16 +175,26 @@ def read_return(path: str | Path, template: Template) -> Returned:
     if not pf.ok:
         out.readable = False
         return out
-    from python_calamine import CalamineWorkbook, PasswordError
+    from python_calamine import PasswordError
+
+    from .bounded import Refused, open_workbook
 
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        opened = open_workbook(path, pf.kind, parts=pf.parts)
+    except Refused as refused:
+        out.readable = False
+        out.findings.append(refused.finding)
+        return out
     except PasswordError:
         out.readable = False
         out.findings.append(Finding("file-encrypted"))
         return out
-    except Exception as exc:  # calamine has several error types for broken files
-        return _unreadable(out, type(exc).__name__, "ไฟล์เสียหรือไม่ใช่สมุดงาน")
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - calamine's errors, and its panics (BaseException)
+        return _unreadable(out, "damaged file or not a workbook", "ไฟล์เสียหรือไม่ใช่สมุดงาน")
+    wb = opened.book
+    out.findings.extend(opened.findings)
     info: dict[str, SheetInfo] = {}
     if pf.kind == "xlsx":
         # one look inside the ZIP: the saved time, and on the sheets where they matter
@@ -178,11 +202,20 @@ def read_return(path: str | Path, template: Template) -> Returned:
         info = xlsx_cell_info(path, _extra_sheets(template), out)
     try:
         _read_workbook(wb, pf.custom_properties, template, out, info)
-    except Exception as exc:  # a malformed sheet must not stop the batch
-        return _unreadable(out, f"{type(exc).__name__}: {exc}"[:120], "อ่านเนื้อหาไม่ได้")
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - a malformed sheet (or a panic) must not stop the batch
+        return _unreadable(out, "damaged sheet content", "อ่านเนื้อหาไม่ได้")
     finally:
         wb.close()
     return out
+
+
+def file_mtime(path: str | Path) -> float:
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return 0.0
 
 
 def _extra_sheets(template: Template) -> set[str]:

@@ -15,7 +15,7 @@ import xlsxwriter
 
 from .core.findings import Finding
 from .fast_sheet import FastSheet
-from .files import atomic_target, commit, write_csv
+from .files import atomic_target, commit, csv_bytes, write_all
 from .merge import MergeResult, OrgEntry
 from .print_layout import (
     be_date,
@@ -590,13 +590,12 @@ def write_csvs(result: MergeResult, out_dir: Path, template: Template, force: bo
                lang: str = "th") -> list[Path]:
     """summary.csv, measures.csv, results.csv, findings.csv (UTF-8 with BOM, guarded)."""
     out_dir = Path(out_dir)
-    written = []
+    pending: list[tuple[Path, bytes]] = []
 
     def save(name: str, columns, rows) -> None:
         keys = [k for k, _, _ in columns]
-        path = out_dir / name
-        write_csv(path, keys, [[r.get(k) for k in keys] for r in rows], force)
-        written.append(path)
+        pending.append((out_dir / name, csv_bytes(keys, [[r.get(k) for k in keys]
+                                                          for r in rows])))
 
     save("summary.csv", SUMMARY, [summary_values(e) for e in result.entries])
 
@@ -610,7 +609,8 @@ def write_csvs(result: MergeResult, out_dir: Path, template: Template, force: bo
     save("measures.csv", measure_columns(template, lang), list(stacked("measures")))
     save("results.csv", result_columns(template, lang), list(stacked("results")))
     save("findings.csv", FINDINGS, list(stacked("findings")))
-    return written
+    write_all(pending, force)  # all four or none
+    return [path for path, _ in pending]
 
 
 

@@ -58,6 +58,9 @@ class Preflight:
     kind: str  # "xlsx" | "xls" | "ods" | "" (not a workbook)
     findings: list[Finding]  # file-level findings; empty when fine
     custom_properties: dict[str, str] = field(default_factory=dict)
+    # worksheet and shared-string parts read whole by the scan (small ones), so the extent
+    # checks (bounded.py) need not inflate them again
+    parts: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -142,6 +145,10 @@ def preflight(path: Path, limits: Limits = LIMITS) -> Preflight:
 
 def _regular_file_size(path: Path) -> int:
     st = path.stat()
+    if stat.S_ISDIR(st.st_mode):  # a subfolder find_workbooks could not open
+        raise _Refuse("file-unreadable", "เปิดโฟลเดอร์นี้ไม่ได้ เพราะไม่มีสิทธิ์อ่าน ไฟล์ในโฟลเดอร์จึงไม่ได้ตรวจ",
+                      "cannot open this folder (no permission to read it); its files were "
+                      "not checked")
     if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end
         raise _Refuse("file-unreadable", "ไม่ใช่ไฟล์ปกติ", "not a regular file")
     return st.st_size
@@ -222,11 +229,11 @@ def _zip_checks(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], names: set[st
         _confirm_ods(zf)
     elif kind == "":
         raise _not_a_spreadsheet(_zip_lookalike(names))
-    _scan_members(zf, infos, limits)  # bounded heads: nested archives, XML entities
+    parts = _scan_members(zf, infos, limits)  # bounded heads: nested archives, XML entities
     if kind == "ods":
         return Preflight("ods", _ods_findings(names))
     findings = _ooxml_findings(zf, names, limits)
-    return Preflight("xlsx", findings, _custom_properties(zf, names, limits))
+    return Preflight("xlsx", findings, _custom_properties(zf, names, limits), parts)
 
 
 def _zip_kind(names: set[str]) -> str:
@@ -368,8 +375,13 @@ def _ods_encrypted(zf: zipfile.ZipFile) -> bool:
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 
 
-def _scan_members(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
-    """Read at most ``xml_head_bytes`` of each member: nested archives and XML prologs."""
+def _scan_members(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limits
+                  ) -> dict[str, bytes]:
+    """Read at most ``xml_head_bytes`` of each member: nested archives and XML prologs.
+
+    Returns the worksheet and shared-string parts that were read whole (kept for bounded.py).
+    """
+    whole: dict[str, bytes] = {}
     for info in infos:
         if info.is_dir() or info.file_size == 0:
             continue
@@ -379,7 +391,13 @@ def _scan_members(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Lim
                 raise _nested(info.filename)
             if _is_xml_part(info.filename, head):
                 head += member.read(limits.xml_head_bytes - len(head))
-                _check_xml_prolog(info.filename, head, complete=len(head) >= info.file_size)
+                complete = len(head) >= info.file_size
+                _check_xml_prolog(info.filename, head, complete=complete)
+                low = info.filename.lower()
+                if complete and (low.startswith("xl/worksheets/")
+                                 or low.endswith("sharedstrings.xml")) and not member.read(1):
+                    whole[info.filename] = head
+    return whole
 
 
 def _is_xml_part(name: str, head: bytes) -> bool:

@@ -7,10 +7,8 @@ file would dominate). Cross-sheet checks follow in plain Python.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +18,6 @@ from ..read import Returned, normalize_header, read_return
 from ..template import Bound, Sheet, Template, bind, load_template
 from ..thai import normalize_year, to_arabic_digits
 from . import cross
-
-PARALLEL_MIN_FILES = 24  # below this, starting worker processes costs more than it saves
 
 
 @dataclass
@@ -84,26 +80,23 @@ def _read_one(args: tuple[str, str]) -> Returned:
     return read_return(path, load_template(template_file))
 
 
+def _read_failed(args: tuple[str, str], failure) -> Returned:
+    """The file that cost its worker a budget, a panic or its life: one finding."""
+    from ..read import file_mtime
+
+    path = args[0]
+    return Returned(path=path, readable=False, mtime=file_mtime(path), findings=[Finding(
+        failure.code, params={"detail": {"th": failure.th, "en": failure.en}})])
+
+
 def read_all(paths: Sequence[Path], template: Template, workers: int | None = None,
-             progress: Callable[[int], None] | None = None) -> list[Returned]:
-    """Read every file, in worker processes when there are many."""
-    workers = workers or min(os.cpu_count() or 1, 8)
+             progress: Callable[[int], None] | None = None, budget=None) -> list[Returned]:
+    """Read every file in worker processes, each within the memory and time budget."""
+    from ..sandbox import run_jobs
+
     jobs = [(str(p), template.source_file) for p in paths]
-    if workers <= 1 or len(jobs) < PARALLEL_MIN_FILES:
-        out = []
-        for job in jobs:
-            out.append(_read_one(job))
-            if progress:
-                progress(1)
-        return out
-    out = []
-    chunk = max(1, min(32, len(jobs) // (workers * 4)))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for ret in pool.map(_read_one, jobs, chunksize=chunk):
-            out.append(ret)
-            if progress:
-                progress(1)
-    return out
+    return run_jobs(_read_one, jobs, _read_failed, workers=workers, budget=budget,
+                    progress=progress)
 
 
 # ---------------------------------------------------------------- canonical values
@@ -313,8 +306,25 @@ def validate_files(
     order = {s.key: i for i, s in enumerate(template.sheets)}
     for rep in reports:
         rep.findings.sort(key=lambda f: sort_key(f, order))
+        _cap_findings(rep)
     report.seconds = time.perf_counter() - started
     return report
+
+
+MAX_FINDINGS = 500  # per file; a pasted block of junk must not make a 100 MB report
+
+
+def _cap_findings(rep: FileReport) -> None:
+    """Keep the first findings, summarise the rest; the summary carries the worst severity
+    left out, so the file's status stays what all its findings say."""
+    if len(rep.findings) <= MAX_FINDINGS:
+        return
+    rest = rep.findings[MAX_FINDINGS:]
+    rank = {"error": 0, "warning": 1, "info": 2}
+    worst = min((f.severity for f in rest), key=lambda s: rank.get(s, 3))
+    rep.findings = rep.findings[:MAX_FINDINGS] + [Finding(
+        "findings-more", severity=worst,
+        params={"shown": f"{MAX_FINDINGS:,}", "more": f"{len(rest):,}"})]
 
 
 def _template_findings(rep: FileReport, template: Template) -> None:
