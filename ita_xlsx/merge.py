@@ -263,7 +263,9 @@ def load_reports(paths: Sequence[Path], template: Template, framework: str | Non
 def load_report(path: Path, template: Template, framework: str | None = None,
                 kind: str = "") -> tuple[list[OrgEntry], dict[str, str]]:
     """Entries stored in a consolidated report (choices back to their values), and its
-    metadata. Opened with its extent checked (bounded.py); call it in a worker
+    metadata. Organisations the report lists as not returned come back with status
+    "missing" and nothing else: they are not returns, and ``merge`` does not let them
+    compete with one (see ``merge``). Opened with its extent checked (bounded.py); call it in a worker
     (``load_reports``) for files from outside."""
     from .bounded import open_workbook
 
@@ -291,7 +293,7 @@ def load_report(path: Path, template: Template, framework: str | None = None,
     entries: dict[str, OrgEntry] = {}
     for row in table("summary"):
         code = clean_text(row.get("org_code"))
-        if not code or row.get("status") == "missing":
+        if not code:
             continue
         e = OrgEntry(code, via=str(path))
         for k in ("org_name", "org_type", "district", "province", "status",
@@ -299,7 +301,13 @@ def load_report(path: Path, template: Template, framework: str | None = None,
             setattr(e, k, clean_text(row.get(k)))
         # the writer names the level column "ita_level"; older reports said "level"
         e.level = clean_text(row.get("ita_level") or row.get("level"))
+        # The status is written as its label (ยังไม่ส่ง, ...): compare keys, not labels.
         e.status = _status_key(e.status)
+        if e.status == "missing":
+            e.recorded = e.round = e.source_file = e.file_time = e.level = ""
+            e.template_version = ""
+            entries[code.casefold()] = e
+            continue
         # The report shows dates as dd/mm/BBBB and rounds by their Thai names: back to keys.
         e.recorded, e.round = _iso_day(e.recorded), _round_key(e.round)
         e.total = _num(row.get("ita_score"))
@@ -417,11 +425,15 @@ def merge(
                        reports_as_files=False)
         report_entries: list[OrgEntry] = []
         failed_reports: list[OrgEntry] = []  # reports that could not be read safely
+        # listed as not returned in a report: not a file, so never a candidate; shown as
+        # missing unless something that counts arrives for them
+        listed_missing: list[OrgEntry] = []
         for loaded in load_reports(inbox.reports, template, framework, workers, progress):
             if isinstance(loaded, OrgEntry):
                 failed_reports.append(loaded)
             else:
-                report_entries.extend(loaded)
+                report_entries.extend(e for e in loaded if e.status != "missing")
+                listed_missing.extend(e for e in loaded if e.status == "missing")
     report.skipped = list(inbox.skipped)
     entries = {id(rep): entry_from_return(rep, template) for rep in report.files}
     extra = [Candidate(path=f"{e.via} > {e.org_code}", code=e.org_code, name=e.org_name,
@@ -471,6 +483,11 @@ def merge(
             e.org_name = e.org_name or org.name
             e.org_type, e.district = e.org_type or org.type, e.district or org.district
             e.province = e.province or org.province
+    for m in listed_missing:
+        if m.org_code.casefold() not in by_code:
+            e = OrgEntry(m.org_code, m.org_name, m.org_type, m.district, m.province, via=m.via)
+            kept.append(e)
+            by_code[m.org_code.casefold()] = e
     kept.sort(key=lambda x: x.org_code)
     for e in kept:
         if e.status != "missing" and not e.note:

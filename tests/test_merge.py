@@ -267,3 +267,29 @@ def test_next_round_for_a_year_without_framework_is_a_clear_error(district, tmp_
     assert res.exit_code == 2
     assert res.output.startswith("ไม่มีกรอบการประเมิน ITA ปี 2579 ในระบบ")
     assert not (tmp_path / "next").exists()
+
+
+def test_province_keeps_each_status_of_a_district_report(district, template, tmp_path):
+    """Statuses are written as Thai labels; read back they are the same statuses, and an
+    organisation the district lists as not returned is missing, not an entry, until its
+    own return arrives."""
+    run_merge(district / "returned", "-o", tmp_path / "d.xlsx", "--orgs", district / "orgs.csv")
+    run_merge(tmp_path / "d.xlsx", "-o", tmp_path / "p.xlsx", "--csv", tmp_path / "pc")
+    s = summary_rows(tmp_path / "pc" / "summary.csv")
+    assert {c: r["status"] for c, r in s.items()} == {
+        "6560101": "valid", "6560102": "invalid", "6560103": "valid",
+        "6560104": "unreadable", "6560105": "missing"}
+    assert s["6560105"]["source_file"] == "" and s["6560105"]["ita_score"] == ""
+    files = CalamineWorkbook.from_path(str(tmp_path / "p.xlsx")).get_sheet_by_name(
+        "ไฟล์").to_python()
+    assert not any("6560105" in str(c) for r in files for c in r)  # not a file that counts
+    # the missing organisation's late return counts
+    late = tmp_path / "late"
+    late.mkdir()
+    make(late, template, "6560105", ORGS[4][1], seed=9, day="25/04/2565")
+    run_merge(tmp_path / "d.xlsx", late, "-o", tmp_path / "p2.xlsx", "--csv", tmp_path / "pc2")
+    s2 = summary_rows(tmp_path / "pc2" / "summary.csv")
+    assert s2["6560105"]["status"] == "valid" and s2["6560105"]["via"] == ""
+    assert s2["6560105"]["recorded"] == "2022-04-25" and s2["6560105"]["ita_score"]
+    assert {c: r["status"] for c, r in s2.items() if c != "6560105"} == {
+        c: r["status"] for c, r in s.items() if c != "6560105"}
