@@ -300,7 +300,7 @@ def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, 
             ctx.err(("ไม่ได้ทำสำเนาแจ้งผลให้ {n} ไฟล์ที่ไม่นับ (ใช้ --all-files หากต้องการ)"
                      if ctx.lang == "th" else "No feedback for {n} file(s) that do not count "
                      "(--all-files to make them)").format(n=len(written.skipped)))
-    sys.exit(0 if report.valid else 1)
+    sys.exit(0 if report.ok else 1)
 
 
 def _not_the_output(inputs, out: Path) -> None:
@@ -426,6 +426,15 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, force
         written = write_consolidated_csv(result, csv_dir, force=force, template=template,
                                          lang=ctx.lang)
         ctx.say(("CSV: " if ctx.lang == "en" else "ไฟล์ CSV: ") + ", ".join(str(p) for p in written))
+    # Something sent could not be read: the report is written, but a script must see it
+    # (as validate does).
+    unread = [f for f in result.files if f["status"] == "unreadable" and not f["via"]]
+    if unread:
+        ctx.err(f"! {len(unread)} file(s) could not be read; the report lists them "
+                "(sheet Files). Exit code 1." if ctx.lang == "en" else
+                f"! มี {len(unread)} ไฟล์ที่เปิดไม่ได้ รายงานรวมระบุไว้ในแผ่นงาน \"ไฟล์\" "
+                "(รหัสออก 1)")
+        sys.exit(1)
 
 
 def _say_selection(ctx: Ctx, result) -> None:

@@ -25,6 +25,7 @@ def to_dict(report: Report, lang: str = "th") -> dict:
     """The JSON report: ``{"valid", "stats", "files": [...]}``; keys are stable."""
     return {
         "valid": report.valid,
+        "ok": report.ok,  # what the exit code says (files that do not count left out)
         "stats": report.stats(),
         "files": [
             {

@@ -63,9 +63,9 @@ def district(tmp_path_factory, template):
     return d
 
 
-def run_merge(*args) -> object:
+def run_merge(*args, code: int = 0) -> object:
     res = CliRunner().invoke(main, ["merge", *map(str, args)])
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == code, res.output
     return res
 
 
@@ -76,8 +76,10 @@ def summary_rows(path: Path) -> dict[str, dict]:
 
 def test_district_report(district):
     out = district / "report.xlsx"
-    run_merge(district / "returned", "-o", out, "--orgs", district / "orgs.csv",
-              "--csv", district / "csv")
+    # 6560104_broken.xlsx cannot be read: the report is written, and the exit code says so
+    res = run_merge(district / "returned", "-o", out, "--orgs", district / "orgs.csv",
+                    "--csv", district / "csv", code=1)
+    assert "เปิดไม่ได้" in res.output and out.exists()
     s = summary_rows(district / "csv" / "summary.csv")
     assert list(s) == [c for c, _ in ORGS]
     assert {c: r["status"] for c, r in s.items()} == {
@@ -111,7 +113,7 @@ def test_district_report(district):
 
 def test_formula_looking_text_stays_text(district):
     out = district / "evil.xlsx"
-    run_merge(district / "returned", "-o", out, "--csv", district / "evil-csv")
+    run_merge(district / "returned", "-o", out, "--csv", district / "evil-csv", code=1)
     ws = openpyxl.load_workbook(out)["มาตรการ"]
     cells = [c for row in ws.iter_rows(min_row=5) for c in row if c.value == EVIL]
     assert cells and all(c.data_type == "s" for c in cells)
@@ -125,7 +127,7 @@ def test_formula_looking_text_stays_text(district):
 
 def test_evidence_links_only_for_http(district):
     out = district / "links.xlsx"
-    run_merge(district / "returned", "-o", out)
+    run_merge(district / "returned", "-o", out, code=1)
     ws = openpyxl.load_workbook(out)["ผลการดำเนินการ"]
     links = [c.hyperlink.target for row in ws.iter_rows(min_row=5) for c in row if c.hyperlink]
     assert links and all(t.startswith(("http://", "https://")) for t in links)
@@ -134,8 +136,8 @@ def test_evidence_links_only_for_http(district):
 
 def test_same_inputs_same_bytes_and_no_overwrite(district):
     a, b = district / "a.xlsx", district / "b.xlsx"
-    run_merge(district / "returned", "-o", a)
-    run_merge(district / "returned", "-o", b)
+    run_merge(district / "returned", "-o", a, code=1)
+    run_merge(district / "returned", "-o", b, code=1)
     assert a.read_bytes() == b.read_bytes()
     res = CliRunner().invoke(main, ["merge", str(district / "returned"), "-o", str(a)])
     assert res.exit_code == 2
@@ -189,7 +191,7 @@ def test_province_merges_district_reports_without_double_counting(district, temp
 def test_next_round_prefilled_from_report_or_returns(district, tmp_path, source):
     report = district / "for-next.xlsx"
     if not report.exists():
-        run_merge(district / "returned", "-o", report)
+        run_merge(district / "returned", "-o", report, code=1)
     src = report if source == "report" else district / "returned"
     out = tmp_path / "round12"
     res = CliRunner().invoke(main, ["new", "--from", str(src), "--round", "12", "--out", str(out)])
@@ -216,7 +218,7 @@ def test_next_round_prefilled_from_report_or_returns(district, tmp_path, source)
 
 def test_validate_names_a_report_given_by_mistake(district):
     out = district / "mistake.xlsx"
-    run_merge(district / "returned", "-o", out)
+    run_merge(district / "returned", "-o", out, code=1)
     res = CliRunner().invoke(main, ["validate", str(out), "--format", "json", "--lang", "en"])
     import json
 
@@ -227,7 +229,7 @@ def test_validate_names_a_report_given_by_mistake(district):
 @pytest.mark.libreoffice
 def test_report_converts_with_libreoffice(district, soffice, tmp_path):
     out = district / "lo.xlsx"
-    run_merge(district / "returned", "-o", out)
+    run_merge(district / "returned", "-o", out, code=1)
     pdf = soffice(out, "pdf", tmp_path / "pdf")
     assert pdf.stat().st_size > 10_000
     ods = soffice(out, "ods", tmp_path / "ods")
@@ -239,7 +241,7 @@ def test_english_report_is_wholly_english_and_reads_back(district, tmp_path):
     """merge --lang en: headings, sheet names, titles and findings in English (organisations'
     own text and the framework's Thai level names aside); new --from reads it back."""
     out = tmp_path / "report-en.xlsx"
-    run_merge(district / "returned", "-o", out, "--lang", "en", "--csv", tmp_path / "csv")
+    run_merge(district / "returned", "-o", out, "--lang", "en", "--csv", tmp_path / "csv", code=1)
     wb = openpyxl.load_workbook(out, read_only=True)
     assert wb.sheetnames[:8] == ["Summary", "Indicators", "Issues to fix", "Measures", "Results",
                                  "Findings", "Files", "Charts"]
@@ -261,7 +263,7 @@ def test_english_report_is_wholly_english_and_reads_back(district, tmp_path):
 
 def test_next_round_for_a_year_without_framework_is_a_clear_error(district, tmp_path):
     out = tmp_path / "report.xlsx"
-    run_merge(district / "returned", "-o", out)
+    run_merge(district / "returned", "-o", out, code=1)
     res = CliRunner().invoke(main, ["new", "--from", str(out), "--year", "2580", "--out",
                                     str(tmp_path / "next")])
     assert res.exit_code == 2
@@ -273,7 +275,8 @@ def test_province_keeps_each_status_of_a_district_report(district, template, tmp
     """Statuses are written as Thai labels; read back they are the same statuses, and an
     organisation the district lists as not returned is missing, not an entry, until its
     own return arrives."""
-    run_merge(district / "returned", "-o", tmp_path / "d.xlsx", "--orgs", district / "orgs.csv")
+    run_merge(district / "returned", "-o", tmp_path / "d.xlsx", "--orgs", district / "orgs.csv",
+              code=1)
     run_merge(tmp_path / "d.xlsx", "-o", tmp_path / "p.xlsx", "--csv", tmp_path / "pc")
     s = summary_rows(tmp_path / "pc" / "summary.csv")
     assert {c: r["status"] for c, r in s.items()} == {
@@ -293,3 +296,28 @@ def test_province_keeps_each_status_of_a_district_report(district, template, tmp
     assert s2["6560105"]["recorded"] == "2022-04-25" and s2["6560105"]["ita_score"]
     assert {c: r["status"] for c, r in s2.items() if c != "6560105"} == {
         c: r["status"] for c, r in s.items() if c != "6560105"}
+
+
+def test_validate_exit_code_counts_only_files_that_count(template, tmp_path):
+    """An older draft with errors, replaced by a valid newer return, is reported but does not
+    fail the run; an error in the file that counts, or an unreadable file, does."""
+    folder = tmp_path / "sent"
+    folder.mkdir()
+    make(folder, template, "7100001", "อบต.หนึ่ง", seed=1, day="10/04/2565",
+         mistakes=MISTAKES, fname="7100001_draft.xlsx")
+    make(folder, template, "7100001", "อบต.หนึ่ง", seed=2, day="20/04/2565")
+    res = CliRunner().invoke(main, ["validate", str(folder)])
+    assert res.exit_code == 0, res.output
+    assert "7100001_draft.xlsx" in res.output  # still reported
+    import json
+
+    rep = json.loads(CliRunner().invoke(main, ["validate", str(folder), "--format",
+                                               "json"]).output)
+    assert rep["ok"] is True and rep["valid"] is False
+    # the error is in the file that counts: exit 1
+    make(folder, template, "7100002", "อบต.สอง", seed=3, day="20/04/2565", mistakes=MISTAKES)
+    assert CliRunner().invoke(main, ["validate", str(folder)]).exit_code == 1
+    (folder / "7100002.xlsx").unlink()
+    # an unreadable file: exit 1
+    (folder / "7100003_broken.xlsx").write_text("not a workbook", encoding="utf-8")
+    assert CliRunner().invoke(main, ["validate", str(folder)]).exit_code == 1

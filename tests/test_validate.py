@@ -197,9 +197,13 @@ def test_cli_json_shape_and_exit_codes(returns, tmp_path):
                                      "status", "counts", "decision", "findings"}
     assert data["files"][0]["counts"] is True
     res = runner.invoke(main, ["validate", str(returns), "--format", "json", "--lang", "en"])
-    assert res.exit_code == 1
     data = json.loads(res.output)
     bad = next(f for f in data["files"] if f["path"].endswith("bad.xlsx"))
+    # all three files are the same organisation's: the errors of one that does not count
+    # are reported but do not decide the exit code; alone it counts, and exit is 1
+    assert bad["counts"] is False and bad["status"] == "invalid"
+    assert res.exit_code == 0 and data["ok"] is True and data["valid"] is False
+    assert runner.invoke(main, ["validate", str(returns / "bad.xlsx")]).exit_code == 1
     f0 = bad["findings"][0]
     assert set(f0) == {"severity", "code", "sheet", "sheet_name", "row", "column", "cell",
                        "value", "message"}

@@ -58,6 +58,23 @@ class Report:
     def valid(self) -> bool:
         return all(f.status in ("valid", "warnings") for f in self.files)
 
+    def counts_toward_exit(self, f: FileReport) -> bool:
+        """Whether ``f``'s errors decide the exit code: a file that does not count while
+        another file counts for the same organisation (an older draft, another round, a
+        borrowed copy) is reported but does not fail the run; unreadable and unattributable
+        files, and any file when nothing counts for its organisation, do."""
+        d, sel = f.decision, self.selection
+        if d is None or sel is None or getattr(d, "counts", True) or not f.returned.readable:
+            return True
+        codes = {c.casefold() for c in (getattr(d, "code", ""), d.cand.code) if c}
+        return not any(c in sel.counting for c in codes)
+
+    @property
+    def ok(self) -> bool:
+        """What the exit code says: no file that counts (or cannot be placed) has an error."""
+        return all(f.status in ("valid", "warnings") for f in self.files
+                   if self.counts_toward_exit(f))
+
     def stats(self) -> dict:
         statuses = [f.status for f in self.files]
         return {
