@@ -95,6 +95,7 @@ class PassRule:
     min_each_tool: float | None = None
     unconfirmed: bool = False
     note: str = ""
+    label_en: str = ""  # for English output; the Thai label is what the NACC publishes
 
 
 @dataclass(frozen=True)
@@ -269,6 +270,23 @@ class Framework:
             if label is not None:
                 return label
         return self.level_for(total)
+
+    def result_text(self, label: str, lang: str = "th") -> str:
+        """A result label (pass label or letter band) as shown in ``lang``: a pass label's
+        English name for "en" (letters are the same in both), its Thai label otherwise."""
+        key = self.result_key(label)
+        rule = next((r for r in self.pass_labels if r.label == key), None)
+        if rule is None:
+            return label
+        return (rule.label_en or rule.label) if lang == "en" else rule.label
+
+    def result_key(self, text: str) -> str:
+        """The Thai pass label for its Thai or English name (as read back from a report);
+        anything else unchanged."""
+        for rule in self.pass_labels:
+            if text in (rule.label, rule.label_en) and text:
+                return rule.label
+        return text
 
 
 @dataclass(frozen=True)
@@ -644,6 +662,7 @@ def _pass_rule(e: dict[str, Any]) -> PassRule:
         min_each_tool=None if each is None else float(each),
         unconfirmed=bool(e.get("unconfirmed", False)),
         note=str(e.get("note", "")),
+        label_en=str(e.get("label_en", "")),
     )
 
 

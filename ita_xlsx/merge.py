@@ -301,6 +301,8 @@ def load_report(path: Path, template: Template, framework: str | None = None,
             setattr(e, k, clean_text(row.get(k)))
         # the writer names the level column "ita_level"; older reports said "level"
         e.level = clean_text(row.get("ita_level") or row.get("level"))
+        if bound is not None:  # an English report names pass labels in English: back to Thai
+            e.level = bound.analysis_fw.result_key(e.level)
         # The status is written as its label (ยังไม่ส่ง, ...): compare keys, not labels.
         e.status = _status_key(e.status)
         if e.status == "missing":

@@ -95,6 +95,13 @@ class Writer:
     def tr(self, th: str, en: str) -> str:
         return en if self.lang == "en" else th
 
+    def level_text(self, level: str) -> str:
+        """An organisation's result label in the report's language (pass labels have English
+        names in the framework data; letters are the same)."""
+        if not level or not self.bound:
+            return level
+        return self.bound.analysis_fw.result_text(level, self.lang)
+
     def _ind_label(self, ind) -> str:
         return f"{ind.number}. {ind.name_en}" if self.lang == "en" else ind.label
 
@@ -278,6 +285,7 @@ class Writer:
         for e in self.r.entries:
             r += 1
             values = summary_values(e)
+            values["ita_level"] = self.level_text(values["ita_level"])
             lines = max(text_lines(values["org_name"], 30), text_lines(values["org_type"], 18),
                         text_lines(values["ita_level"], 12))
             ws.set_row(r, row_height(FONT_SIZE, lines) if lines > 1 else one_line)
@@ -362,7 +370,7 @@ class Writer:
         for e in scored:
             r += 1
             values = {"org_code": e.org_code, "org_name": e.org_name, "total": e.total,
-                      "level": e.level, **{f"i{k}": v for k, v in e.scores.items()}}
+                      "level": self.level_text(e.level), **{f"i{k}": v for k, v in e.scores.items()}}
             for c, (key, _l, _w) in enumerate(cols):
                 v = values.get(key)
                 self._put(ws, r, c, v, self.f_num if isinstance(v, float) else None)
@@ -456,7 +464,7 @@ class Writer:
         ws.write_string(r0, 0, self.tr("ระดับ", "Level"), self.f_head)
         ws.write_string(r0, 1, self.tr("จำนวนหน่วยงาน", "Organisations"), self.f_head)
         for i, (lv, n) in enumerate(level_rows, start=1):
-            ws.write_string(r0 + i, 0, lv, self.f_text)
+            ws.write_string(r0 + i, 0, self.level_text(lv), self.f_text)
             ws.write_number(r0 + i, 1, n, self.f_int)
         # 2. mean score by indicator
         r1 = r0 + max(len(level_rows), 1) + 3

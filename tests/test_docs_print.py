@@ -14,6 +14,7 @@ from test_docs_render import ISO_DATE, pages, pdf_text
 
 import ita_xlsx
 from ita_xlsx.merge import load_report
+from ita_xlsx.report_layout import sheet_names
 from ita_xlsx.template import load_template
 
 
@@ -112,3 +113,32 @@ def test_report_printed_through_libreoffice(district_round, soffice, tmp_path): 
     for n, (w, h, px) in enumerate(pages(pdf), start=1):
         assert min(px) < 160, f"page {n} is blank"
         assert sorted((round(w / 40 * 2.54), round(h / 40 * 2.54))) == [21, 30]
+
+
+def test_pass_labels_in_english_and_back(district_round, tmp_path):  # noqa: F811
+    """ITA 2569 gives pass labels: an English report names them in English (summary, score
+    grid, level chart), the Thai one in Thai, and an English report reads back to Thai."""
+    from python_calamine import CalamineWorkbook
+
+    root, thai = district_round
+    fw = ita_xlsx.bind_template(load_template(), fiscal_year=2570, round="6").analysis_fw
+    english_names = {r.label_en for r in fw.pass_labels}
+    thai_names = {r.label for r in fw.pass_labels}
+    assert all(english_names) and not english_names & thai_names
+    result = ita_xlsx.consolidate([root / "returned"], orgs=root / "orgs.csv")
+    levels = {e.level for e in result.entries if e.level}
+    assert levels and levels <= thai_names
+    en = tmp_path / "en.xlsx"
+    ita_xlsx.write_consolidated(result, en, lang="en")
+    names = sheet_names("en")
+    cells = {str(c) for sheet in (names["summary"], names["scores"], names["charts"])
+             for r in CalamineWorkbook.from_path(str(en)).get_sheet_by_name(sheet).to_python()
+             for c in r}
+    shown = {fw.result_text(lv, "en") for lv in levels}
+    assert shown <= english_names and shown <= cells
+    assert not thai_names & cells
+    th_cells = {str(c) for r in CalamineWorkbook.from_path(str(thai)).get_sheet_by_name(
+        "สรุป").to_python() for c in r}
+    assert levels <= th_cells
+    back, _meta = load_report(en, load_template())
+    assert {e.level for e in back if e.level} == levels
