@@ -250,3 +250,17 @@ def csv_bytes(header: list[str], rows) -> bytes:
 def write_csv(path: Path, header: list[str], rows, force: bool = False) -> None:
     """UTF-8 with BOM (so Excel shows Thai), guarded cells, written atomically."""
     atomic_write(path, csv_bytes(header, rows), force)
+
+
+def walk_folder(folder: Path) -> tuple[list[Path], list[Path]]:
+    """Every file under ``folder``, and the subfolders that could not be opened."""
+    files: list[Path] = []
+    blocked: list[Path] = []
+
+    def unreadable(exc: OSError) -> None:
+        blocked.append(Path(exc.filename) if exc.filename else folder)
+
+    for top, dirs, names in os.walk(folder, onerror=unreadable):
+        dirs.sort()
+        files.extend(f for f in (Path(top) / n for n in names) if f.is_file())
+    return files, sorted(blocked)
