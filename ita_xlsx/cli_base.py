@@ -75,6 +75,16 @@ def friendly(fn):
         except (KeyboardInterrupt, Cancelled) as exc:
             _say_cancelled()
             sys.exit(getattr(exc, "exit_code", 130))
+        except OSError as exc:  # a file or folder the system refused: say which and why
+            if ctx.debug:
+                traceback.print_exc()
+            from .files import os_error_cause
+
+            th, en = os_error_cause(exc)
+            where = exc.filename or ""
+            click.echo(f"Could not use {where}: {en}" if ctx.lang == "en"
+                       else f"ใช้ไฟล์หรือโฟลเดอร์ {where} ไม่ได้: {th}", err=True)
+            sys.exit(1)
         except Exception as exc:  # noqa: BLE001 - last line of defence for users
             if ctx.debug:
                 traceback.print_exc()

@@ -57,6 +57,14 @@ _CAUSES[getattr(errno, "EDQUOT", errno.ENOSPC)] = _CAUSES[errno.ENOSPC]
 _CAUSES[errno.EBUSY] = _CAUSES[errno.EACCES]
 
 
+def os_error_cause(exc: OSError) -> tuple[str, str]:
+    """Why an operating-system error happened, in Thai and English, with what to do."""
+    if getattr(exc, "winerror", None) in (32, 33):  # sharing / lock violation: open in Excel
+        return _CAUSES[errno.EACCES]
+    fallback = exc.strerror or type(exc).__name__
+    return _CAUSES.get(exc.errno, (fallback, fallback))
+
+
 class OutputFailed(OutputError):
     """An output could not be written (disk full, read-only, locked, name too long); nothing
     partial is left in its place. ``th``/``en`` name the path and the cause."""
@@ -69,13 +77,7 @@ class OutputFailed(OutputError):
 
     @classmethod
     def of(cls, exc: OSError, path: Path) -> OutputFailed:
-        win = getattr(exc, "winerror", None)
-        if win in (32, 33):  # sharing / lock violation: Excel has the file open
-            th, en = _CAUSES[errno.EACCES]
-        else:
-            th, en = _CAUSES.get(exc.errno, (exc.strerror or type(exc).__name__,
-                                             exc.strerror or type(exc).__name__))
-        return cls(path, th, en)
+        return cls(path, *os_error_cause(exc))
 
     def text(self, lang: str = "th") -> str:
         if lang == "en":
@@ -250,3 +252,17 @@ def csv_bytes(header: list[str], rows) -> bytes:
 def write_csv(path: Path, header: list[str], rows, force: bool = False) -> None:
     """UTF-8 with BOM (so Excel shows Thai), guarded cells, written atomically."""
     atomic_write(path, csv_bytes(header, rows), force)
+
+
+def walk_folder(folder: Path) -> tuple[list[Path], list[Path]]:
+    """Every file under ``folder``, and the subfolders that could not be opened."""
+    files: list[Path] = []
+    blocked: list[Path] = []
+
+    def unreadable(exc: OSError) -> None:
+        blocked.append(Path(exc.filename) if exc.filename else folder)
+
+    for top, dirs, names in os.walk(folder, onerror=unreadable):
+        dirs.sort()
+        files.extend(f for f in (Path(top) / n for n in names) if f.is_file())
+    return files, sorted(blocked)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .archive import ArchiveError, Contents, kind_of, scan_eml, scan_zip
-from .files import safe_filename
+from .files import safe_filename, walk_folder
 from .safety import LIMITS, OLE_MAGIC, ZIP_MAGIC
 from .thai import to_arabic_digits
 
@@ -177,7 +177,7 @@ def gather(inputs: list[str | Path], codes: set[str] | None = None,
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            files, blocked = _walk(p)
+            files, blocked = walk_folder(p)
             files = sorted(f for f in files if not _is_clutter(f))
             # a subfolder that cannot be opened is read like a file: its finding says so
             inbox.workbooks.extend(blocked)
@@ -200,22 +200,6 @@ def gather(inputs: list[str | Path], codes: set[str] | None = None,
             seen.add(p.resolve())
             _classify(inbox, p, codes, inbox.reports)
     return inbox
-
-
-def _walk(folder: Path) -> tuple[list[Path], list[Path]]:
-    """Every file under ``folder``, and the subfolders that could not be opened."""
-    import os
-
-    files: list[Path] = []
-    blocked: list[Path] = []
-
-    def unreadable(exc: OSError) -> None:
-        blocked.append(Path(exc.filename) if exc.filename else folder)
-
-    for top, dirs, names in os.walk(folder, onerror=unreadable):
-        dirs.sort()
-        files.extend(f for f in (Path(top) / n for n in names) if f.is_file())
-    return files, sorted(blocked)
 
 
 def _classify(inbox: Inbox, path: Path, codes: set[str] | None, reports: list[Path]) -> None:

@@ -10,11 +10,11 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from .core.findings import Finding
 from .inbox import Inbox, code_in_name, gather
 from .selection import Candidate, Selection, choose
 from .template import Template
 from .thai import parse_date
-from .validators.catalogue import Finding
 from .validators.engine import FileReport, Report, validate_files
 
 

@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .core.findings import Finding
+from .files import walk_folder
 from .report_layout import REPORT_SHEET
 from .safety import preflight
 from .template import META_SHEET, PROP_PREFIX, Sheet, Template, column_letter, split_cell
@@ -144,21 +145,10 @@ def find_workbooks(inputs: list[str | Path]) -> list[Path]:
 def _folder_workbooks(folder: Path) -> list[Path]:
     """Workbooks under ``folder``; a subfolder that cannot be opened is listed itself, so it
     becomes a finding (pre-flight: "cannot open the folder") instead of a silent gap."""
-    files: list[Path] = []
-    blocked: list[Path] = []
-
-    def unreadable(exc: OSError) -> None:
-        blocked.append(Path(exc.filename) if exc.filename else folder)
-
-    for top, dirs, names in os.walk(folder, onerror=unreadable):
-        dirs.sort()
-        for name in names:
-            f = Path(top) / name
-            if (Path(name).suffix.lower() in WORKBOOK_SUFFIXES
-                    and not name.startswith(("~$", ".~"))  # Excel / LibreOffice lock files
-                    and f.is_file()):
-                files.append(f)
-    return sorted(files) + sorted(blocked)
+    files, blocked = walk_folder(folder)
+    return sorted(f for f in files
+                  if f.suffix.lower() in WORKBOOK_SUFFIXES
+                  and not f.name.startswith(("~$", ".~"))) + blocked  # skip lock files
 
 
 def read_return(path: str | Path, template: Template) -> Returned:

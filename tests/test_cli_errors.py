@@ -146,3 +146,20 @@ def test_debug_is_taken_anywhere_on_the_line(files):
     assert res.exit_code == 2 and "ปีงบประมาณ abc ไม่ถูกต้อง" in res.output
     assert "Traceback" in res.output  # --debug after the command name still shows it
     assert "Traceback" not in run("new", "--year", "abc", "--out", files / "o").output
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_a_name_too_long_is_a_clear_message_not_an_unexpected_error(tmp_path, lang):
+    """An output name past the file system's limit (Thai letters take 3 bytes each) is named
+    with its cause, exit 1, and nothing is written."""
+    long_name = str(tmp_path / ("ก" * 100 + ".xlsx"))
+    blank = tmp_path / "in"
+    made = CliRunner().invoke(main, ["new", "--out", str(blank), "--year", "2570"])
+    assert made.exit_code == 0, made.output
+    result = CliRunner().invoke(main, ["--lang", lang, "merge", str(blank), "-o", long_name])
+    assert result.exit_code == 1, result.output
+    expected = ("the file name or path is too long; use a shorter one" if lang == "en"
+                else "ชื่อไฟล์หรือที่เก็บยาวเกินไป ให้ใช้ชื่อสั้นลง")
+    assert expected in result.output
+    assert "ไม่คาดคิด" not in result.output and "Unexpected" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
