@@ -170,3 +170,25 @@ def test_collect_interrupted_before_the_ledger_saves_nothing_twice(mail_world, t
     assert sorted(p.name for p in (d / "returned").iterdir()) == first  # not twice
     again = ita_xlsx.collect(d, settings=ita_xlsx.load_settings(d), password="pw")
     assert again.new_messages == 0 and not again.saved
+
+
+def test_a_refused_attachment_is_named_in_the_language_asked_for(mail_world, tmp_path):
+    """A ZIP that cannot be opened is refused, named with the sender and the reason — Thai by
+    default, English with --lang en."""
+    world = mail_world
+    d, officer = setup_round(world, tmp_path, "refused")
+    broken = b"PK\x03\x04" + b"\x00" * 60  # a ZIP header and nothing a reader can use
+    mail(world, officer, "one@org.test", "[ITA2570-รอบ6-6580001] ส่งงาน",
+         [("แบบรายงาน.zip", broken)])
+    english = cli(["--lang", "en", "collect", "--dir", str(d)])
+    assert english.exit_code == 0, english.output
+    line = next(x for x in english.output.splitlines() if "refused:" in x)
+    assert "แบบรายงาน.zip" in line and "one@org.test" in line
+    reason = line.split("one@org.test: ", 1)[1]
+    assert reason and not any("\u0e00" <= ch <= "\u0e7f" for ch in reason), line
+    for part in d.glob("*.sqlite*"):  # forget the message so the Thai run sees it again
+        part.unlink()
+    thai = cli(["collect", "--dir", str(d)])
+    assert thai.exit_code == 0, thai.output
+    assert any(x.strip().startswith("ไม่รับไฟล์: แบบรายงาน.zip จาก one@org.test: ")
+               for x in thai.output.splitlines()), thai.output

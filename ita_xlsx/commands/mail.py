@@ -212,9 +212,9 @@ def collect_cmd(ctx: Ctx, round_dir, out, folder, since, mark_seen):
         for n in r.without_workbook:
             ctx.say(f"  {n.date}  {n.sender}  {n.subject}  — "
                     f"{n.note_en if en and n.note_en else n.note}")
-    for name, sender, why in r.refused:
-        ctx.say(f"  refused: {name} from {sender}: {why}" if en else
-                f"  ไม่รับไฟล์: {name} จาก {sender}: {why}", style="red")
+    for name, sender, why_th, why_en in r.refused:
+        ctx.say(f"  refused: {name} from {sender}: {why_en}" if en else
+                f"  ไม่รับไฟล์: {name} จาก {sender}: {why_th}", style="red")
     unknown = [s for s in r.saved if not s.code]
     if unknown:
         ctx.say(f"{len(unknown)} file(s) of unknown organisation (unknown_…): open and rename"

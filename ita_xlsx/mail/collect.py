@@ -65,7 +65,7 @@ class CollectResult:
     saved: list[Saved] = field(default_factory=list)
     duplicates: list[tuple[str, str, str]] = field(default_factory=list)  # (name, sender, as)
     without_workbook: list[NoWorkbook] = field(default_factory=list)
-    refused: list[tuple[str, str, str]] = field(default_factory=list)  # (name, sender, why)
+    refused: list[tuple[str, str, str, str]] = field(default_factory=list)  # (name, sender, why th, why en)
     unrelated: int = 0  # new messages with nothing of the round in them
     report: object = None  # the validation Report of the saved files
 
@@ -337,7 +337,7 @@ def _look_at(raw, uid, mid, size, internal, folder, ledger, by_code, by_address,
     members, others = attachments(msg, subject or sender or "mail")
     for other in others:
         if other.kind == "refused":
-            result.refused.append((other.inner_name, sender, other.th))
+            result.refused.append((other.inner_name, sender, other.th, other.en))
     count = 0
     for member in members:
         digest = hashlib.sha256(member.data).hexdigest()
