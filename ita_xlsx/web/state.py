@@ -32,13 +32,6 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 OWN_OUTPUTS = ("feedback", "check-report", "report")  # never kept as something sent
 
 
-def _library_sorts_anything() -> bool:
-    """True when this version's ``validate`` sorts any file (PDF, Word, mail ...) itself."""
-    try:
-        from .. import inbox  # noqa: F401
-    except ImportError:
-        return False
-    return True
 ARCHIVE_SUFFIXES = (".zip",)
 ORG_LIST_NAMES = ("orgs.csv", "orgs.xlsx")
 STATE_DIR = ".ita-serve"  # the server's own working files, inside the round folder
@@ -252,8 +245,7 @@ class RoundState:
     def _inputs(self) -> list[Path]:
         if not self.returned_dir.is_dir():
             return []
-        if not _library_sorts_anything():
-            return ita_xlsx.find_workbooks([self.returned_dir])
+        # Every file, not only workbooks: the library sorts PDFs, mails and the rest itself.
         return sorted(p for p in self.returned_dir.rglob("*") if p.is_file()
                       and not p.name.startswith((".", "~$")))
 
@@ -302,7 +294,6 @@ class RoundState:
             self.refresh()
             # One scratch folder per batch, each file under its sender's (cleaned) name in a
             # numbered folder: the library then sorts it exactly as a dropped folder.
-            sorts_anything = _library_sorts_anything()
             batch = self.state_dir / "incoming" / secrets.token_hex(6)
             batch.mkdir(parents=True, exist_ok=True)
             for original, data, when in uploads:
@@ -312,12 +303,6 @@ class RoundState:
                     if problem:
                         item.outcome, (item.detail_th, item.detail_en) = "refused", problem
                         continue
-                    suffix = Path(name).suffix.lower()
-                    if suffix not in WORKBOOK_SUFFIXES and not sorts_anything:
-                        item.outcome = "skipped"
-                        item.detail_th = "ไม่ใช่ไฟล์แบบรายงาน (.xlsx, .xls, .ods) จึงไม่ได้รับไว้"
-                        item.detail_en = "Not a workbook (.xlsx, .xls, .ods); not taken in."
-                        continue
                     digest = hashlib.sha256(body).hexdigest()
                     if digest in self._hashes:
                         item.outcome, item.stored_as = "duplicate", self._hashes[digest]
@@ -325,7 +310,8 @@ class RoundState:
                         item.detail_en = f"Already received ({self._hashes[digest]})"
                         continue
                     tmp = batch / str(len(pending)) / (
-                        safe_filename(Path(name.split(" › ")[-1]).stem, "file") + suffix)
+                        safe_filename(Path(name.split(" › ")[-1]).stem, "file")
+                        + Path(name).suffix.lower())
                     tmp.parent.mkdir()
                     tmp.write_bytes(body)
                     self._hashes[digest] = tmp.name
