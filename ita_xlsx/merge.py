@@ -260,13 +260,34 @@ def load_reports(paths: Sequence[Path], template: Template, framework: str | Non
     return run_jobs(_load_report_job, jobs, _report_failed, workers=workers, progress=progress)
 
 
-def load_report(path: Path, template: Template, framework: str | None = None,
-                kind: str = "") -> tuple[list[OrgEntry], dict[str, str]]:
-    """Entries stored in a consolidated report (choices back to their values), and its
-    metadata. Organisations the report lists as not returned come back with status
-    "missing" and nothing else: they are not returns, and ``merge`` does not let them
-    compete with one (see ``merge``). Opened with its extent checked (bounded.py); call it in a worker
-    (``load_reports``) for files from outside."""
+@dataclass
+class ReportBook:
+    """A consolidated report opened for reading: the workbook and its hidden metadata (which
+    sheet holds what, its column keys and first data rows). Used by ``load_report`` and by the
+    district memo, so both read a report the same way and through the same checks."""
+
+    book: object  # python_calamine.CalamineWorkbook
+    meta: dict[str, str]
+
+    def rows(self, sheet_key: str, first_row_key: str) -> list[list]:
+        """The rows of the sheet ``sheet_key`` from the first row recorded as ``first_row_key``."""
+        name = self.meta.get(f"sheet:{sheet_key}")
+        first = int(self.meta.get(f"first_row:{first_row_key}", "0") or 0)
+        if not name or name not in self.book.sheet_names or not first:
+            return []
+        return self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)[first - 1:]
+
+    def table(self, key: str, first_row_key: str | None = None) -> list[dict]:
+        """The non-empty rows of a stacked table as dicts keyed by its column keys
+        (blank cells are "")."""
+        keys = self.meta.get(f"columns:{key}", "").split(",")
+        return [dict(zip(keys, r, strict=False))
+                for r in self.rows(key, first_row_key or key) if any(v != "" for v in r)]
+
+
+def open_report(path: Path, kind: str = "") -> ReportBook:
+    """Open a consolidated report with its extent checked (pre-flight, then bounded.py).
+    Raises for a file that is not a readable report."""
     from .bounded import open_workbook
 
     if not kind:
@@ -276,19 +297,25 @@ def load_report(path: Path, template: Template, framework: str | None = None,
     wb = open_workbook(Path(path), kind).book
     meta_rows = wb.get_sheet_by_name(REPORT_META_SHEET).to_python(skip_empty_area=False)
     meta = {clean_text(r[0]): clean_text(r[1]) for r in meta_rows if len(r) > 1 and r[0]}
+    return ReportBook(wb, meta)
+
+
+def load_report(path: Path, template: Template, framework: str | None = None,
+                kind: str = "") -> tuple[list[OrgEntry], dict[str, str]]:
+    """Entries stored in a consolidated report (choices back to their values), and its
+    metadata. Organisations the report lists as not returned come back with status
+    "missing" and nothing else: they are not returns, and ``merge`` does not let them
+    compete with one (see ``merge``). Opened with its extent checked (bounded.py); call it in a worker
+    (``load_reports``) for files from outside."""
+    report = open_report(path, kind)
+    meta = report.meta
     fy = meta.get("fiscal_year", "")
     bound = bound_for(template, int(fy) if fy.isdigit() else None, framework)
     lookups = choice_lookups(bound) if bound else {}
 
     def table(key: str) -> list[dict]:
-        name = meta.get(f"sheet:{key}")
-        keys = meta.get(f"columns:{key}", "").split(",")
-        first = int(meta.get(f"first_row:{key}", "0") or 0)
-        if not name or name not in wb.sheet_names or not first:
-            return []
-        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)[first - 1:]
-        return [{k: (None if v == "" else v) for k, v in zip(keys, r, strict=False)}
-                for r in rows if any(v != "" for v in r)]
+        return [{k: (None if v == "" else v) for k, v in row.items()}
+                for row in report.table(key)]
 
     entries: dict[str, OrgEntry] = {}
     for row in table("summary"):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..core.errors import InputError
 from ..files import atomic_write, safe_filename
-from ..merge import REPORT_META_SHEET, bound_for
+from ..merge import bound_for, open_report
 from ..template import Template
 from ..thai import clean_text
 from . import templates as dt_templates
@@ -78,28 +78,16 @@ def _num(v: object) -> float:
 
 def read_figures(path: Path, template: Template, framework: str | None = None
                  ) -> DistrictFigures:
-    from python_calamine import CalamineWorkbook
-
     from ..merge import _round_key, _status_key
 
     try:
-        wb = CalamineWorkbook.from_path(str(path))
-        meta_rows = wb.get_sheet_by_name(REPORT_META_SHEET).to_python(skip_empty_area=False)
+        report = open_report(path)
     except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same clear message
         raise ReportError(
             f"{path}: ไม่ใช่รายงานรวมที่สร้างด้วย ita-xlsx merge ({type(exc).__name__})",
             f"{path}: not a consolidated report made by ita-xlsx merge ({type(exc).__name__})"
         ) from None
-    meta = {clean_text(r[0]): clean_text(r[1]) for r in meta_rows if len(r) > 1 and r[0]}
-
-    def table(key: str, first_key: str | None = None) -> list[dict]:
-        name = meta.get(f"sheet:{key}")
-        keys = meta.get(f"columns:{key}", "").split(",")
-        first = int(meta.get(f"first_row:{first_key or key}", "0") or 0)
-        if not name or name not in wb.sheet_names or not first:
-            return []
-        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)[first - 1:]
-        return [dict(zip(keys, r, strict=False)) for r in rows if any(v != "" for v in r)]
+    meta, table = report.meta, report.table
 
     fy_text = meta.get("fiscal_year", "")
     fy = int(fy_text) if fy_text.isdigit() else None
@@ -117,15 +105,9 @@ def read_figures(path: Path, template: Template, framework: str | None = None
     level_rows = [(k, levels[k]) for k in order if levels.get(k)]
     level_rows += [(k, n) for k, n in levels.items() if k not in order]
     # The indicator statistics block of the scores sheet: label, tool, mean, ...
-    stats = []
-    name = meta.get("sheet:scores")
-    first = int(meta.get("first_row:scores_stats", "0") or 0)
     n_ind = len(bound.analysis_fw.indicators) if bound else 0
-    if name in wb.sheet_names and first and n_ind:
-        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)[first - 1:
-                                                                          first - 1 + n_ind]
-        stats = [(clean_text(r[0]), float(r[2])) for r in rows
-                 if len(r) > 2 and isinstance(r[2], int | float) and r[0]]
+    stats = [(clean_text(r[0]), float(r[2])) for r in report.rows("scores", "scores_stats")[:n_ind]
+             if len(r) > 2 and isinstance(r[2], int | float) and r[0]]
     weakest = sorted(stats, key=lambda x: x[1])[:WEAKEST]
 
     def total(key: str) -> int:
