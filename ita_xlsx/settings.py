@@ -113,10 +113,9 @@ def user_settings_path() -> Path:
 
 
 def _read(path: Path) -> dict:
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
+    try:  # utf-8-sig: Notepad on Windows may save the file with a byte-order mark
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SettingsError(f"อ่านไฟล์ตั้งค่า {path} ไม่ได้: {exc} — แก้ไฟล์ให้ถูกรูปแบบ TOML",
                             f"Cannot read settings file {path}: {exc}") from None
     except OSError as exc:
@@ -194,6 +193,12 @@ def load_settings(round_dir: str | Path = ".", *, use_user_file: bool = True) ->
     if isinstance(message, dict):
         settings.message = {str(k): str(v) for k, v in message.items()}
     return settings
+
+
+def load_district(path: Path) -> DistrictSettings:
+    """Only the ``[district]`` section of a settings file (the district memo needs no more,
+    and a mail section still being set up must not stop it)."""
+    return _fill(DistrictSettings, _read(Path(path)).get("district"), Path(path), "district")
 
 
 def password_for(mail: MailSettings) -> str | None:

@@ -81,3 +81,12 @@ def test_round_status_contract(tmp_path):
     (st,) = ita_xlsx.round_status(tmp_path)
     assert (st.code, st.emails, st.validation, st.sent_at) == ("1", ["a@b.test", "c@d.test"],
                                                                "missing", "")
+
+
+def test_settings_saved_with_a_byte_order_mark_are_read(tmp_path):
+    """Notepad on Windows may save UTF-8 with a byte-order mark; the settings still load."""
+    import ita_xlsx
+
+    (tmp_path / "ita-settings.toml").write_bytes(
+        "\ufeff[district]\nname = \"อำเภอเชียงคำ\"\n".encode())
+    assert ita_xlsx.load_settings(tmp_path).district.name == "อำเภอเชียงคำ"

@@ -9,7 +9,6 @@ The memo's header (office, document prefix, signer, addressee) comes from the ro
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 from ..core.errors import InputError
 from ..files import atomic_write, safe_filename
 from ..merge import bound_for, open_report
+from ..settings import load_district
 from ..template import Template
 from ..thai import clean_text
 from . import templates as dt_templates
@@ -143,13 +143,8 @@ def find_settings(report: Path, given: Path | None) -> Path | None:
 def read_district_settings(path: Path | None) -> dict[str, str]:
     if path is None:
         return {}
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ReportError(f"{path}: อ่านไฟล์ตั้งค่าไม่ได้ ({exc})",
-                          f"{path}: cannot read the settings file ({exc})") from None
-    district = data.get("district", {})
-    return {k: clean_text(district.get(k)) for k in DISTRICT_KEYS if district.get(k)}
+    district = load_district(path)
+    return {k: clean_text(getattr(district, k)) for k in DISTRICT_KEYS if getattr(district, k)}
 
 
 def _round_label(template: Template, round_key: str) -> str:
