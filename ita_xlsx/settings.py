@@ -123,6 +123,13 @@ def _read(path: Path) -> dict:
                             f"Cannot open settings file {path} ({exc.strerror})") from None
 
 
+def read_file(path: str | Path) -> dict:
+    """The settings file as plain TOML data ({} when there is none); a file that cannot be
+    read raises :class:`SettingsError`. For readers that take sections of their own."""
+    path = Path(path)
+    return _read(path) if path.is_file() else {}
+
+
 def _fill(cls, data: object, path: Path, section: str):
     obj = cls()
     if not isinstance(data, dict):

@@ -56,11 +56,11 @@ def bind(host: str, port: int | None) -> socket.socket:
 
 def password_from_settings(root: Path) -> str | None:
     """``[serve] password`` or the environment variable named by ``[serve] password_env``."""
-    import tomllib
+    from ..settings import SETTINGS_FILE, SettingsError, read_file
 
     try:
-        data = tomllib.loads((root / "ita-settings.toml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = read_file(root / SETTINGS_FILE)
+    except SettingsError:
         return None
     serve = data.get("serve", {}) if isinstance(data.get("serve"), dict) else {}
     if serve.get("password_env"):

@@ -16,7 +16,6 @@ import os
 import secrets
 import threading
 import time
-import tomllib
 import zipfile
 from collections import Counter
 from collections.abc import Callable
@@ -184,10 +183,11 @@ class RoundState:
     # ------------------------------------------------------------ settings and list
 
     def settings(self) -> dict:
-        path = self.root / "ita-settings.toml"
+        from ..settings import SETTINGS_FILE, SettingsError, read_file
+
         try:
-            return tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return read_file(self.root / SETTINGS_FILE)
+        except SettingsError:  # a broken file: the pages go on without it
             return {}
 
     def fiscal_year(self) -> int | None:
