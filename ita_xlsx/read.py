@@ -22,7 +22,15 @@ from .core.findings import Finding
 from .files import walk_folder
 from .report_layout import REPORT_SHEET
 from .safety import preflight
-from .template import META_SHEET, PROP_PREFIX, Sheet, Template, column_letter, split_cell
+from .template import (
+    META_SHEET,
+    PROP_PREFIX,
+    Sheet,
+    Template,
+    column_letter,
+    split_cell,
+    version_before,
+)
 from .thai import clean_text
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -269,6 +277,9 @@ def _read_workbook(wb, props: dict[str, str], template: Template, out: Returned,
         return
     for s in template.data_sheets:
         name = out.sheet_names.get(s.key)
+        if name is None and s.since and (not out.template_version
+                                         or version_before(out.template_version, s.since)):
+            continue  # a sheet added after this return's template version (or unknown)
         if name is None:
             out.findings.append(Finding("sheet-missing", sheet=s.key, sheet_name=s.name))
             continue
@@ -408,6 +419,9 @@ def _read_table(rows: list[list], s: Sheet, name: str, out: Returned,
                         label_en=f.label_en))
         if s.rows == "framework.indicators":
             if values.get("indicator") is None:
+                continue
+        elif s.rows == "framework.oit_items":
+            if values.get("oit_code") is None:  # each item's row is kept, filled or not
                 continue
         elif not any(values.get(f.key) is not None for f in content):
             continue  # blank row, or only the pre-filled measure id

@@ -127,6 +127,9 @@ class Sheet:
     value_column: str = "C"
     role: str = ""
     file_key: str = ""
+    # The template version that added the sheet: returns of older versions lack it and are
+    # read without it (no sheet-missing finding).
+    since: str = ""
 
     def field(self, key: str) -> Field:
         for f in self.fields:
@@ -136,6 +139,16 @@ class Sheet:
 
     def text(self, lang: str) -> str:
         return self.name_en if lang == "en" and self.name_en else self.name
+
+
+def version_before(version: str, since: str) -> bool:
+    """Whether template ``version`` is older than ``since`` ("" counts as not older)."""
+    if not version or not since:
+        return False
+    try:
+        return _version_key(version) < _version_key(since)
+    except TypeError:  # "2" against "3a": compare as text
+        return version < since
 
 
 @dataclass(frozen=True)
@@ -154,6 +167,9 @@ class Template:
     source_file: str
     # Round rules: rule -> round key -> value (see ROUND_RULES).
     rules: dict[str, dict[str, str]] = field(default_factory=dict)
+    # [oit] official_hosts: hosts besides the organisation's own site where an OIT item may
+    # be published (a host and its subdomains), e.g. the e-GP procurement site.
+    oit_official_hosts: tuple[str, ...] = ()
 
     def rule(self, name: str, round_key: str | None) -> str:
         """A round rule for ``round_key`` ("" when the round is unknown or has none)."""
@@ -221,7 +237,13 @@ ROLES: dict[str, tuple[str, ...]] = {
     "analysis": ("indicator", "tool", "score", "issue"),
     "measures": ("measure_id", "tool", "indicator", "oit_item", "owner", "timeframe"),
     "results": ("measure_id", "round", "status", "evidence_url"),
+    "oit": ("oit_code", "oit_name", "oit_urls", "oit_note"),
 }
+# Roles a template may leave out (a copy made before the sheet existed); declared, a sheet
+# must still carry every field role.
+OPTIONAL_ROLES = frozenset({"oit"})
+# Table sheets whose rows come from the framework data: rows value -> what fills them.
+FIXED_ROWS = ("framework.indicators", "framework.oit_items")
 # Rules that differ by round, as template data ([rules.<name>] round = value).
 ROUND_RULES: dict[str, str] = {
     "result_missing": "severity of a measure without a result of the round: error, warning or ''",
@@ -271,6 +293,8 @@ def _role_problems(t: Template) -> list[tuple[str, str]]:
     sheets = {s.role: s for s in t.sheets if s.role}
     for role, field_roles in ROLES.items():
         s = sheets.get(role)
+        if s is None and role in OPTIONAL_ROLES:
+            continue
         if s is None:
             problems.append((f"no sheet has role = {role!r} (the code relies on it)",
                              f"ไม่มีแผ่นงานที่ระบุ role = {role!r} (โปรแกรมต้องใช้)"))
@@ -354,6 +378,8 @@ def parse_template(data: dict, source_file: str = "<memory>") -> Template:
             source_file=source_file,
             rules={str(name): {str(k): str(v) for k, v in rule.items()}
                    for name, rule in data.get("rules", {}).items()},
+            oit_official_hosts=tuple(str(h).strip().lower() for h in
+                                     data.get("oit", {}).get("official_hosts", [])),
         )
     except (KeyError, TypeError) as exc:
         raise TemplateError(source_file, [f"malformed template: {exc!r}"]) from exc
@@ -574,6 +600,8 @@ class Bound:
         """Number of pre-formatted rows of a table sheet."""
         if sheet.rows == "framework.indicators":
             return len(self.analysis_fw.indicators)
+        if sheet.rows == "framework.oit_items":
+            return len(self.target_fw.oit_items)
         return int(sheet.rows)
 
     def summary_cells(self, sheet: Sheet) -> dict[str, str]:
