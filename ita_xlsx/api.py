@@ -333,6 +333,8 @@ def consolidate(
     exclude: Iterable[PathLike] = (),
     workers: int | None = None,
     progress: Progress = None,
+    check_links: bool = False,
+    link_timeout: float = 10.0,
 ) -> MergeResult:
     """Read returns and consolidated reports (ZIP archives and saved mails opened); keep the
     one that counts per organisation: one fiscal year and round (as asked, else the newest
@@ -341,7 +343,8 @@ def consolidate(
 
     ``exclude``: files never read (the report being written, when it sits among the inputs).
     No workbook at all gives every listed organisation as missing. Raises :class:`InputError`
-    when a path does not exist.
+    when a path does not exist. ``check_links``: open every evidence URL and read every OIT
+    item's page, so the OIT grid tells dead pages and last year's pages apart.
     """
     from .merge import merge
 
@@ -353,7 +356,8 @@ def consolidate(
     return merge(paths, template=template, orgs_path=orgs, fiscal_year=fiscal_year,
                  round=round, framework=str(framework) if framework else None,
                  workers=workers, progress=progress,
-                 exclude={Path(p) for p in exclude})
+                 exclude={Path(p) for p in exclude}, check_links=check_links,
+                 link_timeout=link_timeout)
 
 
 def write_consolidated(result: MergeResult, out: PathLike, *, force: bool = False,

@@ -369,6 +369,12 @@ Examples:
         th="นับเฉพาะแบบรายงานของรอบนี้ (ค่าเริ่มต้น: รอบล่าสุดที่พบ รอบอื่นแสดงรายการไว้)",
         en="Count only returns of this round (default: the newest round present; the others "
            "are listed).")
+@option("--check-links", is_flag=True,
+        th="เปิด URL หลักฐานและหน้าของรายการ OIT ทุกข้อ: ตาราง OIT แยกหน้าที่เปิดไม่ได้และหน้าของปีก่อน",
+        en="Open every evidence URL and OIT item page: the OIT grid then tells dead pages and "
+           "last year's pages apart.")
+@option("--link-timeout", type=float, default=10.0, show_default=True,
+        th="เวลารอ (วินาที) ต่อ URL แต่ละรายการ", en="Seconds to wait for each URL.")
 @option("--force", is_flag=True, th="เขียนทับไฟล์ผลลัพธ์ที่มีอยู่แล้ว",
         en="Overwrite existing outputs.")
 @option("--workers", type=int, default=None, th="จำนวนโปรเซสที่อ่านไฟล์ (ค่าเริ่มต้น: ทุกคอร์)",
@@ -378,8 +384,8 @@ Examples:
 @lang_option
 @click.pass_obj
 @friendly
-def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, force, workers,
-          framework, template_path) -> None:
+def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, check_links,
+          link_timeout, force, workers, framework, template_path) -> None:
     from .api import consolidate, find_workbooks, write_consolidated, write_consolidated_csv
 
     template = _template(template_path)
@@ -401,7 +407,8 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, force
         "กำลังอ่านและตรวจ" if ctx.lang == "th" else "Reading and checking",
         lambda step: consolidate(inputs, orgs=orgs_path, fiscal_year=fy, round=round_key,
                                  template=template, framework=framework, exclude=[out],
-                                 workers=workers, progress=step))
+                                 workers=workers, progress=step, check_links=check_links,
+                                 link_timeout=link_timeout))
     writing = "กำลังเขียนรายงานรวม…" if ctx.lang == "th" else "Writing the report…"
     with _status(writing):
         write_consolidated(result, out, force=force, lang=ctx.lang, template=template,

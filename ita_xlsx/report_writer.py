@@ -13,6 +13,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from . import oit_grid
 from .core.findings import Finding
 from .fast_sheet import FastSheet
 from .files import atomic_target, commit, csv_bytes, write_all
@@ -131,6 +132,7 @@ class Writer:
             self._findings(wb)
             self._files(wb)
             self._charts(wb)
+            oit_grid.write_sheet(self, wb)
             self._meta(wb)
             wb.close()
             commit(tmp, path)
