@@ -475,6 +475,7 @@ def send_workbooks(
     resend: Iterable[str] = (),
     feedback: PathLike | None = None,
     remind: bool = False,
+    remind_oit: bool = False,
     force: bool = False,
     retry_delays: tuple[float, ...] | None = None,
     progress: Progress = None,
@@ -483,7 +484,9 @@ def send_workbooks(
     to its return; with ``remind``, a reminder when it has not returned a valid workbook).
 
     What was sent is recorded in the round's ledger and never sent twice unless its code is in
-    ``resend``. ``dry_run`` writes .eml files into ``outbox`` and sends nothing (no mail
+    ``resend``. ``remind_oit``: reminders list each organisation's missing or failing OIT
+    items, read from its newest saved return, and a valid return that lacks items gets an
+    OIT reminder too. ``dry_run`` writes .eml files into ``outbox`` and sends nothing (no mail
     settings needed). Raises ``ita_xlsx.mail.transport.MailError`` for login/settings problems;
     a refused message is reported per organisation in the result.
     """
@@ -501,7 +504,8 @@ def send_workbooks(
         if feedback:
             outgoing = s.plan_feedback(settings, org_list, Path(feedback), ledger, result)
         elif remind:
-            outgoing = s.plan_reminders(settings, org_list, ledger, result)
+            missing = _oit_missing(ledger, settings) if remind_oit else None
+            outgoing = s.plan_reminders(settings, org_list, ledger, result, oit_missing=missing)
         else:
             outgoing = s.plan_workbooks(settings, org_list,
                                         Path(workbooks) if workbooks else round_dir / "workbooks",
@@ -513,6 +517,36 @@ def send_workbooks(
         kwargs = {"retry_delays": retry_delays} if retry_delays is not None else {}
         return s.send_messages(settings, outgoing, ledger, password=_mail_password(
             settings, password), result=result, resend=set(resend), progress=progress, **kwargs)
+
+
+def _oit_missing(ledger, settings: Settings) -> dict[str, list[str]]:
+    """Per organisation (code folded), its newest saved return's OIT items that are missing
+    or failing, as reminder lines ("O7 รายงานผลการดำเนินงานประจำปี (ไม่มี URL)")."""
+    newest: dict[str, Path] = {}
+    for row in ledger.received_rows():  # oldest first: the last one wins
+        if row.saved and row.code and Path(row.saved).is_file():
+            newest[row.code.casefold()] = Path(row.saved)
+    if not newest:
+        return {}
+    report = validate(list(newest.values()), fiscal_year=settings.round.fiscal_year)
+    by_path = {Path(f.path): f for f in report.files}
+    out: dict[str, list[str]] = {}
+    for code, path in newest.items():
+        rep = by_path.get(path)
+        if rep is not None:
+            out[code] = [f"{it.code} {it.name} ({it.detail})" for it in rep.oit if it.failing]
+    return out
+
+
+def export_itas(report: Report, out_dir: PathLike, *, force: bool = False,
+                lang: str = "th") -> list[Path]:
+    """Per organisation, its OIT items and URLs in the order the NACC's ITAS system asks for
+    them: ``<code>_<name>_ITAS.csv`` (UTF-8 with BOM) and a printable
+    ``<code>_<name>_ITAS.xlsx``. Only the file that counts per organisation; returns without
+    an OIT sheet are skipped. Raises OutputExists for a file already there (unless ``force``)."""
+    from .itas import write_itas
+
+    return write_itas(report, Path(out_dir), force=force, lang=lang)
 
 
 def collect(

@@ -24,6 +24,7 @@ from .render import (
 )
 from .report import SEVERITY_EN, SEVERITY_TH, status_text
 from .template import Bound, column_letter, split_cell
+from .thai import clean_text
 from .validators.cross import indicator_rows
 from .validators.engine import FileReport, Report
 
@@ -53,7 +54,21 @@ def prefill_from(ret: Returned, bound: Bound) -> Prefill:
         extra={k: v for k, (v, _cell) in ret.extras.items()},
         measures=[shown("measures", r.values) for r in ret.tables.get("measures", [])],
         results=[shown("results", r.values) for r in ret.tables.get("results", [])],
+        oit=_oit_prefill(ret, bound),
     )
+
+
+def _oit_prefill(ret: Returned, bound: Bound) -> dict[str, dict[str, object]]:
+    """Each OIT item's URLs and note as typed (line breaks kept), by item code."""
+    out: dict[str, dict[str, object]] = {}
+    for r in ret.tables.get("oit", []):
+        code = bound.target_fw.oit_item_from_text(r.values.get("oit_code"))
+        if code and code not in out:
+            raw = r.raw.get("oit_urls")
+            value = r.values.get("oit_urls")
+            linked = isinstance(value, str) and value != clean_text(raw)
+            out[code] = {"oit_urls": value if linked else raw, "oit_note": r.raw.get("oit_note")}
+    return out
 
 
 def org_of(ret: Returned) -> Org:
@@ -89,6 +104,12 @@ def relocate(ret: Returned, bound: Bound, f: Finding) -> tuple[str, int, int] | 
         if str(number) not in numbers or not f.column:
             return None
         return (s.key, s.first_data_row + numbers.index(str(number)), s.field(f.column).col_index)
+    if f.sheet == "oit":  # the copy lists the items in the year's order, whatever the file did
+        codes = [o.code for o in bound.target_fw.oit_items]
+        code = f.params.get("item")
+        if code not in codes or not f.column:
+            return None
+        return (s.key, s.first_data_row + codes.index(code), s.field(f.column).col_index)
     index = next((i for i, r in enumerate(ret.tables.get(f.sheet, [])) if r.row == f.row), None)
     if index is None or not f.column:
         return None

@@ -381,18 +381,12 @@ def load_report(path: Path, template: Template, framework: str | None = None,
 
 def _load_oit(report: ReportBook, entries: dict[str, OrgEntry]) -> None:
     """The OIT grid of an earlier consolidated report back into its entries' items."""
-    from .validators.oit import STATUS_TEXT
+    from .oit_grid import read_back
 
-    if not report.meta.get("sheet:oit"):
-        return
-    keys = {text: key for key, pair in STATUS_TEXT.items() for text in pair}
-    for row in report.table("oit"):
-        e = entries.get(clean_text(row.get("org_code")).casefold())
-        if e is None:
-            continue
-        e.oit = [{"code": k, "name": "", "status": keys.get(clean_text(v), "missing"),
-                  "urls": "", "detail": "", "detail_en": ""}
-                 for k, v in row.items() if k[:1] == "O" and k[1:].isdigit()]
+    for row in read_back(report):
+        e = entries.get(row["org_code"].casefold())
+        if e is not None:
+            e.oit = [{**it, "urls": "", "detail": "", "detail_en": ""} for it in row["items"]]
 
 
 def _num(v: object) -> float | None:

@@ -9,7 +9,11 @@ from dataclasses import dataclass, field
 from .validators.oit import STATUSES, status_text
 
 SHEET_NAME = {"th": "OIT", "en": "OIT"}
+CHART_SHEET_NAME = {"th": "OIT กราฟ", "en": "OIT chart"}
 MOST_MISSING = 10  # items in the chart and the memo's list at most
+# Short cell labels for the grid (the full ones are in validators.oit.STATUS_TEXT).
+GRID_TEXT = {"present": ("มี", "yes"), "missing": ("ไม่มี", "none"), "invalid": ("URL ผิด", "bad URL"),
+             "dead": ("เปิดไม่ได้", "dead"), "old": ("ปีเก่า", "old")}
 FILL = {"present": "#C6EFCE", "missing": "#D9D9D9", "invalid": "#FFC7CE", "dead": "#FFC7CE",
         "old": "#FFEB9C"}
 
@@ -57,6 +61,35 @@ def build(entries: list) -> Grid | None:
     return grid
 
 
+def read_back(report) -> list[dict]:
+    """The grid's organisation rows of a consolidated report (``merge.ReportBook``), as
+    {"org_code", "items": [{"code", "name", "status"}]}; [] when the report has none."""
+    import json
+
+    from .thai import clean_text
+    from .validators.oit import STATUS_TEXT
+
+    meta = report.meta
+    if not meta.get("sheet:oit"):
+        return []
+    try:
+        n = int(meta.get("rows:oit", "0"))
+        names = json.loads(meta.get("names:oit", "{}"))
+    except ValueError:
+        return []
+    keys = {text: key for table in (STATUS_TEXT, GRID_TEXT) for key, pair in table.items()
+            for text in pair}
+    out = []
+    for row in report.table("oit")[:n]:
+        code = clean_text(row.get("org_code"))
+        if not code:
+            continue
+        out.append({"org_code": code, "items": [
+            {"code": k, "name": names.get(k, ""), "status": keys.get(clean_text(v), "missing")}
+            for k, v in row.items() if k[:1] == "O" and k[1:].isdigit()]})
+    return out
+
+
 def memo_sentence(grid: Grid | None, lang: str = "th", limit: int = 5) -> str:
     """One sentence for the district memo naming the items most missing ("" when none)."""
     if grid is None:
@@ -99,9 +132,10 @@ def write_sheet(writer, wb) -> None:
     c_present, c_failing = first_item + n_items, first_item + n_items + 1
     ws.set_column(0, 0, 10)
     ws.set_column(1, 1, 28)
-    ws.set_column(first_item, first_item + n_items - 1, 7)
-    ws.set_column(c_present, c_failing, 9)
-    setup_page(ws, [10, 28, *([7] * n_items), 9, 9], title_rows=(3, 3), repeat_columns=(0, 1),
+    ws.set_column(first_item, first_item + n_items - 1, 9)
+    ws.set_column(c_present, c_failing, 10)
+    ws.set_default_row(row_height(12))
+    setup_page(ws, [10, 28, *([9] * n_items), 10, 10], title_rows=(3, 3), repeat_columns=(0, 1),
                orientation="landscape",
                footer=f'&L&"{writer.t.font},Regular"&12' + tr(
                    "รายงานรวม ITA: รายการ OIT&C&12หน้า &P/&N", "ITA report: OIT items&C&12Page &P/&N"))
@@ -109,7 +143,8 @@ def write_sheet(writer, wb) -> None:
     ws.write_string(0, 0, tr(f"การเผยแพร่ข้อมูล OIT รายหน่วยงาน ปีงบประมาณ {writer.r.fiscal_year or ''}",
                              f"OIT items by organisation, fiscal year {writer.r.fiscal_year or ''}"),
                     writer.f_title)
-    legend = " · ".join(f"{status_text(s, lang)}" for s in STATUSES)
+    legend = " · ".join(f"{GRID_TEXT[s][lang == 'en']} = {status_text(s, lang)}"
+                        for s in STATUSES)
     ws.write_string(1, 0, tr(f"{len(grid.rows)} หน่วยงานที่ส่งแผ่นงาน OIT · ช่อง: {legend}",
                              f"{len(grid.rows)} organisations sent the OIT sheet · cells: {legend}"),
                     writer.f_text)
@@ -119,7 +154,10 @@ def write_sheet(writer, wb) -> None:
              tr("มีครบ (ข้อ)", "Present (items)"), tr("ขาด/ไม่ผ่าน (ข้อ)", "Failing (items)")]
     for c, h in enumerate(heads):
         ws.write_string(head, c, h, f_head)
-    writer.meta += [("sheet:oit", name),
+    import json
+
+    writer.meta += [("sheet:oit", name), ("rows:oit", str(len(grid.rows))),
+                    ("names:oit", json.dumps(dict(grid.items), ensure_ascii=False)),
                     ("columns:oit", ",".join(["org_code", "org_name", *codes, "present",
                                               "failing"])),
                     ("first_row:oit", str(head + 2))]
@@ -130,7 +168,7 @@ def write_sheet(writer, wb) -> None:
         ws.write_string(r, 1, e.org_name or "", f_text)
         for i, code in enumerate(codes):
             s = statuses.get(code, "missing")
-            ws.write_string(r, first_item + i, status_text(s, lang), fmt[s])
+            ws.write_string(r, first_item + i, GRID_TEXT[s][lang == "en"], fmt[s])
         present = sum(1 for s in statuses.values() if s == "present")
         ws.write_number(r, c_present, present, f_int)
         ws.write_number(r, c_failing, len(statuses) - present, f_int)
@@ -161,15 +199,38 @@ def write_sheet(writer, wb) -> None:
     ws.conditional_format(total_row, first_item, total_row, first_item + n_items - 1, {
         "type": "3_color_scale", "min_color": "#63BE7B", "mid_color": "#FFEB84",
         "max_color": "#F8696B"})
-    # the items most missing: a small table, then the chart drawn from it
+    ws.freeze_panes(head + 1, 2)
+    _chart_sheet(writer, wb, grid, f_text, f_head, f_int)
+
+
+def _chart_sheet(writer, wb, grid: Grid, f_text, f_head, f_int) -> None:
+    """The items most missing: a small table and a native stacked bar chart drawn from it,
+    on a page of their own (the grid itself is printed across pages)."""
+    from .print_layout import row_height, setup_page
+
+    lang, tr = writer.lang, writer.tr
     worst = grid.most_missing()
-    r += 2
+    if not worst:
+        return
+    name = CHART_SHEET_NAME.get(lang, "OIT chart")
+    ws = wb.add_worksheet(name)
+    widths = [8, 50, 10, 10, 10, 10]
+    for c, w in enumerate(widths):
+        ws.set_column(c, c, w)
+    ws.set_default_row(row_height(12))
+    setup_page(ws, widths, orientation="portrait",
+               footer=f'&L&"{writer.t.font},Regular"&12' + tr(
+                   "รายงานรวม ITA: รายการ OIT&C&12หน้า &P/&N", "ITA report: OIT items&C&12Page &P/&N"))
+    ws.set_row(0, row_height(18))
+    ws.write_string(0, 0, tr(f"ข้อ OIT ที่ขาดหรือไม่ผ่านมากที่สุด ({len(grid.rows)} หน่วยงาน)",
+                             f"OIT items most missing or failing ({len(grid.rows)} organisations)"),
+                    writer.f_title)
+    r = 2
     table_head = r
-    ws.write_string(r, 0, tr("ข้อ", "Item"), f_head)
-    ws.write_string(r, 1, tr("ข้อที่ขาดหรือไม่ผ่านมากที่สุด", "Items most missing or failing"),
-                    f_head)
     labels = [("missing", tr("ไม่มี URL", "no URL")), ("invalid", tr("URL ผิดรูปแบบ", "invalid")),
               ("dead", tr("เปิดไม่ได้", "dead")), ("old", tr("ไม่ใช่ปีนี้", "not this year"))]
+    ws.write_string(r, 0, tr("ข้อ", "Item"), f_head)
+    ws.write_string(r, 1, tr("รายการ", "Item name"), f_head)
     for j, (_s, label) in enumerate(labels):
         ws.write_string(r, 2 + j, label, f_head)
     for code, item_name, _n in worst:
@@ -178,25 +239,23 @@ def write_sheet(writer, wb) -> None:
         ws.write_string(r, 1, item_name, f_text)
         for j, (s, _label) in enumerate(labels):
             ws.write_number(r, 2 + j, grid.count(code, s), f_int)
-    if worst:
-        chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
-        colors = {"missing": "#A5A5A5", "invalid": "#C00000", "dead": "#ED7D31", "old": "#FFC000"}
-        for j, (s, _label) in enumerate(labels):
-            chart.add_series({
-                "name": [name, table_head, 2 + j],
-                "categories": [name, table_head + 1, 0, r, 0],
-                "values": [name, table_head + 1, 2 + j, r, 2 + j],
-                "fill": {"color": colors[s]},
-            })
-        font = {"name": writer.t.font, "size": 12}
-        chart.set_title({"name": tr("ข้อ OIT ที่หน่วยงานขาดหรือไม่ผ่านมากที่สุด",
-                                    "OIT items most missing or failing"),
-                         "name_font": {**font, "size": 14}})
-        chart.set_y_axis({"reverse": True, "num_font": font, "interval_unit": 1})
-        chart.set_x_axis({"num_font": font, "min": 0, "num_format": "0",
-                          "major_unit": max(1, -(-len(grid.rows) // 10)),
-                          "major_gridlines": {"visible": True}})
-        chart.set_legend({"font": font, "position": "bottom"})
-        chart.set_size({"width": 640, "height": max(320, 90 + 36 * len(worst))})
-        ws.insert_chart(r + 2, 1, chart)
-    ws.freeze_panes(head + 1, 2)
+    chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
+    colors = {"missing": "#A5A5A5", "invalid": "#C00000", "dead": "#ED7D31", "old": "#FFC000"}
+    for j, (s, _label) in enumerate(labels):
+        chart.add_series({
+            "name": [name, table_head, 2 + j],
+            "categories": [name, table_head + 1, 0, r, 0],
+            "values": [name, table_head + 1, 2 + j, r, 2 + j],
+            "fill": {"color": colors[s]},
+        })
+    font = {"name": writer.t.font, "size": 12}
+    chart.set_title({"name": tr("ข้อ OIT ที่หน่วยงานขาดหรือไม่ผ่านมากที่สุด",
+                                "OIT items most missing or failing"),
+                     "name_font": {**font, "size": 14}})
+    chart.set_y_axis({"reverse": True, "num_font": font, "interval_unit": 1})
+    chart.set_x_axis({"num_font": font, "min": 0, "num_format": "0",
+                      "major_unit": max(1, -(-len(grid.rows) // 10)),
+                      "major_gridlines": {"visible": True}})
+    chart.set_legend({"font": font, "position": "bottom"})
+    chart.set_size({"width": 620, "height": max(320, 90 + 36 * len(worst))})
+    ws.insert_chart(r + 2, 0, chart)
