@@ -181,6 +181,12 @@ def check_items(ret: Returned, bound: Bound, official_hosts: Iterable[str] = ())
             if site and not on_site(url, site, official):
                 res.findings.append(Finding("oit-url-offsite", **common, value=url,
                                             params={**params, "site": site}))
+    if results and not any(it.typed.strip() for it in results):
+        # A sheet left wholly empty (the organisation has not started on its OIT items, or
+        # keeps them elsewhere): no finding, so the return's status is what its other sheets
+        # say; the items stay "missing" for the grid, the reminders and the export.
+        for it in results:
+            it.findings = []
     return results
 
 
