@@ -243,7 +243,7 @@ def test_merge_checks_reports_like_returns(batch, template, tmp_path):
     from click.testing import CliRunner
     from hostile import edit_zip
 
-    from ita_xlsx.cli import main
+    from ita_xlsx.cli.main import main
 
     inputs = tmp_path / "in"
     inputs.mkdir()

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 import ita_xlsx
 from ita_xlsx import MISTAKES, Org
-from ita_xlsx.cli import main
+from ita_xlsx.cli.main import main
 
 FY = 2570
 

@@ -56,7 +56,7 @@ def bind(host: str, port: int | None) -> socket.socket:
 
 def password_from_settings(root: Path) -> str | None:
     """``[serve] password`` or the environment variable named by ``[serve] password_env``."""
-    from ..settings import SETTINGS_FILE, SettingsError, read_file
+    from ita_xlsx.spec.settings import SETTINGS_FILE, SettingsError, read_file
 
     try:
         data = read_file(root / SETTINGS_FILE)
@@ -78,8 +78,8 @@ def serve(root: Path, *, host: str = "127.0.0.1", port: int | None = None, lang:
     """Run the pages for the round folder ``root`` until interrupted (Ctrl+C)."""
     import uvicorn
 
-    from .app import create_app
-    from .security import Access
+    from ita_xlsx.web.app import create_app
+    from ita_xlsx.web.security import Access
 
     root = Path(root).resolve()
     password = None
