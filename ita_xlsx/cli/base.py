@@ -21,7 +21,7 @@ import traceback
 
 import click
 
-from ita_xlsx.core.errors import ItaError
+from ita_xlsx.core.errors import Cancelled, ItaError
 from ita_xlsx.core.messages import msg
 
 LANGS = click.Choice(["th", "en"])
@@ -72,7 +72,7 @@ def friendly(fn):
             if ctx.debug:
                 traceback.print_exc()
             sys.exit(exc.exit_code)
-        except (KeyboardInterrupt, Cancelled) as exc:
+        except KeyboardInterrupt as exc:  # Ctrl-C, or Cancelled (SIGTERM, SIGHUP)
             _say_cancelled()
             sys.exit(getattr(exc, "exit_code", 130))
         except OSError as exc:  # a file or folder the system refused: say which and why
@@ -93,15 +93,6 @@ def friendly(fn):
             sys.exit(1)
 
     return wrapper
-
-
-class Cancelled(BaseException):
-    """The run was stopped from outside (SIGTERM, a closed terminal); like Ctrl-C, not an
-    error of the program. Exit code 128 + the signal's number, as shells report it."""
-
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.exit_code = 128 + signum
 
 
 def _cancel(signum, _frame) -> None:

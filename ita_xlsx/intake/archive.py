@@ -22,6 +22,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from ita_xlsx.core.errors import ItaError
 from ita_xlsx.intake.safety import LIMITS, OLE_MAGIC, Limits, MiB
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -63,12 +64,8 @@ class Contents:
     others: list[Other] = field(default_factory=list)
 
 
-class ArchiveError(Exception):
+class ArchiveError(ItaError):
     """The container itself cannot be opened safely; ``th``/``en`` say why."""
-
-    def __init__(self, th: str, en: str):
-        super().__init__(en)
-        self.th, self.en = th, en
 
 
 # ---------------------------------------------------------------- names

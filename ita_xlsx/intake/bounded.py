@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ita_xlsx.core.errors import ItaError
 from ita_xlsx.intake.safety import (
     _ZIP_ERRORS,
     LIMITS,
@@ -58,10 +59,15 @@ class Area:
 AREA = Area()
 
 
-class Refused(Exception):
+class Refused(ItaError):
+    """A workbook refused before expansion; ``finding`` is what the file gets."""
+
     def __init__(self, finding: Finding):
-        super().__init__(finding.code)
+        super().__init__(finding.message("th"), finding.message("en"))
         self.finding = finding
+
+    def __reduce__(self):  # raised in a worker, re-raised in the parent: pickled by its finding
+        return (Refused, (self.finding,))
 
 
 @dataclass

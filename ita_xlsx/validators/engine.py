@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ita_xlsx.core.findings import Finding, sort_key
+from ita_xlsx.intake.inbox import Item
 from ita_xlsx.intake.read import Returned, normalize_header, read_return
+from ita_xlsx.intake.selection import Decision, Selection
 from ita_xlsx.spec.framework import FrameworkError
 from ita_xlsx.spec.template import Bound, Sheet, Template, bind, load_template
 from ita_xlsx.thai import normalize_year, to_arabic_digits
@@ -28,7 +30,7 @@ class FileReport:
     fiscal_year: int | None = None
     round: str | None = None
     bound: Bound | None = None
-    decision: object = None  # selection.Decision: whether this file counts, and why
+    decision: Decision | None = None  # whether this file counts, and why
 
     @property
     def status(self) -> str:
@@ -47,10 +49,10 @@ class FileReport:
 class Report:
     files: list[FileReport]
     seconds: float = 0.0
-    links: dict = field(default_factory=dict)
+    links: dict[str, dict[str, object]] = field(default_factory=dict)
     missing: list[tuple[str, str]] | None = None  # with an organisation list: (code, name)
-    selection: object = None  # selection.Selection: which file counts per organisation
-    skipped: list = field(default_factory=list)  # inbox.Item: sent but not read as a return
+    selection: Selection | None = None  # which file counts per organisation
+    skipped: list[Item] = field(default_factory=list)  # sent but not read as a return
     # organisations that sent something, none of it usable: (code, name, what they sent)
     unusable: list[tuple[str, str, str]] = field(default_factory=list)
 

@@ -11,15 +11,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ita_xlsx.core.errors import ItaError
+
 DEFAULT_PORT = 8765
 PORT_TRIES = 10  # 8765..8774, then any free port the system gives
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-class ServeError(Exception):
-    def __init__(self, th: str, en: str):
-        self.th, self.en = th, en
-        super().__init__(en)
+class ServeError(ItaError):
+    """The page cannot be served (no free port, no password for another host)."""
+
+    exit_code = 1
 
 
 @dataclass
