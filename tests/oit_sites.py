@@ -220,7 +220,7 @@ def serve(sites: list[OrgSite]) -> Iterator[list[OrgSite]]:
 
 def framework_2571(folder: Path) -> Path:
     """A district's file for next year's item list: the 2570 file's shape, year 2571."""
-    from ita_xlsx.framework import DATA_DIR
+    from ita_xlsx.spec.framework import DATA_DIR
 
     text = (DATA_DIR / "2570.toml").read_text(encoding="utf-8")
     text = text.replace("year = 2570", "year = 2571")

@@ -17,11 +17,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from ..core.findings import Finding
-from ..read import Returned
-from ..template import Bound
-from ..thai import clean_text, clean_url, is_valid_url
-from ..values import url_problem
+from ita_xlsx.core.findings import Finding
+from ita_xlsx.intake.read import Returned
+from ita_xlsx.spec.template import Bound
+from ita_xlsx.thai import clean_text, clean_url, is_valid_url
+from ita_xlsx.thai.values import url_problem
 
 SHEET = "oit"  # the sheet's role
 # Item statuses, worst last; the grid and the exports show them in this order.
@@ -270,7 +270,7 @@ def check_pages(items_by_file: list[tuple[list[ItemResult], int | None]], *,
                 max_bytes: int | None = None) -> dict:
     """Open every well-formed URL of every item once (bounded time, size and per-host load),
     then set each item's status and findings. Returns counts for the report."""
-    from ..links import PAGE_BYTES, describe, read_pages
+    from ita_xlsx.validators.links import PAGE_BYTES, describe, read_pages
 
     urls = [u for items, _ in items_by_file for it in items for u in it.urls]
     pages = read_pages(urls, timeout=timeout, progress=progress,
