@@ -504,7 +504,7 @@ def send_workbooks(
         if feedback:
             outgoing = s.plan_feedback(settings, org_list, Path(feedback), ledger, result)
         elif remind:
-            missing = _oit_missing(ledger, settings) if remind_oit else None
+            missing = _oit_missing(ledger, settings, round_dir) if remind_oit else None
             outgoing = s.plan_reminders(settings, org_list, ledger, result, oit_missing=missing)
         else:
             outgoing = s.plan_workbooks(settings, org_list,
@@ -519,13 +519,18 @@ def send_workbooks(
             settings, password), result=result, resend=set(resend), progress=progress, **kwargs)
 
 
-def _oit_missing(ledger, settings: Settings) -> dict[str, list[str]]:
+def _oit_missing(ledger, settings: Settings, round_dir: Path) -> dict[str, list[str]]:
     """Per organisation (code folded), its newest saved return's OIT items that are missing
-    or failing, as reminder lines ("O7 รายงานผลการดำเนินงานประจำปี (ไม่มี URL)")."""
+    or failing, as reminder lines ("O7 รายงานผลการดำเนินงานประจำปี (ไม่มี URL)"). The ledger
+    names each saved return inside the round's returned/ folder."""
     newest: dict[str, Path] = {}
     for row in ledger.received_rows():  # oldest first: the last one wins
-        if row.saved and row.code and Path(row.saved).is_file():
-            newest[row.code.casefold()] = Path(row.saved)
+        if not (row.saved and row.code):
+            continue
+        path = Path(row.saved) if Path(row.saved).is_absolute() else (
+            round_dir / "returned" / row.saved)
+        if path.is_file():
+            newest[row.code.casefold()] = path
     if not newest:
         return {}
     report = validate(list(newest.values()), fiscal_year=settings.round.fiscal_year)
@@ -675,6 +680,7 @@ __all__ = [
     "bind_template",
     "consolidate",
     "describe_template",
+    "export_itas",
     "find_workbooks",
     "load_template",
     "make_district_memo",

@@ -53,6 +53,7 @@ class _Server(ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.hits: dict[str, int] = {}
         self.sent: dict[str, int] = {}
+        self.big_done = threading.Event()  # the 20 MB page stopped being sent
 
     def server_bind(self) -> None:
         TCPServer.server_bind(self)  # no getfqdn(): no name lookup
@@ -115,8 +116,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write("<p>ปีงบประมาณ 2571</p></body></html>".encode())
         except OSError:
             pass
-        with self.server.lock:
-            self.server.sent[path] = sent
+        finally:
+            with self.server.lock:
+                self.server.sent[path] = sent
+            self.server.big_done.set()
 
 
 @dataclass

@@ -81,7 +81,7 @@ DEFAULT_TEXTS = {
         "เรียน {org_name}\n\n"
         "{office} ได้รับแบบรายงาน ITA ประจำปีงบประมาณ {fiscal_year} {round_label} "
         "ของหน่วยงานท่านแล้ว แต่รายการเผยแพร่ข้อมูลสาธารณะ (OIT) บางข้อยังไม่มี URL "
-        "หรือเปิดไม่ได้\n"
+        "หรือ URL ไม่ถูกต้อง\n"
         "{oit_missing}\n"
         "ขอความร่วมมือเผยแพร่บนเว็บไซต์หน่วยงาน กรอก URL ในแผ่นงาน \"รายการ OIT\" "
         "แล้วตอบกลับอีเมลนี้พร้อมแนบไฟล์ ภายในวันที่ {deadline} "
@@ -154,7 +154,7 @@ def oit_block(items: list[str]) -> str:
     """The reminder's list of the organisation's missing OIT items ("" when none)."""
     if not items:
         return ""
-    return "\nรายการ OIT ที่ยังขาดหรือเปิดไม่ได้:\n" + "\n".join(f"- {i}" for i in items) + "\n"
+    return "\nรายการ OIT ที่ยังขาด:\n" + "\n".join(f"- {i}" for i in items) + "\n"
 
 
 @dataclass

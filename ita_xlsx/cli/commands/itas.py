@@ -67,7 +67,12 @@ def itas_cmd(ctx: Ctx, inputs, out_dir, year, check_links, link_timeout, force, 
         lambda step: run_validate(inputs, fiscal_year=fy, template=template,
                                   framework=framework, check_links=check_links,
                                   link_timeout=link_timeout, progress=step))
-    written = export_itas(report, out_dir, force=force, lang=ctx.lang)
+    from ita_xlsx.core.errors import OutputExists
+
+    try:
+        written = export_itas(report, out_dir, force=force, lang=ctx.lang)
+    except OutputExists as exc:  # checked before anything is written: a usage error, exit 2
+        raise UserError(exc.text("th"), exc.text("en"), 2) from None
     orgs = len(written) // 2
     if ctx.lang == "en":
         ctx.say(f"ITAS lists for {orgs} organisations in {out_dir}")

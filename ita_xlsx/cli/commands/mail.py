@@ -80,10 +80,10 @@ Examples:
         th="ติดตามหน่วยงานที่ยังไม่ส่งคืน หรือส่งคืนแล้วยังต้องแก้ไข",
         en="Remind organisations that have not returned a valid workbook.")
 @option("--oit", "remind_oit", is_flag=True,
-        th="กับ --remind: ระบุรายการ OIT ที่ยังขาดหรือเปิดไม่ได้ของแต่ละหน่วยงาน "
+        th="กับ --remind: ระบุรายการ OIT ที่ยังไม่มี URL หรือ URL ผิดรูปแบบของแต่ละหน่วยงาน "
            "และติดตามหน่วยงานที่ส่งครบแล้วแต่รายการ OIT ยังขาดด้วย",
-        en="With --remind: list each organisation's missing or failing OIT items, and remind "
-           "those whose return is valid but lacks OIT items too.")
+        en="With --remind: list each organisation's OIT items without a URL (or with a "
+           "malformed one), and remind those whose return is valid but lacks OIT items too.")
 @option("--force", is_flag=True, th="เขียนทับไฟล์ .eml ของ --dry-run ครั้งก่อน",
         en="Overwrite .eml files of an earlier --dry-run.")
 @lang_option
