@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -202,7 +203,9 @@ _LOGIN_WORDS = re.compile(r"(?i)\b(log ?in|sign ?in)\b|เข้าสู่ร�
 _ERROR_WORDS = re.compile(
     r"(?i)\b(404|403|500|not found|page not found|error|forbidden)\b|ไม่พบหน้า|ไม่พบข้อมูลที่ต้องการ"
     r"|เกิดข้อผิดพลาด|หน้านี้ไม่มีอยู่")
-_BE_YEAR = re.compile(r"(?<!\d)(2[45]\d\d)(?!\d)")
+# A Buddhist-Era year 24xx/25xx in Arabic or Thai digits; only the matches are translated
+# (str.translate over a whole megabyte page costs a third of a second).
+_BE_YEAR = re.compile(r"(?<![0-9๐-๙])([2๒][45๔๕][0-9๐-๙]{2})(?![0-9๐-๙])")
 _THAI_CHARSETS = {"tis-620": "cp874", "tis620": "cp874", "windows-874": "cp874",
                   "x-windows-874": "cp874", "iso-8859-11": "cp874"}
 
@@ -251,10 +254,10 @@ def page_kind(html: str) -> tuple[str, str] | None:
 def page_years(text: str, newest: int) -> list[int]:
     """Buddhist-Era years a page shows (Thai or Arabic digits), most frequent first."""
     counts: dict[int, int] = {}
-    for m in _BE_YEAR.finditer(text.translate(_THAI_DIGITS)):
-        year = int(m.group(1))
+    for spelled, n in Counter(_BE_YEAR.findall(text)).items():
+        year = int(spelled.translate(_THAI_DIGITS))
         if 2500 <= year <= newest + 1:
-            counts[year] = counts.get(year, 0) + 1
+            counts[year] = counts.get(year, 0) + n
     return sorted(counts, key=lambda y: (-counts[y], -y))
 
 
