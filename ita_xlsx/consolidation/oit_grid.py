@@ -5,6 +5,7 @@ most missing across the district (the report's chart and the district memo name 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ita_xlsx.validators.oit import STATUSES, status_text
 
@@ -21,7 +22,7 @@ FILL = {"present": "#C6EFCE", "missing": "#D9D9D9", "invalid": "#FFC7CE", "dead"
 @dataclass
 class Grid:
     items: list[tuple[str, str]]  # (code, name) in the year's order
-    rows: list[tuple[object, dict[str, str]]]  # (entry, item code -> status), entries with data
+    rows: list[tuple[Any, dict[str, str]]]  # (entry, item code -> status), entries with data
     without: list[object] = field(default_factory=list)  # entries with no OIT sheet
     failing: dict[str, dict[str, int]] = field(default_factory=dict)  # item -> status -> n
 
@@ -135,7 +136,7 @@ def write_sheet(writer, wb) -> None:
     ws.set_column(first_item, first_item + n_items - 1, 9)
     ws.set_column(c_present, c_failing, 10)
     ws.set_default_row(row_height(12))
-    setup_page(ws, [10, 28, *([9] * n_items), 10, 10], title_rows=(3, 3), repeat_columns=(0, 1),
+    setup_page(ws, [10.0, 28.0, *([9.0] * n_items), 10.0, 10.0], title_rows=(3, 3), repeat_columns=(0, 1),
                orientation="landscape",
                footer=f'&L&"{writer.t.font},Regular"&12' + tr(
                    "รายงานรวม ITA: รายการ OIT&C&12หน้า &P/&N", "ITA report: OIT items&C&12Page &P/&N"))
@@ -214,7 +215,7 @@ def _chart_sheet(writer, wb, grid: Grid, f_text, f_head, f_int) -> None:
         return
     name = CHART_SHEET_NAME.get(lang, "OIT chart")
     ws = wb.add_worksheet(name)
-    widths = [8, 50, 10, 10, 10, 10]
+    widths: list[float] = [8, 50, 10, 10, 10, 10]
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     ws.set_default_row(row_height(12))

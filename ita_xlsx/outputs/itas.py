@@ -62,7 +62,7 @@ def itas_sheet(rep: FileReport, lang: str = "th") -> bytes:
     f_title = wb.add_format({"font_name": font, "font_size": 18, "bold": True})
     f_sub = wb.add_format({"font_name": font, "font_size": 14})
     ws = wb.add_worksheet("ITAS")
-    widths = [6, 6, 40, 48, 12, 24]
+    widths: list[float] = [6, 6, 40, 48, 12, 24]
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     setup_page(ws, widths, title_rows=(3, 3), orientation="landscape",

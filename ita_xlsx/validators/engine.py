@@ -318,8 +318,9 @@ def validate_files(
             rep.findings += cross.analysis_checks(ret, b)
             rep.findings += cross.measure_checks(ret, b)
             rep.findings += cross.result_checks(ret, b, rep.round)
-            rep.oit = oit.check_items(ret, b, template.oit_official_hosts)
-            rep.findings += oit.findings_of(rep.oit)
+            if b is not None:
+                rep.oit = oit.check_items(ret, b, template.oit_official_hosts)
+                rep.findings += oit.findings_of(rep.oit)
             if orgs is not None:
                 rep.findings += cross.org_list_checks(ret, orgs, orgs_source)
     report = Report(reports)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ita_xlsx.core.findings import Finding
-from ita_xlsx.intake.read import Returned
+from ita_xlsx.intake.read import Returned, Row
 from ita_xlsx.spec.template import Bound
 from ita_xlsx.thai import clean_text, clean_url, is_valid_url
 from ita_xlsx.thai.values import url_problem
@@ -132,7 +132,7 @@ def check_items(ret: Returned, bound: Bound, official_hosts: Iterable[str] = ())
     sheet = t.sheet(SHEET)
     url_field = sheet.field("oit_urls")
     sheet_name = ret.sheet_names.get(SHEET, sheet.name)
-    rows = {}
+    rows: dict[str, Row] = {}
     for r in ret.tables.get(SHEET, []):
         code = bound.target_fw.oit_item_from_text(r.values.get("oit_code"))
         if code and code not in rows:
@@ -141,21 +141,21 @@ def check_items(ret: Returned, bound: Bound, official_hosts: Iterable[str] = ())
     official = tuple(official_hosts)
     results = []
     for i, item in enumerate(bound.target_fw.oit_items):
-        r = rows.get(item.code)
-        row = r.row if r else sheet.first_data_row + i
+        found = rows.get(item.code)
+        row = found.row if found else sheet.first_data_row + i
         cell = ret.cell(SHEET, row, "oit_urls") or f"{url_field.column}{row}"
         res = ItemResult(item.code, item.name_th, row, cell)
         results.append(res)
         res.where = {"sheet": SHEET, "sheet_name": sheet_name, "row": row,
                      "column": "oit_urls", "cell": cell, "label": url_field.label,
                      "label_en": url_field.label_en}
-        if r is not None:
-            raw = r.raw.get("oit_urls")
-            value = r.values.get("oit_urls")
+        if found is not None:
+            raw = found.raw.get("oit_urls")
+            value = found.values.get("oit_urls")
             # A linked cell ("คลิกที่นี่") reads as its target; else the text as typed.
             typed = value if isinstance(value, str) and value != clean_text(raw) else raw
             res.typed = "" if typed is None else str(typed)
-            res.note = str(r.values.get("oit_note") or "")
+            res.note = str(found.values.get("oit_note") or "")
         common = res.where
         params = {"item": item.code, "name": item.name_th}
         candidates = split_item_urls(res.typed) if res.typed.strip() else []
@@ -285,14 +285,13 @@ def check_pages(items_by_file: list[tuple[list[ItemResult], int | None]], *,
             for url in it.urls:
                 key = (url, year)
                 if key not in judged:
-                    judged[key] = _judge(pages[url], year, describe)
-                    kind = judged[key][0] if judged[key] else "ok"
-                    counts[{"dead": "dead", "login": "login", "old": "old"}.get(kind, "ok")] += 1
+                    judged[key] = found = _judge(pages[url], year, describe)
+                    counts[found[0] if found else "ok"] += 1
                 verdict = judged[key]
                 if verdict is None:
                     continue
                 kind, th, en = verdict
-                params = {"item": it.code, "name": it.name}
+                params: dict[str, object] = {"item": it.code, "name": it.name}
                 where = {**it.where, "value": url}
                 if kind == "old":
                     params |= {"detail": _detail(th, en), "expected": year,
