@@ -6,6 +6,7 @@ the benchmarks.
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,7 +72,7 @@ class Filled:
     issues: dict[int, str]
     measures: list[dict]
     results: list[dict]
-    org_fields: dict[str, object] = field(default_factory=dict)
+    org_fields: Mapping[str, object] = field(default_factory=dict)
 
 
 def sample_content(bound: Bound, rng: random.Random, round_key: str = "plan",
@@ -82,7 +83,7 @@ def sample_content(bound: Bound, rng: random.Random, round_key: str = "plan",
     fy = bound.fiscal_year
     if scores is None:
         scores = [round(min(100.0, max(0.0, s + rng.uniform(-8, 12))), 2) for s in SEED_SCORES]
-    shown = [to_thai_digits(f"{s:.2f}") if thai_digits else s for s in scores]
+    shown: list[object] = [to_thai_digits(f"{s:.2f}") if thai_digits else s for s in scores]
     pass_mark = bound.analysis_fw.pass_mark
     issues = {i + 1: ISSUES.get(i + 1, "ทบทวนและปรับปรุงการดำเนินงานในตัวชี้วัดนี้")
               for i, s in enumerate(scores) if s < pass_mark}
