@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -130,7 +131,7 @@ def _shift_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def find_workbooks(inputs: list[str | Path]) -> list[Path]:
+def find_workbooks(inputs: Sequence[str | Path]) -> list[Path]:
     """Files as given, and every workbook inside given folders (recursively), sorted."""
     found: list[Path] = []
     for item in inputs:

@@ -6,7 +6,6 @@ the benchmarks.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,7 +71,7 @@ class Filled:
     issues: dict[int, str]
     measures: list[dict]
     results: list[dict]
-    org_fields: Mapping[str, object] = field(default_factory=dict)
+    org_fields: dict[str, object] = field(default_factory=dict)
 
 
 def sample_content(bound: Bound, rng: random.Random, round_key: str = "plan",
@@ -118,7 +117,7 @@ def sample_content(bound: Bound, rng: random.Random, round_key: str = "plan",
                 if status == "ดำเนินการแล้วเสร็จ" else "",
                 "problems": "",
             })
-    org_fields = {"contact_name": "นางสาวยุภาวดี คำมี", "contact_position": "นักจัดการงานทั่วไป",
+    org_fields: dict[str, object] = {"contact_name": "นางสาวยุภาวดี คำมี", "contact_position": "นักจัดการงานทั่วไป",
                   "phone": "0 5445 1234", "report_date": f"15/{'01' if round_key == 'plan' else '04'}"
                   f"/{fy}"}
     return Filled(shown, issues, measures, results, org_fields)
