@@ -174,3 +174,48 @@ def test_login(settings: MailSettings, password: str) -> list[tuple[str, MailErr
     except MailError as exc:
         out.append(("IMAP", exc))
     return out
+
+
+# Names of the sent-mail folder where the server does not mark it \Sent (RFC 6154)
+SENT_NAMES = ("sent", "sent items", "sent messages", "sent mail", "รายการที่ส่ง", "ส่งแล้ว",
+              "จดหมายที่ส่ง")
+
+
+def find_in_sent(settings: MailSettings, password: str, message_ids: list[str]
+                 ) -> tuple[set[str], str, str]:
+    """The Message-IDs among ``message_ids`` found in the account's Sent folder over IMAP,
+    and, when the folder could not be searched, why (Thai, English); nothing is changed."""
+    from imaplib import IMAP4
+
+    found: set[str] = set()
+    try:
+        client = imap_connect(settings, password)
+    except MailError as exc:
+        return found, f"ตรวจโฟลเดอร์ Sent ไม่ได้: {exc.th}", f"cannot check the Sent folder: {exc.en}"
+    try:
+        folders = client.list_folders()
+        names = [name for flags, _sep, name in folders
+                 if any(f.lower() == b"\\sent" for f in flags)]
+        if not names:
+            names = [name for _flags, sep, name in folders
+                     if str(name).rsplit(sep.decode() if isinstance(sep, bytes) and sep else "/",
+                                         1)[-1].casefold() in SENT_NAMES]
+        if not names:
+            return (found, "บัญชีนี้ไม่มีโฟลเดอร์ Sent ให้ตรวจ",
+                    "the account has no Sent folder to check")
+        for name in names[:3]:
+            client.select_folder(name, readonly=True)
+            for message_id in message_ids:
+                if message_id and message_id not in found and client.search(
+                        ["HEADER", "Message-ID", message_id]):
+                    found.add(message_id)
+        return found, "", ""
+    except (OSError, IMAP4.error) as exc:
+        detail = str(exc)[:160] or type(exc).__name__
+        return (found, f"ตรวจโฟลเดอร์ Sent ไม่สำเร็จ ({detail})",
+                f"searching the Sent folder failed ({detail})")
+    finally:
+        try:
+            client.logout()
+        except Exception:  # noqa: BLE001 - the answer is in; a failing goodbye is harmless
+            pass
