@@ -300,16 +300,28 @@ class Delivery:
         self.stop_after: int | None = None  # stop the whole server after this many messages
         self.answer: str | None = None  # e.g. "421 4.3.2 Try later": every message refused
         self.answer_at = "data"  # rcpt | data
-        self.answer_for: set[str] = set()  # only for these recipients (empty: all)
+        self.answer_for: set[str] = set()  # answer/drop only these recipients (empty: all)
         self.drop_at: str | None = None  # rcpt | data: close the connection, no reply
         self.keep_sent = False
         self.pause: Pause | None = None
         self.delivered = 0
         self.refusals = 0  # messages answered with ``answer``
         self.per_recipient: dict[str, int] = {}
+        self.open_sessions: set[int] = set()
         self.on_stop = None
         self.lock = threading.Lock()
         self.changed = threading.Condition(self.lock)
+
+    @property
+    def sessions(self) -> int:
+        """Connections open now."""
+        return len(self.open_sessions)
+
+    def session(self, key: int, opened: bool) -> None:
+        with self.changed:
+            # STARTTLS makes a session "connected" twice (plain, then TLS): a set, not a count
+            (self.open_sessions.add if opened else self.open_sessions.discard)(key)
+            self.changed.notify_all()
 
     def wait_for(self, predicate, timeout: float = 60.0) -> bool:
         """Wait until ``predicate(self)`` holds (checked whenever something was delivered)."""
@@ -322,10 +334,14 @@ class Delivery:
         rcpts = [address] if address else envelope.rcpt_tos
         return any(a.lower() in self.answer_for for a in rcpts)
 
-    async def _maybe_pause(self, phase: str, rcpts: list[str]) -> str:
+    def _pausing(self, phase: str, rcpts: list[str]) -> Pause | None:
         pause = self.pause
         if pause is None or phase != pause.phase or not pause.matches(rcpts):
-            return ""
+            return None
+        return pause
+
+    @staticmethod
+    async def _hold(pause: Pause) -> str:
         import asyncio
 
         return await asyncio.get_running_loop().run_in_executor(None, pause.hold)
@@ -336,7 +352,7 @@ class Delivery:
         if address.lower() in self.fail_once:
             self.fail_once.discard(address.lower())
             return "451 4.3.0 Temporary failure, try again later"
-        if self.drop_at == "rcpt":
+        if self.drop_at == "rcpt" and self._applies(envelope, address):
             server.transport.abort()
             return "421 4.4.2 dropped"  # never reaches the client: the connection is gone
         if self.answer and self.answer_at == "rcpt" and self._applies(envelope, address):
@@ -344,14 +360,15 @@ class Delivery:
                 self.refusals += 1
                 self.changed.notify_all()
             return self.answer
-        if await self._maybe_pause("rcpt", [address]) == "drop":
+        pause = self._pausing("rcpt", [address])
+        if pause is not None and await self._hold(pause) == "drop":
             server.transport.abort()
             return "421 4.4.2 dropped"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        if self.drop_at == "data":
+        if self.drop_at == "data" and self._applies(envelope):
             server.transport.abort()
             return "421 4.4.2 dropped"
         if self.answer and self.answer_at == "data" and self._applies(envelope):
@@ -359,7 +376,9 @@ class Delivery:
                 self.refusals += 1
                 self.changed.notify_all()
             return self.answer
-        if await self._maybe_pause("data", envelope.rcpt_tos) == "drop":
+        pause = self._pausing("data", envelope.rcpt_tos)
+        if pause is not None and pause.then == "drop":
+            await self._hold(pause)
             server.transport.abort()  # the message was received, never delivered nor answered
             return "421 4.4.2 dropped"
         with self.changed:
@@ -376,14 +395,17 @@ class Delivery:
                 self.boxes.deliver(envelope.mail_from, data, "Sent")
             self.delivered += 1
             self.changed.notify_all()
+        if pause is not None:  # delivered; the answer waits (the client may be gone by then)
+            await self._hold(pause)
         return "250 OK delivered"
 
 
 class Pause:
     """Hold the ``n``-th message (counted over messages to ``recipients``) at ``phase``
-    ("rcpt": before the client sends the message; "data": received, not yet delivered nor
-    answered) until :meth:`release`; ``then`` is "go" (carry on: deliver and answer) or "drop"
-    (close the connection without delivering)."""
+    until :meth:`release`: "rcpt" is before the client sends the message; "data" is once the
+    whole message was received, with ``then`` "go" (delivered at once, the answer held back:
+    a server that delivers what it got even when the client is gone) or "drop" (held, then
+    the connection closed without delivering or answering)."""
 
     def __init__(self, recipients: set[str], n: int, phase: str, then: str = "go"):
         self.recipients = {a.lower() for a in recipients}
@@ -407,6 +429,28 @@ class Pause:
         self.released.set()
 
 
+def _counting_controller(handler, **kwargs):
+    """aiosmtpd's Controller whose sessions tell the handler when they open and close (a test
+    waits for a killed client's connection to be over before counting deliveries)."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import SMTP
+
+    class Counted(SMTP):
+        def connection_made(self, transport):
+            handler.session(id(self), True)
+            super().connection_made(transport)
+
+        def connection_lost(self, error):
+            super().connection_lost(error)
+            handler.session(id(self), False)
+
+    class Counting(Controller):
+        def factory(self):
+            return Counted(self.handler, **self.SMTP_kwargs)
+
+    return Counting(handler, **kwargs)
+
+
 class Smtp:
     def __init__(self, boxes: Mailboxes, cert: Path, key: Path, *, implicit_tls: bool = False,
                  port: int | None = None):
@@ -427,8 +471,6 @@ class Smtp:
         return AuthResult(success=False, handled=False)
 
     def start(self) -> None:
-        from aiosmtpd.controller import Controller
-
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(self.cert, self.key)
         kwargs = dict(hostname=HOST, port=self.port, authenticator=self._authenticator,
@@ -437,7 +479,7 @@ class Smtp:
             kwargs["ssl_context"] = context
         else:
             kwargs["tls_context"] = context
-        self.controller = Controller(self.handler, **kwargs)
+        self.controller = _counting_controller(self.handler, **kwargs)
         self.controller.start()
         self.handler.on_stop = self.stop
 

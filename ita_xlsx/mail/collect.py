@@ -216,9 +216,10 @@ def collect(round_dir: Path, out: Path, settings: Settings, password: str, *,
     by_code = {o.code.casefold(): o for o in orgs}
     by_address = {a.casefold(): o.code for o in orgs for a in split_emails(o.email)}
     result = CollectResult()
-    out.mkdir(parents=True, exist_ok=True)
     with Ledger.of_round(round_dir) as ledger, tempfile.TemporaryDirectory(
             prefix="ita-collect-") as tmp:
+        ledger.check_writable()
+        out.mkdir(parents=True, exist_ok=True)  # after the ledger: nothing made if it fails
         client = imap_connect(settings.mail, password)
         lost: MailError | None = None
         pending: list[_Pending] = []

@@ -381,6 +381,12 @@ class Ledger:
             out.setdefault(mid, set()).add(content)
         return out
 
+    def check_writable(self) -> None:
+        """:class:`LedgerError` now, before any work, when another program holds the file
+        or it cannot be written (rather than after the files were saved)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        self.db.commit()
+
     # ------------------------------------------------------------ who holds the send lock
 
     def set_send_holder(self) -> None:

@@ -297,12 +297,13 @@ class Sender:
     within the run's budget (``budget`` seconds since the last success, over all messages)."""
 
     def __init__(self, settings: MailSettings, password: str, *,
-                 retry_delays: tuple[float, ...] = RETRY_DELAYS,
+                 retry_delays: tuple[float, ...] | None = None,
                  sleep: Callable[[float], None] = time.sleep,
                  budget: float | None = None,
                  clock: Callable[[], float] = time.monotonic):
         self.settings, self.password = settings, password
-        self.retry_delays, self.sleep = retry_delays, sleep
+        self.retry_delays = RETRY_DELAYS if retry_delays is None else retry_delays
+        self.sleep = sleep
         self.budget = RETRY_BUDGET if budget is None else budget
         self.clock = clock
         self.conn: smtplib.SMTP | None = None
@@ -443,13 +444,14 @@ UNREACHABLE = ("ยังไม่ได้ส่ง: ติดต่อเซ�
 
 def send_messages(settings: Settings, outgoing: list[Outgoing], ledger: Ledger, *,
                   password: str, result: SendResult, resend: set[str] | None = None,
-                  retry_delays: tuple[float, ...] = RETRY_DELAYS,
+                  retry_delays: tuple[float, ...] | None = None,
                   sleep: Callable[[float], None] = time.sleep,
                   progress: Callable[[int], None] | None = None,
                   budget: float | None = None,
                   clock: Callable[[], float] = time.monotonic) -> SendResult:
     """Send ``outgoing`` under the round's send lock (:class:`SendLocked` when another run
     holds it); see the module's text for what is never sent twice."""
+    ledger.check_writable()
     with SendLock(ledger):
         return _send_locked(settings, outgoing, ledger, password=password, result=result,
                             resend=resend, retry_delays=retry_delays, sleep=sleep,
@@ -463,7 +465,7 @@ def _step(progress: Callable[[int], None] | None) -> None:
 
 def _send_locked(settings: Settings, outgoing: list[Outgoing], ledger: Ledger, *,
                  password: str, result: SendResult, resend: set[str] | None,
-                 retry_delays: tuple[float, ...], sleep: Callable[[float], None],
+                 retry_delays: tuple[float, ...] | None, sleep: Callable[[float], None],
                  progress: Callable[[int], None] | None, budget: float | None,
                  clock: Callable[[], float]) -> SendResult:
     resend = {c.casefold() for c in (resend or set())}
