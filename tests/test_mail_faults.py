@@ -26,7 +26,7 @@ from click.testing import CliRunner
 from mail_servers import HOST, CuttingProxy, Pause, settings_toml, world_fixture
 
 import ita_xlsx
-from ita_xlsx.cli import main
+from ita_xlsx.cli.main import main
 from ita_xlsx.mail import ledger as ledger_module
 from ita_xlsx.mail import send as send_module
 from ita_xlsx.mail.ledger import LEDGER_FILE, Ledger
@@ -108,7 +108,7 @@ def send_process(d: Path) -> subprocess.Popen:
 
 # `ita-xlsx send --dir <the folder it reads on stdin>`: started ahead, so that its imports
 # overlap the previous trial (the command run is the same as from the command line)
-WARM = ("import sys\nfrom ita_xlsx.cli import main\nimport ita_xlsx.mail.send\n"
+WARM = ("import sys\nfrom ita_xlsx.cli.main import main\nimport ita_xlsx.mail.send\n"
         "main(['send', '--dir', sys.stdin.readline().strip()], prog_name='ita-xlsx')\n")
 
 

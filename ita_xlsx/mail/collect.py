@@ -27,13 +27,13 @@ from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from imaplib import IMAP4
 from pathlib import Path
 
-from ..core.records import Org
-from ..files import OutputExists, atomic_write, safe_filename
-from ..orgs import split_emails
-from ..settings import Settings
-from . import compose
-from .ledger import Ledger, ReceivedRow
-from .transport import MailError
+from ita_xlsx.core.files import OutputExists, atomic_write, safe_filename
+from ita_xlsx.core.records import Org
+from ita_xlsx.mail import compose
+from ita_xlsx.mail.ledger import Ledger, ReceivedRow
+from ita_xlsx.mail.transport import MailError
+from ita_xlsx.spec.orgs import split_emails
+from ita_xlsx.spec.settings import Settings
 
 MAX_MESSAGE_BYTES = 80 * 1024 * 1024  # a message larger than this is listed, not fetched
 HEADER_BATCH = 500
@@ -152,7 +152,7 @@ def attachments(msg, label: str):
     its attachments, those of messages forwarded inside it, of ZIP archives and of saved .eml
     files, in any order, to ``archive.MAX_DEPTH`` containers (deeper ones are refused and
     listed). Every workbook is checked again by ``validate`` when it is saved."""
-    from ..archive import scan_message
+    from ita_xlsx.intake.archive import scan_message
 
     contents = scan_message(msg, label)
     return contents.members, contents.others
@@ -210,7 +210,7 @@ def collect(round_dir: Path, out: Path, settings: Settings, password: str, *,
             check: Callable[[list[Path]], object] | None = None,
             progress: Callable[[int], None] | None = None,
             max_message_bytes: int = MAX_MESSAGE_BYTES) -> CollectResult:
-    from .transport import imap_connect
+    from ita_xlsx.mail.transport import imap_connect
 
     orgs = orgs or []
     by_code = {o.code.casefold(): o for o in orgs}
@@ -346,7 +346,7 @@ def _look_at(raw, uid, mid, size, internal, folder, ledger, by_code, by_address,
                                      "collect again"))
         result.without_workbook.append(NoWorkbook("", "", "", why, why_en))
         return (mid, folder, uid, "", "", "", 0, why, True, "")
-    from ..archive import ArchiveError, Other, parse_mail
+    from ita_xlsx.intake.archive import ArchiveError, Other, parse_mail
 
     unreadable: Other | None = None
     try:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..core.errors import ItaError
+from ita_xlsx.core.errors import ItaError
 
 LEDGER_FILE = "ita-ledger.sqlite"
 SEND_LOCK_FILE = "ita-send.lock"
