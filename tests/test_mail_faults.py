@@ -508,10 +508,14 @@ def test_send_killed_at_random_points_never_sends_twice(mail_world, tmp_path, bo
     tally: dict[str, int] = {}
     uncertain_total = confirmed_total = 0
     proc = warm_send()
+    points = [(phase, keep) for phase in ("rcpt", "data", "data-drop", "delivered")
+              for keep in (False, True)]  # each kill point with and without a kept Sent copy
+    order: list[tuple[str, bool]] = []
     for trial in range(KILL_TRIALS):
-        phase = rng.choice(["rcpt", "data", "data-drop", "delivered"])
+        if not order:
+            order = rng.sample(points, len(points))
+        phase, keep_sent = order.pop()
         nth = rng.randint(1, n)
-        keep_sent = rng.random() < 0.5
         d, addresses, _o = make_round(world, tmp_path, books, f"kill{trial}", n,
                                       sent_folder=keep_sent or rng.random() < 0.5)
         handler.keep_sent = keep_sent
@@ -558,7 +562,8 @@ def test_send_killed_at_random_points_never_sends_twice(mail_world, tmp_path, bo
         assert delivered(world, addresses) == [1] * n, (trial, phase, nth)
         last = ita_xlsx.send_workbooks(d, password=PW, retry_delays=FAST)
         assert not last.sent and delivered(world, addresses) == [1] * n
-        tally[phase] = tally.get(phase, 0) + 1
+        key = f"{phase}{'+sent' if keep_sent else ''}"
+        tally[key] = tally.get(key, 0) + 1
         handler.keep_sent = False
     proc.kill()
     proc.wait(30)
