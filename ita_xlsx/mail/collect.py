@@ -31,7 +31,7 @@ from ita_xlsx.core.files import OutputExists, atomic_write, safe_filename
 from ita_xlsx.core.records import Org
 from ita_xlsx.mail import compose
 from ita_xlsx.mail.ledger import Ledger, ReceivedRow
-from ita_xlsx.mail.transport import MailError
+from ita_xlsx.mail.transport import MailError, connection_cause
 from ita_xlsx.spec.orgs import split_emails
 from ita_xlsx.spec.settings import Settings
 
@@ -276,8 +276,20 @@ def collect(round_dir: Path, out: Path, settings: Settings, password: str, *,
                             continue
                         duplicate = bool(known)
                         known.add(content)
-                        record = _look_at(raw, uid, mid, size, internal, folder, ledger,
-                                          by_code, by_address, tmp, pending, hashes_now, result)
+                        try:
+                            record = _look_at(raw, uid, mid, size, internal, folder, ledger,
+                                              by_code, by_address, tmp, pending, hashes_now,
+                                              result)
+                        except (ValueError, TypeError, LookupError, AttributeError,
+                                IndexError, UnicodeError):
+                            # one malformed message: listed with the reason, read again next
+                            # run (not recorded), the others go on
+                            known.discard(content)
+                            result.without_workbook.append(NoWorkbook(
+                                "", mid, "", "อ่านข้อความนี้ไม่ได้ (รูปแบบผิดปกติ) — เปิดดูใน"
+                                "โปรแกรมอีเมล", "this message cannot be read (malformed) — "
+                                "open it in a mail program"))
+                            continue
                         if duplicate:
                             result.duplicate_ids.append((mid, record[3], record[4]))
                         records.append((*record, content, uidvalidity, duplicate))
@@ -306,14 +318,14 @@ def _lost_connection(settings: Settings, exc: BaseException, fetched: int,
                      total: int) -> MailError:
     host = settings.mail.imap_host or settings.mail.smtp_host
     where = f"IMAP {host}:{settings.mail.port('imap')}"
-    detail = str(exc)[:160] or type(exc).__name__
+    th, en = connection_cause(exc)
     left = max(total - fetched, 0)
     return MailError(
         "connection",
-        f"การเชื่อมต่อกับ {where} ขาดระหว่างดึงข้อความ ({detail}) — ข้อความที่ดึงมาครบแล้ว "
+        f"การเชื่อมต่อกับ {where} ขาดระหว่างดึงข้อความ ({th}) — ข้อความที่ดึงมาครบแล้ว "
         f"บันทึกและตรวจแล้ว ยังเหลืออีกประมาณ {left} ฉบับที่ยังไม่ได้อ่าน: สั่ง collect อีกครั้ง "
         f"(ไม่บันทึกซ้ำ)",
-        f"The connection to {where} was lost while fetching messages ({detail}) — the "
+        f"The connection to {where} was lost while fetching messages ({en}) — the "
         f"messages fetched whole were saved and checked; about {left} are not read yet: run "
         f"collect again (nothing is saved twice)", exit_code=1)
 

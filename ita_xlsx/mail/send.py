@@ -32,7 +32,7 @@ from ita_xlsx.core.files import atomic_write, safe_filename
 from ita_xlsx.core.records import Org
 from ita_xlsx.mail import compose
 from ita_xlsx.mail.ledger import SEND_LOCK_FILE, Ledger, LedgerError, SentRow, now_iso
-from ita_xlsx.mail.transport import MailError, find_in_sent, smtp_connect
+from ita_xlsx.mail.transport import MailError, connection_cause, find_in_sent, smtp_connect
 from ita_xlsx.spec.orgs import split_emails
 from ita_xlsx.spec.settings import MailSettings, Settings
 
@@ -148,7 +148,12 @@ class _Permanent(Exception):
 
 
 class _Uncertain(Exception):
-    """The message was handed over and no answer came back: it may have been delivered."""
+    """The message was handed over and no answer came back: it may have been delivered.
+    ``th``/``en`` say what happened to the connection."""
+
+    def __init__(self, th: str, en: str):
+        super().__init__(en)
+        self.th, self.en = th, en
 
 
 class _GiveUp(_Temporary):
@@ -377,18 +382,18 @@ class Sender:
                 raise self._refused(code, text)
         except (TimeoutError, smtplib.SMTPServerDisconnected, OSError) as exc:
             self._drop()  # before the message was handed over: not delivered
-            raise _Temporary(f"{type(exc).__name__}: {exc}") from None
+            raise _Temporary(connection_cause(exc)[0]) from None
         on_handover()  # from here on the server may deliver it without our hearing of it
         try:
             conn.send(_dot_stuffed(data))
         except (TimeoutError, smtplib.SMTPServerDisconnected, OSError) as exc:
             self._drop()  # the end of the message never went out: not delivered
-            raise _Temporary(f"{type(exc).__name__}: {exc}") from None
+            raise _Temporary(connection_cause(exc)[0]) from None
         try:
             code, text = conn.getreply()
         except (TimeoutError, smtplib.SMTPServerDisconnected, OSError) as exc:
             self._drop()
-            raise _Uncertain(f"{type(exc).__name__}: {exc}") from None
+            raise _Uncertain(*connection_cause(exc)) from None
         if code != 250:
             raise self._refused(code, text)
         return refused
@@ -529,10 +534,10 @@ def _send_locked(settings: Settings, outgoing: list[Outgoing], ledger: Ledger, *
                 refused = smtp.send(sender_addr, item.to, compose.as_bytes(msg), handover)
             except _Uncertain as exc:
                 code = item.org.code
-                why_th = (f"อาจส่งไปแล้ว — ส่งข้อความให้เซิร์ฟเวอร์แล้วแต่ไม่ได้รับคำตอบ ({exc}) จึงไม่ส่งซ้ำ: "
+                why_th = (f"อาจส่งไปแล้ว — ส่งข้อความให้เซิร์ฟเวอร์แล้วแต่ไม่ได้รับคำตอบ ({exc.th}) จึงไม่ส่งซ้ำ: "
                           f"ถามหน่วยงานว่าได้รับหรือไม่ ถ้าไม่ได้รับ สั่ง ita-xlsx send --resend {code}")
                 why_en = (f"may already have been sent — handed to the server but no answer "
-                          f"came ({exc}), so not sent again: ask the organisation; if it did "
+                          f"came ({exc.en}), so not sent again: ask the organisation; if it did "
                           f"not arrive, run ita-xlsx send --resend {code}")
                 row.state, row.error = "uncertain", why_th[:500]
                 result.uncertain.append((code, why_th, why_en))

@@ -80,9 +80,29 @@ def explain(exc: BaseException, server: str, host: str, port: int) -> MailError:
         return MailError("protocol", f"{where} ไม่รองรับ STARTTLS หรือการเข้าสู่ระบบ — "
                          f"ลองตั้ง smtp_security = \"ssl\" และพอร์ต 465",
                          f"{where} does not offer STARTTLS or login — try ssl on port 465")
-    detail = f"{type(exc).__name__}: {exc}"[:200]
-    return MailError("connect", f"ติดต่อ {where} ไม่สำเร็จ ({detail})",
-                     f"Cannot talk to {where} ({detail})")
+    th, en = connection_cause(exc)
+    return MailError("connect", f"ติดต่อ {where} ไม่สำเร็จ ({th})", f"Cannot talk to {where} ({en})")
+
+
+def connection_cause(exc: BaseException) -> tuple[str, str]:
+    """What happened to a connection, in words (Thai, English), never an exception's name."""
+    import imaplib
+
+    if isinstance(exc, socket.timeout | TimeoutError):
+        return "เซิร์ฟเวอร์ไม่ตอบภายในเวลาที่กำหนด", "the server did not answer in time"
+    if isinstance(exc, ConnectionRefusedError):
+        return "ไม่มีบริการที่พอร์ตนี้", "nothing listens on the port"
+    if isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionResetError |
+                  BrokenPipeError | ssl.SSLEOFError | imaplib.IMAP4.abort | EOFError):
+        return "เซิร์ฟเวอร์ปิดการเชื่อมต่อกลางคัน", "the server closed the connection"
+    if isinstance(exc, ssl.SSLError):
+        return "การเชื่อมต่อแบบเข้ารหัส (TLS) ขัดข้อง", "the TLS connection failed"
+    if isinstance(exc, imaplib.IMAP4.error):
+        detail = str(exc)[:160]
+        return f"เซิร์ฟเวอร์ตอบว่า: {detail}", f"the server answered: {detail}"
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"การเชื่อมต่อขัดข้อง ({exc.strerror})", f"the connection failed ({exc.strerror})"
+    return "การเชื่อมต่อขัดข้อง", "the connection failed"
 
 
 def _is_imap_auth(exc: BaseException) -> bool:
@@ -211,9 +231,8 @@ def find_in_sent(settings: MailSettings, password: str, message_ids: list[str]
                     found.add(message_id)
         return found, "", ""
     except (OSError, IMAP4.error) as exc:
-        detail = str(exc)[:160] or type(exc).__name__
-        return (found, f"ตรวจโฟลเดอร์ Sent ไม่สำเร็จ ({detail})",
-                f"searching the Sent folder failed ({detail})")
+        th, en = connection_cause(exc)
+        return found, f"ตรวจโฟลเดอร์ Sent ไม่สำเร็จ ({th})", f"searching the Sent folder failed ({en})"
     finally:
         try:
             client.logout()
