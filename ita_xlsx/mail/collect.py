@@ -26,6 +26,7 @@ from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from imaplib import IMAP4
 from pathlib import Path
+from typing import Any
 
 from ita_xlsx.core.files import OutputExists, atomic_write, safe_filename
 from ita_xlsx.core.records import Org
@@ -434,7 +435,7 @@ def _save_all(pending: list[_Pending], out: Path, ledger: Ledger, by_code: dict[
         return
     reports = {}
     if check is not None:
-        report = check([p.temp for p in pending])
+        report: Any = check([p.temp for p in pending])  # the API's validation Report
         result.report = report
         reports = {Path(r.path).name: r for r in report.files}
     for item in pending:

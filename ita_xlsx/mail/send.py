@@ -138,9 +138,10 @@ class _Temporary(Exception):
     """The message may go through on another try; ``unreachable`` when not even a
     connection could be made."""
 
-    def __init__(self, text: str, unreachable: bool = False):
+    def __init__(self, text: str, unreachable: bool = False, en: str = ""):
         super().__init__(text)
         self.unreachable = unreachable
+        self.en = en or text  # the text in English, when ``text`` is Thai
 
 
 class _Permanent(Exception):
@@ -247,11 +248,11 @@ def plan_feedback(settings: Settings, orgs: list[Org], folder: Path, ledger: Led
         if path is None:
             continue
         data = path.read_bytes()
-        row = latest.get(org.code.casefold())
-        findings, errors, warnings = (row.findings, row.errors, row.warnings) if row else (
+        got = latest.get(org.code.casefold())
+        findings, errors, warnings = (got.findings, got.errors, got.warnings) if got else (
             [], 0, 0)
         outcome, summary = _summary(findings, errors, warnings)
-        if not row:
+        if not got:
             outcome = "ดูรายละเอียดในแผ่นงาน \"ผลการตรวจ\" ของไฟล์แนบ"
         values = _values(settings, org, path.name, result=outcome, summary=summary)
         to = split_emails(org.email)
@@ -382,13 +383,15 @@ class Sender:
                 raise self._refused(code, text)
         except (TimeoutError, smtplib.SMTPServerDisconnected, OSError) as exc:
             self._drop()  # before the message was handed over: not delivered
-            raise _Temporary(connection_cause(exc)[0]) from None
+            th, en = connection_cause(exc)
+            raise _Temporary(th, en=en) from None
         on_handover()  # from here on the server may deliver it without our hearing of it
         try:
             conn.send(_dot_stuffed(data))
         except (TimeoutError, smtplib.SMTPServerDisconnected, OSError) as exc:
             self._drop()  # the end of the message never went out: not delivered
-            raise _Temporary(connection_cause(exc)[0]) from None
+            th, en = connection_cause(exc)
+            raise _Temporary(th, en=en) from None
         try:
             code, text = conn.getreply()
         except (TimeoutError, smtplib.SMTPServerDisconnected, OSError) as exc:
@@ -425,11 +428,11 @@ class Sender:
                     self.trouble_since = now
                 if not delays:
                     if now - self.trouble_since >= self.budget:
-                        raise _GiveUp(str(exc), exc.unreachable) from None
+                        raise _GiveUp(str(exc), exc.unreachable, exc.en) from None
                     raise  # this message's tries are used up; the next one may still go
                 delay = delays.pop(0)
                 if now + delay - self.trouble_since > self.budget:
-                    raise _GiveUp(str(exc), exc.unreachable) from None
+                    raise _GiveUp(str(exc), exc.unreachable, exc.en) from None
                 self.sleep(delay)
 
 
@@ -550,7 +553,7 @@ def _send_locked(settings: Settings, outgoing: list[Outgoing], ledger: Ledger, *
                         f"เซิร์ฟเวอร์ตอบว่าให้ลองใหม่ภายหลัง ({stopped}) ต่อเนื่องนานกว่า {seconds} วินาที "
                         f"— หยุดส่งในครั้งนี้ ที่เหลือยังไม่ได้ส่ง: สั่ง send อีกครั้งภายหลัง "
                         f"(ส่งเฉพาะที่ยังไม่ได้ส่ง)",
-                        f"The server kept answering \"try later\" ({stopped}) for more than "
+                        f"The server kept answering \"try later\" ({exc.en[:200]}) for more than "
                         f"{seconds} s — sending stopped for this run and the rest is not sent: "
                         f"run send again later (only what is missing goes)")
                 if isinstance(exc, _Temporary) and exc.unreachable:
