@@ -28,7 +28,15 @@ from .dates import (
     parse_month,
 )
 from .text import THAI_DIGITS, clean_text, parse_number, to_arabic_digits, to_thai_digits
-from .timeframes import TIMEFRAME_REASONS, Timeframe, describe_timeframe_problem, parse_timeframe
+from .timeframes import (
+    DECISIONS,
+    TIMEFRAME_NOTES,
+    TIMEFRAME_REASONS,
+    Timeframe,
+    describe_timeframe_problem,
+    describe_timeframe_reading,
+    parse_timeframe,
+)
 from .urls import clean_url, is_valid_url
 
 __all__ = [
@@ -38,6 +46,8 @@ __all__ = [
     "MONTHS_EN",
     "MONTHS_EN_ABBR",
     "TIMEFRAME_REASONS",
+    "TIMEFRAME_NOTES",
+    "DECISIONS",
     "YearMonth",
     "Timeframe",
     "to_arabic_digits",
@@ -58,4 +68,5 @@ __all__ = [
     "format_date",
     "parse_timeframe",
     "describe_timeframe_problem",
+    "describe_timeframe_reading",
 ]
