@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass, field
 
 from .dates import (
-    MONTHS_TH,
     _ABBR_PARTS,
     _DMY,
     _ISO,
@@ -24,6 +23,7 @@ from .dates import (
     _KIND_FULL,
     _KIND_SHORT,
     _MONTH_KEYS,
+    MONTHS_TH,
     YearMonth,
     _era_of,
     _implied,
