@@ -571,8 +571,9 @@ def _joined(text: str, fiscal_year: int | None) -> Timeframe | None:
     if not all(r.ok for r in said):
         return _refused(text, "several-periods")
     notes = tuple(dict.fromkeys(n for r in said for n in r.notes)) + ("joined",)
-    return Timeframe(text, min(r.start for r in said), max(r.end for r in said), None,
-                     any(r.assumed_year for r in said), notes)
+    starts = [r.start for r in said if r.start is not None]
+    ends = [r.end for r in said if r.end is not None]
+    return Timeframe(text, min(starts), max(ends), None, any(r.assumed_year for r in said), notes)
 
 
 def _without_months(text: str, blanked: str, fiscal_year: int | None) -> Timeframe:
@@ -689,7 +690,7 @@ def describe_timeframe_problem(reason: str, lang: str = "th", *,
 
 def describe_timeframe_reading(timeframe: Timeframe, lang: str = "th") -> str:
     """How a timeframe with notes was read: "ต.ค. 2566 - ก.ย. 2568 (ถือเป็นปีงบประมาณ …)"."""
-    if not timeframe.ok:
+    if not timeframe.ok or timeframe.start is None or timeframe.end is None:
         return ""
     values = {"fy": str(timeframe.end.fiscal_year), "fy_first": str(timeframe.start.fiscal_year)}
     said = []
