@@ -64,3 +64,82 @@ def test_timeframes_read_with_a_note_or_refused_with_what_to_write(filled, templ
     assert "counts days from an event" in refused["H7"].message("en")
     # nothing the parser refused is reported as outside the year (it has no months at all)
     assert not _findings(path, template, "timeframe-outside-year")
+
+
+# ---------------------------------------------------------------------------- OIT items
+
+@pytest.fixture(scope="module")
+def fy2565(tmp_path_factory, template):
+    """The demo's content in a FY 2565 workbook, whose OIT list (the 2564 one) has O4
+    แผนยุทธศาสตร์… and O23 สรุปผลการจัดซื้อจัดจ้าง… (a 9.3 procurement item)."""
+    d = tmp_path_factory.mktemp("fy2565")
+    bound = ita_xlsx.bind_template(template, fiscal_year=2565, round="plan")
+    blank = d / "blank.xlsx"
+    blank.write_bytes(ita_xlsx.render_workbook(ORG, bound=bound,
+                                               generated_at=datetime(2021, 11, 1)))
+    ita_xlsx.simulate_return(blank, d / "good.xlsx", seed=1, round="plan", bound=bound)
+    return d, bound
+
+
+def _measure_rows(path: Path) -> dict[str, int]:
+    ws = openpyxl.load_workbook(path)["มาตรการ"]
+    return {ws.cell(r, 5).value: r for r in range(5, 45) if ws.cell(r, 5).value}
+
+
+def test_oit_items_against_their_indicator_group(fy2565, template, tmp_path):
+    d, bound = fy2565
+    fw = bound.target_fw
+    label = {o.code: o.label for o in fw.oit_items}
+    base = d / "good.xlsx"
+    rows = _measure_rows(base)
+    news = rows.get("เผยแพร่ข่าวประชาสัมพันธ์ภายใน 7 วันหลังเสร็จภารกิจ") or 5
+    plan = rows.get("จัดทำแผนปฏิบัติการป้องกันการทุจริต") or 6
+    # the demo's two mistakes, written as an officer picks them from the dropdown
+    path = _edit(base, tmp_path / "oit.xlsx", "มาตรการ", {
+        f"B{news}": "OIT", f"C{news}": "9. การเปิดเผยข้อมูล", f"D{news}": label["O4"],
+        f"E{news}": "เผยแพร่ข่าวประชาสัมพันธ์ภายใน 7 วันหลังเสร็จภารกิจ",
+        f"B{plan}": "OIT", f"C{plan}": "10. การป้องกันการทุจริต", f"D{plan}": label["O23"],
+        f"E{plan}": "จัดทำแผนปฏิบัติการป้องกันการทุจริต",
+    })
+    group = _findings(path, template, "oit-item-group")
+    assert [(f.cell, f.severity) for f in group] == [(f"D{plan}", "info")]  # 2565: unconfirmed
+    th = group[0].message("th")
+    assert f'ข้อ "{label["O23"]}" อยู่ในกลุ่ม 9.3 การบริหารเงินงบประมาณ' in th
+    assert "ของตัวชี้วัดที่ 9 ไม่ใช่ตัวชี้วัดของมาตรการนี้ (10. การป้องกันการทุจริต)" in th
+    assert "9.3 Budget management" in group[0].message("en")
+    named = {f.cell: f for f in _findings(path, template, "oit-item-named")}
+    assert set(named) == {f"D{news}", f"D{plan}"}
+    assert 'กล่าวถึง "ข่าวประชาสัมพันธ์" ซึ่งคือข้อ O7 ข่าวประชาสัมพันธ์' in named[f"D{news}"].message("th")
+    assert "O39 แผนปฏิบัติการป้องกันการทุจริต" in named[f"D{plan}"].message("th")
+    # corrected as the messages say: no finding left
+    fixed = _edit(path, tmp_path / "fixed.xlsx", "มาตรการ", {
+        f"D{news}": label["O7"], f"D{plan}": label["O39"]})
+    assert not _findings(fixed, template, "oit-item-group")
+    assert not _findings(fixed, template, "oit-item-named")
+
+
+def test_confirmed_grouping_gives_a_warning(template, tmp_path):
+    """FY 2564's list (confirmed grouping): the same mistake is a warning, not information."""
+    bound = ita_xlsx.bind_template(template, fiscal_year=2564, round="plan")
+    blank = tmp_path / "blank.xlsx"
+    blank.write_bytes(ita_xlsx.render_workbook(ORG, bound=bound,
+                                               generated_at=datetime(2020, 11, 1)))
+    ita_xlsx.simulate_return(blank, tmp_path / "r.xlsx", seed=3, round="plan", bound=bound)
+    o23 = next(o.label for o in bound.target_fw.oit_items if o.code == "O23")
+    path = _edit(tmp_path / "r.xlsx", tmp_path / "r2.xlsx", "มาตรการ", {
+        "B5": "OIT", "C5": "10. การป้องกันการทุจริต", "D5": o23, "E5": "ทบทวนมาตรการ"})
+    group = _findings(path, template, "oit-item-group")
+    assert [(f.cell, f.severity) for f in group] == [("D5", "warning")]
+    assert "ยังไม่ยืนยัน" not in group[0].message("th")
+
+
+def test_framework_data_group_every_item():
+    from ita_xlsx.framework import AVAILABLE_YEARS, load_framework
+
+    for year in AVAILABLE_YEARS:
+        fw = load_framework(year)
+        for item in fw.oit_items:
+            group = fw.oit_group_of(item.code)
+            assert group is not None and group.indicator in (9, 10), (year, item.code)
+            assert any(g.code == item.group for g in fw.oit_groups), (year, item.code)
+        assert all(g.note for g in fw.oit_groups if g.unconfirmed), year

@@ -143,6 +143,43 @@ def measure_checks(ret: Returned, bound: Bound) -> list[Finding]:
     return out
 
 
+def oit_item_checks(ret: Returned, bound: Bound) -> list[Finding]:
+    """Each measure's OIT item against its indicator's group in the year's framework, and
+    against the item its wording names (issue 21: O4 for a news measure whose item is O7)."""
+    out: list[Finding] = []
+    s, name = _measure_sheet(ret, bound)
+    fw = bound.target_fw  # the items the measures cite are those of the year assessed next
+    field = s.field("oit_item")
+    shown = bound.choice_labels.get(field.choices or "", {})
+    known = {i.number for i in bound.analysis_fw.indicators}
+    for r in ret.tables.get("measures", []):
+        code = r.values.get("oit_item")
+        if code is None or not any(item.code == str(code) for item in fw.oit_items):
+            continue  # empty, or typed over: the choice check says so
+        code = str(code)
+        common = dict(sheet="measures", sheet_name=name, row=r.row, column="oit_item",
+                      cell=ret.cell("measures", r.row, "oit_item"), value=shown.get(code, code),
+                      label=field.label, label_en=field.label_en)
+        indicator = str(r.values.get("indicator"))
+        group = fw.oit_group_of(code)
+        if group is not None and indicator.isdigit() and int(indicator) in known \
+                and int(indicator) != group.indicator:
+            unsure = {"th": " (การจัดกลุ่มของปีนี้ยังไม่ยืนยัน)", "en": " (this year's grouping is unconfirmed)"}
+            out.append(Finding(
+                "oit-item-group", severity="info" if group.unconfirmed else "", **common,
+                params={"detail": {"th": group.label + (unsure["th"] if group.unconfirmed else ""),
+                                   "en": f"{group.code} {group.name_en or group.name_th}"
+                                         + (unsure["en"] if group.unconfirmed else "")},
+                        "expected": group.indicator,
+                        "indicator": _indicator_text(bound, int(indicator))}))
+        named = fw.oit_items_named_in(r.values.get("measure"))
+        if named and code not in named:
+            other = fw.oit_item(named[0])
+            out.append(Finding("oit-item-named", **common,
+                               params={"detail": other.name_th, "expected": other.label}))
+    return out
+
+
 def _nearest(mid: object, measures: list) -> str:
     """The existing measure id closest to a mistyped one ("M1O" -> "M10"), or ""."""
     import difflib
