@@ -134,7 +134,7 @@ def test_confirmed_grouping_gives_a_warning(template, tmp_path):
 
 
 def test_framework_data_group_every_item():
-    from ita_xlsx.framework import AVAILABLE_YEARS, load_framework
+    from ita_xlsx.spec.framework import AVAILABLE_YEARS, load_framework
 
     for year in AVAILABLE_YEARS:
         fw = load_framework(year)

@@ -12,9 +12,17 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from ..core.findings import Finding
-from ..template import Bound, Field, Sheet
-from ..values import date_ok, email_ok, score_ok, score_value, split_urls, timeframe, url_problem
+from ita_xlsx.core.findings import Finding
+from ita_xlsx.spec.template import Bound, Field, Sheet
+from ita_xlsx.thai.values import (
+    date_ok,
+    email_ok,
+    score_ok,
+    score_value,
+    split_urls,
+    timeframe,
+    url_problem,
+)
 
 SEP = "|"
 FY_COLUMN = "__fy"
@@ -130,7 +138,7 @@ def finding_detail(code: str, f: Field, value: object, fy: int | None, bound: Bo
         return {"detail": {"th": f.required_message, "en": f.required_message_en or
                            f.required_message}}
     if code == "timeframe-invalid":
-        from ..thai import describe_timeframe_problem
+        from ita_xlsx.thai import describe_timeframe_problem
 
         tf = timeframe(value, fy)
         reason = tf.reason or "unrecognised"
@@ -138,7 +146,12 @@ def finding_detail(code: str, f: Field, value: object, fy: int | None, bound: Bo
             "th": describe_timeframe_problem(reason, "th", fiscal_year=fy, hint=tf.hint),
             "en": describe_timeframe_problem(reason, "en", fiscal_year=fy, hint=tf.hint)}}
     if code == "timeframe-read-as":
-        from ..thai import YearMonth, current_fiscal_year, describe_timeframe_reading, format_month
+        from ita_xlsx.thai import (
+            YearMonth,
+            current_fiscal_year,
+            describe_timeframe_reading,
+            format_month,
+        )
 
         tf = timeframe(value, fy)
         year = fy or current_fiscal_year()
@@ -147,7 +160,7 @@ def finding_detail(code: str, f: Field, value: object, fy: int | None, bound: Bo
         return {"detail": {"th": describe_timeframe_reading(tf, "th"),
                            "en": describe_timeframe_reading(tf, "en")}, "expected": example}
     if code == "timeframe-outside-year":
-        from ..thai import format_month
+        from ita_xlsx.thai import format_month
 
         tf = timeframe(value, fy)
         return {"detail": {"th": f"{format_month(tf.start)} – {format_month(tf.end)}",
