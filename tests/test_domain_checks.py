@@ -143,3 +143,106 @@ def test_framework_data_group_every_item():
             assert group is not None and group.indicator in (9, 10), (year, item.code)
             assert any(g.code == item.group for g in fw.oit_groups), (year, item.code)
         assert all(g.note for g in fw.oit_groups if g.unconfirmed), year
+
+
+# ---------------------------------------------------------------------------- catalogue
+
+def test_blank_workbook_offers_the_catalogue_without_forcing_it(filled, template):
+    from ita_xlsx.spec.catalogue import load_catalogue
+
+    wb = openpyxl.load_workbook(filled / "blank.xlsx")
+    sheet = template.sheet("catalogue")
+    ws = wb[sheet.name]
+    catalogue = load_catalogue()
+    heads = [ws.cell(sheet.header_row, c.col_index + 1).value for c in sheet.fields]
+    assert heads == [c.label for c in sheet.fields]
+    rows = [[ws.cell(r, c.col_index + 1).value for c in sheet.fields]
+            for r in range(sheet.first_data_row, sheet.first_data_row + 60)]
+    rows = [r for r in rows if any(r)]
+    assert len(rows) == len(catalogue.suggestions) >= 30
+    col = {c.key: i for i, c in enumerate(sheet.fields)}
+    # every indicator has suggestions, each with its source, the OIT item of the year's list
+    assert {r[col["indicator"]] for r in rows} == {
+        i.label for i in ita_xlsx.bind_template(template, fiscal_year=FY).analysis_fw.indicators}
+    assert all(r[col["source"]] and r[col["measure"]] for r in rows)
+    items = {r[col["oit_item"]] for r in rows if r[col["oit_item"]]}
+    assert "O4 ข่าวประชาสัมพันธ์" in items and "O23 แผนปฏิบัติการป้องกันการทุจริต" in items
+    assert ws.protection.sheet  # read-only list
+    # the measure column picks from it with a warning, never a stop: own text stays allowed
+    measures = wb[template.sheet("measures").name]
+    letter = template.sheet("measures").field("measure").column
+    dv = next(v for v in measures.data_validations.dataValidation
+              if str(v.sqref).startswith(f"{letter}5:"))
+    first, last = sheet.first_data_row, sheet.first_data_row + len(rows) - 1
+    assert dv.type == "list" and dv.errorStyle in ("warning", "information")
+    assert dv.formula1 == f"'{sheet.name}'!$C${first}:$C${last}"
+
+
+def test_weak_indicator_without_measure_gets_the_suggestion_in_the_feedback_copy(
+        filled, template, tmp_path):
+    bound = ita_xlsx.bind_template(template, fiscal_year=FY)
+    analysis = template.sheet("analysis")
+    row = analysis.first_data_row + 4  # indicator 5 การแก้ไขปัญหาการทุจริต
+    score = f"{analysis.field('score').column}{row}"
+    issue = f"{analysis.field('issue').column}{row}"
+    path = _edit(filled / "good.xlsx", tmp_path / "weak.xlsx", analysis.name,
+                 {score: 61.5, issue: "บุคลากรไม่ทราบช่องทางร้องเรียนการทุจริต"})
+    report = ita_xlsx.validate([path], template=template, workers=1)
+    uncovered = [f for f in report.files[0].findings if f.code == "indicator-uncovered"]
+    assert [f.cell for f in uncovered] == [score]
+    first = bound.suggestions(5)[0].measure
+    assert f"ตัวอย่างมาตรการ: {first}" in uncovered[0].message("th")
+    out = tmp_path / "feedback"
+    result = ita_xlsx.write_feedback(report, out)
+    copy = openpyxl.load_workbook(result.written[0])
+    comment = copy[analysis.name][score].comment
+    assert comment is not None and f"ตัวอย่างมาตรการ: {first}" in comment.text
+    cover = copy.worksheets[0]
+    listed = [cover.cell(r, 5).value or "" for r in range(6, cover.max_row + 1)]
+    assert any(f"ตัวอย่างมาตรการ: {first}" in text for text in listed)
+    assert copy["ตัวอย่างมาตรการ"].max_row >= 30  # the copy offers the catalogue too
+
+
+def test_a_province_replaces_the_catalogue(filled, template, tmp_path, monkeypatch):
+    own = tmp_path / "province.toml"
+    own.write_text('title = "มาตรการแนะนำของจังหวัด"\n\n[[sources]]\nkey = "p"\n'
+                   'name = "ท้องถิ่นจังหวัดพะเยา"\n\n[[measures]]\nindicator = 5\n'
+                   'measure = "จัดเวทีประชาคมเรื่องการป้องกันการทุจริตทุกไตรมาส"\n'
+                   'unit = "สำนักปลัด"\nsource = "p"\n', encoding="utf-8")
+    monkeypatch.setenv("ITA_XLSX_CATALOGUE", str(own))
+    bound = ita_xlsx.bind_template(template, fiscal_year=FY)
+    assert [s.measure for s in bound.suggestions()] == [
+        "จัดเวทีประชาคมเรื่องการป้องกันการทุจริตทุกไตรมาส"]
+    blank = tmp_path / "blank.xlsx"
+    blank.write_bytes(ita_xlsx.render_workbook(ORG, bound=bound,
+                                               generated_at=datetime(2026, 11, 1)))
+    ws = openpyxl.load_workbook(blank)["ตัวอย่างมาตรการ"]
+    assert ws["C5"].value == "จัดเวทีประชาคมเรื่องการป้องกันการทุจริตทุกไตรมาส"
+    assert ws["E5"].value == "ท้องถิ่นจังหวัดพะเยา" and ws["C6"].value is None
+    own.write_text("[[measures]]\nindicator = 5\nmeasure = 'x'\nsource = 'missing'\n",
+                   encoding="utf-8")
+    with pytest.raises(ita_xlsx.ItaError) as err:
+        ita_xlsx.bind_template(template, fiscal_year=FY)
+    assert "missing" in err.value.text("en") and "ตัวอย่างมาตรการ" in err.value.text("th")
+
+
+def test_catalogue_sheet_is_optional_but_keeps_its_roles(template):
+    import tomllib
+
+    from ita_xlsx.spec.template import lint_problems, parse_template
+
+    with open(template.source_file, "rb") as fh:
+        data = tomllib.load(fh)
+    without = {**data, "sheets": [s for s in data["sheets"] if s.get("kind") != "catalogue"]}
+    for s in without["sheets"]:  # nothing may point at the sheet that was taken out
+        for c in s.get("columns", []):
+            if c.get("references", "").startswith("catalogue."):
+                del c["references"]
+    assert not lint_problems(parse_template(without))
+    broken = {**data, "sheets": [dict(s) for s in data["sheets"]]}
+    cat = next(s for s in broken["sheets"] if s.get("kind") == "catalogue")
+    cat["columns"] = [{**c, "role": ""} if c.get("role") == "measure" else c
+                      for c in cat["columns"]]
+    with pytest.raises(ita_xlsx.ItaError) as err:
+        parse_template(broken)
+    assert "role = 'measure'" in err.value.text("en")

@@ -139,8 +139,25 @@ def measure_checks(ret: Returned, bound: Bound) -> list[Finding]:
                 "indicator-uncovered", sheet="analysis", sheet_name=a_name, row=row,
                 column="score", cell=ret.cell("analysis", row, "score"), value=value,
                 params={"indicator": _indicator_text(bound, ind),
-                        "expected": f"{bound.analysis_fw.pass_mark:g}", "sheet": name}))
+                        "expected": f"{bound.analysis_fw.pass_mark:g}", "sheet": name,
+                        "suggestion": suggestion_text(bound, ind)}))
     return out
+
+
+SUGGESTIONS_SHOWN = 2  # the first ones of the catalogue; the sheet lists them all
+
+
+def suggestion_text(bound: Bound, indicator: int) -> dict[str, str]:
+    """" ตัวอย่างมาตรการ: …" for a weak indicator, from the catalogue ("" when it has none)."""
+    found = bound.suggestions(indicator)[:SUGGESTIONS_SHOWN]
+    if not found:
+        return {"th": "", "en": ""}
+    listed = "; ".join(s.measure for s in found)
+    sheet = next((s for s in bound.template.sheets if s.kind == "catalogue"), None)
+    where_th = f" (ดูเพิ่มเติมในแผ่นงาน \"{sheet.name}\")" if sheet else ""
+    where_en = f" (more on sheet \"{sheet.name}\")" if sheet else ""
+    return {"th": f" ตัวอย่างมาตรการ: {listed}{where_th}",
+            "en": f" Suggested measures: {listed}{where_en}"}
 
 
 def oit_item_checks(ret: Returned, bound: Bound) -> list[Finding]:
