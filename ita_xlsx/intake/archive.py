@@ -24,10 +24,10 @@ from typing import NamedTuple
 
 from ita_xlsx.core.errors import ItaError
 from ita_xlsx.intake.safety import LIMITS, OLE_MAGIC, Limits, MiB
+from ita_xlsx.intake.zips import MemberTooLarge, open_zip, read_member
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 MAX_DEPTH = 3  # mail > forwarded mail > zip: deeper nesting is refused, not followed
-_CHUNK = 64 * 1024
 _UTF8_FLAG = 0x800
 _THAI = re.compile("[\u0e01-\u0e5b]")
 # what zipfile/zlib raise on damaged or crafted archives
@@ -140,7 +140,7 @@ def scan_zip(data: bytes, name: str, limits: Limits = LIMITS, _depth: int = 1,
                            f"ZIP file too large: {len(data) / MiB:,.1f} MB")
     budget = _budget if _budget is not None else [limits.max_uncompressed]
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
+        zf = open_zip(io.BytesIO(data))
     except _ZIP_ERRORS as exc:
         raise ArchiveError(f"เปิดไฟล์ ZIP ไม่ได้ ไฟล์เสียหาย ({type(exc).__name__})",
                            f"cannot open the ZIP archive, damaged ({type(exc).__name__})"
@@ -189,22 +189,18 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, inner: str, limits: Lim
     """The member's bytes, counted while inflating: declared sizes can lie."""
     cap = min(limits.max_member, budget[0])
     ratio_cap = max(limits.ratio_min_member, int(info.compress_size * limits.max_ratio))
-    parts: list[bytes] = []
-    total = 0
-    with zf.open(info) as fh:
-        while chunk := fh.read(_CHUNK):
-            total += len(chunk)
-            if total > cap:
-                raise ArchiveError(
-                    f"{inner} ขยายแล้วใหญ่เกิน {cap / MiB:,.0f} MB",
-                    f"{inner} expands beyond {cap / MiB:,.0f} MB")
-            if total > ratio_cap:
-                raise ArchiveError(
-                    f"อัตราการบีบอัดของ {inner} สูงผิดปกติ แบบ ZIP bomb",
-                    f"the compression ratio of {inner} is abnormal, a ZIP bomb")
-            parts.append(chunk)
-    budget[0] -= total
-    return b"".join(parts)
+    try:
+        data = read_member(zf, info, cap, ratio_limit=ratio_cap)
+    except MemberTooLarge as exc:
+        if exc.ratio:
+            raise ArchiveError(
+                f"อัตราการบีบอัดของ {inner} สูงผิดปกติ แบบ ZIP bomb",
+                f"the compression ratio of {inner} is abnormal, a ZIP bomb") from None
+        raise ArchiveError(
+            f"{inner} ขยายแล้วใหญ่เกิน {cap / MiB:,.0f} MB",
+            f"{inner} expands beyond {cap / MiB:,.0f} MB") from None
+    budget[0] -= len(data)
+    return data
 
 
 def _take(blob: bytes, inner: str, source: str, limits: Limits, depth: int,
