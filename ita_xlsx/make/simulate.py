@@ -6,6 +6,7 @@ the benchmarks.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,7 +125,7 @@ def sample_content(bound: Bound, rng: random.Random, round_key: str = "plan",
     return Filled(shown, issues, measures, results, org_fields)
 
 
-def _oit_label(fw, labels: dict[str, str], names: tuple[str, ...] | str) -> str:
+def _oit_label(fw, labels: dict[str, str], names: Sequence[str] | str) -> str:
     """The year's item for a measure, found by its name: O-numbers change from year to year
     (ข่าวประชาสัมพันธ์ is O7 in 2564, O4 in 2569), so a fixed code would be wrong in some."""
     for name in (names,) if isinstance(names, str) else names:
