@@ -28,7 +28,7 @@ import xml.parsers.expat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ita_xlsx.core.errors import ItaError
 from ita_xlsx.intake.safety import (
@@ -41,6 +41,7 @@ from ita_xlsx.intake.safety import (
     _Refuse,
     _unsafe,
 )
+from ita_xlsx.intake.zips import MemberTooLarge, open_zip, read_member
 
 if TYPE_CHECKING:  # a run-time import would be a cycle (catalogue <- engine <- read)
     from ita_xlsx.core.findings import Finding
@@ -74,8 +75,8 @@ class Refused(ItaError):
 class Opened:
     """A workbook ready for read.py, and what was noticed on the way (warnings)."""
 
-    book: object
-    findings: list = field(default_factory=list)
+    book: Any  # a python_calamine.CalamineWorkbook, or the .ods reader's stand-in
+    findings: list[Finding] = field(default_factory=list)
 
 
 def column_name(col: int) -> str:
@@ -157,7 +158,7 @@ def _open_xlsx(path: Path, limits: Limits, area: Area, parts: dict[str, bytes]) 
 
     findings: list = []
     changed: dict[str, bytes] = {}
-    with zipfile.ZipFile(path) as zin:
+    with open_zip(path) as zin:
         titles = _sheet_titles(zin, limits)
         for info in zin.infolist():
             low = info.filename.lower()
@@ -181,8 +182,8 @@ def _open_xlsx(path: Path, limits: Limits, area: Area, parts: dict[str, bytes]) 
                 low = info.filename.lower()
                 if info.is_dir() or low.startswith(_SKIP_PARTS) or low.endswith(".bin"):
                     continue
-                data = changed.get(info.filename)
-                zout.writestr(info.filename, data if data is not None else
+                kept = changed.get(info.filename)
+                zout.writestr(info.filename, kept if kept is not None else
                               _inflate(zin, info, limits))
     out.seek(0)
     return Opened(CalamineWorkbook.from_filelike(out), findings)
@@ -190,18 +191,11 @@ def _open_xlsx(path: Path, limits: Limits, area: Area, parts: dict[str, bytes]) 
 
 def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> bytes:
     """The member, counted as it inflates: more than allowed is refused whatever it declares."""
-    chunks, total = [], 0
-    with zf.open(info) as member:
-        while True:
-            chunk = member.read(1 << 20)
-            if not chunk:
-                break
-            total += len(chunk)
-            if total > limits.max_member:
-                raise _unsafe(f"รายการ {info.filename[:60]} ขยายแล้วใหญ่เกินไป",
-                              f"entry {info.filename[:60]} expands beyond the limit")
-            chunks.append(chunk)
-    return b"".join(chunks)
+    try:
+        return read_member(zf, info, limits.max_member)
+    except MemberTooLarge:
+        raise _unsafe(f"รายการ {info.filename[:60]} ขยายแล้วใหญ่เกินไป",
+                      f"entry {info.filename[:60]} expands beyond the limit") from None
 
 
 def _sheet_titles(zf: zipfile.ZipFile, limits: Limits) -> dict[str, str]:
@@ -370,7 +364,7 @@ class _Rows:
         width = max(max(r) for r in self._cells.values() if r) + 1
         rows = []
         for r in range(height):
-            line = [""] * width
+            line: list[object] = [""] * width
             for c, v in self._cells.get(r, {}).items():
                 line[c] = v
             rows.append(line)
@@ -473,6 +467,7 @@ class _OdsHandler:
             self.text.append(data)  # text outside paragraphs is layout whitespace
 
     def _end_cell(self) -> None:
+        assert self.cell is not None  # a cell's end follows its start
         value = _cell_value(self.cell, self.paragraphs)
         start, n = self.col, self.cell_repeat
         rows = _count(self.cell.get(T + "number-rows-spanned"))
@@ -563,7 +558,7 @@ def _ods_date(text: str) -> object:
 
 
 def _open_ods(path: Path, area: Area) -> Opened:
-    with zipfile.ZipFile(path) as zf:
+    with open_zip(path) as zf:
         info = zf.getinfo("content.xml")
         data = _inflate(zf, info, LIMITS)
     handler = _OdsHandler(area)

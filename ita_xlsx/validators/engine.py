@@ -317,6 +317,7 @@ def validate_files(
             rep.findings += cross.identity_checks(ret, b, fiscal_year, rep.fiscal_year)
             rep.findings += cross.analysis_checks(ret, b)
             rep.findings += cross.measure_checks(ret, b)
+            rep.findings += cross.oit_item_checks(ret, b)
             rep.findings += cross.result_checks(ret, b, rep.round)
             if b is not None:
                 rep.oit = oit.check_items(ret, b, template.oit_official_hosts)
