@@ -34,6 +34,7 @@ from .cli_base import (
     template_option,
     year_option,
 )
+from .core.vocabulary import tally
 from .i18n import msg
 
 
@@ -411,15 +412,12 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, force
     # unreadable files no organisation could be named for are not entries, but still count
     counts["unreadable"] += sum(f["status"] == "unreadable" and not f["org_code"]
                                 for f in result.files)
+    states = tally(counts, ctx.lang)
     if ctx.lang == "en":
         ctx.say(f"Consolidated report: {out} · {len(result.entries)} organisations "
-                f"({counts['valid']} valid, {counts['warnings']} with warnings, "
-                f"{counts['invalid']} invalid, {counts['unreadable']} unreadable, "
-                f"{counts['missing']} missing) · {len(result.superseded)} files not counted")
+                f"({states}) · {len(result.superseded)} files not counted")
     else:
-        ctx.say(f"รายงานรวม: {out} · {len(result.entries)} หน่วยงาน (ผ่าน {counts['valid']}, "
-                f"มีข้อเตือน {counts['warnings']}, ต้องแก้ไข {counts['invalid']}, "
-                f"เปิดไม่ได้ {counts['unreadable']}, ยังไม่ส่ง {counts['missing']}) · "
+        ctx.say(f"รายงานรวม: {out} · {len(result.entries)} หน่วยงาน ({states}) · "
                 f"ไฟล์ที่ไม่นับ {len(result.superseded)}")
     _say_selection(ctx, result)
     if csv_dir:

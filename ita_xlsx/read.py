@@ -24,6 +24,7 @@ from .report_layout import REPORT_SHEET
 from .safety import preflight
 from .template import META_SHEET, PROP_PREFIX, Sheet, Template, column_letter, split_cell
 from .thai import clean_text
+from .thai.text import typed_text
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _HEADER_SCAN = 15  # rows searched for a moved header row
@@ -108,6 +109,10 @@ def normalize_value(value: object, kind: str) -> object:
         if kind in ("score", "year"):
             return float(value)
         return clean_text(value)
+    if kind == "text" and isinstance(value, str):
+        # What the organisation wrote is shown and written as written (line breaks, spacing):
+        # checks and comparisons clean it themselves.
+        return typed_text(value) or None
     text = _clean(value) if isinstance(value, str) else clean_text(value)
     if kind == "id" and text:
         from .thai import to_arabic_digits

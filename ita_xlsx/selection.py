@@ -18,13 +18,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .core.vocabulary import ROUNDS, word
+
 ROUND_ORDER = {"plan": 0, "6": 1, "12": 2}
-ROUND_TH = {"plan": "แผน (ต้นปี)", "6": "รอบ 6 เดือน", "12": "รอบ 12 เดือน"}
-ROUND_EN = {"plan": "plan", "6": "6-month round", "12": "12-month round"}
 
 
 def round_text(key: str, lang: str = "th") -> str:
-    return (ROUND_EN if lang == "en" else ROUND_TH).get(key, key or "?")
+    return word(ROUNDS, key, lang) if key else "?"
 
 
 @dataclass

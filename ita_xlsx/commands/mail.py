@@ -16,6 +16,7 @@ from ..cli_base import (
     lang_option,
     option,
 )
+from ..core import vocabulary as vocab
 
 dir_option = option("--dir", "round_dir", type=click.Path(file_okay=False), default=".",
                     show_default=True,
@@ -198,11 +199,8 @@ def collect_cmd(ctx: Ctx, round_dir, out, folder, since, mark_seen):
             if en else f"ข้อความใหม่ {r.new_messages} จาก {r.messages} ฉบับ; "
                        f"บันทึกแบบรายงาน {len(r.saved)} ไฟล์")
     for s in r.saved:
-        state = s.status
-        from ..mail.status import STATE_EN, STATE_TH
-
-        label = (STATE_EN if en else STATE_TH).get(state, state)
-        ctx.say(f"  {s.path.name}  [{label}; {s.errors}/{s.warnings}]  ← {s.sender}")
+        shown = vocab.label(vocab.FILE_STATES, s.status, ctx.lang)
+        ctx.say(f"  {s.path.name}  [{shown}; {s.errors}/{s.warnings}]  ← {s.sender}")
     for name, sender, earlier in r.duplicates:
         ctx.say(f"  same file again: {name} from {sender} (saved as {earlier})" if en else
                 f"  ไฟล์เดิมส่งซ้ำ: {name} จาก {sender} (บันทึกไว้แล้วเป็น {earlier})")
@@ -289,16 +287,17 @@ def _table(ctx: Ctx, items, st) -> None:
     en = ctx.lang == "en"
     styles = {"valid": "green", "warnings": "yellow", "invalid": "red", "unreadable": "red",
               "missing": "dim"}
-    table = Table(*(("code", "name", "sent", "returned", "result", "err/warn", "feedback",
-                     "reminded") if en else
-                    ("รหัส", "หน่วยงาน", "ส่งแบบฟอร์ม", "ไฟล์ที่ได้รับ", "ผลตรวจ", "ผิด/สังเกต",
-                     "ส่งผลตรวจ", "ติดตาม")))
+    h = vocab.HEADINGS
+    table = Table(*(h[k].label(ctx.lang) for k in ("org_code", "org_name", "sent_at",
+                                                    "returned_files", "status")),
+                  f"{h['errors'].label(ctx.lang)}/{h['warnings'].text(ctx.lang)}",
+                  *(h[k].label(ctx.lang) for k in ("feedback_sent_at", "reminded_at")))
     for i in items:
         sent = st.when(i.sent_at, ctx.lang) if i.sent_at else (
             ("failed" if en else "ไม่สำเร็จ") if i.send_error else "-")
-        label = (st.STATE_EN if en else st.STATE_TH).get(i.validation, i.validation)
+        shown = vocab.label(vocab.FILE_STATES, i.validation, ctx.lang)
         table.add_row(i.code, i.name, sent, str(len(i.returned_files)),
-                      f"[{styles.get(i.validation, '')}]{label}[/]",
+                      f"[{styles.get(i.validation, '')}]{shown}[/]",
                       f"{i.errors}/{i.warnings}" if i.returned_files else "-",
                       st.when(i.feedback_sent_at, ctx.lang) or "-",
                       st.when(i.reminded_at, ctx.lang) or "-")
@@ -306,8 +305,7 @@ def _table(ctx: Ctx, items, st) -> None:
     counts: dict[str, int] = {}
     for i in items:
         counts[i.validation] = counts.get(i.validation, 0) + 1
-    ctx.say(", ".join(f"{(st.STATE_EN if en else st.STATE_TH)[k]} {v}"
-                      for k, v in counts.items()))
+    ctx.say(vocab.tally(counts, ctx.lang, tuple(counts)))
 
 
 @click.group("mail", cls=Group, help="ตั้งค่าอีเมล: mail init เขียนไฟล์ตั้งค่า, mail test ทดลองเข้าสู่ระบบ",

@@ -21,10 +21,10 @@ from email.mime.text import MIMEText
 from email.utils import formataddr, formatdate, make_msgid
 
 from ..core.errors import ItaError
+from ..core.vocabulary import ROUNDS
 
 ROUND_TAGS = {"plan": "แผน", "6": "รอบ6", "12": "รอบ12"}
-ROUND_LABELS = {"plan": "แผนปฏิบัติการ (ต้นปีงบประมาณ)", "6": "รอบ 6 เดือน",
-                "12": "รอบ 12 เดือน"}
+ROUND_LABELS = {k: w.th for k, w in ROUNDS.items()}  # the vocabulary's words
 TAG_RE = re.compile(r"\[ITA(\d{4})-([^\]\s-]+)-([A-Za-z0-9._-]+)\]")
 PLACEHOLDER_SENDER = "ita-xlsx@example.invalid"
 

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from ..core.records import Org
+from ..core.vocabulary import COUNTS, FILE_STATES, word
 from ..files import atomic_write, safe_filename
 from ..orgs import split_emails
 from ..settings import MailSettings, Settings
@@ -126,13 +127,15 @@ def plan_workbooks(settings: Settings, orgs: list[Org], folder: Path, result: Se
 
 
 def _summary(findings: list[str], errors: int, warnings: int) -> tuple[str, str]:
+    # the state and severity words are the vocabulary's, as on every other surface
     if errors:
-        result = f"ต้องแก้ไข — พบข้อผิดพลาด {errors} รายการ" + (
-            f" และข้อสังเกต {warnings} รายการ" if warnings else "")
+        result = f"{word(FILE_STATES, 'invalid')} — พบ{word(COUNTS, 'errors')} {errors} รายการ" + (
+            f" และ{word(COUNTS, 'warnings')} {warnings} รายการ" if warnings else "")
     elif warnings:
-        result = f"ผ่าน แต่มีข้อสังเกต {warnings} รายการ ขอให้ตรวจทาน"
+        result = (f"{word(FILE_STATES, 'warnings')} — {word(COUNTS, 'warnings')} {warnings} "
+                  "รายการ ขอให้ตรวจทาน")
     else:
-        result = "ผ่าน"
+        result = word(FILE_STATES, "valid")
     lines = [f"- {text}" for text in findings[:10]]
     if len(findings) > 10:
         lines.append(f"- และอีก {len(findings) - 10} รายการ (ดูในไฟล์แนบ)")

@@ -10,17 +10,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..core.records import Org
+from ..core.vocabulary import FILE_STATES, HEADINGS, label
 from ..orgs import split_emails
+from ..thai.dates import format_moment
 from .ledger import LEDGER_FILE, Ledger
 
-STATE_TH = {"valid": "ผ่าน", "warnings": "ผ่าน (มีข้อสังเกต)", "invalid": "ต้องแก้ไข",
-            "unreadable": "เปิดไฟล์ไม่ได้", "missing": "ยังไม่ส่งคืน"}
-STATE_EN = {"valid": "valid", "warnings": "valid with warnings", "invalid": "needs fixing",
-            "unreadable": "unreadable", "missing": "not returned"}
 COLUMNS = ("code", "name", "emails", "sent_at", "send_error", "returned_files", "counting_file",
            "validation", "errors", "warnings", "feedback_sent_at", "reminded_at")
-HEADINGS_TH = ("รหัส", "หน่วยงาน", "อีเมล", "ส่งแบบฟอร์มเมื่อ", "ส่งไม่สำเร็จ", "ไฟล์ที่ได้รับ",
-               "ไฟล์ที่ใช้", "ผลตรวจ", "ข้อผิดพลาด", "ข้อสังเกต", "ส่งผลตรวจเมื่อ", "ติดตามเมื่อ")
+# the column headings are the vocabulary's (validation: a file's result, the "status" word)
+_HEADING_KEYS = {"code": "org_code", "name": "org_name", "emails": "email",
+                 "validation": "status"}
 
 
 @dataclass
@@ -94,17 +93,8 @@ TIME_COLUMNS = ("sent_at", "feedback_sent_at", "reminded_at")
 
 
 def when(iso: str, lang: str = "th") -> str:
-    """An ISO time as an officer reads it: 30/11/2569 14:05 (Buddhist Era in Thai)."""
-    from datetime import datetime
-
-    if not iso:
-        return ""
-    try:
-        t = datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    year = t.year + 543 if lang != "en" else t.year
-    return f"{t.day:02d}/{t.month:02d}/{year} {t.hour:02d}:{t.minute:02d}"
+    """A ledger time as an officer reads it: 30/11/2569 14:05, Thai time, Buddhist Era."""
+    return format_moment(iso, lang) if iso else ""
 
 
 def _cell(st: OrgStatus, column: str, lang: str) -> object:
@@ -112,7 +102,7 @@ def _cell(st: OrgStatus, column: str, lang: str) -> object:
     if column in TIME_COLUMNS:
         return when(value, lang)
     if column == "validation":
-        return (STATE_EN if lang == "en" else STATE_TH).get(value, value)
+        return label(FILE_STATES, value, lang)
     if isinstance(value, list):
         return "; ".join(value)
     return value
@@ -123,7 +113,7 @@ def rows(items: list[OrgStatus], lang: str = "th") -> list[list[object]]:
 
 
 def headings(lang: str = "th") -> list[str]:
-    return list(COLUMNS) if lang == "en" else list(HEADINGS_TH)
+    return [label(HEADINGS, _HEADING_KEYS.get(c, c), lang) for c in COLUMNS]
 
 
 def write_status_xlsx(items: list[OrgStatus], path: Path, lang: str = "th",

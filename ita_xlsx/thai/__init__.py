@@ -15,6 +15,7 @@ from .dates import (
     MONTHS_EN_ABBR,
     MONTHS_TH,
     MONTHS_TH_ABBR,
+    THAI_TIME,
     YearMonth,
     be_to_ce,
     ce_to_be,
@@ -22,10 +23,15 @@ from .dates import (
     fiscal_year_bounds,
     fiscal_year_of,
     format_date,
+    format_day,
+    format_moment,
     format_month,
+    iso_moment,
     normalize_year,
+    now_thai,
     parse_date,
     parse_month,
+    thai_time,
 )
 from .text import THAI_DIGITS, clean_text, parse_number, to_arabic_digits, to_thai_digits
 from .timeframes import TIMEFRAME_REASONS, Timeframe, describe_timeframe_problem, parse_timeframe
@@ -56,6 +62,12 @@ __all__ = [
     "format_month",
     "parse_date",
     "format_date",
+    "THAI_TIME",
+    "thai_time",
+    "format_day",
+    "format_moment",
+    "iso_moment",
+    "now_thai",
     "parse_timeframe",
     "describe_timeframe_problem",
 ]
