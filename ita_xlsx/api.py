@@ -283,12 +283,16 @@ def validate(
 
 
 def write_feedback(report: Report, out_dir: PathLike, *, force: bool = False,
-                   lang: str = "th", all_files: bool = False) -> FeedbackResult:
+                   lang: str = "th", all_files: bool = False, deadline: str = "",
+                   contact: str = "") -> FeedbackResult:
     """A marked-up copy per organisation with findings, written into ``out_dir`` (for the
-    file that counts only, unless ``all_files``)."""
+    file that counts only, unless ``all_files``). Each copy states the round's ``deadline``
+    and ``contact`` (the ``[round]`` settings); where not given, those the original workbook
+    carried."""
     from .feedback import write_feedback as _write
 
-    return _write(report, Path(out_dir), force=force, lang=lang, all_files=all_files)
+    return _write(report, Path(out_dir), force=force, lang=lang, all_files=all_files,
+                  deadline=deadline, contact=contact)
 
 
 def report_text(report: Report, fmt: str = "json", *, lang: str = "th") -> str:

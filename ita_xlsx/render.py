@@ -22,6 +22,7 @@ from .core.records import Notes, Org, Prefill
 from .framework import Framework, score
 from .template import META_SHEET, PROP_PREFIX, Bound, Field, Sheet, column_letter, split_cell
 from .thai import clean_text, parse_number
+from .thai.dates import format_day
 
 ROW_HEIGHT = 24  # points: one line of TH Sarabun New 16 pt
 LISTS_SHEET = "_lists"
@@ -37,6 +38,7 @@ META_KEYS = (
     "round",
     "generated_at",
     "deadline",
+    "contact",  # kept so that a feedback copy says what the original said
 )
 
 
@@ -65,6 +67,7 @@ def meta_values(bound: Bound, org: Org, options: RenderOptions) -> dict[str, str
         "round": options.round,
         "generated_at": options.generated_at.isoformat(),
         "deadline": options.deadline,
+        "contact": options.contact,
     }
 
 
@@ -245,7 +248,7 @@ class Renderer:
             contact=o.contact or "ท้องถิ่นอำเภอ",
             template_id=t.id,
             template_version=t.version,
-            generated=o.generated_at.strftime("%d/%m/") + str(o.generated_at.year + 543),
+            generated=format_day(o.generated_at),
         )
 
     # ------------------------------------------------------------ sheets

@@ -24,6 +24,7 @@ from ..core.records import Org
 from ..files import OutputExists, atomic_write, safe_filename
 from ..orgs import split_emails
 from ..settings import Settings
+from ..thai.dates import format_moment
 from . import compose
 from .ledger import Ledger, ReceivedRow
 
@@ -363,7 +364,7 @@ def _look_at(raw, uid, mid, size, internal, folder, ledger, by_code, by_address,
         if related:
             note, note_en = _describe_nothing(msg, others)
             result.without_workbook.append(NoWorkbook(
-                sender, subject, received.strftime("%d/%m/%Y %H:%M"), note, note_en))
+                sender, subject, format_moment(received), note, note_en))
         else:
             result.unrelated += 1
     code = hints[0][0] if hints else ""

@@ -50,6 +50,11 @@ ROUNDS = ("plan", "6", "12")
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
                              autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    # moments and days as every surface shows them: Buddhist Era, Thai time
+    from ..thai.dates import format_day, format_moment
+
+    env.filters["moment"] = lambda v: format_moment(v) if v else ""
+    env.filters["day"] = lambda v: format_day(v) if v else ""
     return env
 
 
