@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .archive import ArchiveError, Contents, kind_of, scan_eml, scan_zip
+from .core.errors import what_happened
 from .files import safe_filename, walk_folder
 from .safety import LIMITS, OLE_MAGIC, ZIP_MAGIC
 from .thai import to_arabic_digits
@@ -254,8 +255,9 @@ def _open_container(inbox: Inbox, path: Path, code: str, codes: set[str] | None,
                                   f"{what_en}: {exc.en}"))
         return
     except OSError as exc:
-        inbox.skipped.append(Item(str(path), "refused", code, f"เปิด{what_th}ไม่ได้",
-                                  f"cannot open the {what_en} ({type(exc).__name__})"))
+        th, en = what_happened(exc)
+        inbox.skipped.append(Item(str(path), "refused", code, f"เปิด{what_th}ไม่ได้ ({th})",
+                                  f"cannot open the {what_en} ({en})"))
         return
     if not contents.members and not contents.others:
         inbox.skipped.append(Item(str(path), "mail" if eml else "zip", code,

@@ -235,8 +235,8 @@ def saved_time(core_xml: bytes) -> str:
         when = dt.datetime.fromisoformat(hit.group(1).decode().strip().replace("Z", "+00:00"))
     except (ValueError, UnicodeDecodeError):
         return ""
-    if when.tzinfo is not None:
-        when = when.astimezone(dt.UTC).replace(tzinfo=None)
+    if when.tzinfo is not None:  # kept with its offset: shown later in Thai time
+        when = when.astimezone(dt.UTC)
     return when.replace(microsecond=0).isoformat()
 
 

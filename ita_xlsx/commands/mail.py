@@ -191,9 +191,13 @@ def collect_cmd(ctx: Ctx, round_dir, out, folder, since, mark_seen):
                             f"--since {since!r} is not a date (dd/mm/yyyy)", 2)
     settings = _settings(round_dir)
     password = _password(settings)
+    from ..cli_base import progress_for
+
     with _status_spinner(ctx):
         r = ita_xlsx.collect(round_dir, out, settings=settings, password=password,
-                             folder=folder, since=day, mark_seen=mark_seen)
+                             folder=folder, since=day, mark_seen=mark_seen,
+                             progress=progress_for("ข้อความที่อ่านแล้ว" if ctx.lang != "en"
+                                                   else "messages read", ctx.lang))
     en = ctx.lang == "en"
     ctx.say(f"{r.new_messages} new message(s) of {r.messages}; saved {len(r.saved)} workbook(s)"
             if en else f"ข้อความใหม่ {r.new_messages} จาก {r.messages} ฉบับ; "
@@ -233,14 +237,16 @@ def _status_spinner(ctx: Ctx):
 ตัวอย่าง:
   ita-xlsx status
   ita-xlsx status --format json
-  ita-xlsx status --xlsx status.xlsx""", help_en="""The round per organisation: sent,
+  ita-xlsx status --xlsx status.xlsx
+  ita-xlsx status --since 01/12/2569""", help_en="""The round per organisation: sent,
 returned, validation, feedback sent, reminded, missing.
 
 \b
 Examples:
   ita-xlsx status
   ita-xlsx status --format json
-  ita-xlsx status --xlsx status.xlsx""")
+  ita-xlsx status --xlsx status.xlsx
+  ita-xlsx status --since 01/12/2569""")
 @dir_option
 @option("--orgs", type=click.Path(exists=True, dir_okay=False), default=None,
         th="รายชื่อหน่วยงาน (ค่าเริ่มต้น: <dir>/orgs.csv)",
@@ -250,13 +256,22 @@ Examples:
 @option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None,
         th="เขียนตารางเป็นไฟล์ .xlsx ด้วย", en="Also write the table as an .xlsx file.")
 @option("--force", is_flag=True, th="เขียนทับไฟล์ .xlsx", en="Overwrite the .xlsx file.")
+@option("--since", "since", default=None,
+        th="แสดงสิ่งที่เปลี่ยนไปตั้งแต่วันที่นี้ (เวลาไทย) เช่น 01/12/2569 หรือ \"01/12/2569 09:00\": "
+           "ไฟล์ที่ได้รับ สถานะที่เปลี่ยน อีเมลที่ส่ง",
+        en="Show what changed since this date (Thai time), e.g. 01/12/2569 or "
+           "\"01/12/2569 09:00\": arrivals, state changes, messages sent.")
 @lang_option
 @click.pass_obj
 @friendly
-def status_cmd(ctx: Ctx, round_dir, orgs, fmt, xlsx_path, force):
+def status_cmd(ctx: Ctx, round_dir, orgs, fmt, xlsx_path, force, since):
     import ita_xlsx
 
     from ..mail import status as st
+
+    if since is not None:
+        _changes(ctx, round_dir, since, fmt)
+        return
 
     items = ita_xlsx.round_status(round_dir, orgs)
     if not items:
@@ -279,6 +294,39 @@ def status_cmd(ctx: Ctx, round_dir, orgs, fmt, xlsx_path, force):
         _table(ctx, items, st)
     if xlsx_path and fmt == "table":
         ctx.say(("Written: " if ctx.lang == "en" else "เขียนไฟล์: ") + str(xlsx_path))
+
+
+def _changes(ctx: Ctx, round_dir, since, fmt: str) -> None:
+    """``status --since``: what happened since then, oldest first."""
+    import ita_xlsx
+
+    from ..thai.dates import format_moment, iso_moment
+
+    start = ita_xlsx.api.parse_since(since)
+    changes = ita_xlsx.round_changes(round_dir, start)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps({"since": iso_moment(start),
+                               "changes": [c.as_dict(ctx.lang) for c in changes]},
+                              ensure_ascii=False, indent=1))
+        return
+    if fmt == "csv":
+        from ..files import csv_text
+
+        heads = ["at", "code", "kind", "text"] if ctx.lang == "en" else [
+            "เมื่อ", vocab.label(vocab.HEADINGS, "org_code"), "ประเภท", "รายละเอียด"]
+        click.echo(csv_text(heads, [[format_moment(c.at, ctx.lang), c.code, c.kind,
+                                     c.text(ctx.lang)] for c in changes], "\n"), nl=False)
+        return
+    en = ctx.lang == "en"
+    ctx.say(f"Since {format_moment(start, ctx.lang)}: {len(changes)} change(s)" if en else
+            f"ตั้งแต่ {format_moment(start, ctx.lang)}: เปลี่ยนแปลง {len(changes)} รายการ",
+            style="bold")
+    for c in changes:
+        ctx.say(f"  {format_moment(c.at, ctx.lang)}  {c.code or '-':<10} {c.text(ctx.lang)}")
+    if not changes:
+        ctx.say("  nothing changed" if en else "  ไม่มีอะไรเปลี่ยน")
 
 
 def _table(ctx: Ctx, items, st) -> None:

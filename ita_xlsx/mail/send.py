@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ..core.errors import what_happened
 from ..core.records import Org
 from ..core.vocabulary import COUNTS, FILE_STATES, word
 from ..files import atomic_write, safe_filename
@@ -272,7 +273,7 @@ class Sender:
             raise _Permanent(text) from None
         except (TimeoutError, smtplib.SMTPServerDisconnected, OSError) as exc:
             self._drop()
-            raise _Temporary(f"{type(exc).__name__}: {exc}") from None
+            raise _Temporary(what_happened(exc)[0]) from None
 
     def _reset(self) -> None:
         try:

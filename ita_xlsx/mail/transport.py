@@ -12,7 +12,7 @@ import socket
 import ssl
 from dataclasses import dataclass
 
-from ..core.errors import ItaError
+from ..core.errors import ItaError, what_happened
 from ..settings import MailSettings
 
 AUTH_HINT_TH = ("ตรวจชื่อผู้ใช้และรหัสผ่าน — Gmail ต้องใช้ \"รหัสผ่านสำหรับแอป\" (App Password) "
@@ -80,9 +80,9 @@ def explain(exc: BaseException, server: str, host: str, port: int) -> MailError:
         return MailError("protocol", f"{where} ไม่รองรับ STARTTLS หรือการเข้าสู่ระบบ — "
                          f"ลองตั้ง smtp_security = \"ssl\" และพอร์ต 465",
                          f"{where} does not offer STARTTLS or login — try ssl on port 465")
-    detail = f"{type(exc).__name__}: {exc}"[:200]
-    return MailError("connect", f"ติดต่อ {where} ไม่สำเร็จ ({detail})",
-                     f"Cannot talk to {where} ({detail})")
+    th, en = what_happened(exc)
+    return MailError("connect", f"ติดต่อ {where} ไม่สำเร็จ ({th})",
+                     f"Cannot talk to {where} ({en})")
 
 
 def _is_imap_auth(exc: BaseException) -> bool:

@@ -36,6 +36,7 @@ from starlette.staticfiles import StaticFiles
 
 import ita_xlsx
 
+from ..core.errors import what_happened
 from .security import Access, BodyTimeout, BodyTooLarge, Limits, MiB, limited_receive
 from .state import ORG_LIST_NAMES, STATUSES, RoundState
 from .texts import text
@@ -593,7 +594,8 @@ class Guard:
         if hasattr(exc, "th") and hasattr(exc, "en"):  # ItaError / UserError: the user can fix it
             return 400, exc.en if lang == "en" else exc.th
         _log_failure(exc)
-        return 500, text("error.500", lang, detail=type(exc).__name__)
+        th, en = what_happened(exc)
+        return 500, text("error.500", lang, detail=en if lang == "en" else th)
 
     def _too_large(self) -> str:
         return text("error.413", self.pages.lang, mb=self.limits.max_file // MiB,
