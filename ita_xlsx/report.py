@@ -176,7 +176,7 @@ def write_report_xlsx(report: Report, path: Path, lang: str = "th", force: bool 
                                               text_lines(item.text(lang), 40))))
         files.write_string(r, 0, item.path, text)
         files.write_string(r, 1, item.org_code, text)
-        files.write_string(r, 3, "ไม่ใช่แบบรายงาน" if th else "not a return", text)
+        files.write_string(r, 3, label(FILE_STATES, "not_read", lang), text)
         files.write_string(r, 6, item.text(lang), text)
     files.autofilter(h, 0, max(h + 1, r), len(fheads) - 1)
 

@@ -435,7 +435,8 @@ class Writer:
             "ไฟล์ที่ได้รับ (ฉบับล่าสุดของแต่ละหน่วยงานถูกใช้)",
             "Files received (the newest of each organisation is used)"))
         en = self.lang == "en"
-        rows = [{**f, "status": vocab.label(vocab.FILE_STATES, f["status"], self.lang),
+        rows = [{**f, "status": vocab.label(vocab.FILE_KINDS if f["status"] in vocab.FILE_KINDS
+                                            else vocab.FILE_STATES, f["status"], self.lang),
                  "reason": f.get("reason_en" if en else "reason", ""),
                  "recorded": be_date(f.get("recorded")), "file_time": be_date(f.get("file_time"))}
                 for f in sorted(self.r.files, key=lambda x: (x["org_code"], x["path"]))]

@@ -109,7 +109,7 @@ def test_district_memo_figures_equal_the_reports(district_round, tmp_path):
                                                          for k, m in want["weakest"]]
     # ... and the memo says exactly those numbers.
     flat = "\n".join(body_texts(memo.path))
-    assert (f"มีหน่วยงานส่งแบบรายงานแล้ว {want['returned']} แห่ง ถูกต้องครบถ้วน {want['valid']} แห่ง "
+    assert (f"มีหน่วยงานส่งแบบรายงานแล้ว {want['returned']} แห่ง ผ่าน {want['valid']} แห่ง "
             f"ต้องแก้ไข {want['invalid']} แห่ง และยังไม่ส่ง 1 แห่ง ได้แก่ "
             "องค์การบริหารส่วนตำบลเชียงบาน") in flat
     results = want["done"] + want["in_progress"] + want["not_started"]

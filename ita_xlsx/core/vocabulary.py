@@ -43,14 +43,14 @@ def _section(**words: Word) -> Mapping[str, Word]:
 # The state of an organisation in a round (the round model decides it; every surface names it
 # with these words). Shared with the round model: keep the keys as they are.
 ORG_STATES = _section(
-    not_sent=Word("ยังไม่ส่ง", "not sent", ("ยังไม่ส่งคืน", "not returned", "missing")),
+    not_sent=Word("ยังไม่ส่ง", "not sent", ("ยังไม่ส่งคืน", "not returned")),
     sent=Word("ส่งแล้ว", "sent"),
     unusable=Word("ส่งแล้วแต่ใช้ไม่ได้", "sent something unusable"),
-    needs_fixing=Word("ต้องแก้ไข", "needs fixing", ("invalid",)),
+    needs_fixing=Word("ต้องแก้ไข", "needs fixing"),
     passed_with_notes=Word("ผ่าน (มีข้อเตือน)", "passed with warnings",
                            ("ผ่าน (มีข้อสังเกต)", "ผ่าน มีข้อเตือน", "ผ่านแต่มีข้อเตือน",
-                            "valid with warnings", "warnings")),
-    passed=Word("ผ่าน", "passed", ("valid",)),
+                            "valid with warnings")),
+    passed=Word("ผ่าน", "passed"),
     not_counted=Word("ไม่นับ", "not counted"),
 )
 
@@ -63,13 +63,29 @@ FILE_STATES = _section(
     invalid=ORG_STATES["needs_fixing"],
     unreadable=Word("เปิดไม่ได้", "unreadable", ("เปิดไฟล์ไม่ได้",)),
     missing=ORG_STATES["not_sent"],
+    not_read=Word("ไม่ใช่แบบรายงาน", "not a return"),
+)
+
+# ---------------------------------------------------------------- FILE_KINDS
+# What a file that was not read as a return is (``kind`` of the files not read).
+FILE_KINDS = _section(
+    pdf=Word("ไฟล์ PDF", "PDF file"),
+    word=Word("ไฟล์ Word", "Word file"),
+    image=Word("รูปภาพ", "image"),
+    zip=Word("ไฟล์ ZIP", "ZIP file"),
+    mail=Word("อีเมลที่บันทึกไว้", "saved e-mail"),
+    other=Word("ไฟล์อื่น", "other file"),
+    refused=Word("ไม่รับ", "refused"),
+    feedback=Word("สำเนาแจ้งผล", "feedback copy"),
+    **{"check-report": Word("รายงานผลการตรวจ", "check report")},
+    report=Word("รายงานรวม", "consolidated report"),
 )
 
 # ---------------------------------------------------------------- SEVERITIES
 SEVERITIES = _section(
     error=Word("ข้อผิดพลาด", "error"),
     warning=Word("ข้อเตือน", "warning", ("คำเตือน",)),
-    info=Word("ข้อสังเกต", "note", ("info",)),
+    info=Word("ข้อสังเกต", "note"),
 )
 # The same severities counted ("3 errors"); Thai has no plural.
 COUNTS = _section(
@@ -102,7 +118,7 @@ HEADINGS = _section(
     email=Word("อีเมล", "email"),
     file=Word("ไฟล์", "file"),
     source_file=Word("ไฟล์ต้นทาง", "source file"),
-    status=Word("สถานะ", "status", ("ผลการตรวจ", "ผลตรวจ", "สถานะไฟล์", "validation", "state")),
+    status=Word("สถานะ", "status", ("ผลตรวจ", "สถานะไฟล์")),
     severity=Word("ระดับ", "severity"),
     code=Word("รหัสปัญหา", "finding code"),
     sheet=Word("แผ่นงาน", "sheet"),
@@ -137,7 +153,7 @@ FROM_DATA = MappingProxyType({
 
 SECTIONS: Mapping[str, Mapping[str, Word]] = MappingProxyType({
     "ORG_STATES": ORG_STATES, "FILE_STATES": FILE_STATES, "SEVERITIES": SEVERITIES,
-    "COUNTS": COUNTS, "ROUNDS": ROUNDS, "MAIL_KINDS": MAIL_KINDS, "HEADINGS": HEADINGS,
+    "COUNTS": COUNTS, "FILE_KINDS": FILE_KINDS, "ROUNDS": ROUNDS, "MAIL_KINDS": MAIL_KINDS, "HEADINGS": HEADINGS,
 })
 
 
