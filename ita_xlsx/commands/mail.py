@@ -285,7 +285,11 @@ def status_cmd(ctx: Ctx, round_dir, orgs, fmt, xlsx_path, force, since):
     if fmt == "json":
         import json
 
-        click.echo(json.dumps([i.as_dict() for i in items], ensure_ascii=False, indent=1))
+        from ..thai.dates import iso_moment
+
+        rows = [{**d, **{k: iso_moment(d[k]) or d[k] for k in st.TIME_COLUMNS}}
+                for d in (i.as_dict() for i in items)]  # ISO 8601, Thai offset
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
     elif fmt == "csv":
         from ..files import csv_text
 

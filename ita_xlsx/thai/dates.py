@@ -350,7 +350,8 @@ _SHOWN_MOMENT = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2})(
 
 def parse_moment(text: object) -> datetime.datetime | None:
     """A moment as :func:`format_moment` shows it ("02/12/2569 10:11", Thai time) or as ISO
-    text, back as an aware datetime in Thai time; None otherwise."""
+    text (without an offset: Thai time), back as an aware datetime in Thai time; None
+    otherwise."""
     if isinstance(text, datetime.datetime):
         return thai_time(text)
     value = str(text or "").strip()
@@ -362,4 +363,8 @@ def parse_moment(text: object) -> datetime.datetime | None:
                                      int(m.group(6) or 0), tzinfo=THAI_TIME)
         except ValueError:
             return None
-    return thai_time(value)
+    try:  # ISO text; without an offset it was written in Thai time, as shown
+        moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return thai_time(moment if moment.tzinfo else moment.replace(tzinfo=THAI_TIME))
