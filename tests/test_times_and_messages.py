@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ita_xlsx.cli import main
+from ita_xlsx.cli.main import main
 from ita_xlsx.core.errors import what_happened
 from ita_xlsx.mail import compose
 from ita_xlsx.mail.ledger import Ledger, ReceivedRow, SentRow
@@ -133,7 +133,7 @@ def test_status_since_shows_what_changed(tmp_path):
 
 
 def test_progress_lines_are_few(capsys):
-    from ita_xlsx.cli_base import ProgressLines
+    from ita_xlsx.cli.base import ProgressLines
 
     counted = ProgressLines("กำลังตรวจ", 1000, after=0)
     for _ in range(1000):
@@ -222,7 +222,7 @@ def test_unexpected_errors_show_no_class_name(lang):
 
     import click
 
-    from ita_xlsx.cli_base import Ctx, friendly
+    from ita_xlsx.cli.base import Ctx, friendly
 
     @click.command()
     @friendly

@@ -25,7 +25,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from ita_xlsx.cli import main
+from ita_xlsx.cli.main import main
 from ita_xlsx.core import vocabulary as vocab
 from ita_xlsx.mail.ledger import Ledger, ReceivedRow, SentRow
 
@@ -114,7 +114,7 @@ def test_vocabulary_is_standard_library_only():
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> dict:
-    from ita_xlsx.demo import run_demo
+    from ita_xlsx.demo.cycle import run_demo
 
     return run_demo(tmp_path_factory.mktemp("demo") / "d", True, lambda s: None)
 
@@ -328,9 +328,9 @@ def test_text_from_organisations_is_kept(tmp_path, template):
     import random
     from datetime import datetime
 
-    from ita_xlsx.render import Org, RenderOptions, render_workbook
-    from ita_xlsx.simulate import SEED_SCORES, fill_workbook, sample_content
-    from ita_xlsx.template import bind
+    from ita_xlsx.make.render import Org, RenderOptions, render_workbook
+    from ita_xlsx.make.simulate import SEED_SCORES, fill_workbook, sample_content
+    from ita_xlsx.spec.template import bind
 
     bound = bind(template, 2565, "6")
     root = tmp_path / "round"
@@ -387,8 +387,8 @@ def test_feedback_copies_keep_deadline_and_contact(tmp_path, template):
     """A copy states what the original workbook said (no round settings), or the round's
     settings when the round has them; never the placeholder words."""
     import ita_xlsx
-    from ita_xlsx.render import Org, RenderOptions, render_workbook
-    from ita_xlsx.template import bind
+    from ita_xlsx.make.render import Org, RenderOptions, render_workbook
+    from ita_xlsx.spec.template import bind
 
     bound = bind(template, 2570, "6")
     org = Org(code="6560101", name="เทศบาลตำบลห้วยวน", type="เทศบาลตำบล", district="เชียงคำ",

@@ -84,6 +84,16 @@ class OutputExists(OutputError):
         return str(self.path)
 
 
+class Cancelled(KeyboardInterrupt):
+    """The run was stopped from outside (SIGTERM, a closed terminal): like Ctrl-C, so every guard
+    that lets Ctrl-C through (the readers' panic guards among them) lets this through too, and
+    never reports it as a damaged file. Exit code 128 + the signal's number, as shells report it."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.exit_code = 128 + signum
+
+
 # What went wrong, in words, for exceptions that are no one's fault in the input: the class
 # names they carry (SMTPServerDisconnected, BadZipFile) mean nothing to an officer. Matched by
 # the names in the exception's MRO so that core imports none of the modules that raise them.
@@ -137,5 +147,5 @@ def what_happened(exc: BaseException) -> tuple[str, str]:
             f"it failed ({text})" if text else "it failed")
 
 
-__all__ = ["FrameworkError", "InputError", "ItaError", "OrgListError", "OutputError", "OutputExists",
-           "TemplateError", "what_happened"]
+__all__ = ["Cancelled", "FrameworkError", "InputError", "ItaError", "OrgListError", "OutputError",
+           "OutputExists", "TemplateError", "what_happened"]

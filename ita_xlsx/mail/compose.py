@@ -20,8 +20,8 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import formataddr, formatdate, make_msgid
 
-from ..core.errors import ItaError
-from ..core.vocabulary import ROUNDS
+from ita_xlsx.core.errors import ItaError
+from ita_xlsx.core.vocabulary import ROUNDS
 
 ROUND_TAGS = {"plan": "แผน", "6": "รอบ6", "12": "รอบ12"}
 ROUND_LABELS = {k: w.th for k, w in ROUNDS.items()}  # the vocabulary's words

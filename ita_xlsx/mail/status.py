@@ -10,11 +10,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ..core.records import Org
-from ..core.vocabulary import FILE_STATES, HEADINGS, label
-from ..orgs import split_emails
-from ..thai.dates import format_moment
-from .ledger import LEDGER_FILE, Ledger
+from ita_xlsx.core.records import Org
+from ita_xlsx.core.vocabulary import FILE_STATES, HEADINGS, label
+from ita_xlsx.mail.ledger import LEDGER_FILE, Ledger
+from ita_xlsx.spec.orgs import split_emails
+from ita_xlsx.thai.dates import format_moment
 
 COLUMNS = ("code", "name", "emails", "sent_at", "send_error", "returned_files", "counting_file",
            "validation", "errors", "warnings", "feedback_sent_at", "reminded_at")
@@ -123,7 +123,7 @@ def write_status_xlsx(items: list[OrgStatus], path: Path, lang: str = "th",
 
     import xlsxwriter
 
-    from ..files import atomic_write
+    from ita_xlsx.core.files import atomic_write
 
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
@@ -186,8 +186,8 @@ def changes_since(round_dir: str | Path, since: datetime) -> list[Change]:
     """What happened since ``since`` (an aware datetime): returns that arrived, organisations
     whose result changed (from what their newest return before said), messages sent or that
     failed, and replies that carried no workbook; oldest first."""
-    from ..core.vocabulary import FILE_STATES, MAIL_KINDS, ORG_STATES, word
-    from ..thai.dates import iso_moment, thai_time
+    from ita_xlsx.core.vocabulary import FILE_STATES, MAIL_KINDS, ORG_STATES, word
+    from ita_xlsx.thai.dates import iso_moment, thai_time
 
     ledger_path = Path(round_dir) / LEDGER_FILE
     if not ledger_path.is_file():

@@ -5,7 +5,7 @@ States, severities and the recurring headings are the vocabulary's words
 
 from __future__ import annotations
 
-from ..core.vocabulary import FILE_STATES, HEADINGS, ORG_STATES, SEVERITIES, Word
+from ita_xlsx.core.vocabulary import FILE_STATES, HEADINGS, ORG_STATES, SEVERITIES, Word
 
 TEXTS: dict[str, tuple[str, str]] = {
     "app.title": ("ITA รอบรายงาน", "ITA round"),
