@@ -83,7 +83,8 @@ def read_back(report: Path) -> dict:
         "valid": sum(s in ("ผ่าน", "ผ่าน (มีข้อเตือน)") for s in status),
         "invalid": sum(s in ("ต้องแก้ไข", "เปิดไม่ได้") for s in status),
         "missing": [r[cols["หน่วยงาน"]] for r in data if r[cols["สถานะ"]] == "ยังไม่ส่ง"],
-        "levels": sorted(str(r[cols["ระดับ"]]) for r in returned if r[cols["ระดับ"]]),
+        "levels": sorted(str(r[cols["ระดับผลการประเมิน"]]) for r in returned
+                         if r[cols["ระดับผลการประเมิน"]]),
         "measures": total("จำนวนมาตรการ"), "done": total("ผลแล้วเสร็จ"),
         "in_progress": total("ระหว่างดำเนินการ"), "not_started": total("ยังไม่ดำเนินการ"),
         "evidence": total("ผลที่มีหลักฐาน"),

@@ -182,7 +182,7 @@ def test_province_merges_district_reports_without_double_counting(district, temp
     assert all(s[c]["ita_level"] for c in s)
     wb = CalamineWorkbook.from_path(str(tmp_path / "province.xlsx"))
     chart = wb.get_sheet_by_name("กราฟ").to_python()
-    start = next(i for i, r in enumerate(chart) if r and r[0] == "ระดับ")
+    start = next(i for i, r in enumerate(chart) if r and r[0] == "ระดับผลการประเมิน")
     counts = {}
     for r in chart[start + 1:]:
         if not r or r[0] == "":

@@ -444,10 +444,20 @@ class ProgressLines:
             click.echo(f"{self.label}: {self.done}", err=True)
 
 
+def _plain_progress() -> bool:
+    """Whether stderr is a log file or a pipe: an OS stream that is not a terminal. (An
+    in-memory stream, as a program embedding the command line captures it, gets none.)"""
+    try:
+        sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError
+        return False
+    return not sys.stderr.isatty()
+
+
 def progress_for(label: str, lang: str = "th"):
     """A step counter for work whose size is not known up front: plain lines when stderr is
-    not a terminal; None on a terminal (where a spinner shows instead)."""
-    return None if sys.stderr.isatty() else ProgressLines(label, None, lang)
+    a log or a pipe; None otherwise (on a terminal a spinner shows instead)."""
+    return ProgressLines(label, None, lang) if _plain_progress() else None
 
 
 def _with_progress(ctx: Ctx, total: int, label: str, work):
@@ -455,7 +465,8 @@ def _with_progress(ctx: Ctx, total: int, label: str, work):
     if total < 2:
         return work(lambda n: None)
     if not sys.stderr.isatty():
-        return work(ProgressLines(label, total, ctx.lang))
+        return work(ProgressLines(label, total, ctx.lang) if _plain_progress()
+                    else (lambda n: None))
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 

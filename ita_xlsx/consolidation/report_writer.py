@@ -438,7 +438,8 @@ class Writer:
         rows = [{**f, "status": vocab.label(vocab.FILE_KINDS if f["status"] in vocab.FILE_KINDS
                                             else vocab.FILE_STATES, f["status"], self.lang),
                  "reason": f.get("reason_en" if en else "reason", ""),
-                 "recorded": be_date(f.get("recorded")), "file_time": be_date(f.get("file_time"))}
+                 "recorded": be_date(f.get("recorded")), "file_time": be_date(f.get("file_time")),
+                 "round": round_label(f.get("round"), self.lang) if f.get("round") else ""}
                 for f in sorted(self.r.files, key=lambda x: (x["org_code"], x["path"]))]
         self._rows(ws, FILES, rows, 3)
 
@@ -460,7 +461,7 @@ class Writer:
         level_rows = [(lv, levels[lv]) for lv in order if lv in levels] + [
             (lv, n) for lv, n in sorted(levels.items()) if lv not in order]
         r0 = 2
-        ws.write_string(r0, 0, self.tr("ระดับ", "Level"), self.f_head)
+        ws.write_string(r0, 0, vocab.label(vocab.HEADINGS, "level", self.lang), self.f_head)
         ws.write_string(r0, 1, self.tr("จำนวนหน่วยงาน", "Organisations"), self.f_head)
         for i, (lv, n) in enumerate(level_rows, start=1):
             ws.write_string(r0 + i, 0, self.level_text(lv), self.f_text)

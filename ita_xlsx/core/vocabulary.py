@@ -34,17 +34,20 @@ class Word:
     def spellings(self) -> tuple[str, ...]:
         return (self.th, self.en, self.en[:1].upper() + self.en[1:], *self.earlier)
 
+    def __iter__(self):  # ``th, en = ORG_STATES[key]``, as a (Thai, English) pair reads
+        return iter((self.th, self.en))
+
 
 def _section(**words: Word) -> Mapping[str, Word]:
     return MappingProxyType(words)
 
 
-# ---------------------------------------------------------------- ORG_STATES
-# The state of an organisation in a round (the round model decides it; every surface names it
-# with these words). Shared with the round model: keep the keys as they are.
+# ---------------------------------------------------------------- ORG_STATES (issue 16)
+# The state of one organisation in a round, as the round model decides it (ita_xlsx.rounds).
+# Every surface shows these words for these keys. Shared with the round model: keep the keys.
 ORG_STATES = _section(
     not_sent=Word("ยังไม่ส่ง", "not sent", ("ยังไม่ส่งคืน", "not returned")),
-    sent=Word("ส่งแล้ว", "sent"),
+    sent=Word("ส่งแล้ว (ไม่มีไฟล์แบบรายงานให้ตรวจ)", "sent (no workbook to check)"),
     unusable=Word("ส่งแล้วแต่ใช้ไม่ได้", "sent something unusable"),
     needs_fixing=Word("ต้องแก้ไข", "needs fixing"),
     passed_with_notes=Word("ผ่าน (มีข้อเตือน)", "passed with warnings",
@@ -52,6 +55,20 @@ ORG_STATES = _section(
                             "valid with warnings")),
     passed=Word("ผ่าน", "passed"),
     not_counted=Word("ไม่นับ", "not counted"),
+)
+
+
+def org_state_text(key: str, lang: str = "th") -> str:
+    return ORG_STATES[key].text(lang)
+
+# ---------------------------------------------------------------- end of ORG_STATES
+
+# ---------------------------------------------------------------- FILE_RULINGS (issue 16)
+# What an officer may say about one file, and taking it back.
+FILE_RULINGS = _section(
+    exclude=Word("ไม่นับไฟล์นี้", "does not count"),
+    assign=Word("เป็นไฟล์ของหน่วยงาน", "belongs to organisation"),
+    restore=Word("นับตามปกติ (ยกเลิกการตัดสิน)", "restore (take the decision back)"),
 )
 
 # ---------------------------------------------------------------- FILE_STATES
@@ -153,7 +170,8 @@ FROM_DATA = MappingProxyType({
 
 SECTIONS: Mapping[str, Mapping[str, Word]] = MappingProxyType({
     "ORG_STATES": ORG_STATES, "FILE_STATES": FILE_STATES, "SEVERITIES": SEVERITIES,
-    "COUNTS": COUNTS, "FILE_KINDS": FILE_KINDS, "ROUNDS": ROUNDS, "MAIL_KINDS": MAIL_KINDS, "HEADINGS": HEADINGS,
+    "COUNTS": COUNTS, "FILE_KINDS": FILE_KINDS, "FILE_RULINGS": FILE_RULINGS,
+    "ROUNDS": ROUNDS, "MAIL_KINDS": MAIL_KINDS, "HEADINGS": HEADINGS,
 })
 
 
