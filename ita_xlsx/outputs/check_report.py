@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ita_xlsx.core.files import atomic_write, write_csv
 from ita_xlsx.core.vocabulary import FILE_STATES, HEADINGS, ORG_STATES, SEVERITIES, label, tally
+from ita_xlsx.thai.dates import format_day, now_thai
 from ita_xlsx.validators.engine import FileReport, Report
 
 
@@ -102,11 +103,10 @@ def write_report_xlsx(report: Report, path: Path, lang: str = "th", force: bool 
     """One row per finding with filters, plus one row per file (and the organisations that
     have not returned, with an organisation list); titled, Thai headings, print-ready on A4;
     all text written as text."""
-    import datetime as dt
 
     import xlsxwriter
 
-    from ita_xlsx.make.print_layout import be_date, row_height, setup_page, text_lines
+    from ita_xlsx.make.print_layout import row_height, setup_page, text_lines
 
     size = 14
     buf = io.BytesIO()
@@ -128,8 +128,9 @@ def write_report_xlsx(report: Report, path: Path, lang: str = "th", force: bool 
     states = tally({**s, "missing": len(missing)}, lang, (
         "valid", "warnings", "invalid", "unreadable",
         *(("missing",) if report.missing is not None else ())), " · ")
-    subtitle = (f"ตรวจเมื่อ {be_date(dt.date.today())} · {s['files']} ไฟล์ · {states}" if th else
-                f"Checked {be_date(dt.date.today())} · {s['files']} files · {states}")
+    today = format_day(now_thai())  # the day in Thailand, whatever the computer's zone
+    subtitle = (f"ตรวจเมื่อ {today} · {s['files']} ไฟล์ · {states}" if th else
+                f"Checked {today} · {s['files']} files · {states}")
     footer = f'&L&"TH Sarabun New,Regular"&12{title}&C&12' + ("หน้า &P/&N" if th else
                                                                "Page &P/&N")
 
