@@ -142,9 +142,8 @@ def what_happened(exc: BaseException) -> tuple[str, str]:
             why = getattr(exc, "strerror", None) or ""
             return (th + (f" ({why})" if why and why not in th else ""),
                     en + (f" ({why})" if why and why not in en else ""))
-    text = " ".join(str(exc).split())[:200]
-    return (f"ทำงานไม่สำเร็จ ({text})" if text else "ทำงานไม่สำเร็จ",
-            f"it failed ({text})" if text else "it failed")
+    text = " ".join(str(exc).split())[:200]  # the exception's own words, when it has some
+    return (text, text) if text else ("ทำงานไม่สำเร็จ", "it failed")
 
 
 __all__ = ["Cancelled", "FrameworkError", "InputError", "ItaError", "OrgListError", "OutputError",

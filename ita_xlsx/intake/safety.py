@@ -20,7 +20,6 @@ import stat
 import struct
 import xml.parsers.expat
 import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,9 @@ from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
+
+from ita_xlsx.core.errors import what_happened
+from ita_xlsx.intake.zips import ZIP_ERRORS, open_zip
 
 if TYPE_CHECKING:
     from ita_xlsx.core.findings import Finding
@@ -198,16 +200,15 @@ def _looks_like_text(head: bytes) -> bool:
 
 # what zipfile/zlib raise on damaged or crafted archives (unsupported methods and versions,
 # bad headers, CRC mismatches); every one means "cannot read this file"
-_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError,
-               RuntimeError, EOFError, ValueError, OverflowError, struct.error)
+_ZIP_ERRORS = ZIP_ERRORS
 
 
 def _zip_preflight(fh: BinaryIO, size: int, limits: Limits) -> Preflight:
     _check_central_directory_size(fh, size, limits)
     try:
-        zf = zipfile.ZipFile(fh)
+        zf = open_zip(fh)
     except _ZIP_ERRORS as exc:
-        raise _damaged(f"ZIP, {type(exc).__name__}") from None
+        raise _damaged(f"ZIP, {what_happened(exc)[1]}") from None
     with zf:
         infos = zf.infolist()
         names = {i.filename for i in infos}
@@ -219,7 +220,7 @@ def _zip_preflight(fh: BinaryIO, size: int, limits: Limits) -> Preflight:
                 refused.kind = kind
             raise
         except _ZIP_ERRORS as exc:
-            raise _damaged(f"ZIP, {type(exc).__name__}") from None
+            raise _damaged(f"ZIP, {what_happened(exc)[1]}") from None
 
 
 def _zip_checks(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], names: set[str],
