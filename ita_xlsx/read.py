@@ -24,6 +24,7 @@ from .report_layout import REPORT_SHEET
 from .safety import preflight
 from .template import META_SHEET, PROP_PREFIX, Sheet, Template, column_letter, split_cell
 from .thai import clean_text
+from .thai.text import OrgCode, read_code
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _HEADER_SCAN = 15  # rows searched for a moved header row
@@ -60,6 +61,9 @@ class Returned:
     meta_identity: dict[str, str] = field(default_factory=dict)
     saved_at: str = ""  # when the workbook was last saved, from its document properties (ISO)
     link_text: dict[tuple[str, int], str] = field(default_factory=dict)  # (sheet, row) -> shown
+    # the first organisation code the file holds that is not a plain code once normalised
+    # (then the file counts for no organisation)
+    bad_code: OrgCode | None = None
 
     @property
     def template_version(self) -> str:
@@ -192,6 +196,7 @@ def read_return(path: str | Path, template: Template) -> Returned:
         info = xlsx_cell_info(path, _extra_sheets(template), out)
     try:
         _read_workbook(wb, pf.custom_properties, template, out, info)
+        normalise_identity(out, template)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # noqa: BLE001 - a malformed sheet (or a panic) must not stop the batch
@@ -286,6 +291,50 @@ def _read_workbook(wb, props: dict[str, str], template: Template, out: Returned,
         out.identity = {k: str(out.form.get(k) or "") for k in
                         ("org_code", "org_name", "fiscal_year")}
         out.findings.append(Finding("identity-missing"))
+
+
+def normalise_identity(out: Returned, template: Template) -> None:
+    """Every organisation code the file holds (document properties, hidden sheet, the
+    organisation sheet) through ``thai.read_code``, before anything compares or shows it:
+    ๖๕๖๐๑๐๑, ٦٥٦٠١٠١ and ６５６０１٠١ are 6560101; invisible characters go. The first code that
+    is still not a plain code gets the one ``org-code-invalid`` finding."""
+    bad: list[tuple[OrgCode, bool]] = []  # (code, on the organisation sheet)
+    if "org_code" in out.form_raw:
+        typed = read_code(out.form_raw.get("org_code"))
+        out.form["org_code"] = typed.code or None
+        if typed.code and not typed.plain:
+            bad.append((typed, True))
+    done: set[int] = set()
+    for ident in (out.prop_identity, out.meta_identity, out.identity):
+        if id(ident) in done:  # the identity is one of the other two
+            continue
+        done.add(id(ident))
+        if ident.get("org_code"):
+            stored = read_code(ident["org_code"])
+            ident["org_code"] = stored.code
+            if stored.code and not stored.plain and out.identity_source != "form":
+                bad.append((stored, False))
+        for key in ("org_name", "org_type", "district", "province"):
+            if ident.get(key):
+                ident[key] = clean_text(ident[key])
+    if not bad:
+        return
+    code, on_sheet = bad[0]
+    out.bad_code = code
+    form = template.sheet("org")
+    if code.shown:
+        th = (f"รหัสนี้มีอักขระกลับทิศทางข้อความ (right-to-left override) บนจอจึงแสดงเป็น "
+              f"{code.shown} แต่รหัสที่บันทึกจริงคือ {code.code}")
+        en = (f"the code holds a right-to-left override: a screen shows {code.shown} but what "
+              f"is stored is {code.code}")
+    else:
+        th = "รหัสหน่วยงานใช้ได้เฉพาะตัวอักษรอังกฤษ ตัวเลข และ . _ -"
+        en = "an organisation code may hold only letters, digits and . _ -"
+    where = dict(sheet="org", sheet_name=out.sheet_names.get("org", form.name),
+                 column="org_code", cell=out.form_cells.get("org_code"),
+                 label=form.field("org_code").label) if on_sheet else {}
+    out.findings.append(Finding("org-code-invalid", value=code.code,
+                                params={"detail": {"th": th, "en": en}}, **where))
 
 
 def _meta_sheet(wb) -> dict[str, str]:
