@@ -11,6 +11,7 @@ characters.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 import unicodedata
@@ -110,7 +111,10 @@ def normalize_value(value: object, kind: str) -> object:
             day.year + 543)
     if isinstance(value, int | float):
         if kind in ("score", "year"):
-            return float(value)
+            number = float(value)
+            # NaN would pass for a blank cell, infinity for a number: keep them as what a
+            # reader would call them, so the check names the cell (score-invalid)
+            return number if math.isfinite(number) else _NON_FINITE.get(str(number), "NaN")
         return clean_text(value)
     text = _clean(value) if isinstance(value, str) else clean_text(value)
     if kind == "id" and text:
@@ -118,6 +122,9 @@ def normalize_value(value: object, kind: str) -> object:
 
         text = to_arabic_digits(text)  # "M๐๒" is M02
     return text or None
+
+
+_NON_FINITE = {"nan": "NaN", "inf": "INF", "-inf": "-INF"}
 
 
 def _shift_years(day: dt.date, years: int) -> dt.date:
@@ -448,6 +455,8 @@ def _read_table(rows: list[list], s: Sheet, name: str, out: Returned,
             elif f.type == "score" and (r - 1, col) in info.percent and isinstance(
                     raw.get(f.key), int | float) and not isinstance(raw.get(f.key), bool):
                 values[f.key] = _percent_score(raw[f.key], s, f, r, col, name, out)
+            elif f.type == "score" and values[f.key] is None and (r - 1, col) in info.no_number:
+                values[f.key] = "NaN"  # not a blank: a number no spreadsheet can hold
             if merged and (r - 1, col) in merged:
                 span, first = merged[(r - 1, col)]
                 if first:
@@ -477,6 +486,8 @@ def _read_extras(rows: list[list], s: Sheet, start: int, out: Returned,
                 value = normalize_value(raw, f.type)
                 if (r - 1, score_col) in info.percent and isinstance(raw, int | float):
                     value = _percent_score(raw, s, f, r, score_col, s.name, out)
+                elif value is None and (r - 1, score_col) in info.no_number:
+                    value = "NaN"
                 out.extras[f.key] = (value, f"{column_letter(score_col)}{r}")
 
 
@@ -491,6 +502,9 @@ class SheetInfo:
 
     links: dict[tuple[int, int], str] = field(default_factory=dict)
     percent: set[tuple[int, int]] = field(default_factory=set)
+    # number cells with an empty value: what openpyxl writes for NaN and infinity (Excel
+    # itself never does), read by calamine as blank
+    no_number: set[tuple[int, int]] = field(default_factory=set)
 
 
 _PERCENT_BUILTIN = {9, 10}
@@ -534,6 +548,7 @@ _XF_TAG = re.compile(rb"<(?:\w+:)?xf\b([^>]*)/?>")
 _CELLXFS = re.compile(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", re.S)
 _C_TAG = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
 _LINK_TAG = re.compile(rb"<(?:\w+:)?hyperlink\b([^>]*)/?>")
+_EMPTY_NUMBER = re.compile(rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?v\s*(?:/>|>\s*</(?:\w+:)?v>)")
 
 
 def _attrs(raw: bytes) -> dict[str, str]:
@@ -604,6 +619,12 @@ def _cell_info(zf, wanted: set[str] | None) -> dict[str, SheetInfo]:
                 if style.isdigit() and int(style) in percent_xf and c.get("r"):
                     row, col = split_cell(c["r"])
                     info.percent.add((row - 1, col))
+        if b"<v></v>" in data or b"<v/>" in data:
+            for hit in _EMPTY_NUMBER.finditer(data):
+                c = _attrs(hit.group(1))
+                if c.get("t", "n") == "n" and c.get("r"):
+                    row, col = split_cell(c["r"])
+                    info.no_number.add((row - 1, col))
         if b"hyperlink" in data:
             base = part.rsplit("/", 1)
             sheet_rels = _rels(zf, f"{base[0]}/_rels/{base[1]}.rels")

@@ -10,6 +10,7 @@ or building it fails, and it stays typed (no text) until it is shown in the lang
 
 from __future__ import annotations
 
+import math
 import string
 from dataclasses import dataclass, field
 
@@ -282,13 +283,17 @@ class Finding:
 def _show(value: object) -> str:
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # 105 typed is read as 105.0; echo it as typed
+    if isinstance(value, float) and value == 0 and math.copysign(1.0, value) < 0:
+        return "-0"  # negative zero is not a score: show it as it is
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        value = int(value)  # 105 typed is read as 105.0; echo it as typed (1e+27 stays)
     text = str(value)
     return text if len(text) <= 80 else text[:77] + "…"
 
 
 def _json_value(value: object) -> object:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # JSON has no NaN or infinity
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)

@@ -201,6 +201,8 @@ def parse_number(value: object) -> float | None:
     if not match:
         raise ValueError(f"not a number: {text!r}")
     number = float(match.group("num").replace(",", ""))
+    if math.isinf(number):  # "1e309"
+        raise ValueError(f"not a finite number: {text!r}")
     return -number if match.group("sign") in ("-", "\u2212") else number
 
 
