@@ -41,7 +41,6 @@ _API = (
     "write_consolidated", "write_consolidated_csv", "write_feedback",
     # the round by email
     "collect", "load_settings", "mail_test", "round_status", "send_workbooks",
-    "serve",
     # documents (ita-xlsx docs)
     "make_documents", "make_district_memo",
 )
@@ -50,7 +49,7 @@ __all__ = ["__version__", *_API]
 
 def __getattr__(name: str):
     if name in _API:
-        from . import api
+        from ita_xlsx import api
 
         return getattr(api, name)
     raise AttributeError(f"module 'ita_xlsx' has no attribute {name!r}")

@@ -16,9 +16,9 @@ from click.testing import CliRunner
 from hostile import good_return
 
 import ita_xlsx
-from ita_xlsx.cli import main
-from ita_xlsx.inbox import code_in_name
-from ita_xlsx.orgs import read_org_list
+from ita_xlsx.cli.main import main
+from ita_xlsx.intake.inbox import code_in_name
+from ita_xlsx.spec.orgs import read_org_list
 from ita_xlsx.thai.text import clean_text, read_code
 
 RLO, PDF = "\u202e", "\u202c"

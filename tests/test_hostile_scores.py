@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from hostile import edit_zip, good_return
 
 import ita_xlsx
-from ita_xlsx.cli import main
+from ita_xlsx.cli.main import main
 
 SHEET = "วิเคราะห์ผล ITA"
 # (how it gets into the file, the value); C5 is indicator 1's score
