@@ -35,7 +35,7 @@ def bounded_protocol(head_seconds: float = HEAD_SECONDS, max_open: int = MAX_OPE
         _deadline = None
         _since = 0.0
 
-        def connection_made(self, transport) -> None:  # type: ignore[override]
+        def connection_made(self, transport) -> None:
             super().connection_made(transport)
             self._wait_for_head()
             self._shed()
