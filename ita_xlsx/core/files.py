@@ -250,7 +250,8 @@ def commit(tmp: Path, path: Path) -> None:
 def _sync(tmp: Path) -> None:
     """Flush a finished temporary file to the disk: a full disk shows here, before the move,
     on file systems that only notice when the data is written out."""
-    fd = os.open(tmp, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    # read-write: Windows flushes only handles open for writing
+    fd = os.open(tmp, os.O_RDWR | getattr(os, "O_BINARY", 0))
     try:
         os.fsync(fd)
     finally:
