@@ -345,11 +345,14 @@ def normalise_identity(out: Returned, template: Template) -> None:
     else:
         th = "รหัสหน่วยงานใช้ได้เฉพาะตัวอักษรอังกฤษ ตัวเลข และ . _ -"
         en = "an organisation code may hold only letters, digits and . _ -"
-    where = dict(sheet="org", sheet_name=out.sheet_names.get("org", form.name),
-                 column="org_code", cell=out.form_cells.get("org_code"),
-                 label=form.field("org_code").label) if on_sheet else {}
-    out.findings.append(Finding("org-code-invalid", value=code.code,
-                                params={"detail": {"th": th, "en": en}}, **where))
+    detail = {"detail": {"th": th, "en": en}}
+    if on_sheet:
+        out.findings.append(Finding(
+            "org-code-invalid", sheet="org", sheet_name=out.sheet_names.get("org", form.name),
+            column="org_code", cell=out.form_cells.get("org_code"),
+            label=form.field("org_code").label, value=code.code, params=detail))
+    else:
+        out.findings.append(Finding("org-code-invalid", value=code.code, params=detail))
 
 
 def _meta_sheet(wb) -> dict[str, str]:

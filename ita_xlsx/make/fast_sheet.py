@@ -52,7 +52,7 @@ class FastSheet(Worksheet):
         (col, url) for cells that also carry a hyperlink; ``height`` in points (Thai text
         needs taller rows than the default)."""
         # a number Excel cannot store (NaN, infinity) is written as the text it is
-        cells = [(c, v if type(v) is str or math.isfinite(v) else _number_text(v), f)
+        cells = [(c, _number_text(v) if isinstance(v, float) and not math.isfinite(v) else v, f)
                  for c, v, f in cells]
         if self.fast and all(hasattr(self, m) for m in _MEMBERS):
             self._append_fast(row, cells, links, height)
