@@ -44,7 +44,7 @@ _API = (
     # the OIT items for the NACC's ITAS system (issue 20)
     "export_itas",
     # the round by email
-    "collect", "load_settings", "mail_test", "round_status", "send_workbooks",
+    "collect", "load_settings", "mail_test", "round_changes", "round_status", "send_workbooks",
     # documents (ita-xlsx docs)
     "make_documents", "make_district_memo",
 )

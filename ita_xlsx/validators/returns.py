@@ -6,7 +6,6 @@ organisation the file that counts chosen (``selection``), with everything else l
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -15,17 +14,21 @@ from ita_xlsx.intake.inbox import Inbox, code_in_name, gather
 from ita_xlsx.intake.selection import Candidate, Selection, choose
 from ita_xlsx.spec.template import Template
 from ita_xlsx.thai import parse_date
+from ita_xlsx.thai.dates import iso_moment
 from ita_xlsx.validators.engine import FileReport, Report, validate_files
 
 
 def iso_time(ts: float) -> str:
-    return dt.datetime.fromtimestamp(ts).replace(microsecond=0).isoformat() if ts else ""
+    """A file time as ISO 8601 in Thai time, with its offset."""
+    return iso_moment(ts) if ts else ""
 
 
 def stored_identity_conflict(rep: FileReport) -> tuple[str, str, str]:
     """(typed code, stored code, stored name) when the file's identities disagree, else
     ("", "", "")."""
     ret = rep.returned
+    if ret.bad_code is not None:  # counts for no organisation at all (org-code-invalid)
+        return "", "", ""
     form_code = str(ret.form.get("org_code") or "").strip()
     prop = ret.prop_identity.get("org_code", "").strip()
     meta = ret.meta_identity.get("org_code", "").strip()
@@ -48,9 +51,11 @@ def candidate(rep: FileReport) -> Candidate:
     ret = rep.returned
     typed, stored, stored_name = stored_identity_conflict(rep) if ret.readable else ("", "", "")
     day = parse_date(ret.form.get("report_date")) if ret.form.get("report_date") else None
+    bad = ret.bad_code.code if ret.bad_code is not None else ""
     return Candidate(
         path=rep.path,
-        code=typed or ret.org_code,
+        code="" if bad else (typed or ret.org_code),
+        bad_code=bad,
         name=str(ret.form.get("org_name") or "") if typed else ret.org_name,
         readable=ret.readable,
         fiscal_year=rep.fiscal_year,
