@@ -12,8 +12,11 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ita_xlsx.core.findings import Finding
+from ita_xlsx.intake.inbox import Item
+from ita_xlsx.intake.selection import Selection
 from ita_xlsx.spec.framework import score
 from ita_xlsx.spec.orgs import org_type_labels, read_org_list
 from ita_xlsx.spec.report_layout import DATA_SHEETS, REPORT_KIND, REPORT_META_SHEET
@@ -78,8 +81,8 @@ class MergeResult:
     fiscal_year: int | None = None
     seconds: float = 0.0
     round: str = ""  # the round that counted ("" when the returns say none)
-    selection: object = None  # selection.Selection: every file's decision
-    skipped: list = field(default_factory=list)  # inbox.Item: sent, not read as a return
+    selection: Selection | None = None  # every file's decision
+    skipped: list[Item] = field(default_factory=list)  # sent, not read as a return
 
 
 # ---------------------------------------------------------------- entries from returns
@@ -266,7 +269,7 @@ class ReportBook:
     sheet holds what, its column keys and first data rows). Used by ``load_report`` and by the
     district memo, so both read a report the same way and through the same checks."""
 
-    book: object  # python_calamine.CalamineWorkbook
+    book: Any  # python_calamine.CalamineWorkbook (the library has no types)
     meta: dict[str, str]
 
     def rows(self, sheet_key: str, first_row_key: str) -> list[list]:
@@ -318,6 +321,7 @@ def load_report(path: Path, template: Template, framework: str | None = None,
                 for row in report.table(key)]
 
     entries: dict[str, OrgEntry] = {}
+    e: OrgEntry | None  # an entry made here, then one looked up (or not found) below
     for row in table("summary"):
         code = clean_text(row.get("org_code"))
         if not code:
@@ -373,7 +377,7 @@ def load_report(path: Path, template: Template, framework: str | None = None,
     return list(entries.values()), meta
 
 
-def _num(v: object) -> float | None:
+def _num(v: Any) -> float | None:  # a cell value as calamine gives it
     try:
         return float(v) if v not in (None, "") else None
     except (TypeError, ValueError):
@@ -475,6 +479,7 @@ def merge(
         return ref if isinstance(ref, OrgEntry) else entries[id(ref)]
 
     kept: list[OrgEntry] = []
+    e: OrgEntry | None  # an entry, or a lookup by code below that may find none
     for cand in sel.counting.values():
         e = entry_of(cand.ref)
         e.org_code = cand.code
