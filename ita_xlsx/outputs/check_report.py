@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ita_xlsx.core.files import atomic_write, write_csv
 from ita_xlsx.validators.engine import FileReport, Report
@@ -71,7 +73,7 @@ FINDING_COLUMNS = ["path", "org_code", "org_name", "status", "severity", "code",
                    "sheet_name", "row", "column", "cell", "value", "message"]
 
 
-def finding_rows(files: list[FileReport], lang: str = "th") -> list[list[object]]:
+def finding_rows(files: Sequence[FileReport], lang: str = "th") -> list[list[Any]]:
     rows = []
     for f in files:
         for x in f.findings:
@@ -137,7 +139,7 @@ def write_report_xlsx(report: Report, path: Path, lang: str = "th", force: bool 
     footer = f'&L&"TH Sarabun New,Regular"&12{title}&C&12' + ("หน้า &P/&N" if th else
                                                                "Page &P/&N")
 
-    def titled(ws, heads: list[str], widths: list[float], repeat=None, hidden=()) -> int:
+    def titled(ws, heads: Sequence[str], widths: Sequence[float], repeat=None, hidden=()) -> int:
         ws.set_row(0, row_height(18))
         ws.write_string(0, 0, title, title_fmt)
         ws.set_row(1, row_height(size))
@@ -212,15 +214,17 @@ def write_report_xlsx(report: Report, path: Path, lang: str = "th", force: bool 
         pending = wb.add_worksheet("ยังไม่ส่ง" if th else "Not returned")
         h = titled(pending, ["รหัส", "หน่วยงาน", "สถานะ"] if th else
                    ["Code", "Organisation", "State"], [14, 36, 60])
-        rows = [(c, n, "ยังไม่ส่ง" if th else "not returned") for c, n in report.missing or []]
-        rows += [(c, n, (f"ส่งแล้วแต่ใช้ไม่ได้: {w}" if th else f"sent something unusable: {w}"))
-                 for c, n, w in report.unusable]
-        for r, row in enumerate(sorted(rows), start=h + 1):
-            pending.set_row(r, row_height(size, max(text_lines(row[1], 36),
-                                                    text_lines(row[2], 60))))
-            for c, v in enumerate(row):
+        pending_rows = [(c, n, "ยังไม่ส่ง" if th else "not returned")
+                        for c, n in report.missing or []]
+        pending_rows += [(c, n, (f"ส่งแล้วแต่ใช้ไม่ได้: {w}" if th
+                                 else f"sent something unusable: {w}"))
+                         for c, n, w in report.unusable]
+        for r, pending_row in enumerate(sorted(pending_rows), start=h + 1):
+            pending.set_row(r, row_height(size, max(text_lines(pending_row[1], 36),
+                                                    text_lines(pending_row[2], 60))))
+            for c, v in enumerate(pending_row):
                 pending.write_string(r, c, str(v or ""), text)
-        if not rows:
+        if not pending_rows:
             pending.write_string(h + 1, 1, "ส่งครบทุกหน่วยงาน" if th else "Every organisation "
                                  "has returned", plain)
     wb.set_custom_property("ita_output", "check-report")
