@@ -89,12 +89,13 @@ def analysis_checks(ret: Returned, bound: Bound) -> list[Finding]:
     name = ret.sheet_names.get("analysis", s.name)
     result = score(bound.analysis_fw, {n: score_value(r.values.get("score"))
                                        for n, r in indicator_rows(ret, bound)})
+    common: dict[str, Any]  # Finding's keyword arguments, of several types
     for f in s.extra_fields:
         value, cell = ret.extras.get(f.key, (None, ""))
         if value is None:
             continue
         number = score_value(value)
-        common: dict[str, Any] = dict(sheet="analysis", sheet_name=name, column=f.key, cell=cell, value=value,
+        common = dict(sheet="analysis", sheet_name=name, column=f.key, cell=cell, value=value,
                       label=f.label, label_en=f.label_en)
         if number is None or not 0 <= number <= 100:
             out.append(Finding("score-invalid", **common))
