@@ -112,11 +112,13 @@ class Timeframe:
 
     def overlaps_fiscal_year(self, fy: int) -> bool:
         return (self.ok and self.start is not None and self.end is not None
-                and self.start <= YearMonth.fiscal_end(fy) and self.end >= YearMonth.fiscal_start(fy))
+                and self.start <= YearMonth.fiscal_end(fy)
+                and self.end >= YearMonth.fiscal_start(fy))
 
     def within_fiscal_year(self, fy: int) -> bool:
         return (self.ok and self.start is not None and self.end is not None
-                and self.start >= YearMonth.fiscal_start(fy) and self.end <= YearMonth.fiscal_end(fy))
+                and self.start >= YearMonth.fiscal_start(fy)
+                and self.end <= YearMonth.fiscal_end(fy))
 
     def label(self, lang: str = "th") -> str:
         """"ต.ค. 2565 - มี.ค. 2566" (one month alone when start == end); "" when not ok."""
