@@ -189,7 +189,7 @@ def write_report_xlsx(report: Report, path: Path, lang: str = "th", force: bool 
     ws = wb.add_worksheet("ข้อค้นพบ" if th else "Findings")
     h = titled(ws, FINDING_HEADINGS_TH if th else FINDING_HEADINGS_EN, FINDING_WIDTHS,
                repeat=(1, 2), hidden=FINDING_HIDDEN)
-    rows = finding_rows(report.files, lang)
+    rows: list[Any] = finding_rows(report.files, lang)  # then the pending sheet's rows, below
     for r, row in enumerate(rows, start=h + 1):
         severity = row[4]
         shown = {3: status_text(row[3], lang),
@@ -214,17 +214,15 @@ def write_report_xlsx(report: Report, path: Path, lang: str = "th", force: bool 
         pending = wb.add_worksheet("ยังไม่ส่ง" if th else "Not returned")
         h = titled(pending, ["รหัส", "หน่วยงาน", "สถานะ"] if th else
                    ["Code", "Organisation", "State"], [14, 36, 60])
-        pending_rows = [(c, n, "ยังไม่ส่ง" if th else "not returned")
-                        for c, n in report.missing or []]
-        pending_rows += [(c, n, (f"ส่งแล้วแต่ใช้ไม่ได้: {w}" if th
-                                 else f"sent something unusable: {w}"))
-                         for c, n, w in report.unusable]
-        for r, pending_row in enumerate(sorted(pending_rows), start=h + 1):
-            pending.set_row(r, row_height(size, max(text_lines(pending_row[1], 36),
-                                                    text_lines(pending_row[2], 60))))
-            for c, v in enumerate(pending_row):
+        rows = [(c, n, "ยังไม่ส่ง" if th else "not returned") for c, n in report.missing or []]
+        rows += [(c, n, (f"ส่งแล้วแต่ใช้ไม่ได้: {w}" if th else f"sent something unusable: {w}"))
+                 for c, n, w in report.unusable]
+        for r, row in enumerate(sorted(rows), start=h + 1):
+            pending.set_row(r, row_height(size, max(text_lines(row[1], 36),
+                                                    text_lines(row[2], 60))))
+            for c, v in enumerate(row):
                 pending.write_string(r, c, str(v or ""), text)
-        if not pending_rows:
+        if not rows:
             pending.write_string(h + 1, 1, "ส่งครบทุกหน่วยงาน" if th else "Every organisation "
                                  "has returned", plain)
     wb.set_custom_property("ita_output", "check-report")
