@@ -13,11 +13,9 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ita_xlsx.core.findings import Finding
-from ita_xlsx.intake.inbox import Item
-from ita_xlsx.intake.selection import Selection
 from ita_xlsx.spec.framework import score
 from ita_xlsx.spec.orgs import org_type_labels, read_org_list
 from ita_xlsx.spec.report_layout import DATA_SHEETS, REPORT_KIND, REPORT_META_SHEET
@@ -26,6 +24,10 @@ from ita_xlsx.thai import clean_text, is_valid_url, parse_date
 from ita_xlsx.thai.text import normalise_code, read_code
 from ita_xlsx.validators.cross import indicator_rows
 from ita_xlsx.validators.engine import FileReport, choice_lookups
+
+if TYPE_CHECKING:  # annotations of MergeResult only
+    from ita_xlsx.intake.inbox import Item
+    from ita_xlsx.intake.selection import Selection
 
 STATUSES = ("valid", "warnings", "invalid", "unreadable", "missing")
 
