@@ -44,8 +44,13 @@ _API = (
     "serve",
     # documents (ita-xlsx docs)
     "make_documents", "make_district_memo",
+    # the round model: one answer for every surface
+    "open_round", "set_aside_file", "assign_file", "restore_file",
 )
-__all__ = ["__version__", *_API]
+# the round model's result types (dataclasses and the state enum)
+_ROUNDS = ("Round", "OrgRound", "OrgState", "RoundFile", "RoundFigures", "IndicatorFigure",
+           "Reply", "FileRuling")
+__all__ = ["__version__", *_API, *_ROUNDS]
 
 
 def __getattr__(name: str):
@@ -53,6 +58,10 @@ def __getattr__(name: str):
         from . import api
 
         return getattr(api, name)
+    if name in _ROUNDS:
+        from . import rounds
+
+        return getattr(rounds, name)
     raise AttributeError(f"module 'ita_xlsx' has no attribute {name!r}")
 
 

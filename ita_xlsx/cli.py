@@ -260,8 +260,7 @@ Examples:
 def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, round_key,
              all_files, check_links, link_timeout, force, workers, max_findings, framework,
              template_path) -> None:
-    from .api import find_workbooks, report_text, write_check_report, write_feedback
-    from .api import validate as run_validate
+    from .api import find_workbooks, open_round, report_text, write_check_report, write_feedback
 
     template = _template(template_path)
     files = find_workbooks(inputs)  # for the progress bar; ZIPs and mails add their own
@@ -271,16 +270,20 @@ def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, 
     if report_path:
         _not_the_output(inputs, Path(report_path))
     fy = _fiscal_year(year) if year else None
-    report = _with_progress(
+    # the round model decides (the same answer as merge, status and the page): the report
+    # is its files' findings, and its JSON carries each organisation's state
+    rnd = _with_progress(
         ctx, max(len(files), 1), "กำลังตรวจ" if ctx.lang == "th" else "Checking",
-        lambda step: run_validate(inputs, orgs=orgs_path, fiscal_year=fy, round=round_key,
-                                  template=template, framework=framework,
-                                  check_links=check_links, link_timeout=link_timeout,
-                                  workers=workers, progress=step))
+        lambda step: open_round(inputs, orgs=orgs_path, fiscal_year=fy, round=round_key,
+                                template=template, framework=framework,
+                                check_links=check_links, link_timeout=link_timeout,
+                                workers=workers, progress=step, reports_as_files=True))
+    report = rnd.report
     if fmt == "text":
         from .console import print_console
 
         print_console(report, ctx.console.print, ctx.lang, max_findings)
+        _say_states(ctx, rnd)
     else:
         text = report_text(report, fmt, lang=ctx.lang)
         echo_utf8(text + "\n" if fmt == "json" else text)
@@ -301,6 +304,17 @@ def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, 
                      if ctx.lang == "th" else "No feedback for {n} file(s) that do not count "
                      "(--all-files to make them)").format(n=len(written.skipped)))
     sys.exit(0 if report.ok else 1)
+
+
+def _say_states(ctx: Ctx, rnd) -> None:
+    """One line: organisations by state, in the round model's words."""
+    counts = rnd.figures.states
+    if not rnd.orgs:
+        return
+    from .core.vocabulary import org_state_text
+
+    parts = [f"{org_state_text(k, ctx.lang)} {n}" for k, n in counts.items() if n]
+    ctx.say(("Organisations: " if ctx.lang == "en" else "หน่วยงาน: ") + " · ".join(parts))
 
 
 def _not_the_output(inputs, out: Path) -> None:
@@ -380,7 +394,7 @@ Examples:
 @friendly
 def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, force, workers,
           framework, template_path) -> None:
-    from .api import consolidate, find_workbooks, write_consolidated, write_consolidated_csv
+    from .api import find_workbooks, open_round, write_consolidated, write_consolidated_csv
 
     template = _template(template_path)
     out = Path(out_path)
@@ -396,31 +410,31 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, force
     files = find_workbooks(inputs, exclude=[out])
     if not files and not anything_sent(inputs, exclude=[out]):
         raise UserError.of("error.no_workbooks", 2)
-    result = _with_progress(
+    # the round model decides which file counts and each organisation's state; the report
+    # written is its merge result
+    rnd = _with_progress(
         ctx, max(len(files), 1),
         "กำลังอ่านและตรวจ" if ctx.lang == "th" else "Reading and checking",
-        lambda step: consolidate(inputs, orgs=orgs_path, fiscal_year=fy, round=round_key,
-                                 template=template, framework=framework, exclude=[out],
-                                 workers=workers, progress=step))
+        lambda step: open_round(inputs, orgs=orgs_path, fiscal_year=fy, round=round_key,
+                                template=template, framework=framework, exclude=[out],
+                                workers=workers, progress=step))
+    result = rnd.merge
     writing = "กำลังเขียนรายงานรวม…" if ctx.lang == "th" else "Writing the report…"
     with _status(writing):
         write_consolidated(result, out, force=force, lang=ctx.lang, template=template,
                            framework=framework)
-    counts = {s: sum(e.status == s for e in result.entries) for s in
-              ("valid", "warnings", "invalid", "unreadable", "missing")}
-    # unreadable files no organisation could be named for are not entries, but still count
-    counts["unreadable"] += sum(f["status"] == "unreadable" and not f["org_code"]
-                                for f in result.files)
+    from .core.vocabulary import org_state_text
+
+    states = rnd.figures.states
+    shown = ", ".join(f"{org_state_text(k, ctx.lang)} {n}" for k, n in states.items() if n)
+    not_counted = sum(not f.counts for f in rnd.files() if f.is_return)
     if ctx.lang == "en":
-        ctx.say(f"Consolidated report: {out} · {len(result.entries)} organisations "
-                f"({counts['valid']} valid, {counts['warnings']} with warnings, "
-                f"{counts['invalid']} invalid, {counts['unreadable']} unreadable, "
-                f"{counts['missing']} missing) · {len(result.superseded)} files not counted")
+        ctx.say(f"Consolidated report: {out} · {len(rnd.orgs)} organisations ({shown}) · "
+                f"{not_counted} files not counted")
     else:
-        ctx.say(f"รายงานรวม: {out} · {len(result.entries)} หน่วยงาน (ผ่าน {counts['valid']}, "
-                f"มีข้อเตือน {counts['warnings']}, ต้องแก้ไข {counts['invalid']}, "
-                f"เปิดไม่ได้ {counts['unreadable']}, ยังไม่ส่ง {counts['missing']}) · "
-                f"ไฟล์ที่ไม่นับ {len(result.superseded)}")
+        ctx.say(f"รายงานรวม: {out} · {len(rnd.orgs)} หน่วยงาน ({shown}) · "
+                f"ไฟล์ที่ไม่นับ {not_counted}")
+    _say_figures(ctx, rnd)
     _say_selection(ctx, result)
     if csv_dir:
         written = write_consolidated_csv(result, csv_dir, force=force, template=template,
@@ -435,6 +449,18 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, force
                 f"! มี {len(unread)} ไฟล์ที่เปิดไม่ได้ รายงานรวมระบุไว้ในแผ่นงาน \"ไฟล์\" "
                 "(รหัสออก 1)")
         sys.exit(1)
+
+
+def _say_figures(ctx: Ctx, rnd) -> None:
+    """The district's figures as the round model counts them, and from how many files."""
+    fig = rnd.figures
+    weak = ", ".join(f"{i.label} {i.mean:.2f}" for i in fig.weakest(3))
+    if ctx.lang == "en":
+        ctx.say(f"Figures from {fig.returned} counted return(s): results {fig.results} (done "
+                f"{fig.done}) · weakest: {weak or '-'}")
+    else:
+        ctx.say(f"ตัวเลขจากแบบรายงานที่นับ {fig.returned} ไฟล์: ผลการดำเนินการ {fig.results} "
+                f"รายการ (ดำเนินการแล้ว {fig.done}) · ตัวชี้วัดที่ต่ำสุด: {weak or '-'}")
 
 
 def _say_selection(ctx: Ctx, result) -> None:

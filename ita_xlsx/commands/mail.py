@@ -197,12 +197,14 @@ def collect_cmd(ctx: Ctx, round_dir, out, folder, since, mark_seen):
     ctx.say(f"{r.new_messages} new message(s) of {r.messages}; saved {len(r.saved)} workbook(s)"
             if en else f"ข้อความใหม่ {r.new_messages} จาก {r.messages} ฉบับ; "
                        f"บันทึกแบบรายงาน {len(r.saved)} ไฟล์")
-    for s in r.saved:
-        state = s.status
-        from ..mail.status import STATE_EN, STATE_TH
+    from ..mail.status import STATE_EN, STATE_TH
 
-        label = (STATE_EN if en else STATE_TH).get(state, state)
+    for s in r.saved:
+        # the round model's verdict (the same as status, merge and the page)
+        label = (STATE_EN if en else STATE_TH).get(s.state, s.state or s.status)
         ctx.say(f"  {s.path.name}  [{label}; {s.errors}/{s.warnings}]  ← {s.sender}")
+        if s.state == "not_counted" and (s.why_en if en else s.why):
+            ctx.say(f"      {s.why_en if en else s.why}", style="yellow")
     for name, sender, earlier in r.duplicates:
         ctx.say(f"  same file again: {name} from {sender} (saved as {earlier})" if en else
                 f"  ไฟล์เดิมส่งซ้ำ: {name} จาก {sender} (บันทึกไว้แล้วเป็น {earlier})")
@@ -287,8 +289,8 @@ def _table(ctx: Ctx, items, st) -> None:
     from rich.table import Table
 
     en = ctx.lang == "en"
-    styles = {"valid": "green", "warnings": "yellow", "invalid": "red", "unreadable": "red",
-              "missing": "dim"}
+    styles = {"passed": "green", "passed_with_notes": "yellow", "needs_fixing": "red",
+              "unusable": "red", "not_counted": "red", "sent": "cyan", "not_sent": "dim"}
     table = Table(*(("code", "name", "sent", "returned", "result", "err/warn", "feedback",
                      "reminded") if en else
                     ("รหัส", "หน่วยงาน", "ส่งแบบฟอร์ม", "ไฟล์ที่ได้รับ", "ผลตรวจ", "ผิด/สังเกต",
@@ -296,16 +298,16 @@ def _table(ctx: Ctx, items, st) -> None:
     for i in items:
         sent = st.when(i.sent_at, ctx.lang) if i.sent_at else (
             ("failed" if en else "ไม่สำเร็จ") if i.send_error else "-")
-        label = (st.STATE_EN if en else st.STATE_TH).get(i.validation, i.validation)
+        label = (st.STATE_EN if en else st.STATE_TH).get(i.state, i.state)
         table.add_row(i.code, i.name, sent, str(len(i.returned_files)),
-                      f"[{styles.get(i.validation, '')}]{label}[/]",
+                      f"[{styles.get(i.state, '')}]{label}[/]",
                       f"{i.errors}/{i.warnings}" if i.returned_files else "-",
                       st.when(i.feedback_sent_at, ctx.lang) or "-",
                       st.when(i.reminded_at, ctx.lang) or "-")
     ctx.console.print(table)
     counts: dict[str, int] = {}
     for i in items:
-        counts[i.validation] = counts.get(i.validation, 0) + 1
+        counts[i.state] = counts.get(i.state, 0) + 1
     ctx.say(", ".join(f"{(st.STATE_EN if en else st.STATE_TH)[k]} {v}"
                       for k, v in counts.items()))
 

@@ -10,12 +10,14 @@ and the next ``collect`` look at every message again (files already saved are ke
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-LEDGER_FILE = "ita-ledger.sqlite"
+from ita_xlsx.rounds.store import LEDGER_FILE, connect
+
+__all__ = ["LEDGER_FILE", "Ledger", "ReceivedRow", "SentRow", "now_iso"]
+
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sent (
@@ -104,14 +106,10 @@ class ReceivedRow:
 class Ledger:
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.db = sqlite3.connect(str(self.path), timeout=30)
+        # one way of opening the round's file (rounds.store): the round model shares it.
         # WAL with synchronous=NORMAL: a commit survives the program being killed (what the
         # "sending"/"sent" records are for) without waiting for the disk on every message.
-        try:
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-        except sqlite3.DatabaseError:  # a network drive without shared memory: keep defaults
-            pass
+        self.db = connect(self.path)
         self.db.executescript(SCHEMA)
         self.db.commit()
 

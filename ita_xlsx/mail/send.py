@@ -19,6 +19,7 @@ from pathlib import Path
 from ..core.records import Org
 from ..files import atomic_write, safe_filename
 from ..orgs import split_emails
+from ..rounds.model import Round
 from ..settings import MailSettings, Settings
 from . import compose
 from .ledger import Ledger, SentRow, now_iso
@@ -182,20 +183,29 @@ def plan_feedback(settings: Settings, orgs: list[Org], folder: Path, ledger: Led
     return out
 
 
+# what a reminder adds about what arrived, by the organisation's state in the round
+REMIND_WHY = {
+    "sent": " (ได้รับข้อความแล้วแต่ไม่มีไฟล์แบบรายงานแนบ โปรดแนบไฟล์ Excel มาด้วย)",
+    "unusable": " (ไฟล์ที่ได้รับเปิดหรือใช้เป็นแบบรายงานไม่ได้ โปรดส่งไฟล์ Excel ของแบบรายงาน)",
+    "needs_fixing": " (ไฟล์ที่ได้รับยังมีข้อผิดพลาดที่ต้องแก้ไข)",
+    "not_counted": " (ไฟล์ที่ได้รับไม่ใช่แบบรายงานของรอบนี้ของหน่วยงาน จึงไม่นับ)",
+}
+
+
 def plan_reminders(settings: Settings, orgs: list[Org], ledger: Ledger, result: SendResult,
-                   today: date | None = None) -> list[Outgoing]:
-    status: dict[str, str] = {}
-    for row in ledger.received_rows():
-        if row.saved and row.code:
-            status[row.code.casefold()] = row.status  # newest last
+                   today: date | None = None, rnd: Round | None = None) -> list[Outgoing]:
+    """A reminder to every listed organisation whose state in the round (``rnd``, the round
+    model's answer) is not passed: nothing sent, a reply without a workbook, a file that
+    cannot be used, one to fix, or one that does not count."""
+    state_of = {o.code.casefold(): o.state.value for o in (rnd.orgs if rnd else [])}
     day = (today or date.today()).isoformat()
     out = []
     for org in orgs:
-        state = status.get(org.code.casefold())
-        if state in ("valid", "warnings"):
+        state = state_of.get(org.code.casefold(), "not_sent")
+        if state in ("passed", "passed_with_notes"):
             result.skipped.append(org.code)
             continue
-        why = "" if state is None else " (ไฟล์ที่ได้รับยังมีข้อผิดพลาดที่ต้องแก้ไข)"
+        why = REMIND_WHY.get(state, "")
         values = _values(settings, org, why=why)
         sent = ledger.sent("workbook", org.code)
         out.append(Outgoing("remind", f"{org.code}:{day}", org, split_emails(org.email),

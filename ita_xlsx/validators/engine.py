@@ -53,6 +53,7 @@ class Report:
     skipped: list = field(default_factory=list)  # inbox.Item: sent but not read as a return
     # organisations that sent something, none of it usable: (code, name, what they sent)
     unusable: list[tuple[str, str, str]] = field(default_factory=list)
+    round: object = None  # rounds.Round, when the round model read these files
 
     @property
     def valid(self) -> bool:
