@@ -45,7 +45,7 @@ _API = (
     # documents (ita-xlsx docs)
     "make_documents", "make_district_memo",
     # the round model: one answer for every surface
-    "open_round", "set_aside_file", "assign_file", "restore_file",
+    "open_round", "set_aside_file", "assign_file", "restore_file", "unpack",
 )
 # the round model's result types (dataclasses and the state enum)
 _ROUNDS = ("Round", "OrgRound", "OrgState", "RoundFile", "RoundFigures", "IndicatorFigure",

@@ -595,6 +595,20 @@ def open_round(
                  reports_as_files=reports_as_files)
 
 
+def unpack(data: bytes, name: str) -> list[tuple[str, bytes]]:
+    """The workbooks inside a ZIP archive or a saved e-mail (``name`` says which), read within
+    the safety limits: (inner name, content) each. Raises :class:`InputError` (Thai and
+    English) for an archive that cannot be opened safely."""
+    from .archive import ArchiveError, eml_workbooks, zip_workbooks
+
+    reader = eml_workbooks if str(name).lower().endswith(".eml") else zip_workbooks
+    try:
+        members = reader(data, name)
+    except ArchiveError as exc:
+        raise InputError(f"{name}: {exc.th}", f"{name}: {exc.en}", 2) from None
+    return [(m.inner_name, m.data) for m in members]
+
+
 def set_aside_file(round_dir: PathLike, file: str, reason: str) -> None:
     """The officer's "this file does not count, because …", kept in the round's SQLite file
     (``file``: its name as the round shows it, or inside the returns folder)."""
@@ -757,6 +771,7 @@ __all__ = [
     "round_status",
     "send_workbooks",
     "open_round",
+    "unpack",
     "set_aside_file",
     "assign_file",
     "restore_file",

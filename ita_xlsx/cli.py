@@ -311,9 +311,9 @@ def _say_states(ctx: Ctx, rnd) -> None:
     counts = rnd.figures.states
     if not rnd.orgs:
         return
-    from .core.vocabulary import org_state_text
+    from . import OrgState
 
-    parts = [f"{org_state_text(k, ctx.lang)} {n}" for k, n in counts.items() if n]
+    parts = [f"{OrgState(k).text(ctx.lang)} {n}" for k, n in counts.items() if n]
     ctx.say(("Organisations: " if ctx.lang == "en" else "หน่วยงาน: ") + " · ".join(parts))
 
 
@@ -423,10 +423,10 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, force
     with _status(writing):
         write_consolidated(result, out, force=force, lang=ctx.lang, template=template,
                            framework=framework)
-    from .core.vocabulary import org_state_text
+    from . import OrgState
 
     states = rnd.figures.states
-    shown = ", ".join(f"{org_state_text(k, ctx.lang)} {n}" for k, n in states.items() if n)
+    shown = ", ".join(f"{OrgState(k).text(ctx.lang)} {n}" for k, n in states.items() if n)
     not_counted = sum(not f.counts for f in rnd.files() if f.is_return)
     if ctx.lang == "en":
         ctx.say(f"Consolidated report: {out} · {len(rnd.orgs)} organisations ({shown}) · "

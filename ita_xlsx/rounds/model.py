@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from ita_xlsx.core.vocabulary import org_state_text
 from ita_xlsx.rounds.store import LEDGER_FILES, FileRuling, Reply, read_store
@@ -75,8 +76,8 @@ class RoundFile:
     ruling: FileRuling | None = None  # the officer's decision, when there is one
     key: str = ""  # what the officer's decision is recorded under (name in the returns folder)
     location: Path | None = field(default=None, repr=False)  # on disk; never shown
-    report: object = field(default=None, repr=False)  # validators.engine.FileReport
-    entry: object = field(default=None, repr=False)  # merge.OrgEntry
+    report: Any = field(default=None, repr=False)  # validators.engine.FileReport
+    entry: Any = field(default=None, repr=False)  # merge.OrgEntry
 
     @property
     def is_return(self) -> bool:
@@ -112,7 +113,7 @@ class OrgRound:
     total: float | None = None
     level: str = ""
     email: str = ""
-    entry: object = field(default=None, repr=False)  # merge.OrgEntry (scores, measures ...)
+    entry: Any = field(default=None, repr=False)  # merge.OrgEntry (scores, measures ...)
 
     def why(self, lang: str = "th") -> str:
         return self.why_en if lang == "en" and self.why_en else self.why_th
@@ -191,8 +192,8 @@ class Round:
     orgs: list[OrgRound]
     unplaced: list[RoundFile]  # sent, but nobody can tell by whom
     figures: RoundFigures
-    merge: object = field(repr=False)  # merge.MergeResult: what the consolidated report writes
-    report: object = field(repr=False)  # validators.engine.Report: every file's findings
+    merge: Any = field(repr=False)  # merge.MergeResult: what the consolidated report writes
+    report: Any = field(repr=False)  # validators.engine.Report: every file's findings
     has_list: bool = False
     root: Path | None = field(default=None, repr=False)  # the round folder (never shown)
     returns_dir: Path | None = field(default=None, repr=False)
@@ -505,11 +506,12 @@ def _figures(orgs: list[OrgRound], result, template, framework) -> RoundFigures:
     counted = [o for o in orgs if o.counting is not None and o.entry is not None
                and o.state in (OrgState.PASSED, OrgState.PASSED_WITH_NOTES,
                                OrgState.NEEDS_FIXING)]
+    names = [o.counting.name if o.counting is not None else "" for o in counted]
     bound = bound_for(template, result.fiscal_year, framework)
     fw = bound.analysis_fw if bound is not None else None
     indicators = []
     for ind in (fw.indicators if fw is not None else []):
-        vals = [(o.entry.scores.get(ind.number), o.counting.name) for o in counted]
+        vals = [(o.entry.scores.get(ind.number), n) for o, n in zip(counted, names, strict=True)]
         vals = [(v, n) for v, n in vals if v is not None]
         mean = round(sum(v for v, _ in vals) / len(vals), 2) if vals else None
         indicators.append(IndicatorFigure(ind.number, ind.label or str(ind.number), ind.tool,
@@ -529,9 +531,9 @@ def _figures(orgs: list[OrgRound], result, template, framework) -> RoundFigures:
     states = {s.value: sum(o.state == s for o in orgs) for s in OrgState}
     done, doing, todo = count("done"), count("in_progress"), count("not_started")
     return RoundFigures(
-        orgs=len(orgs), states=states, counted_files=[o.counting.name for o in counted],
+        orgs=len(orgs), states=states, counted_files=names,
         indicators=indicators, levels=level_rows,
-        unscored=sum(not o.entry.level for o in counted),
+        unscored=sum(1 for o in counted if not o.entry.level),
         measures=sum(len(o.entry.measures) for o in counted),
         results=sum(len(o.entry.results) for o in counted), done=done, in_progress=doing,
         not_started=todo, with_evidence=sum(o.entry.with_evidence for o in counted))

@@ -10,22 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
 import os
 import secrets
 import threading
 import time
-import zipfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import ita_xlsx
 
 from ..files import atomic_write, safe_filename
-from ..safety import LIMITS
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 OWN_OUTPUTS = ("feedback", "check-report", "report")  # never kept as something sent
@@ -40,7 +38,6 @@ STATUSES = ("not_sent", "sent", "unusable", "needs_fixing", "passed_with_notes",
 PASSED = ("passed", "passed_with_notes")
 DISTRICT_KEYS = ("name", "office", "document_prefix", "signer_name", "signer_position",
                  "addressee")
-MAX_ZIP_MEMBERS = 2000
 WORKERS = 1  # a batch is checked in the server process: a worker pool per request costs more
 
 
@@ -72,7 +69,7 @@ class OrgRow:
     name: str
     status: str = "not_sent"  # the round model's state (ita_xlsx.OrgState value)
     files: list = field(default_factory=list)  # ita_xlsx.RoundFile: the returns it sent
-    counting: object = None  # the RoundFile that counts
+    counting: Any = None  # the RoundFile that counts
     errors: int = 0
     warnings: int = 0
     level: str = ""
@@ -587,68 +584,14 @@ def _expand(name: str, data: bytes):
     if suffix not in (*ARCHIVE_SUFFIXES, ".eml"):
         yield name, data, None
         return
-    try:  # the library's bounded reader (ZIP and .eml), where this version has it
-        from .. import archive
-    except ImportError:
-        archive = None
-    if archive is not None:
-        reader = archive.zip_workbooks if suffix == ".zip" else archive.eml_workbooks
-        try:
-            members = list(reader(data, name))
-        except Exception as exc:  # noqa: BLE001 - a bad archive is a finding for that file
-            th = getattr(exc, "th", "") or "เปิดไฟล์นี้ไม่ได้ ให้แตกไฟล์แล้วลากไฟล์แบบรายงานมาวางแทน"
-            en = getattr(exc, "en", "") or "This file cannot be opened; drop the workbooks instead."
-            yield name, b"", (th, en)
-            return
-        for m in members:
-            yield f"{name} › {m[0]}", m[1], None
+    try:  # the library's bounded reader of ZIP archives and saved mails
+        members = ita_xlsx.unpack(data, name)
+    except ita_xlsx.ItaError as exc:  # a bad archive is a finding for that file
+        yield name, b"", (exc.th or "เปิดไฟล์นี้ไม่ได้ ให้แตกไฟล์แล้วลากไฟล์แบบรายงานมาวางแทน",
+                          exc.en or "This file cannot be opened; drop the workbooks instead.")
         return
-    if suffix == ".eml":
-        yield name, data, None  # skipped as "not a workbook" below
-        return
-    yield from _unzip(name, data)
-
-
-def _unzip(name: str, data: bytes):
-    problem = ("เปิดไฟล์ ZIP นี้ไม่ได้ หรือไฟล์ใหญ่เกินกำหนด ให้แตกไฟล์แล้วลากไฟล์แบบรายงานมาวางแทน",
-               "This ZIP cannot be opened or is too large; unpack it and drop the workbooks instead.")
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        infos = [i for i in zf.infolist() if not i.is_dir()]
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        yield name, b"", problem
-        return
-    if len(infos) > MAX_ZIP_MEMBERS or sum(i.file_size for i in infos) > LIMITS.max_uncompressed:
-        yield name, b"", problem
-        return
-    for info in infos:
-        inner = info.filename.replace("\\", "/").split("/")[-1]
-        if info.flag_bits & 0x800 == 0:  # not marked UTF-8: Thai Windows zips use cp874
-            try:
-                inner = info.filename.encode("cp437").decode("cp874").split("\\")[-1]
-                inner = inner.split("/")[-1]
-            except (UnicodeEncodeError, UnicodeDecodeError):
-                pass
-        shown = f"{name} › {inner}"
-        if Path(inner).suffix.lower() not in WORKBOOK_SUFFIXES or inner.startswith("~$"):
-            continue
-        try:
-            body = _read_bounded(zf, info, LIMITS.max_file_bytes)
-        except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, RuntimeError):
-            yield shown, b"", problem
-            continue
-        yield shown, body, None
-
-
-def _read_bounded(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
-    """A member's bytes, measured as they inflate (the declared size may lie)."""
-    out = bytearray()
-    with zf.open(info) as fh:
-        while chunk := fh.read(1 << 16):
-            out += chunk
-            if len(out) > limit:
-                raise ValueError("member too large")
-    return bytes(out)
+    for inner, body in members:
+        yield f"{name} › {inner}", body, None
 
 
 def _sane_time(when: float | None) -> float:
