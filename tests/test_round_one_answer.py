@@ -29,10 +29,10 @@ from click.testing import CliRunner
 from mail_servers import HOST, settings_toml, world_fixture
 
 import ita_xlsx
-from ita_xlsx.cli import main
+from ita_xlsx.cli.main import main
 from ita_xlsx.core.vocabulary import ORG_STATES, org_state_text
-from ita_xlsx.simulate import apply_mistakes, fill_workbook, sample_content
-from ita_xlsx.template import bind, load_template
+from ita_xlsx.make.simulate import apply_mistakes, fill_workbook, sample_content
+from ita_xlsx.spec.template import bind, load_template
 
 starlette = pytest.importorskip("starlette")
 warnings.filterwarnings("ignore", message=".*httpx.*", category=DeprecationWarning)
@@ -180,7 +180,7 @@ def messy_round(mail_world, tmp_path_factory):
     for _ in range(2):
         deliver(world, attach(reply_to(originals[6], personal(6)), data6, "ita6.xlsx"))
     # 7: fills organisation 8's workbook and types its own code and name over it
-    from ita_xlsx.messy import _set_org_fields
+    from ita_xlsx.demo.messy import _set_org_fields
 
     borrowed = fill(7, src=blank(8))
     _set_org_fields(borrowed, bound6, {"org_code": CODES[6],
@@ -273,7 +273,7 @@ def test_every_surface_gives_the_same_answer(messy_round):
     for key, n in fig.states.items():
         if n:
             assert f"{org_state_text(key)} {n}" in r.output, (key, r.output)
-    from ita_xlsx.merge import open_report
+    from ita_xlsx.consolidation.merge import open_report
 
     book = open_report(out)
     by_text = {org_state_text(k): k for k in ORG_STATES}

@@ -13,16 +13,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.errors import InputError
-from ..files import atomic_write, safe_filename
-from ..merge import bound_for, open_report
-from ..settings import load_district
-from ..template import Template
-from ..thai import clean_text
-from . import templates as dt_templates
-from .compose import Tables, compose
-from .org import thai_long_date
-from .writer import thai_list
+from ita_xlsx.consolidation.merge import bound_for, open_report
+from ita_xlsx.core.errors import InputError
+from ita_xlsx.core.files import atomic_write, safe_filename
+from ita_xlsx.documents import templates as dt_templates
+from ita_xlsx.documents.compose import Tables, compose
+from ita_xlsx.documents.org import thai_long_date
+from ita_xlsx.documents.writer import thai_list
+from ita_xlsx.spec.settings import load_district
+from ita_xlsx.spec.template import Template
+from ita_xlsx.thai import clean_text
 
 SETTINGS_NAME = "ita-settings.toml"
 DISTRICT_KEYS = ("name", "office", "document_prefix", "signer_name", "signer_position",
@@ -79,7 +79,7 @@ def _num(v: object) -> float:
 
 def read_figures(path: Path, template: Template, framework: str | None = None
                  ) -> DistrictFigures:
-    from ..merge import _round_key, _status_key
+    from ita_xlsx.consolidation.merge import _round_key, _status_key
 
     try:
         report = open_report(path)
@@ -133,8 +133,8 @@ def figures_from_round(rnd) -> DistrictFigures:
     """The memo's figures as the round model decided them (``rounds.Round``): the same states
     and the same district figures every other surface shows. Organisations whose return does
     not count yet are listed by name, with what they sent when they sent something."""
-    from ..core.vocabulary import org_state_text
-    from ..rounds.model import OrgState
+    from ita_xlsx.core.vocabulary import org_state_text
+    from ita_xlsx.rounds.model import OrgState
 
     fig = rnd.figures
     waiting = []
@@ -159,7 +159,7 @@ def figures_from_round(rnd) -> DistrictFigures:
 def round_of_report(report: Path) -> Path | None:
     """The round folder a consolidated report was written into (``<round>/reports/``), when
     that folder holds the round's returns: then the memo reads the round itself."""
-    from ..rounds.model import RETURNS_FOLDERS
+    from ita_xlsx.rounds.model import RETURNS_FOLDERS
 
     folder = report.parent.parent if report.parent.name == "reports" else None
     if folder is not None and any((folder / n).is_dir() for n in RETURNS_FOLDERS):
@@ -231,7 +231,7 @@ def make_memo(report: Path, out: Path, template: Template, *, settings: Path | N
     # the figures it holds.
     round_dir = report if report.is_dir() else round_of_report(report)
     if round_dir is not None:
-        from ..rounds.model import open_round
+        from ita_xlsx.rounds.model import open_round
 
         figures = figures_from_round(open_round(round_dir, template=template,
                                                 framework=framework))

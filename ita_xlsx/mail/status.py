@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..core.records import Org
-from ..core.vocabulary import ORG_STATES
-from ..orgs import split_emails
-from ..rounds.model import LEGACY_STATUS, Round
-from .ledger import LEDGER_FILE, Ledger
+from ita_xlsx.core.records import Org
+from ita_xlsx.core.vocabulary import ORG_STATES
+from ita_xlsx.mail.ledger import LEDGER_FILE, Ledger
+from ita_xlsx.rounds.model import LEGACY_STATUS, Round
+from ita_xlsx.spec.orgs import split_emails
 
 STATE_TH = {k: v[0] for k, v in ORG_STATES.items()}
 STATE_EN = {k: v[1] for k, v in ORG_STATES.items()}
@@ -93,7 +93,7 @@ def round_status(round_dir: str | Path, orgs: list[Org], rnd: Round | None = Non
     found that is not listed. ``rnd``: the round already opened (else it is opened here)."""
     round_dir = Path(round_dir)
     if rnd is None:
-        from ..rounds.model import open_round
+        from ita_xlsx.rounds.model import open_round
 
         rnd = open_round(round_dir, orgs=list(orgs) if orgs else None)
     ledger_path = round_dir / LEDGER_FILE
@@ -145,7 +145,7 @@ def write_status_xlsx(items: list[OrgStatus], path: Path, lang: str = "th",
 
     import xlsxwriter
 
-    from ..files import atomic_write
+    from ita_xlsx.core.files import atomic_write
 
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})

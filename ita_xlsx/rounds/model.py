@@ -260,7 +260,7 @@ def _org_list(root: Path | None, orgs, template) -> tuple[list | None, str]:
         (root / n for n in ORG_LISTS if root is not None and (root / n).is_file()), None)
     if path is None:
         return None, ""
-    from ita_xlsx.orgs import org_type_labels, read_org_list
+    from ita_xlsx.spec.orgs import org_type_labels, read_org_list
 
     return read_org_list(path, org_type_labels(template))[0], str(path)
 
@@ -268,7 +268,7 @@ def _org_list(root: Path | None, orgs, template) -> tuple[list | None, str]:
 def _round_settings(root: Path | None) -> tuple[int | None, str]:
     if root is None or not (root / SETTINGS_FILE).is_file():
         return None, ""
-    from ita_xlsx.settings import SettingsError, read_file
+    from ita_xlsx.spec.settings import SettingsError, read_file
 
     try:
         section = read_file(root / SETTINGS_FILE).get("round", {}) or {}
@@ -309,8 +309,8 @@ def open_round(
     year and round are as asked, else the round folder's ``ita-settings.toml`` [round], else
     the newest present.
     """
-    from ita_xlsx.merge import merge
-    from ita_xlsx.template import load_template
+    from ita_xlsx.consolidation.merge import merge
+    from ita_xlsx.spec.template import load_template
 
     template = template or load_template()
     lay = layout_of(source)
@@ -395,7 +395,7 @@ def _shower(base: Path | None) -> Callable[[str], str]:
 def _decide(result, listed, replies: list[Reply], rulings: dict[str, FileRuling],
             shown: Callable[[str], str], key_of: Callable[[str], str], lay: Layout,
             template, framework) -> Round:
-    from ita_xlsx.merge import OrgEntry
+    from ita_xlsx.consolidation.merge import OrgEntry
 
     sel = result.selection
     report = result.report
@@ -501,7 +501,7 @@ def _decide(result, listed, replies: list[Reply], rulings: dict[str, FileRuling]
 
 
 def _figures(orgs: list[OrgRound], result, template, framework) -> RoundFigures:
-    from ita_xlsx.merge import bound_for
+    from ita_xlsx.consolidation.merge import bound_for
 
     counted = [o for o in orgs if o.counting is not None and o.entry is not None
                and o.state in (OrgState.PASSED, OrgState.PASSED_WITH_NOTES,

@@ -22,8 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import ita_xlsx
-
-from ..files import atomic_write, safe_filename
+from ita_xlsx.core.files import atomic_write, safe_filename
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 OWN_OUTPUTS = ("feedback", "check-report", "report")  # never kept as something sent
@@ -168,7 +167,7 @@ class RoundState:
     # ------------------------------------------------------------ settings and list
 
     def settings(self) -> dict:
-        from ..settings import SETTINGS_FILE, SettingsError, read_file
+        from ita_xlsx.spec.settings import SETTINGS_FILE, SettingsError, read_file
 
         try:
             return read_file(self.root / SETTINGS_FILE)
@@ -257,7 +256,7 @@ class RoundState:
     # ------------------------------------------------------------ the district header
 
     def district(self) -> dict[str, str]:
-        from ..settings import load_district
+        from ita_xlsx.spec.settings import load_district
 
         path = self.root / "ita-settings.toml"
         if not path.is_file():
@@ -269,7 +268,7 @@ class RoundState:
         return {k: getattr(d, k) for k in DISTRICT_KEYS}
 
     def save_district(self, values: dict[str, str]) -> None:
-        from ..settings import save_district
+        from ita_xlsx.spec.settings import save_district
 
         with self.lock:
             save_district(self.root / "ita-settings.toml",
@@ -523,7 +522,7 @@ class RoundState:
 
     def feedback_copy(self, f) -> Path | None:
         """The marked-up copy of one return (written into ``feedback/``)."""
-        from ..validators.engine import Report
+        from ita_xlsx.validators.engine import Report
 
         if f.report is None:
             return None

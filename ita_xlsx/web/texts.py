@@ -259,7 +259,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 
 def _state_texts() -> None:
-    from ..core.vocabulary import ORG_STATES
+    from ita_xlsx.core.vocabulary import ORG_STATES
 
     for key, words in ORG_STATES.items():
         TEXTS.setdefault(f"status.{key}", words)
