@@ -692,14 +692,19 @@ def make_documents(
     """Word documents (and PDFs) for each return that passed: the measures document and its
     memo (plan round), or the results report and its memo (6/12 months). Returns with errors
     are refused (with the reasons) unless ``force``; existing files are kept unless ``force``.
+
+    Only the file that counts for each organisation, as the round model decides
+    (:func:`open_round`): never an older copy, another round's file or a borrowed workbook.
     """
     from ita_xlsx.documents import org, templates
     from ita_xlsx.documents.pdf import to_pdf
 
-    report = validate(paths, fiscal_year=fiscal_year, template=template, framework=framework,
-                      progress=progress)
+    rnd = open_round(list(paths), fiscal_year=fiscal_year, template=template,
+                     framework=framework, progress=progress)
+    counting = [o.counting.report for o in rnd.orgs
+                if o.counting is not None and o.counting.report is not None]
     overrides = templates.overrides_from(list(doc_templates))
-    result = org.make_documents(report.files, template or load_template(), Path(out),
+    result = org.make_documents(counting, template or load_template(), Path(out),
                                 force=force, arabic_digits=arabic_digits, overrides=overrides)
     if pdf:
         result.pdf, result.pdf_problem = to_pdf(result.written, Path(out), force=True)
