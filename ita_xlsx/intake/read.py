@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,7 @@ from pathlib import Path
 from ita_xlsx.core.files import walk_folder
 from ita_xlsx.core.findings import Finding
 from ita_xlsx.intake.safety import preflight
+from ita_xlsx.intake.zips import open_zip
 from ita_xlsx.spec.report_layout import REPORT_SHEET
 from ita_xlsx.spec.template import (
     META_SHEET,
@@ -130,7 +132,7 @@ def _shift_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def find_workbooks(inputs: list[str | Path]) -> list[Path]:
+def find_workbooks(inputs: Sequence[str | Path]) -> list[Path]:
     """Files as given, and every workbook inside given folders (recursively), sorted."""
     found: list[Path] = []
     for item in inputs:
@@ -464,10 +466,9 @@ def xlsx_cell_info(path: Path, wanted: set[str] | None = None,
 
     A byte-level scan, not an XML parse: this runs for every returned file, and only
     hyperlink elements and the style of percent-formatted cells matter here."""
-    import zipfile
 
     try:
-        with zipfile.ZipFile(path) as zf:
+        with open_zip(path) as zf:
             if out is not None:
                 try:
                     out.saved_at = saved_time(_part(zf, "docProps/core.xml"))

@@ -78,8 +78,9 @@ def statuses(orgs: list[Org], ledger: Ledger | None, rnd: Round | None = None
                 st.sent_at, st.send_error = row.at, row.error
             else:
                 st.send_error = row.error or "ส่งไม่สำเร็จ (ยังไม่ได้รับการยืนยันจากเซิร์ฟเวอร์)"
-                if not row.error and row.state == "sending":
-                    st.send_error = "ค้างระหว่างส่ง — สั่ง send อีกครั้ง"
+                if not row.error and row.state == "sending":  # never sent again blind
+                    st.send_error = ("อาจส่งไปแล้ว (ส่งให้เซิร์ฟเวอร์แล้วแต่ไม่ทราบผล) — สั่ง send "
+                                     "เพื่อตรวจในโฟลเดอร์ Sent")
         elif row.kind == "feedback" and row.state == "sent":
             st.feedback_sent_at = max(st.feedback_sent_at, row.at)
         elif row.kind == "remind" and row.state == "sent":

@@ -19,6 +19,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 LEDGER_FILE = "ita-ledger.sqlite"
 # what SQLite keeps next to it; never a file someone sent
@@ -56,11 +57,10 @@ def now_iso() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def connect(path: str | Path) -> sqlite3.Connection:
-    """The round's SQLite file, opened the one way every part of the tool opens it."""
-    db = sqlite3.connect(str(path), timeout=30)
-    # WAL with synchronous=NORMAL: a commit survives the program being killed without
-    # waiting for the disk on every row.
+def prepare(db: sqlite3.Connection) -> None:
+    """Set up a connection to the round's SQLite file the one way every part of the tool does
+    (the mail ledger too): WAL with synchronous=NORMAL, so a commit survives the program being
+    killed without waiting for the disk on every row; and the round model's tables."""
     try:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
@@ -68,6 +68,12 @@ def connect(path: str | Path) -> sqlite3.Connection:
         pass
     db.executescript(SCHEMA)
     db.commit()
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """The round's SQLite file, opened and prepared (``prepare``)."""
+    db = sqlite3.connect(str(path), timeout=30)
+    prepare(db)
     return db
 
 
@@ -88,8 +94,9 @@ class Reply:
         return self.note_en if lang == "en" and self.note_en else self.note_th
 
 
-def record_reply(db: sqlite3.Connection, reply: Reply) -> None:
-    """Keep a reply without a workbook (the caller commits: ``collect`` does once a run)."""
+def record_reply(db: Any, reply: Reply) -> None:
+    """Keep a reply without a workbook (the caller commits: ``collect`` does once a run).
+    ``db``: a connection, or anything with its ``execute`` (the mail ledger's wrapper)."""
     db.execute("INSERT OR REPLACE INTO round_replies VALUES (?,?,?,?,?,?,?,?,?)",
                (reply.message_id, reply.code, reply.sender, reply.subject, reply.date,
                 reply.kind, reply.note_th, reply.note_en, now_iso()))
