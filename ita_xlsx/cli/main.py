@@ -400,7 +400,7 @@ Examples:
 @friendly
 def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, force, workers,
           framework, template_path) -> None:
-    from ita_xlsx.api import find_workbooks, open_round, write_consolidated, write_consolidated_csv
+    from ita_xlsx.api import find_workbooks, open_round, write_consolidated
 
     template = _template(template_path)
     out = Path(out_path)
@@ -426,9 +426,9 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, force
                                 workers=workers, progress=step))
     result = rnd.merge
     writing = "กำลังเขียนรายงานรวม…" if ctx.lang == "th" else "Writing the report…"
-    with _status(writing):
+    with _status(writing):  # the report and the CSV files together, all or none
         write_consolidated(result, out, force=force, lang=ctx.lang, template=template,
-                           framework=framework)
+                           framework=framework, csv_dir=csv_dir)
     from ita_xlsx import OrgState
 
     states = rnd.figures.states
@@ -442,9 +442,9 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, force
                 f"ไฟล์ที่ไม่นับ {not_counted}")
     _say_figures(ctx, rnd)
     _say_selection(ctx, result)
-    if csv_dir:
-        written = write_consolidated_csv(result, csv_dir, force=force, template=template,
-                                         lang=ctx.lang)
+    if csv_dir:  # written above with the report: success is said after the last write
+        written = [Path(csv_dir) / n for n in ("summary.csv", "measures.csv", "results.csv",
+                                               "findings.csv")]
         ctx.say(("CSV: " if ctx.lang == "en" else "ไฟล์ CSV: ") + ", ".join(str(p) for p in written))
     # Something sent could not be read: the report is written, but a script must see it
     # (as validate does).

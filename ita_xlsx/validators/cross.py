@@ -23,7 +23,8 @@ def identity_checks(ret: Returned, bound: Bound, expected_year: int | None,
     form = bound.template.sheet("org")
     form_code = str(ret.form.get("org_code") or "")
     stored = ret.identity.get("org_code", "") if ret.identity_source != "form" else ""
-    if stored and form_code and stored != form_code:
+    # a code that is not plain already has its one finding (org-code-invalid)
+    if stored and form_code and stored != form_code and ret.bad_code is None:
         out.append(Finding(
             "identity-mismatch", sheet="org", sheet_name=form.name, column="org_code",
             cell=ret.form_cells.get("org_code"), value=form_code, label=form.field("org_code").label,
@@ -42,7 +43,7 @@ def identity_checks(ret: Returned, bound: Bound, expected_year: int | None,
 def org_list_checks(ret: Returned, orgs: dict, source: str) -> list[Finding]:
     """Identity against the district's organisation list (``--orgs``)."""
     code = ret.org_code
-    if not code:
+    if not code or ret.bad_code is not None:
         return []
     org = orgs.get(code.casefold())
     if org is None:
