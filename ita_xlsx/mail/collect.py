@@ -36,6 +36,7 @@ from ita_xlsx.mail.transport import MailError, connection_cause
 from ita_xlsx.rounds.store import Reply, record_reply
 from ita_xlsx.spec.orgs import split_emails
 from ita_xlsx.spec.settings import Settings
+from ita_xlsx.thai.dates import format_moment
 
 MAX_MESSAGE_BYTES = 80 * 1024 * 1024  # a message larger than this is listed, not fetched
 HEADER_BATCH = 500
@@ -430,7 +431,7 @@ def _look_at(raw, uid, mid, size, internal, folder, ledger, by_code, by_address,
         if related:
             note, note_en = _describe_nothing(msg, others)
             result.without_workbook.append(NoWorkbook(
-                sender, subject, received.strftime("%d/%m/%Y %H:%M"), note, note_en))
+                sender, subject, format_moment(received), note, note_en))
             # kept for the round model: the organisation replied, it is not "not sent"
             record_reply(ledger.db, Reply(
                 mid, hints[0][0] if hints else "", sender, subject,
