@@ -315,8 +315,14 @@ def test_every_surface_gives_the_same_answer(messy_round):
     text = memo_text(memo)
     n_valid = fig.states["passed"] + fig.states["passed_with_notes"]
     waiting = N - len(COUNTED)
-    assert (f"มีหน่วยงานส่งแบบรายงานแล้ว {len(COUNTED)} แห่ง ถูกต้องครบถ้วน {n_valid} แห่ง "
-            f"ต้องแก้ไข {fig.states['needs_fixing']} แห่ง และยังไม่ส่ง {waiting} แห่ง") in text, text
+    sentence = re.search(r"มีหน่วยงานส่งแบบรายงานแล้ว (\d+) แห่ง \S+ (\d+) แห่ง ต้องแก้ไข (\d+) แห่ง "
+                         r"และยังไม่ส่ง (\d+) แห่ง ได้แก่ ([^\n]*)", text)
+    assert sentence, text
+    assert tuple(map(int, sentence.groups()[:4])) == (len(COUNTED), n_valid,
+                                                      fig.states["needs_fixing"], waiting)
+    waiting_names = sentence.group(5)
+    for i in (3, 4, 5, 7, 11, 12):  # everyone whose return does not count yet, by name
+        assert f"องค์การบริหารส่วนตำบลทดสอบ{i}" in waiting_names
     assert "กรอกคะแนนไม่ครบ" not in text  # the wrong-round file is not a return with gaps
     for w in fig.weakest(3):
         assert f"{w.label} (เฉลี่ย {w.mean:.2f} คะแนน)" in text
