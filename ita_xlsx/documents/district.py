@@ -9,6 +9,7 @@ The memo's header (office, document prefix, signer, addressee) comes from the ro
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,9 +19,10 @@ from ..files import atomic_write, safe_filename
 from ..merge import bound_for, open_report
 from ..settings import load_district
 from ..template import Template
-from ..thai import clean_text
+from ..thai import clean_text, parse_date
 from . import templates as dt_templates
 from .compose import Tables, compose
+from .emblem import Emblem
 from .org import thai_long_date
 from .writer import thai_list
 
@@ -54,6 +56,7 @@ class DistrictFigures:
     in_progress: int
     not_started: int
     with_evidence: int
+    newest_report: dt.date | None = None  # the newest return's report date (the memo's date)
 
     @property
     def evidence_share(self) -> float | None:
@@ -67,6 +70,7 @@ class DistrictMemo:
     settings_file: str = ""
     pdf: list[Path] = field(default_factory=list)
     pdf_problem: tuple[str, str] | None = None
+    emblem: str = ""  # the file the emblem came from; "" when its space was left blank
 
 
 def _num(v: object) -> float:
@@ -110,6 +114,9 @@ def read_figures(path: Path, template: Template, framework: str | None = None
              if len(r) > 2 and isinstance(r[2], int | float) and r[0]]
     weakest = sorted(stats, key=lambda x: x[1])[:WEAKEST]
 
+    dates = [parse_date(clean_text(r.get("recorded"))) for r in returned if r.get("recorded")]
+    dates = [d for d in dates if d]
+
     def total(key: str) -> int:
         return int(sum(_num(r.get(key)) for r in returned))
 
@@ -125,6 +132,7 @@ def read_figures(path: Path, template: Template, framework: str | None = None
         levels=level_rows, weakest=weakest, measures=total("measures"),
         results=done + doing + todo, done=done, in_progress=doing, not_started=todo,
         with_evidence=total("results_with_evidence"),
+        newest_report=max(dates) if dates else None,
     )
 
 
@@ -154,6 +162,13 @@ def _round_label(template: Template, round_key: str) -> str:
         return round_key
 
 
+def _indicator(label: str) -> str:
+    """"10. การป้องกันการทุจริต" -> "ตัวชี้วัดที่ 10 การป้องกันการทุจริต": a list number does
+    not belong inside a sentence."""
+    m = re.match(r"^\s*(\d+)\s*[.)]\s*(.+)$", label)
+    return f"ตัวชี้วัดที่ {m.group(1)} {m.group(2)}" if m else label
+
+
 def memo_values(f: DistrictFigures, settings: dict[str, str], words: dict[str, str],
                 template: Template, attachment: str, today: dt.date) -> dict[str, str]:
     missing = words.get("missing", "................................")
@@ -171,7 +186,7 @@ def memo_values(f: DistrictFigures, settings: dict[str, str], words: dict[str, s
         "levels_list": thai_list([level_item.format(level=k, count=n) for k, n in f.levels]
                                  + ([words.get("no_level", "-").format(count=unscored)]
                                     if unscored else [])) or none,
-        "weak_list": thai_list([weak_item.format(indicator=k, mean=f"{m:.2f}")
+        "weak_list": thai_list([weak_item.format(indicator=_indicator(k), mean=f"{m:.2f}")
                                 for k, m in f.weakest]) or none,
         "n_measures": str(f.measures), "n_results": str(f.results), "n_done": str(f.done),
         "n_in_progress": str(f.in_progress), "n_not_started": str(f.not_started),
@@ -186,14 +201,17 @@ def memo_values(f: DistrictFigures, settings: dict[str, str], words: dict[str, s
 def make_memo(report: Path, out: Path, template: Template, *, settings: Path | None = None,
               force: bool = False, arabic_digits: bool = False,
               overrides: dict[str, Path] | None = None, framework: str | None = None,
-              today: dt.date | None = None) -> DistrictMemo:
+              today: dt.date | None = None, emblem: Emblem | None = None) -> DistrictMemo:
     figures = read_figures(report, template, framework)
     settings_file = find_settings(report, settings)
     values_settings = read_district_settings(settings_file)
     t = dt_templates.load("district_memo", overrides)
+    # Dated as of the round it reports: the day given, else the newest return's report date
+    # (the machine's clock may be far past the period).
     values = memo_values(figures, values_settings, t.words, template, report.name,
-                         today or dt.date.today())
+                         today or figures.newest_report or dt.date.today())
     name = safe_filename(t.file_name.format_map(values), fallback="district_memo") + ".docx"
     path = out / name
-    atomic_write(path, compose(t, values, Tables(), arabic_digits), force)
-    return DistrictMemo(path, figures, str(settings_file or ""))
+    atomic_write(path, compose(t, values, Tables(), arabic_digits, emblem), force)
+    return DistrictMemo(path, figures, str(settings_file or ""),
+                        emblem=emblem.source if emblem else "")
