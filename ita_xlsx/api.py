@@ -16,9 +16,9 @@ A round in five lines::
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-import datetime as dt
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING

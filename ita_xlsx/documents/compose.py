@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .templates import DocTemplate, DocTemplateError
 from .emblem import Emblem
+from .templates import DocTemplate, DocTemplateError
 from .writer import ThaiDocument
 
 
@@ -82,7 +82,9 @@ def compose(t: DocTemplate, values: dict, tables: Tables, arabic_digits: bool = 
                                                         "subject", "addressee")))
         else:  # a table
             cols = b.get("columns", [])
-            rows, groups, notes = [], set(), {}
+            rows: list[list] = []
+            groups: set[int] = set()
+            notes: dict[int, tuple[str, list]] = {}
             group_at = dict(tables.groups.get(kind, []))
             note_field = b.get("note_field") or tables.notes.get(kind)
             for i, row in enumerate(tables.rows.get(kind, [])):

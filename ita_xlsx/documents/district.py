@@ -114,8 +114,8 @@ def read_figures(path: Path, template: Template, framework: str | None = None
              if len(r) > 2 and isinstance(r[2], int | float) and r[0]]
     weakest = sorted(stats, key=lambda x: x[1])[:WEAKEST]
 
-    dates = [parse_date(clean_text(r.get("recorded"))) for r in returned if r.get("recorded")]
-    dates = [d for d in dates if d]
+    dates = [d for r in returned if r.get("recorded")
+             if (d := parse_date(clean_text(r.get("recorded")))) is not None]
 
     def total(key: str) -> int:
         return int(sum(_num(r.get(key)) for r in returned))

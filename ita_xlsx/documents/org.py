@@ -298,12 +298,15 @@ def make_documents(reports: Sequence[FileReport], template: Template, out: Path,
                    ) -> DocumentsResult:
     result = DocumentsResult(emblem=emblem.source if emblem else "")
     readable: list[tuple[FileReport, OrgEntry]] = []
+    others: list[tuple[FileReport, OrgEntry]] = []  # not counted, yet typed by the organisation
     for rep in reports:
         decision = getattr(rep, "decision", None)  # validate's choice of the file that counts
         if decision is not None and not decision.counts:
             org = rep.returned.org_name or rep.returned.org_code or Path(rep.path).name
             result.refused.append(Refused(rep.path, org, [decision.text("th")],
                                           [decision.text("en")]))
+            if rep.bound is not None and rep.status != "unreadable":
+                others.append((rep, entry_from_return(rep, template)))
         elif rep.status == "unreadable" or rep.bound is None:
             org = rep.returned.org_name or rep.returned.org_code or Path(rep.path).name
             result.refused.append(Refused(rep.path, org,
@@ -313,7 +316,7 @@ def make_documents(reports: Sequence[FileReport], template: Template, out: Path,
             readable.append((rep, entry_from_return(rep, template)))
     # validate has already chosen the file that counts per organisation; where it did not
     # (several rounds asked for), the newest of one organisation and round, as merge does.
-    known = known_fields(readable)
+    known = known_fields(readable + others)
     by_key: dict[tuple[str, str], list[tuple[FileReport, OrgEntry]]] = {}
     for rep, e in readable:
         by_key.setdefault((e.org_code.casefold(), rep.round or ""), []).append((rep, e))

@@ -19,7 +19,8 @@ from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
-from lxml import etree
+from docx.text.paragraph import Paragraph
+from lxml import etree  # type: ignore[import-untyped]
 
 from ..thai import to_thai_digits
 from .emblem import Emblem
@@ -33,7 +34,7 @@ TEXT_WIDTH_CM = 16.0  # 21 - 3 - 2
 SIGN_INDENT = Cm(7.0)  # the signature block and its closing line, centred right of this
 # The emblem (ครุฑ): about 3 cm tall at the head of a ประกาศ, 1.5 cm beside บันทึกข้อความ.
 EMBLEM_CM = {"announcement": 3.0, "memo": 1.5}
-KEEP_CHARS = 90  # about a line and a half of Thai at 16 pt
+KEEP_CHARS = 260  # about three lines of Thai at 16 pt: moved whole, at most 3 lines left blank
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
 
@@ -122,7 +123,7 @@ class ThaiDocument:
         self.text_width_cm = TEXT_WIDTH_CM
         self.emblem = emblem
         self._break_next = False
-        self._last = None  # the last body paragraph written
+        self._last: Paragraph | None = None  # the last body paragraph written
         self.doc = Document()
         section = self.doc.sections[0]
         section.page_width, section.page_height = Cm(21.0), Cm(29.7)
@@ -316,6 +317,7 @@ class ThaiDocument:
     def _rule(self) -> None:
         """The line under the memo's header, as a bottom border (it prints on any width)."""
         p = self._last
+        assert p is not None  # called right after a paragraph
         p_pr = p._p.get_or_add_pPr()
         bdr = OxmlElement("w:pBdr")
         bottom = OxmlElement("w:bottom")
@@ -430,7 +432,8 @@ class ThaiDocument:
     # -- tables ------------------------------------------------------------------------------
 
     def table(self, columns: list[dict], rows: list[list], font_size: float | None = None,
-              group_rows: set[int] = frozenset(), notes: dict[int, list] | None = None
+              group_rows: frozenset[int] | set[int] = frozenset(),
+              notes: dict[int, tuple[str, list]] | None = None
               ) -> None:
         """A grid table; ``rows`` hold str, or a list of URLs (live links) per cell.
         Rows listed in ``group_rows`` are one merged bold cell (a tool's heading); ``notes``
