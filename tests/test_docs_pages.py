@@ -19,8 +19,8 @@ from test_docs import make_return
 from test_docs_render import check_pages
 
 import ita_xlsx
-from ita_xlsx.cli import main
-from ita_xlsx.simulate import SEED_SCORES
+from ita_xlsx.cli.main import main
+from ita_xlsx.make.simulate import SEED_SCORES
 from ita_xlsx.thai import to_thai_digits
 
 pytestmark = pytest.mark.libreoffice

@@ -9,7 +9,7 @@ import tomllib
 
 import pytest
 
-from ita_xlsx.template import TEMPLATE_DIR, TemplateError, parse_template
+from ita_xlsx.spec.template import TEMPLATE_DIR, TemplateError, parse_template
 
 with open(TEMPLATE_DIR / "ita-measures-1.toml", "rb") as fh:
     SHIPPED = tomllib.load(fh)

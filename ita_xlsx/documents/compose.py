@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .emblem import Emblem
-from .templates import DocTemplate, DocTemplateError
-from .writer import ThaiDocument
+from ita_xlsx.documents.emblem import Emblem
+from ita_xlsx.documents.templates import DocTemplate, DocTemplateError
+from ita_xlsx.documents.writer import ThaiDocument
 
 
 class _Values(dict):

@@ -22,8 +22,8 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from lxml import etree  # type: ignore[import-untyped]
 
-from ..thai import to_thai_digits
-from .emblem import Emblem
+from ita_xlsx.documents.emblem import Emblem
+from ita_xlsx.thai import to_thai_digits
 
 FONT = "TH Sarabun New"
 SIZE = 16

@@ -1,0 +1,363 @@
+"""Read untrusted files in worker processes that each file can crash without harm.
+
+A returned workbook is parsed by native code (python-calamine, Rust). A crafted or damaged file
+can make it allocate hundreds of gigabytes, abort the process, panic or run for minutes. So
+every file is read in a worker process with a budget per file:
+
+* memory: on Linux the worker's address space is capped (``RLIMIT_AS``) at what it uses at
+  rest plus the budget, and on every system the parent watches the worker's resident memory
+  (``/proc`` on Linux, ``GetProcessMemoryInfo`` on Windows) and kills it past the budget;
+* time: the parent kills a worker that spends longer than the budget on one file.
+
+A file that exceeds a budget, panics, aborts or kills its worker gets one finding
+(``file-unsafe`` naming what was exceeded, or ``file-unreadable``) and the next file gets a
+fresh worker: one file never costs the run. Ctrl-C and termination stop every worker before
+the exception goes on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+
+MiB = 1024 * 1024
+
+
+def _env_number(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, ""))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What reading one file may cost. Defaults: 512 MiB and 20 s (README, "Limits")."""
+
+    memory: int = 512 * MiB
+    seconds: float = 20.0
+
+    @classmethod
+    def default(cls) -> Budget:
+        """The defaults, or ITA_XLSX_MEMORY_MB / ITA_XLSX_SECONDS when set."""
+        return cls(int(_env_number("ITA_XLSX_MEMORY_MB", 512) * MiB),
+                   _env_number("ITA_XLSX_SECONDS", 20.0))
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a job produced no result: a finding code and its detail in Thai and English."""
+
+    code: str  # "file-unsafe" | "file-unreadable"
+    th: str
+    en: str
+
+
+def _memory_failure(budget: Budget) -> Failure:
+    mb = budget.memory // MiB
+    return Failure("file-unsafe", f"ต้องใช้หน่วยความจำเกินกำหนด {mb} MiB",
+                   f"needs more than the {mb} MiB memory budget")
+
+
+def _time_failure(budget: Budget) -> Failure:
+    s = f"{budget.seconds:g}"
+    return Failure("file-unsafe", f"ใช้เวลาอ่านเกินกำหนด {s} วินาที",
+                   f"takes longer than the {s} s time budget to read")
+
+
+def _crash_failure(exitcode: int | None) -> Failure:
+    sig = -exitcode if exitcode and exitcode < 0 else 0
+    if sig in (getattr(signal, "SIGABRT", 6), getattr(signal, "SIGKILL", 9)):
+        # an abort under the address-space cap is an allocation that failed; a SIGKILL we did
+        # not send is the system's out-of-memory killer
+        return Failure("file-unsafe", "ต้องใช้หน่วยความจำเกินกำหนด โปรแกรมอ่านจึงหยุดกลางคัน",
+                       "needs more memory than allowed; the reader stopped")
+    return Failure("file-unreadable", "โปรแกรมอ่านหยุดทำงานกลางคันเมื่ออ่านไฟล์นี้",
+                   "the reader stopped while reading this file")
+
+
+# ---------------------------------------------------------------- memory of a process
+
+
+def _rss_linux(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _rss_windows(pid: int) -> int | None:
+    import ctypes
+    from ctypes import wintypes
+
+    class Counters(ctypes.Structure):
+        _fields_ = [("cb", wintypes.DWORD), ("PageFaultCount", wintypes.DWORD),
+                    ("PeakWorkingSetSize", ctypes.c_size_t), ("WorkingSetSize", ctypes.c_size_t),
+                    ("QuotaPeakPagedPoolUsage", ctypes.c_size_t),
+                    ("QuotaPagedPoolUsage", ctypes.c_size_t),
+                    ("QuotaPeakNonPagedPoolUsage", ctypes.c_size_t),
+                    ("QuotaNonPagedPoolUsage", ctypes.c_size_t),
+                    ("PagefileUsage", ctypes.c_size_t), ("PeakPagefileUsage", ctypes.c_size_t)]
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    psapi = ctypes.WinDLL("psapi", use_last_error=True)  # type: ignore[attr-defined]
+    handle = kernel32.OpenProcess(0x1000 | 0x0010, False, pid)  # QUERY_LIMITED | VM_READ
+    if not handle:
+        return None
+    try:
+        counters = Counters()
+        counters.cb = ctypes.sizeof(Counters)
+        if not psapi.GetProcessMemoryInfo(handle, ctypes.byref(counters), counters.cb):
+            return None
+        return int(max(counters.WorkingSetSize, counters.PagefileUsage))
+    finally:
+        kernel32.CloseHandle(handle)
+
+
+def process_memory(pid: int) -> int | None:
+    """Resident memory of process ``pid`` in bytes; None where it cannot be measured."""
+    if sys.platform.startswith("linux"):
+        return _rss_linux(pid)
+    if sys.platform == "win32":
+        try:
+            return _rss_windows(pid)
+        except (OSError, AttributeError, ValueError):
+            return None
+    return None
+
+
+def _virtual_size() -> int:
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _cap_address_space(budget: Budget) -> None:
+    """Linux: allocations past the budget fail inside the worker instead of swamping the
+    machine (Rust then aborts; Python raises MemoryError)."""
+    if not sys.platform.startswith("linux"):
+        return  # macOS ignores RLIMIT_AS; Windows has no resource module: the watchdog acts
+    import resource
+
+    limit = _virtual_size() + budget.memory
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):
+        pass
+
+
+# ---------------------------------------------------------------- the worker side
+
+
+def _worker_main(conn, budget: Budget) -> None:
+    # Ctrl-C reaches the whole console; the parent decides what happens and stops workers
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):  # a forked worker must not run the CLI's handlers
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    if not os.environ.get("ITA_XLSX_DEBUG"):
+        _quiet_stderr()  # a reader's panic report is not for the user: the finding says it
+    _cap_address_space(budget)
+    parent = mp.parent_process()
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            while not conn.poll(0.5):
+                if parent is not None and not parent.is_alive():
+                    return  # the run is gone: never linger
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        fn, arg = job
+        try:
+            reply = ("ok", fn(arg))
+        except MemoryError:
+            reply = ("fail", _memory_failure(budget))
+        except (KeyboardInterrupt, SystemExit):
+            return
+        except BaseException as exc:  # noqa: BLE001 - a Rust panic is a BaseException
+            reply = ("fail", Failure("file-unreadable", "อ่านเนื้อหาไม่ได้",
+                                     _exception_name(exc)))
+        try:
+            conn.send(reply)
+        except MemoryError:
+            conn.send(("fail", _memory_failure(budget)))
+        except Exception as exc:  # noqa: BLE001 - a result that cannot be sent back
+            conn.send(("fail", Failure("file-unreadable", "อ่านเนื้อหาไม่ได้",
+                                       _exception_name(exc))))
+
+
+def _quiet_stderr() -> None:
+    import faulthandler
+
+    faulthandler.disable()  # an inherited handler would print an abort's stack anyway
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        pass
+
+
+def _exception_name(exc: BaseException) -> str:
+    """Plain words for a reader error; library names (CalamineError...) are not shown."""
+    name = type(exc).__name__
+    if "Panic" in name:
+        return "the reader failed on damaged content"
+    return "damaged or unusual content"
+
+
+# ---------------------------------------------------------------- the parent side
+
+
+def start_method() -> str:
+    """``fork`` on Linux (fast start), ``spawn`` elsewhere; ITA_XLSX_START_METHOD overrides."""
+    chosen = os.environ.get("ITA_XLSX_START_METHOD", "")
+    if chosen in mp.get_all_start_methods():
+        return chosen
+    return "fork" if sys.platform.startswith("linux") else "spawn"
+
+
+class _Worker:
+    def __init__(self, ctx, budget: Budget):
+        parent_end, child_end = ctx.Pipe()
+        self.conn = parent_end
+        blocked = hasattr(signal, "pthread_sigmask")
+        if blocked:  # the worker starts with Ctrl-C blocked, until it has chosen to ignore it
+            old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self.proc = ctx.Process(target=_worker_main, args=(child_end, budget), daemon=True,
+                                    name="ita-xlsx-reader")
+            self.proc.start()
+        finally:
+            if blocked:
+                signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        child_end.close()
+        self.ready = False
+        self.base_rss = 0
+        self.job: tuple[int, float] | None = None  # (index, started)
+
+    def send(self, index: int, fn, arg) -> None:
+        self.conn.send((fn, arg))
+        self.job = (index, time.monotonic())
+
+    def kill(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            if self.proc.is_alive() and self.job is None:
+                self.conn.send(None)
+                self.proc.join(2)
+        except (OSError, ValueError):
+            pass
+        self.kill()
+
+
+def run_jobs(fn: Callable, args: Sequence, on_failure: Callable[[object, Failure], object], *,
+             workers: int | None = None, budget: Budget | None = None,
+             progress: Callable[[int], None] | None = None, method: str | None = None) -> list:
+    """``[fn(a) for a in args]``, each call in a worker process within ``budget``.
+
+    ``fn`` must be a module-level function (workers may be spawned). A call that fails in
+    any way gives ``on_failure(arg, Failure)`` in its place. Results keep the order of
+    ``args``.
+    """
+    budget = budget or Budget.default()
+    if not args:
+        return []
+    n = max(1, min(workers or min(os.cpu_count() or 1, 8), len(args)))
+    ctx = mp.get_context(method or start_method())
+    results: list = [None] * len(args)
+    todo = deque(range(len(args)))
+    pool: list[_Worker] = []
+    done = 0
+
+    def finish(w: _Worker, value) -> None:
+        nonlocal done
+        assert w.job is not None  # finished only while holding a job
+        index = w.job[0]
+        results[index] = value
+        w.job = None
+        done += 1
+        if progress:
+            progress(1)
+
+    def replace(w: _Worker) -> None:
+        w.kill()
+        pool[pool.index(w)] = _Worker(ctx, budget)
+
+    try:
+        pool.extend(_Worker(ctx, budget) for _ in range(n))
+        while done < len(args):
+            for w in pool:
+                if w.ready and w.job is None and todo:
+                    i = todo.popleft()
+                    w.send(i, fn, args[i])
+            waiting = [w.conn for w in pool] + [w.proc.sentinel for w in pool]
+            wait(waiting, timeout=0.1)
+            now = time.monotonic()
+            for w in list(pool):
+                message = None
+                try:
+                    if w.conn.poll():
+                        message = w.conn.recv()
+                except (EOFError, OSError):
+                    message = None
+                if message is not None:
+                    kind, value = message
+                    if kind == "ready":
+                        w.ready = True
+                        w.base_rss = process_memory(w.proc.pid) or 0
+                    elif kind == "ok":
+                        finish(w, value)
+                    else:
+                        assert w.job is not None
+                        finish(w, on_failure(args[w.job[0]], value))
+                        replace(w)  # a worker that hit MemoryError is not trusted further
+                    continue
+                if not w.proc.is_alive():
+                    if w.job is not None:
+                        finish(w, on_failure(args[w.job[0]], _crash_failure(w.proc.exitcode)))
+                    elif not w.ready:
+                        raise RuntimeError("a reader process could not start")
+                    replace(w)
+                    continue
+                if w.job is None:
+                    continue
+                if now - w.job[1] > budget.seconds:
+                    finish(w, on_failure(args[w.job[0]], _time_failure(budget)))
+                    replace(w)
+                    continue
+                rss = process_memory(w.proc.pid)
+                if rss is not None and rss - w.base_rss > budget.memory:
+                    finish(w, on_failure(args[w.job[0]], _memory_failure(budget)))
+                    replace(w)
+    except BaseException:
+        for w in pool:  # Ctrl-C, SIGTERM, anything: no worker outlives the run
+            w.kill()
+        raise
+    for w in pool:
+        w.stop()
+    return results
