@@ -226,3 +226,52 @@ def test_a_summary_of_25_organisations_prints_on_one_page_at_70_percent(tmp_path
     assert pitch / row_height(14) >= 0.70, pitch
     page2 = _pdf_pages(pdf)[1]
     assert re.findall(r"· (\S+)\s", page2)[-1] != "สรุป"
+
+
+@pytest.mark.libreoffice
+def test_the_instructions_sheet_prints_whole_and_says_what_the_round_holds(tmp_path, soffice):
+    """A 6-month workbook made from the organisation list alone has no measures in it: its
+    instructions do not say they are pre-filled. On paper the sheet is one page wide: every
+    line's end is printed (it was cut at the right margin)."""
+    from click.testing import CliRunner
+
+    from ita_xlsx.cli.main import main
+
+    orgs = tmp_path / "orgs.csv"
+    orgs.write_text("code,name,type,district,province,email\n"
+                    "6560101,เทศบาลตำบลห้วยวน,เทศบาลตำบล,เชียงคำ,พะเยา,\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["new", "--orgs", str(orgs), "--year", "2570", "--round",
+                                    "6", "--out", str(tmp_path / "wb")])
+    assert res.exit_code == 0, res.output
+    (made,) = list((tmp_path / "wb").glob("*.xlsx"))
+    guide = openpyxl.load_workbook(made)["คำชี้แจง"]
+    lines = [c.value for c in guide["A"] if c.value]
+    text = "\n".join(lines)
+    assert "รอบ 6 เดือน" in text and "กรอกไว้ให้แล้ว" not in text
+    assert "กรอกมาตรการของหน่วยงานตามที่ประกาศไว้ในรอบแผน" in text
+    pdf = soffice(made, "pdf", tmp_path / "pdf")
+    from test_docs_render import CM, ink_box
+
+    w, h, px = next(pages(pdf))
+    assert w < h  # portrait
+    x0, _y0, x1, _y1 = ink_box(w, h, px)
+    # the text ends inside the right margin (0.4 in): a cut line runs up to the page's edge
+    assert x1 < w / CM - 1.0 and x0 > 0.8, (x0, x1)
+    first = re.sub(r"\s+", "", _pdf_pages(pdf)[0])
+    assert "กรอกมาตรการของหน่วยงานตามที่ประกาศไว้ในรอบแผน" in first
+    footer = "".join(_pdf_pages(pdf))
+    assert "ita-measures" not in footer and "แบบรายงานรุ่นที่" in footer
+
+
+def test_the_check_report_hides_finding_codes_on_paper(tmp_path):
+    from test_docs import make_return
+
+    path, _, _ = make_return(tmp_path / "r", 2570, "plan", mistakes=("owner-missing",))
+    report = ita_xlsx.validate([path])
+    out = tmp_path / "check.xlsx"
+    ita_xlsx.write_check_report(report, out)
+    ws = openpyxl.load_workbook(out)["ข้อค้นพบ"]
+    col = next(c for c in range(1, 20) if ws.cell(4, c).value == "รหัสปัญหา")
+    letter = openpyxl.utils.get_column_letter(col)
+    assert ws.column_dimensions[letter].hidden  # kept for filters, not printed
+    assert any(ws.cell(r, col).value == "required-missing" for r in range(5, ws.max_row + 1))
