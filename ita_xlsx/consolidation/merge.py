@@ -9,6 +9,7 @@ CSV files. A consolidated report can itself be merged (district -> province): it
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from ita_xlsx.spec.orgs import org_type_labels, read_org_list
 from ita_xlsx.spec.report_layout import DATA_SHEETS, REPORT_KIND, REPORT_META_SHEET
 from ita_xlsx.spec.template import Bound, Template, load_template
 from ita_xlsx.thai import clean_text, is_valid_url, parse_date
+from ita_xlsx.thai.text import normalise_code, read_code
 from ita_xlsx.validators.cross import indicator_rows
 from ita_xlsx.validators.engine import FileReport, choice_lookups
 
@@ -159,9 +161,6 @@ def is_report(path: Path) -> bool:
 def _report_property(path: Path) -> bool | None:
     """True/False for an .xlsx decided by its document property (a bounded read of one small
     part, nothing parsed); None for .ods/.xls, whose sheet names must say (in a worker)."""
-    import zipfile
-    import zlib
-
     from ita_xlsx.intake.safety import (
         LIMITS,
         OLE_MAGIC,
@@ -169,6 +168,7 @@ def _report_property(path: Path) -> bool | None:
         _check_central_directory_size,
         _Refuse,
     )
+    from ita_xlsx.intake.zips import ZIP_ERRORS, open_zip, small_part
 
     try:
         size = path.stat().st_size
@@ -180,17 +180,13 @@ def _report_property(path: Path) -> bool | None:
                 return False
             _check_central_directory_size(fh, size, LIMITS)
             fh.seek(0)
-            with zipfile.ZipFile(fh) as zf:
+            with open_zip(fh) as zf:
                 names = set(zf.namelist())
                 if "content.xml" in names and "mimetype" in names:
                     return None
-                info = zf.getinfo("docProps/custom.xml")
-                if info.file_size > LIMITS.max_small_part:
-                    return False
-                with zf.open(info) as member:
-                    return REPORT_KIND.encode() in member.read(LIMITS.max_small_part)
-    except (_Refuse, KeyError, OSError, ValueError, EOFError, RuntimeError, NotImplementedError,
-            zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error):
+                return REPORT_KIND.encode() in small_part(zf, "docProps/custom.xml",
+                                                          LIMITS.max_small_part)
+    except (_Refuse, KeyError, OSError, *ZIP_ERRORS):
         return False  # not a report; reading it as a return says what is wrong
 
 
@@ -325,8 +321,9 @@ def load_report(path: Path, template: Template, framework: str | None = None,
 
     entries: dict[str, OrgEntry] = {}
     for row in table("summary"):
-        code = clean_text(row.get("org_code"))
-        if not code:
+        read = read_code(row.get("org_code"))
+        code = read.code
+        if not read.plain:  # a report merge wrote holds plain codes only: a hand-edited row
             continue
         e = OrgEntry(code, via=str(path))
         for k in ("org_name", "org_type", "district", "province", "status",
@@ -351,19 +348,19 @@ def load_report(path: Path, template: Template, framework: str | None = None,
         e.fiscal_year = int(fy) if fy.isdigit() else None
         entries[code.casefold()] = e
     for row in table("scores"):
-        e = entries.get(clean_text(row.get("org_code")).casefold())
+        e = entries.get(normalise_code(row.get("org_code")).casefold())
         if e:
             e.scores = {int(k[1:]): _num(v) for k, v in row.items()
                         if k.startswith("i") and k[1:].isdigit()}
     for row in table("analysis"):
-        e = entries.get(clean_text(row.get("org_code")).casefold())
+        e = entries.get(normalise_code(row.get("org_code")).casefold())
         number = _num(row.get("indicator_no"))
         if e and number and row.get("issue"):
             e.issues[int(number)] = clean_text(row.get("issue"))
     for key, attr in (("measures", "measures"), ("results", "results"),
                       ("findings", "findings")):
         for row in table(key):
-            e = entries.get(clean_text(row.get("org_code")).casefold())
+            e = entries.get(normalise_code(row.get("org_code")).casefold())
             if e is None:
                 continue
             rec = {k: v for k, v in row.items() if k not in DATA_SHEETS["provenance"]}
@@ -380,10 +377,12 @@ def load_report(path: Path, template: Template, framework: str | None = None,
 
 
 def _num(v: object) -> float | None:
+    """A number read back from a report; anything else, and NaN or infinity, is None."""
     try:
-        return float(v) if v not in (None, "") else None
-    except (TypeError, ValueError):
+        number = float(v) if v not in (None, "") else None
+    except (TypeError, ValueError, OverflowError):
         return None
+    return number if number is not None and math.isfinite(number) else None
 
 
 def _iso_day(text: str) -> str:

@@ -10,6 +10,7 @@ or building it fails, and it stays typed (no text) until it is shown in the lang
 
 from __future__ import annotations
 
+import math
 import string
 from dataclasses import dataclass, field
 
@@ -114,6 +115,10 @@ _ENTRIES = [
        "{detail} ตรวจว่าส่งไฟล์ของหน่วยงานตนเอง และไม่ได้แก้ไขรหัสหน่วยงาน",
        "{detail} Check that this is your own organisation's file and that the code was not changed.",
        "#identity"),
+    _e("org-code-invalid", "error", "รหัสหน่วยงานไม่ถูกต้อง", "Organisation code not usable",
+       "รหัสหน่วยงาน \"{value}\" ใช้ไม่ได้ ({detail}) ไฟล์นี้จึงไม่นับให้หน่วยงานใด ให้พิมพ์รหัสหน่วยงานใหม่เป็นตัวเลขธรรมดา หรือใช้ไฟล์ที่ได้รับจากท้องถิ่นอำเภอ แล้วส่งใหม่",
+       "Organisation code \"{value}\" is not usable ({detail}), so this file counts for no organisation. Type the code again in plain digits, or use the workbook you received, and send it again.",
+       "#identity"),
     _e("fiscal-year-mismatch", "error", "ปีงบประมาณไม่ตรง", "Fiscal year mismatch",
        "ไฟล์นี้เป็นของปีงบประมาณ {value} แต่กำลังตรวจปี {expected} ให้ใช้แบบฟอร์มของปีที่ถูกต้อง",
        "This file is for fiscal year {value} but year {expected} is being checked. Use the workbook of the right year.",
@@ -142,6 +147,10 @@ _ENTRIES = [
     _e("timeframe-outside-year", "warning", "ระยะเวลาอยู่นอกปีงบประมาณ", "Timeframe outside the fiscal year",
        "แผ่นงาน \"{sheet}\" เซลล์ {cell} ({label}): \"{value}\" ({detail}) ไม่อยู่ในปีงบประมาณ {expected} (ต.ค. {fy_start} – ก.ย. {fy_end}) ตรวจปี พ.ศ. อีกครั้ง",
        "Sheet \"{sheet}\" cell {cell} ({label}): \"{value}\" ({detail}) lies outside fiscal year {expected} (Oct {fy_start} – Sep {fy_end}); check the year.",
+       "#cell", "#timeframe"),
+    _e("timeframe-read-as", "info", "ระยะเวลาอ่านโดยตีความ", "Timeframe read with an assumption",
+       "แผ่นงาน \"{sheet}\" เซลล์ {cell} ({label}): \"{value}\" อ่านเป็น {detail} ถ้าไม่ใช่ ให้เขียนเดือนเริ่มต้นและเดือนสิ้นสุดให้ชัด เช่น {expected}",
+       "Sheet \"{sheet}\" cell {cell} ({label}): \"{value}\" was read as {detail}. If that is not meant, write the start and end months, e.g. {expected}.",
        "#cell", "#timeframe"),
     _e("score-percent", "warning", "คะแนนจัดรูปแบบเป็นเปอร์เซ็นต์", "Score formatted as a percentage",
        "แผ่นงาน \"{sheet}\" เซลล์ {cell} ({label}): คะแนนจัดรูปแบบเป็นเปอร์เซ็นต์ ({value}) ได้อ่านเป็น {expected} ตามที่แสดง ให้เปลี่ยนรูปแบบเซลล์เป็นตัวเลขแล้วพิมพ์ {expected}",
@@ -173,9 +182,17 @@ _ENTRIES = [
        "Sheet \"{sheet}\" cell {cell}: indicator {indicator} scored {value}, below {expected}; state the issue to fix.",
        "#cross"),
     _e("indicator-uncovered", "warning", "ตัวชี้วัดที่ต่ำยังไม่มีมาตรการ", "Weak indicator without a measure",
-       "ตัวชี้วัด {indicator} ได้ {value} คะแนน (ต่ำกว่า {expected}) แต่ยังไม่มีมาตรการในแผ่นงาน \"{sheet}\" ให้เพิ่มอย่างน้อยหนึ่งมาตรการสำหรับตัวชี้วัดนี้",
-       "Indicator {indicator} scored {value} (below {expected}) but has no measure on sheet \"{sheet}\"; add at least one measure for it.",
+       "ตัวชี้วัด {indicator} ได้ {value} คะแนน (ต่ำกว่า {expected}) แต่ยังไม่มีมาตรการในแผ่นงาน \"{sheet}\" ให้เพิ่มอย่างน้อยหนึ่งมาตรการสำหรับตัวชี้วัดนี้{suggestion}",
+       "Indicator {indicator} scored {value} (below {expected}) but has no measure on sheet \"{sheet}\"; add at least one measure for it.{suggestion}",
        "#cross"),
+    _e("oit-item-group", "warning", "ข้อ OIT ไม่อยู่ในกลุ่มของตัวชี้วัด", "OIT item outside the indicator's group",
+       "แผ่นงาน \"{sheet}\" เซลล์ {cell} ({label}): ข้อ \"{value}\" อยู่ในกลุ่ม {detail} ของตัวชี้วัดที่ {expected} ไม่ใช่ตัวชี้วัดของมาตรการนี้ ({indicator}) ให้เลือกข้อ OIT ในกลุ่มของตัวชี้วัดนั้น หรือแก้ตัวชี้วัดให้ตรงกับข้อ OIT",
+       "Sheet \"{sheet}\" cell {cell} ({label}): item \"{value}\" is in group {detail} of indicator {expected}, not this measure's indicator ({indicator}). Choose an OIT item of that indicator's group, or correct the indicator to match the item.",
+       "#cross", "#oit"),
+    _e("oit-item-named", "warning", "มาตรการกล่าวถึงข้อ OIT อื่น", "Measure names another OIT item",
+       "แผ่นงาน \"{sheet}\" เซลล์ {cell} ({label}): ข้อความมาตรการกล่าวถึง \"{detail}\" ซึ่งคือข้อ {expected} แต่เลือกข้อ \"{value}\" ตรวจว่าเลือกข้อ OIT ถูกต้อง",
+       "Sheet \"{sheet}\" cell {cell} ({label}): the measure's wording names \"{detail}\", which is item {expected}, but \"{value}\" is chosen. Check the OIT item.",
+       "#cross", "#oit"),
     _e("measure-duplicate", "error", "รหัสมาตรการซ้ำ", "Duplicate measure id",
        "แผ่นงาน \"{sheet}\" เซลล์ {cell}: รหัสมาตรการ \"{value}\" ซ้ำกับเซลล์ {detail} ให้แก้ให้ไม่ซ้ำกัน",
        "Sheet \"{sheet}\" cell {cell}: measure id \"{value}\" repeats cell {detail}; make the ids unique.",
@@ -280,13 +297,17 @@ class Finding:
 def _show(value: object) -> str:
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # 105 typed is read as 105.0; echo it as typed
+    if isinstance(value, float) and value == 0 and math.copysign(1.0, value) < 0:
+        return "-0"  # negative zero is not a score: show it as it is
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        value = int(value)  # 105 typed is read as 105.0; echo it as typed (1e+27 stays)
     text = str(value)
     return text if len(text) <= 80 else text[:77] + "…"
 
 
 def _json_value(value: object) -> object:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # JSON has no NaN or infinity
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)

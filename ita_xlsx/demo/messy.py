@@ -134,7 +134,7 @@ def _excel_habits(path: Path, bound, content: Filled) -> None:
     a = t.sheet("analysis")
     ws = wb[a.name]
     cell = ws.cell(a.first_data_row, a.field("score").col_index + 1)
-    cell.value = round(float(content.scores[0]) / 100, 6)
+    cell.value = round(float(str(content.scores[0])) / 100, 6)
     cell.number_format = "0.00%"
     res = t.sheet("results")
     ws = wb[res.name]

@@ -6,7 +6,7 @@ the benchmarks.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,16 +40,16 @@ MEASURES = [
     ("EIT", 8, "", "เพิ่มช่องทางการมีส่วนร่วมของผู้รับบริการ",
      "เปิดช่องทางรับฟังความคิดเห็นออนไลน์ และสรุปผลเสนอผู้บริหาร",
      "สำนักปลัด", "ภายในเดือนมกราคม {y1}"),
-    ("OIT", 9, "โครงสร้าง", "ปรับปรุงข้อมูลพื้นฐานบนเว็บไซต์ให้เป็นปัจจุบัน",
+    ("OIT", 9, ("โครงสร้าง",), "ปรับปรุงข้อมูลพื้นฐานบนเว็บไซต์ให้เป็นปัจจุบัน",
      "ศึกษาองค์ประกอบข้อมูลตามคู่มือ ป.ป.ช. รายงานผู้บริหาร และเผยแพร่บนเว็บไซต์",
      "สำนักปลัด (นางสาวยุภาวดี คำมี)", "ต.ค. - ธ.ค. {y0}"),
-    ("OIT", 9, "ข่าวประชาสัมพันธ์", "เผยแพร่ข่าวประชาสัมพันธ์ภายใน 7 วันหลังเสร็จภารกิจ",
+    ("OIT", 9, ("ข่าวประชาสัมพันธ์",), "เผยแพร่ข่าวประชาสัมพันธ์ภายใน 7 วันหลังเสร็จภารกิจ",
      "ทุกภารกิจส่งข่าวให้ผู้ดูแลเว็บไซต์ และผู้บริหารกำกับติดตามทุกเดือน",
      "สำนักปลัด", "ตุลาคม {y0} - กันยายน {y1}"),
-    ("OIT", 10, "แผนปฏิบัติการป้องกันการทุจริต", "จัดทำแผนปฏิบัติการป้องกันการทุจริต",
+    ("OIT", 10, ("แผนปฏิบัติการป้องกันการทุจริต",), "จัดทำแผนปฏิบัติการป้องกันการทุจริต",
      "จัดทำแผน เสนอผู้บริหารอนุมัติ และเผยแพร่บนเว็บไซต์",
      "สำนักปลัด", "ภายในเดือนพฤศจิกายน {y0}"),
-    ("OIT", 10, "ความเสี่ยงการทุจริต", "ประเมินความเสี่ยงการทุจริตประจำปี",
+    ("OIT", 10, ("การประเมินความเสี่ยงการทุจริต", "การประเมินความเสี่ยง"), "ประเมินความเสี่ยงการทุจริตประจำปี",
      "ประชุมคณะทำงานประเมินความเสี่ยง และจัดทำแผนบริหารจัดการความเสี่ยง",
      "หน่วยตรวจสอบภายใน", "ธ.ค. {y0} – ก.พ. {y1s}"),
 ]
@@ -74,7 +74,7 @@ class Filled:
     issues: dict[int, str]
     measures: list[dict]
     results: list[dict]
-    org_fields: Mapping[str, object] = field(default_factory=dict)
+    org_fields: dict[str, object] = field(default_factory=dict)
 
 
 def sample_content(bound: Bound, rng: random.Random, round_key: str = "plan",
@@ -97,17 +97,14 @@ def sample_content(bound: Bound, rng: random.Random, round_key: str = "plan",
         chosen.append((tool, n, "", f"ปรับปรุงตัวชี้วัดที่ {n}", "กำหนดแนวทางและติดตามผลทุกไตรมาส",
                        "สำนักปลัด", "ตลอดปีงบประมาณ"))
     ind = {i.number: i.label for i in bound.analysis_fw.indicators}
-    items = bound.target_fw.oit_items
-
-    def oit_item(words: str) -> str:
-        return next((o.label for o in items if words and words in o.name_th), "")
-
+    oit = {o.code: o.label for o in bound.target_fw.oit_items}
+    fw = bound.target_fw
     years = {"y0": fy - 1, "y1": fy, "y1s": str(fy)[-2:]}
     measures = []
     for n, (tool, number, item, text, method, owner, tf) in enumerate(chosen, start=1):
         measures.append({
             "measure_id": f"M{n:02d}", "tool": tool, "indicator": ind[number],
-            "oit_item": oit_item(item), "measure": text, "method": method, "owner": owner,
+            "oit_item": _oit_label(fw, oit, item), "measure": text, "method": method, "owner": owner,
             "timeframe": tf.format(**years), "followup": "รายงานผลต่อผู้บริหารทุก 6 เดือน",
         })
     results = []
@@ -124,10 +121,20 @@ def sample_content(bound: Bound, rng: random.Random, round_key: str = "plan",
                 if status == "ดำเนินการแล้วเสร็จ" else "",
                 "problems": "",
             })
-    org_fields = {"contact_name": "นางสาวยุภาวดี คำมี", "contact_position": "นักจัดการงานทั่วไป",
+    org_fields: dict[str, object] = {"contact_name": "นางสาวยุภาวดี คำมี", "contact_position": "นักจัดการงานทั่วไป",
                   "phone": "0 5445 1234", "report_date": f"15/{'01' if round_key == 'plan' else '04'}"
                   f"/{fy}"}
     return Filled(shown, issues, measures, results, org_fields)
+
+
+def _oit_label(fw, labels: dict[str, str], names: Sequence[str] | str) -> str:
+    """The year's item for a measure, found by its name: O-numbers change from year to year
+    (ข่าวประชาสัมพันธ์ is O7 in 2564, O4 in 2569), so a fixed code would be wrong in some."""
+    for name in (names,) if isinstance(names, str) else names:
+        code = fw.oit_item_from_text(name) if name else None
+        if code:
+            return labels[code]
+    return ""
 
 
 def apply_mistakes(content: Filled, mistakes: tuple[str, ...]) -> Filled:

@@ -23,7 +23,8 @@ def identity_checks(ret: Returned, bound: Bound, expected_year: int | None,
     form = bound.template.sheet("org")
     form_code = str(ret.form.get("org_code") or "")
     stored = ret.identity.get("org_code", "") if ret.identity_source != "form" else ""
-    if stored and form_code and stored != form_code:
+    # a code that is not plain already has its one finding (org-code-invalid)
+    if stored and form_code and stored != form_code and ret.bad_code is None:
         out.append(Finding(
             "identity-mismatch", sheet="org", sheet_name=form.name, column="org_code",
             cell=ret.form_cells.get("org_code"), value=form_code, label=form.field("org_code").label,
@@ -42,7 +43,7 @@ def identity_checks(ret: Returned, bound: Bound, expected_year: int | None,
 def org_list_checks(ret: Returned, orgs: dict, source: str) -> list[Finding]:
     """Identity against the district's organisation list (``--orgs``)."""
     code = ret.org_code
-    if not code:
+    if not code or ret.bad_code is not None:
         return []
     org = orgs.get(code.casefold())
     if org is None:
@@ -139,7 +140,61 @@ def measure_checks(ret: Returned, bound: Bound) -> list[Finding]:
                 "indicator-uncovered", sheet="analysis", sheet_name=a_name, row=row,
                 column="score", cell=ret.cell("analysis", row, "score"), value=value,
                 params={"indicator": _indicator_text(bound, ind),
-                        "expected": f"{bound.analysis_fw.pass_mark:g}", "sheet": name}))
+                        "expected": f"{bound.analysis_fw.pass_mark:g}", "sheet": name,
+                        "suggestion": suggestion_text(bound, ind)}))
+    return out
+
+
+SUGGESTIONS_SHOWN = 2  # the first ones of the catalogue; the sheet lists them all
+
+
+def suggestion_text(bound: Bound, indicator: int) -> dict[str, str]:
+    """" ตัวอย่างมาตรการ: …" for a weak indicator, from the catalogue ("" when it has none)."""
+    found = bound.suggestions(indicator)[:SUGGESTIONS_SHOWN]
+    if not found:
+        return {"th": "", "en": ""}
+    listed = "; ".join(s.measure for s in found)
+    sheet = next((s for s in bound.template.sheets if s.kind == "catalogue"), None)
+    where_th = f" (ดูเพิ่มเติมในแผ่นงาน \"{sheet.name}\")" if sheet else ""
+    where_en = f" (more on sheet \"{sheet.name}\")" if sheet else ""
+    return {"th": f" ตัวอย่างมาตรการ: {listed}{where_th}",
+            "en": f" Suggested measures: {listed}{where_en}"}
+
+
+def oit_item_checks(ret: Returned, bound: Bound) -> list[Finding]:
+    """Each measure's OIT item against its indicator's group in the year's framework, and
+    against the item its wording names (issue 21: O4 for a news measure whose item is O7)."""
+    out: list[Finding] = []
+    s, name = _measure_sheet(ret, bound)
+    fw = bound.target_fw  # the items the measures cite are those of the year assessed next
+    field = s.field("oit_item")
+    shown = bound.choice_labels.get(field.choices or "", {})
+    known = {i.number for i in bound.analysis_fw.indicators}
+    for r in ret.tables.get("measures", []):
+        code = r.values.get("oit_item")
+        if code is None or not any(item.code == str(code) for item in fw.oit_items):
+            continue  # empty, or typed over: the choice check says so
+        code = str(code)
+        common = dict(sheet="measures", sheet_name=name, row=r.row, column="oit_item",
+                      cell=ret.cell("measures", r.row, "oit_item"), value=shown.get(code, code),
+                      label=field.label, label_en=field.label_en)
+        indicator = str(r.values.get("indicator"))
+        group = fw.oit_group_of(code)
+        if group is not None and indicator.isdigit() and int(indicator) in known \
+                and int(indicator) != group.indicator:
+            unsure = {"th": " (การจัดกลุ่มของปีนี้ยังไม่ยืนยัน)", "en": " (this year's grouping is unconfirmed)"}
+            out.append(Finding(
+                "oit-item-group", severity="info" if group.unconfirmed else "", **common,
+                params={"detail": {"th": group.label + (unsure["th"] if group.unconfirmed else ""),
+                                   "en": f"{group.code} {group.name_en or group.name_th}"
+                                         + (unsure["en"] if group.unconfirmed else "")},
+                        "expected": group.indicator,
+                        "indicator": _indicator_text(bound, int(indicator))}))
+        named = fw.oit_items_named_in(r.values.get("measure"))
+        if named and code not in named:
+            other = fw.oit_item(named[0])
+            out.append(Finding("oit-item-named", **common,
+                               params={"detail": other.name_th, "expected": other.label}))
     return out
 
 

@@ -26,6 +26,8 @@ def stored_identity_conflict(rep: FileReport) -> tuple[str, str, str]:
     """(typed code, stored code, stored name) when the file's identities disagree, else
     ("", "", "")."""
     ret = rep.returned
+    if ret.bad_code is not None:  # counts for no organisation at all (org-code-invalid)
+        return "", "", ""
     form_code = str(ret.form.get("org_code") or "").strip()
     prop = ret.prop_identity.get("org_code", "").strip()
     meta = ret.meta_identity.get("org_code", "").strip()
@@ -48,9 +50,11 @@ def candidate(rep: FileReport) -> Candidate:
     ret = rep.returned
     typed, stored, stored_name = stored_identity_conflict(rep) if ret.readable else ("", "", "")
     day = parse_date(ret.form.get("report_date")) if ret.form.get("report_date") else None
+    bad = ret.bad_code.code if ret.bad_code is not None else ""
     return Candidate(
         path=rep.path,
-        code=typed or ret.org_code,
+        code="" if bad else (typed or ret.org_code),
+        bad_code=bad,
         name=str(ret.form.get("org_name") or "") if typed else ret.org_name,
         readable=ret.readable,
         fiscal_year=rep.fiscal_year,
