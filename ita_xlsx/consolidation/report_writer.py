@@ -448,7 +448,7 @@ class Writer:
         # One set of column widths serves the statistics block and the grid under it; the
         # page is laid out by the grid, the wider of the two (it printed tiny before).
         stats_w = [w for _, _, w in stats_cols] + [0] * len(cols)
-        widths = [max(w, stats_w[c]) for c, (_k, _l, w) in enumerate(cols)]
+        widths: list[float] = [max(w, stats_w[c]) for c, (_k, _l, w) in enumerate(cols)]
         for c, w in enumerate(widths):
             ws.set_column(c, c, w)
         setup_page(ws, widths, title_rows=(grid_head, grid_head), repeat_columns=(0, 1),
