@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # types only; importing them here would load xlsxwriter and p
     from ita_xlsx.documents.org import DocumentsResult
     from ita_xlsx.mail.collect import CollectResult
     from ita_xlsx.mail.send import SendResult
-    from ita_xlsx.mail.status import OrgStatus
+    from ita_xlsx.mail.status import Change, OrgStatus
     from ita_xlsx.mail.transport import MailError
     from ita_xlsx.make.generate import NewResult
     from ita_xlsx.outputs.feedback import FeedbackResult
@@ -285,12 +285,16 @@ def validate(
 
 
 def write_feedback(report: Report, out_dir: PathLike, *, force: bool = False,
-                   lang: str = "th", all_files: bool = False) -> FeedbackResult:
+                   lang: str = "th", all_files: bool = False, deadline: str = "",
+                   contact: str = "") -> FeedbackResult:
     """A marked-up copy per organisation with findings, written into ``out_dir`` (for the
-    file that counts only, unless ``all_files``)."""
+    file that counts only, unless ``all_files``). Each copy states the round's ``deadline``
+    and ``contact`` (the ``[round]`` settings); where not given, those the original workbook
+    carried."""
     from ita_xlsx.outputs.feedback import write_feedback as _write
 
-    return _write(report, Path(out_dir), force=force, lang=lang, all_files=all_files)
+    return _write(report, Path(out_dir), force=force, lang=lang, all_files=all_files,
+                  deadline=deadline, contact=contact)
 
 
 def report_text(report: Report, fmt: str = "json", *, lang: str = "th") -> str:
@@ -335,6 +339,8 @@ def consolidate(
     exclude: Iterable[PathLike] = (),
     workers: int | None = None,
     progress: Progress = None,
+    check_links: bool = False,
+    link_timeout: float = 10.0,
 ) -> MergeResult:
     """Read returns and consolidated reports (ZIP archives and saved mails opened); keep the
     one that counts per organisation: one fiscal year and round (as asked, else the newest
@@ -343,7 +349,8 @@ def consolidate(
 
     ``exclude``: files never read (the report being written, when it sits among the inputs).
     No workbook at all gives every listed organisation as missing. Raises :class:`InputError`
-    when a path does not exist.
+    when a path does not exist. ``check_links``: open every evidence URL and read every OIT
+    item's page, so the OIT grid tells dead pages and last year's pages apart.
     """
     from ita_xlsx.consolidation.merge import merge
 
@@ -355,7 +362,8 @@ def consolidate(
     return merge(paths, template=template, orgs_path=orgs, fiscal_year=fiscal_year,
                  round=round, framework=str(framework) if framework else None,
                  workers=workers, progress=progress,
-                 exclude={Path(p) for p in exclude})
+                 exclude={Path(p) for p in exclude}, check_links=check_links,
+                 link_timeout=link_timeout)
 
 
 def write_consolidated(result: MergeResult, out: PathLike, *, force: bool = False,
@@ -477,6 +485,7 @@ def send_workbooks(
     resend: Iterable[str] = (),
     feedback: PathLike | None = None,
     remind: bool = False,
+    remind_oit: bool = False,
     force: bool = False,
     retry_delays: tuple[float, ...] | None = None,
     progress: Progress = None,
@@ -485,7 +494,9 @@ def send_workbooks(
     to its return; with ``remind``, a reminder when it has not returned a valid workbook).
 
     What was sent is recorded in the round's ledger and never sent twice unless its code is in
-    ``resend``. ``dry_run`` writes .eml files into ``outbox`` and sends nothing (no mail
+    ``resend``. ``remind_oit``: reminders list each organisation's missing or failing OIT
+    items, read from its newest saved return, and a valid return that lacks items gets an
+    OIT reminder too. ``dry_run`` writes .eml files into ``outbox`` and sends nothing (no mail
     settings needed). Raises ``ita_xlsx.mail.transport.MailError`` for login/settings problems;
     a refused message is reported per organisation in the result.
     """
@@ -503,7 +514,8 @@ def send_workbooks(
         if feedback:
             outgoing = s.plan_feedback(settings, org_list, Path(feedback), ledger, result)
         elif remind:
-            outgoing = s.plan_reminders(settings, org_list, ledger, result)
+            missing = _oit_missing(ledger, settings, round_dir) if remind_oit else None
+            outgoing = s.plan_reminders(settings, org_list, ledger, result, oit_missing=missing)
         else:
             outgoing = s.plan_workbooks(settings, org_list,
                                         Path(workbooks) if workbooks else round_dir / "workbooks",
@@ -516,6 +528,41 @@ def send_workbooks(
                                   else {})
         return s.send_messages(settings, outgoing, ledger, password=_mail_password(
             settings, password), result=result, resend=set(resend), progress=progress, **kwargs)
+
+
+def _oit_missing(ledger, settings: Settings, round_dir: Path) -> dict[str, list[str]]:
+    """Per organisation (code folded), its newest saved return's OIT items that are missing
+    or failing, as reminder lines ("O7 รายงานผลการดำเนินงานประจำปี (ไม่มี URL)"). The ledger
+    names each saved return inside the round's returned/ folder."""
+    newest: dict[str, Path] = {}
+    for row in ledger.received_rows():  # oldest first: the last one wins
+        if not (row.saved and row.code):
+            continue
+        path = Path(row.saved) if Path(row.saved).is_absolute() else (
+            round_dir / "returned" / row.saved)
+        if path.is_file():
+            newest[row.code.casefold()] = path
+    if not newest:
+        return {}
+    report = validate(list(newest.values()), fiscal_year=settings.round.fiscal_year)
+    by_path = {Path(f.path): f for f in report.files}
+    out: dict[str, list[str]] = {}
+    for code, path in newest.items():
+        rep = by_path.get(path)
+        if rep is not None:
+            out[code] = [f"{it.code} {it.name} ({it.detail})" for it in rep.oit if it.failing]
+    return out
+
+
+def export_itas(report: Report, out_dir: PathLike, *, force: bool = False,
+                lang: str = "th") -> list[Path]:
+    """Per organisation, its OIT items and URLs in the order the NACC's ITAS system asks for
+    them: ``<code>_<name>_ITAS.csv`` (UTF-8 with BOM) and a printable
+    ``<code>_<name>_ITAS.xlsx``. Only the file that counts per organisation; returns without
+    an OIT sheet are skipped. Raises OutputExists for a file already there (unless ``force``)."""
+    from ita_xlsx.outputs.itas import write_itas
+
+    return write_itas(report, Path(out_dir), force=force, lang=lang)
 
 
 def collect(
@@ -555,6 +602,37 @@ def round_status(round_dir: PathLike = ".", orgs: PathLike | Sequence[Org] | Non
     from ita_xlsx.mail.status import round_status as _status
 
     return _status(round_dir, _round_orgs(Path(round_dir), orgs)[0])
+
+
+def round_changes(round_dir: PathLike = ".", since: object = None) -> list[Change]:
+    """What changed in the round since ``since`` (a date, an aware or local datetime, or text
+    such as "01/12/2569" or "01/12/2569 09:00", Thai time): arrivals, result changes, messages
+    sent or failed, replies without a workbook; oldest first."""
+    from ita_xlsx.mail.status import changes_since
+
+    return changes_since(round_dir, parse_since(since))
+
+
+def parse_since(value: object) -> datetime:
+    """A moment to look back to, in Thai time; :class:`InputError` when it is not one."""
+    import datetime as dt
+
+    from ita_xlsx.thai.dates import THAI_TIME, parse_date, parse_moment, thai_time
+
+    if isinstance(value, dt.datetime):
+        return thai_time(value) or value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(), THAI_TIME)
+    moment = None
+    if value and ":" not in str(value):  # a day: from its start, Thai time
+        day = parse_date(value)
+        moment = dt.datetime.combine(day, dt.time(), THAI_TIME) if day else None
+    elif value:
+        moment = parse_moment(value)
+    if moment is None:
+        raise InputError(f"{value!s} ไม่ใช่วันที่ เขียนเป็น 01/12/2569 หรือ 01/12/2569 09:00",
+                         f"{value!s} is not a date; write 01/12/2569 or 01/12/2569 09:00")
+    return moment
 
 
 def mail_test(round_dir: PathLike = ".", *, settings: Settings | None = None,
@@ -669,11 +747,13 @@ __all__ = [
     "collect",
     "load_settings",
     "mail_test",
+    "round_changes",
     "round_status",
     "send_workbooks",
     "bind_template",
     "consolidate",
     "describe_template",
+    "export_itas",
     "find_workbooks",
     "load_template",
     "make_district_memo",

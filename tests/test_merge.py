@@ -112,7 +112,9 @@ def test_district_report(district):
     assert "ถูกแทนที่ด้วย" in old["เหตุผล"]  # and why
     with zipfile.ZipFile(out) as zf:
         charts = [n for n in zf.namelist() if n.startswith("xl/charts/chart")]
-    assert len(charts) == 3
+    # the three overview charts, and the OIT items most missing (the returns leave the OIT
+    # sheet empty: every item is missing)
+    assert len(charts) == 4 and wb.sheetnames[8:10] == ["OIT", "OIT กราฟ"]
     ind = wb["ตัวชี้วัด"]
     assert ind["C5"].value.startswith("=IFERROR(ROUND(AVERAGE(")
     cached = openpyxl.load_workbook(out, data_only=True)["ตัวชี้วัด"]
@@ -170,7 +172,7 @@ def test_province_merges_district_reports_without_double_counting(district, temp
     s = summary_rows(tmp_path / "pcsv" / "summary.csv")
     assert sorted(s) == ["7000001", "7000002", "7000003"]
     assert s["7000001"]["via"].endswith("east.xlsx")
-    assert s["7000002"]["via"] == "" and s["7000002"]["recorded"] == "2022-04-25"
+    assert s["7000002"]["via"] == "" and s["7000002"]["recorded"] == "25/04/2565"
     assert s["7000001"]["ita_score"] == "59.16"
     east_s = summary_rows(tmp_path / "east-csv" / "summary.csv")  # made from the returns
     for col in ("results_done", "results_in_progress", "results_with_evidence", "measures"):
@@ -184,7 +186,7 @@ def test_province_merges_district_reports_without_double_counting(district, temp
     assert all(s[c]["ita_level"] for c in s)
     wb = CalamineWorkbook.from_path(str(tmp_path / "province.xlsx"))
     chart = wb.get_sheet_by_name("กราฟ").to_python()
-    start = next(i for i, r in enumerate(chart) if r and r[0] == "ระดับ")
+    start = next(i for i, r in enumerate(chart) if r and r[0] == "ระดับผลการประเมิน")
     counts = {}
     for r in chart[start + 1:]:
         if not r or r[0] == "":
@@ -255,7 +257,7 @@ def test_english_report_is_wholly_english_and_reads_back(district, tmp_path):
                                  "Findings", "Files", "Charts"]
     # The headings follow the totals block at the top of the summary.
     summary = list(wb["Summary"].iter_rows(values_only=True))
-    assert [r[0] for r in summary[3:7]] == ["Returned", "Valid", "Measures", "Results"]
+    assert [r[0] for r in summary[3:7]] == ["Returned", "Passed", "Measures", "Results"]
     heads = list(next(r for r in summary if r and r[0] == "Code"))
     assert heads[:3] == ["Code", "Organisation", "Status"]  # what prints comes first
     assert {"Type", "District", "Province"} <= set(heads)
@@ -304,7 +306,7 @@ def test_province_keeps_each_status_of_a_district_report(district, template, tmp
     run_merge(tmp_path / "d.xlsx", late, "-o", tmp_path / "p2.xlsx", "--csv", tmp_path / "pc2")
     s2 = summary_rows(tmp_path / "pc2" / "summary.csv")
     assert s2["6560105"]["status"] == "valid" and s2["6560105"]["via"] == ""
-    assert s2["6560105"]["recorded"] == "2022-04-25" and s2["6560105"]["ita_score"]
+    assert s2["6560105"]["recorded"] == "25/04/2565" and s2["6560105"]["ita_score"]
     assert {c: r["status"] for c, r in s2.items() if c != "6560105"} == {
         c: r["status"] for c, r in s.items() if c != "6560105"}
 

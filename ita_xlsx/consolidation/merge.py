@@ -8,19 +8,20 @@ CSV files. A consolidated report can itself be merged (district -> province): it
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ita_xlsx.core.findings import Finding
+from ita_xlsx.core.vocabulary import FILE_STATES, ROUNDS, SEVERITIES, key_of
 from ita_xlsx.spec.framework import score
 from ita_xlsx.spec.orgs import org_type_labels, read_org_list
 from ita_xlsx.spec.report_layout import DATA_SHEETS, REPORT_KIND, REPORT_META_SHEET
 from ita_xlsx.spec.template import Bound, Template, load_template
 from ita_xlsx.thai import clean_text, is_valid_url, parse_date
-from ita_xlsx.thai.text import normalise_code, read_code
+from ita_xlsx.thai.dates import iso_moment, parse_moment
+from ita_xlsx.thai.text import normalise_code, read_code, typed_text
 from ita_xlsx.validators.cross import indicator_rows
 from ita_xlsx.validators.engine import FileReport, choice_lookups
 
@@ -59,6 +60,8 @@ class OrgEntry:
     unusable: bool = False  # sent something, none of which can count
     reason: str = ""  # this file's own decision (the files table)
     reason_en: str = ""
+    # OIT items (template version 3): code, name, status, urls (one per line), detail
+    oit: list[dict] = field(default_factory=list)
 
     @property
     def newest_key(self) -> tuple[str, str]:
@@ -87,15 +90,9 @@ class MergeResult:
 # ---------------------------------------------------------------- entries from returns
 
 
-# Thailand's time (no daylight saving): report bytes must not depend on the machine's TZ
-THAI_TIME = dt.timezone(dt.timedelta(hours=7))
-
-
 def _iso_time(ts: float) -> str:
-    if not ts:
-        return ""
-    return dt.datetime.fromtimestamp(ts, THAI_TIME).replace(microsecond=0, tzinfo=None
-                                                           ).isoformat()
+    # with its offset (Thai time): report bytes must not depend on the machine's TZ
+    return iso_moment(ts) if ts else ""
 
 
 def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
@@ -122,6 +119,9 @@ def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
     if not ret.readable or b is None:
         return e
     e.org_type = b.choice_labels["org_type"].get(e.org_type, e.org_type)
+    e.oit = [{"code": it.code, "name": it.name, "status": it.status,
+              "urls": "\n".join(it.export_urls), "detail": it.detail,
+              "detail_en": it.detail_en} for it in rep.oit]
     from ita_xlsx.thai.values import score_value, split_urls, timeframe
 
     for ind, r in indicator_rows(ret, b):
@@ -329,6 +329,11 @@ def load_report(path: Path, template: Template, framework: str | None = None,
         for k in ("org_name", "org_type", "district", "province", "status",
                   "template_version", "round", "source_file", "recorded", "file_time", "level"):
             setattr(e, k, clean_text(row.get(k)))
+        for k in ("org_name", "org_type", "district", "province"):  # shown as written
+            setattr(e, k, typed_text(str(row.get(k) or "")))
+        # shown as 02/12/2569 10:11 (Thai time): back to ISO, as returns carry it
+        moment = parse_moment(e.file_time)
+        e.file_time = moment.isoformat() if moment is not None else e.file_time
         # the writer names the level column "ita_level"; older reports said "level"
         e.level = clean_text(row.get("ita_level") or row.get("level"))
         if bound is not None:  # an English report names pass labels in English: back to Thai
@@ -356,7 +361,7 @@ def load_report(path: Path, template: Template, framework: str | None = None,
         e = entries.get(normalise_code(row.get("org_code")).casefold())
         number = _num(row.get("indicator_no"))
         if e and number and row.get("issue"):
-            e.issues[int(number)] = clean_text(row.get("issue"))
+            e.issues[int(number)] = typed_text(str(row.get("issue")))
     for key, attr in (("measures", "measures"), ("results", "results"),
                       ("findings", "findings")):
         for row in table(key):
@@ -373,7 +378,18 @@ def load_report(path: Path, template: Template, framework: str | None = None,
             if key == "results":
                 rec["evidence_ok"] = clean_text(rec.get("evidence_ok")) in ("ใช่", "True", "1")
             getattr(e, attr).append(rec)
+    _load_oit(report, entries)
     return list(entries.values()), meta
+
+
+def _load_oit(report: ReportBook, entries: dict[str, OrgEntry]) -> None:
+    """The OIT grid of an earlier consolidated report back into its entries' items."""
+    from ita_xlsx.consolidation.oit_grid import read_back
+
+    for row in read_back(report):
+        e = entries.get(row["org_code"].casefold())
+        if e is not None:
+            e.oit = [{**it, "urls": "", "detail": "", "detail_en": ""} for it in row["items"]]
 
 
 def _num(v: object) -> float | None:
@@ -394,33 +410,15 @@ def _iso_day(text: str) -> str:
 
 
 def _round_key(text: str) -> str:
-    from ita_xlsx.make.print_layout import ROUNDS_EN, ROUNDS_TH
-
-    for table in (ROUNDS_TH, ROUNDS_EN):
-        for k, v in table.items():
-            if text in (k, v):
-                return k
-    return text
+    return key_of(ROUNDS, text) or text
 
 
 def _severity_key(text: str) -> str:
-    from ita_xlsx.make.print_layout import SEVERITY_EN, SEVERITY_TH
-
-    for table in (SEVERITY_TH, SEVERITY_EN):
-        for k, v in table.items():
-            if text in (k, v):
-                return k
-    return text
+    return key_of(SEVERITIES, text) or text
 
 
 def _status_key(text: str) -> str:
-    from ita_xlsx.outputs.check_report import STATUS_EN, STATUS_TH
-
-    for table in (STATUS_TH, STATUS_EN):
-        for k, v in table.items():
-            if text in (k, v):
-                return k
-    return text or "invalid"
+    return key_of(FILE_STATES, text) or text or "invalid"
 
 
 # ---------------------------------------------------------------- the whole merge
@@ -437,6 +435,8 @@ def merge(
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
     exclude: set[Path] | None = None,
+    check_links: bool = False,
+    link_timeout: float = 10.0,
 ) -> MergeResult:
     """Read everything sent, load any consolidated reports, and keep for each organisation
     the file that counts (see ``selection``): one fiscal year, one round, the newest return;
@@ -456,7 +456,8 @@ def merge(
     with gather(list(inputs), {o.code for o in orgs.values()} or None, exclude) as inbox:
         report = check([], template, fiscal_year=fiscal_year, framework=framework,
                        workers=workers, progress=progress, inbox=inbox, do_select=False,
-                       reports_as_files=False)
+                       reports_as_files=False, check_links=check_links,
+                       link_timeout=link_timeout)
         report_entries: list[OrgEntry] = []
         failed_reports: list[OrgEntry] = []  # reports that could not be read safely
         # listed as not returned in a report: not a file, so never a candidate; shown as

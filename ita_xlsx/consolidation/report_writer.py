@@ -18,7 +18,9 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
+from ita_xlsx.consolidation import oit_grid
 from ita_xlsx.consolidation.merge import MergeResult, OrgEntry
+from ita_xlsx.core import vocabulary as vocab
 from ita_xlsx.core.files import (
     OutputFailed,
     atomic_target,
@@ -40,7 +42,6 @@ from ita_xlsx.make.print_layout import (
     severity_label,
     text_lines,
 )
-from ita_xlsx.outputs.check_report import STATUS_EN, STATUS_TH
 from ita_xlsx.spec.report_layout import (
     ANALYSIS,
     FILES,
@@ -63,15 +64,6 @@ from ita_xlsx.thai import is_valid_url
 FONT_SIZE = 14  # the report's text; titles 18
 MAX_LINKS = 65_000  # Excel allows 65,530 hyperlinks per sheet; past that, plain text
 MAX_URL = 2079
-
-# What the files sheet says of a file that is not a return (inbox kinds), in words.
-FILE_KINDS = {"check-report": ("รายงานผลการตรวจ", "check report"),
-              "feedback": ("สำเนาแจ้งผล", "feedback copy"), "report": ("รายงานรวม", "report"),
-              "pdf": ("ไฟล์ PDF", "PDF file"), "word": ("ไฟล์ Word", "Word file"),
-              "image": ("รูปภาพ", "image"), "zip": ("ไฟล์ ZIP", "ZIP file"),
-              "mail": ("อีเมล", "mail"), "other": ("ไฟล์อื่น", "other file"),
-              "refused": ("ไม่รับ", "refused")}
-
 
 def on_paper(columns, printed: tuple[str, ...] | None = None) -> tuple[list, int]:
     """The sheet's columns with those that print first (in ``printed`` order, else all but
@@ -203,6 +195,7 @@ class Writer:
         self._findings(wb)
         self._files(wb)
         self._charts(wb)
+        oit_grid.write_sheet(self, wb)
         self._meta(wb)
         wb.close()
 
@@ -376,7 +369,6 @@ class Writer:
             ws.fit_to_pages(1, 1)
             ws.set_header(f'&C&"{self.t.font},Bold"&12' + self._header_line(totals).replace(
                 "&", "&&"), {"margin": 0.2})
-        status_names = STATUS_EN if self.lang == "en" else STATUS_TH
         r = head
         one_line = row_height(FONT_SIZE)
         for e in self.r.entries:
@@ -390,14 +382,15 @@ class Writer:
             for c, (key, _l, _w) in enumerate(columns):
                 v = values[key]
                 if key == "status":
-                    ws.write_string(r, c, status_names[v], self.f_status[v])
+                    ws.write_string(r, c, vocab.label(vocab.FILE_STATES, v, self.lang),
+                                    self.f_status[v])
                 elif key == "evidence_share" and v is not None:
                     ws.write_number(r, c, v, self.f_pct)
                 elif key == "ita_score" and v is not None:
                     ws.write_number(r, c, v, self.f_num)
                 elif key == "round" and v:
                     ws.write_string(r, c, round_label(v, self.lang), self.f_center)
-                elif key == "recorded" and v:
+                elif key in ("recorded", "file_time") and v:
                     ws.write_string(r, c, be_date(v), self.f_center)
                 elif key in ("org_name", "org_type", "ita_level") and v:
                     ws.write_string(r, c, str(v), self.f_wrap)
@@ -421,17 +414,16 @@ class Writer:
         results = sum(len(e.results) for e in es)
         evidence = sum(e.with_evidence for e in es)
         share = f"{evidence / results:.0%}" if results else "-"
+        passed = vocab.label(vocab.ORG_STATES, "passed", self.lang)
+        rest = vocab.tally(count, self.lang, ("warnings", "invalid", "unreadable", "missing"),
+                           " · ")
         if self.lang == "en":
             return [("Returned", f"{returned} of {len(es)} organisations"),
-                    ("Valid", f"{count['valid'] + count['warnings']} (with warnings "
-                              f"{count['warnings']}) · to fix {count['invalid']} · "
-                              f"unreadable {count['unreadable']} · missing {count['missing']}"),
+                    (passed, f"{count['valid'] + count['warnings']} (of which {rest})"),
                     ("Measures", f"{sum(len(e.measures) for e in es)}"),
                     ("Results", f"{results} · with evidence {evidence} ({share})")]
         return [("ส่งแล้ว", f"{returned} จาก {len(es)} หน่วยงาน"),
-                ("ผ่าน", f"{count['valid'] + count['warnings']} แห่ง (มีข้อเตือน "
-                         f"{count['warnings']}) · ต้องแก้ไข {count['invalid']} · เปิดไม่ได้ "
-                         f"{count['unreadable']} · ยังไม่ส่ง {count['missing']}"),
+                (passed, f"{count['valid'] + count['warnings']} แห่ง · {rest}"),
                 ("มาตรการ", f"{sum(len(e.measures) for e in es)} มาตรการ"),
                 ("ผลการดำเนินการ", f"{results} รายการ · มีหลักฐาน {evidence} ({share})")]
 
@@ -560,13 +552,12 @@ class Writer:
         ws = self._sheet(wb, "files", cols, self.tr(
             "ไฟล์ที่ได้รับ (ฉบับล่าสุดของแต่ละหน่วยงานถูกใช้)",
             "Files received (the newest of each organisation is used)"), printed=printed)
-        status_names = STATUS_EN if self.lang == "en" else STATUS_TH
         en = self.lang == "en"
-        kinds = {k: v[1 if en else 0] for k, v in FILE_KINDS.items()}
-        rows = [{**f, "status": status_names.get(f["status"], kinds.get(f["status"],
-                                                                        f["status"])),
+        rows = [{**f, "status": vocab.label(vocab.FILE_KINDS if f["status"] in vocab.FILE_KINDS
+                                            else vocab.FILE_STATES, f["status"], self.lang),
                  "reason": f.get("reason_en" if en else "reason", ""),
-                 "recorded": be_date(f.get("recorded")), "file_time": be_date(f.get("file_time"))}
+                 "recorded": be_date(f.get("recorded")), "file_time": be_date(f.get("file_time")),
+                 "round": round_label(f.get("round"), self.lang) if f.get("round") else ""}
                 for f in sorted(self.r.files, key=lambda x: (x["org_code"], x["path"]))]
         self._rows(ws, cols, rows, 3)
 
@@ -587,7 +578,7 @@ class Writer:
         level_rows = [(lv, levels[lv]) for lv in order if lv in levels] + [
             (lv, n) for lv, n in sorted(levels.items()) if lv not in order]
         r0 = 2
-        ws.write_string(r0, 0, self.tr("ระดับ", "Level"), self.f_head)
+        ws.write_string(r0, 0, vocab.label(vocab.HEADINGS, "level", self.lang), self.f_head)
         ws.write_string(r0, 1, self.tr("จำนวนหน่วยงาน", "Organisations"), self.f_head)
         for i, (lv, n) in enumerate(level_rows, start=1):
             ws.write_string(r0 + i, 0, self.level_text(lv), self.f_text)
@@ -764,7 +755,10 @@ def csv_files(result: MergeResult, out_dir: Path, template: Template,
         pending.append((out_dir / name, csv_bytes(keys, [[r.get(k) for k in keys]
                                                           for r in rows])))
 
-    save("summary.csv", SUMMARY, [summary_values(e) for e in result.entries])
+    # dates as every surface shows them (Buddhist Era, Thai time); JSON alone carries ISO
+    save("summary.csv", SUMMARY, [{**v, "recorded": be_date(v["recorded"]),
+                                   "file_time": be_date(v["file_time"])}
+                                  for v in map(summary_values, result.entries)])
 
     def stacked(attr):
         for e in result.entries:

@@ -57,6 +57,8 @@ class DistrictFigures:
     not_started: int
     with_evidence: int
     newest_report: dt.date | None = None  # the newest return's report date (the memo's date)
+    # OIT (issue 20): the sentence naming the items most missing across the district
+    oit_sentence: str = ""
 
     @property
     def evidence_share(self) -> float | None:
@@ -133,7 +135,18 @@ def read_figures(path: Path, template: Template, framework: str | None = None
         results=done + doing + todo, done=done, in_progress=doing, not_started=todo,
         with_evidence=total("results_with_evidence"),
         newest_report=max(dates) if dates else None,
+        oit_sentence=_oit_sentence(report),
     )
+
+
+def _oit_sentence(report) -> str:
+    """The OIT grid of the report, read back: one sentence naming the items most missing."""
+    from types import SimpleNamespace
+
+    from ita_xlsx.consolidation.oit_grid import build, memo_sentence, read_back
+
+    rows = read_back(report)
+    return memo_sentence(build([SimpleNamespace(oit=r["items"]) for r in rows])) if rows else ""
 
 
 def find_settings(report: Path, given: Path | None) -> Path | None:
@@ -193,6 +206,7 @@ def memo_values(f: DistrictFigures, settings: dict[str, str], words: dict[str, s
         "n_evidence": str(f.with_evidence),
         "evidence_percent": f"{share * 100:.1f}" if share is not None else "0",
         "attachment": attachment, "date": thai_long_date(today),
+        "oit_sentence": f.oit_sentence,
         "district_name": settings.get("name", "") or missing,
         **{k: settings.get(k, "") or missing for k in DISTRICT_KEYS if k != "name"},
     }

@@ -30,6 +30,7 @@ from pathlib import Path
 from ita_xlsx.core.errors import ItaError
 from ita_xlsx.core.files import atomic_write, safe_filename
 from ita_xlsx.core.records import Org
+from ita_xlsx.core.vocabulary import COUNTS, FILE_STATES, word
 from ita_xlsx.mail import compose
 from ita_xlsx.mail.ledger import SEND_LOCK_FILE, Ledger, LedgerError, SentRow, now_iso
 from ita_xlsx.mail.transport import MailError, connection_cause, find_in_sent, smtp_connect
@@ -194,7 +195,7 @@ def _values(settings: Settings, org: Org, file_name: str = "", **extra: object) 
         "round_label": compose.ROUND_LABELS.get(round_key, round_key),
         "deadline": settings.round.deadline or "-", "contact": settings.round.contact or "-",
         "office": office, "sender_name": settings.mail.sender_name or office,
-        "file_name": file_name, "result": "", "summary": "", "why": "",
+        "file_name": file_name, "result": "", "summary": "", "why": "", "oit_missing": "",
     }
     values.update(extra)
     return values
@@ -219,13 +220,15 @@ def plan_workbooks(settings: Settings, orgs: list[Org], folder: Path, result: Se
 
 
 def _summary(findings: list[str], errors: int, warnings: int) -> tuple[str, str]:
+    # the state and severity words are the vocabulary's, as on every other surface
     if errors:
-        result = f"ต้องแก้ไข — พบข้อผิดพลาด {errors} รายการ" + (
-            f" และข้อสังเกต {warnings} รายการ" if warnings else "")
+        result = f"{word(FILE_STATES, 'invalid')} — พบ{word(COUNTS, 'errors')} {errors} รายการ" + (
+            f" และ{word(COUNTS, 'warnings')} {warnings} รายการ" if warnings else "")
     elif warnings:
-        result = f"ผ่าน แต่มีข้อสังเกต {warnings} รายการ ขอให้ตรวจทาน"
+        result = (f"{word(FILE_STATES, 'warnings')} — {word(COUNTS, 'warnings')} {warnings} "
+                  "รายการ ขอให้ตรวจทาน")
     else:
-        result = "ผ่าน"
+        result = word(FILE_STATES, "valid")
     lines = [f"- {text}" for text in findings[:10]]
     if len(findings) > 10:
         lines.append(f"- และอีก {len(findings) - 10} รายการ (ดูในไฟล์แนบ)")
@@ -276,7 +279,11 @@ def plan_feedback(settings: Settings, orgs: list[Org], folder: Path, ledger: Led
 
 
 def plan_reminders(settings: Settings, orgs: list[Org], ledger: Ledger, result: SendResult,
-                   today: date | None = None) -> list[Outgoing]:
+                   today: date | None = None,
+                   oit_missing: dict[str, list[str]] | None = None) -> list[Outgoing]:
+    """Reminders to organisations without a valid return. ``oit_missing`` (organisation code
+    folded -> its missing or failing OIT items, as lines): each reminder lists them, and an
+    organisation whose return is valid but lacks OIT items gets the OIT reminder."""
     status: dict[str, str] = {}
     for row in ledger.received_rows():
         if row.saved and row.code:
@@ -285,15 +292,19 @@ def plan_reminders(settings: Settings, orgs: list[Org], ledger: Ledger, result: 
     out = []
     for org in orgs:
         state = status.get(org.code.casefold())
+        items = (oit_missing or {}).get(org.code.casefold(), [])
+        kind = "remind"
         if state in ("valid", "warnings"):
-            result.skipped.append(org.code)
-            continue
+            if not items:
+                result.skipped.append(org.code)
+                continue
+            kind = "remind_oit"
         why = "" if state is None else " (ไฟล์ที่ได้รับยังมีข้อผิดพลาดที่ต้องแก้ไข)"
-        values = _values(settings, org, why=why)
+        values = _values(settings, org, why=why, oit_missing=compose.oit_block(items))
         sent = ledger.sent("workbook", org.code)
         out.append(Outgoing("remind", f"{org.code}:{day}", org, split_emails(org.email),
-                            compose.fill(settings.message, "remind_subject", values),
-                            compose.fill(settings.message, "remind_body", values), [],
+                            compose.fill(settings.message, f"{kind}_subject", values),
+                            compose.fill(settings.message, f"{kind}_body", values), [],
                             in_reply_to=sent.message_id if sent else ""))
     return out
 
