@@ -269,8 +269,6 @@ class Writer:
         fy = self.r.fiscal_year or ""
         rnd = getattr(self.r, "round", "") or ""
         shown = f" · {round_label(rnd, self.lang)}" if rnd else ""
-        if rnd and self.lang != "en" and rnd in ("6", "12"):
-            shown = f" · รอบ {round_label(rnd, self.lang)}"
         return self.tr(f"ปีงบประมาณ {fy}{shown} · {n} หน่วยงาน",
                        f"Fiscal year {fy}{shown} · {n} organisations")
 
