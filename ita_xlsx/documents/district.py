@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ita_xlsx.consolidation.merge import bound_for, open_report
 from ita_xlsx.core.errors import InputError
@@ -75,7 +76,7 @@ class DistrictMemo:
     emblem: str = ""  # the file the emblem came from; "" when its space was left blank
 
 
-def _num(v: object) -> float:
+def _num(v: Any) -> float:  # a cell value as calamine gives it
     try:
         return float(v) if v not in (None, "") else 0.0
     except (TypeError, ValueError):

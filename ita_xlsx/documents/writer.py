@@ -9,6 +9,7 @@ complex-script properties too (w:cs, w:szCs, w:bCs) or Thai text falls back to a
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from io import BytesIO
 
 from docx import Document
@@ -432,9 +433,8 @@ class ThaiDocument:
     # -- tables ------------------------------------------------------------------------------
 
     def table(self, columns: list[dict], rows: list[list], font_size: float | None = None,
-              group_rows: frozenset[int] | set[int] = frozenset(),
-              notes: dict[int, tuple[str, list]] | None = None
-              ) -> None:
+              group_rows: AbstractSet[int] = frozenset(),
+              notes: dict[int, tuple[str, list]] | None = None) -> None:
         """A grid table; ``rows`` hold str, or a list of URLs (live links) per cell.
         Rows listed in ``group_rows`` are one merged bold cell (a tool's heading); ``notes``
         (by row) add a full-width row under it: a label and URLs, each URL whole on its line.
