@@ -16,6 +16,7 @@ A round in five lines::
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -762,10 +763,14 @@ def make_documents(
     template: Template | None = None,
     framework: PathLike | None = None,
     progress: Progress = None,
+    emblem: PathLike | None = None,
+    settings: PathLike | None = None,
 ) -> DocumentsResult:
     """Word documents (and PDFs) for each return that passed: the measures document and its
-    memo (plan round), or the results report and its memo (6/12 months). Returns with errors
-    are refused (with the reasons) unless ``force``; existing files are kept unless ``force``.
+    memo (plan round), or the results report and its memo (6/12 months), and the request to
+    publish them. Returns with errors are refused (with the reasons) unless ``force``;
+    existing files are kept unless ``force``. The emblem: the image ``emblem``, else
+    ``[documents]`` of ``settings`` (or of the ita-settings.toml beside the returns).
 
     Only the file that counts for each organisation, as the round model decides
     (:func:`open_round`): never an older copy, another round's file or a borrowed workbook.
@@ -773,16 +778,38 @@ def make_documents(
     from ita_xlsx.documents import org, templates
     from ita_xlsx.documents.pdf import to_pdf
 
-    rnd = open_round(list(paths), fiscal_year=fiscal_year, template=template,
+    paths = list(paths)
+    rnd = open_round(paths, fiscal_year=fiscal_year, template=template,
                      framework=framework, progress=progress)
     counting = [o.counting.report for o in rnd.orgs
                 if o.counting is not None and o.counting.report is not None]
     overrides = templates.overrides_from(list(doc_templates))
     result = org.make_documents(counting, template or load_template(), Path(out),
-                                force=force, arabic_digits=arabic_digits, overrides=overrides)
+                                force=force, arabic_digits=arabic_digits, overrides=overrides,
+                                emblem=_emblem(emblem, settings, paths))
     if pdf:
         result.pdf, result.pdf_problem = to_pdf(result.written, Path(out), force=True)
     return result
+
+
+def _emblem(image: PathLike | None, settings: PathLike | None, near: Sequence[PathLike]):
+    """The office's emblem: the image given, else the settings' [documents] (the file given,
+    or ita-settings.toml in the folder of the first input, its parent or the current folder)."""
+    from ita_xlsx.documents import emblem as em
+    from ita_xlsx.spec.settings import SETTINGS_FILE, load_documents
+
+    if image:
+        return em.load(Path(image))
+    found = Path(settings) if settings else None
+    if found is None:
+        first = Path(near[0]) if near else Path.cwd()
+        folder = first if first.is_dir() else first.parent
+        found = next((f / SETTINGS_FILE for f in (folder, folder.parent, Path.cwd())
+                      if (f / SETTINGS_FILE).is_file()), None)
+    if found is None or not found.is_file():
+        return None
+    image_path, letterhead = load_documents(found).paths(found.parent)
+    return em.load(image_path, letterhead)
 
 
 def make_district_memo(
@@ -796,9 +823,12 @@ def make_district_memo(
     doc_templates: Sequence[PathLike] = (),
     template: Template | None = None,
     framework: PathLike | None = None,
+    emblem: PathLike | None = None,
+    date: dt.date | None = None,
 ) -> DistrictMemo:
     """The district's memo to the province from a consolidated report (``merge`` output),
-    header fields from ``ita-settings.toml`` [district]."""
+    header fields from ``ita-settings.toml`` [district]; dated ``date``, else the newest
+    return's report date."""
     from ita_xlsx.documents import district, templates
     from ita_xlsx.documents.pdf import to_pdf
 
@@ -806,7 +836,9 @@ def make_district_memo(
     memo = district.make_memo(Path(report_path), Path(out), template or load_template(),
                               settings=Path(settings) if settings else None, force=force,
                               arabic_digits=arabic_digits, overrides=overrides,
-                              framework=str(framework) if framework else None)
+                              framework=str(framework) if framework else None,
+                              today=date,
+                              emblem=_emblem(emblem, settings, [report_path]))
     if pdf:
         memo.pdf, memo.pdf_problem = to_pdf([memo.path], Path(out), force=True)
     return memo

@@ -70,7 +70,8 @@ def test_measures_document_has_the_workbooks_figures_in_the_seeds_order(huay_wan
     result = ita_xlsx.make_documents([path], tmp_path / "docs")
     assert not result.refused
     names = sorted(p.name for p in result.written)
-    assert names == ["บันทึกข้อความ-มาตรการ-2565-เทศบาลตำบลห้วยวน.docx",
+    assert names == ["ขออนุญาตเผยแพร่-แผน-2565-เทศบาลตำบลห้วยวน.docx",
+                     "บันทึกข้อความ-มาตรการ-2565-เทศบาลตำบลห้วยวน.docx",
                      "มาตรการ-2565-เทศบาลตำบลห้วยวน.docx"]
     doc = tmp_path / "docs" / "มาตรการ-2565-เทศบาลตำบลห้วยวน.docx"
     texts = body_texts(doc)
@@ -94,10 +95,12 @@ def test_measures_document_has_the_workbooks_figures_in_the_seeds_order(huay_wan
         assert row[0] == th(str(n))
         assert row[2] == th(m["measure"]) and row[4] == th(m["owner"])
         assert row[5] == th(m["timeframe"])
-    # Seed 000's order: title, part 1 (analysis, scores), part 2 (measures), closing block.
+    # A ประกาศ (head, preamble, date, signature), then as its attachment seed 000's order:
+    # title, part 1 (analysis, scores), part 2 (measures).
     at = {key: next(i for i, t in enumerate(texts) if t.startswith(key)) for key in (
-        "มาตรการส่งเสริม", "๑. การวิเคราะห์", "จากผลการประเมิน", "ตัวชี้วัดของการประเมิน ITA",
-        "๒. มาตรการ", "ที่\tเครื่องมือ", "ประกาศ ณ วันที่")}
+        "ประกาศเทศบาลตำบลห้วยวน", "เรื่อง มาตรการส่งเสริม", "ตามที่ สำนักงานคณะกรรมการ",
+        "ประกาศ ณ วันที่", "เอกสารแนบท้ายประกาศ", "๑. การวิเคราะห์", "จากผลการประเมิน",
+        "ตัวชี้วัดของการประเมิน ITA", "๒. มาตรการ", "ที่\tเครื่องมือ")}
     assert list(at.values()) == sorted(at.values())
     assert "ประกาศ ณ วันที่ ๑๕ มกราคม พ.ศ. ๒๕๖๕" in flat
 
@@ -129,7 +132,7 @@ def test_memo_presents_the_measures_to_the_executive(tmp_path):
     ita_xlsx.make_documents([path], tmp_path / "docs")
     texts = body_texts(tmp_path / "docs" / "บันทึกข้อความ-มาตรการ-2565-เทศบาลตำบลห้วยวน.docx")
     flat = "\n".join(texts)
-    assert texts[0] == "บันทึกข้อความ"
+    assert texts[0].strip() == "บันทึกข้อความ"  # after the emblem's place and a tab
     assert flat.index("ส่วนราชการ") < flat.index("เรื่อง") < flat.index("เรียน")
     assert f"ได้คะแนน {to_thai_digits('59.16')} คะแนน" in flat
     assert f"จำนวน {to_thai_digits(str(len(content.measures)))} มาตรการ" in flat
@@ -146,7 +149,8 @@ def test_results_report_counts_and_live_evidence_links(tmp_path):
     done = sum(r["status"] == "ดำเนินการแล้วเสร็จ" for r in content.results)
     doing = sum(r["status"] == "อยู่ระหว่างดำเนินการ" for r in content.results)
     assert done + doing == len(content.measures)
-    assert f"ดำเนินการแล้วเสร็จ {done} มาตรการ อยู่ระหว่างดำเนินการ {doing} มาตรการ" in flat
+    assert doing and f"ดำเนินการแล้วเสร็จ {done} มาตรการ และอยู่ระหว่างดำเนินการ {doing} มาตรการ" in flat
+    assert "ยังไม่ดำเนินการ 0" not in flat  # zero counts are left out of the sentence
     assert "รอบ 6 เดือน (ตุลาคม 2569 – มีนาคม 2570)" in flat
     links = sorted(r.target_ref for r in d.part.rels.values() if r.is_external)
     assert links == sorted(r["evidence_url"] for r in content.results if r["evidence_url"])
@@ -164,7 +168,7 @@ def test_returns_with_errors_are_refused_with_reasons_unless_forced(tmp_path):
     assert not out.exists() or not list(out.iterdir())
     res = runner.invoke(main, ["docs", str(path), "--out", str(out), "--force"])
     assert res.exit_code == 0, res.output
-    assert len(list(out.glob("*.docx"))) == 2
+    assert len(list(out.glob("*.docx"))) == 3  # the publication request beside the two
     res = runner.invoke(main, ["docs", str(path), "--out", str(out), "--lang", "en"])
     assert res.exit_code == 1
     assert "No documents for" in res.output and "G5" in res.output
@@ -187,14 +191,13 @@ def test_wording_comes_from_a_document_template_the_user_can_replace(huay_wan_pl
     text = resources.files("ita_xlsx").joinpath("document_templates", "measures.toml"
                                                 ).read_text(encoding="utf-8")
     mine = tmp_path / "my-measures.toml"
-    mine.write_text(text.replace("มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน\",",
-                                 "ประกาศ{org_name} เรื่อง มาตรการส่งเสริมคุณธรรม\","),
-                    encoding="utf-8")
+    mine.write_text(text.replace('title = "ประกาศ{org_name}"',
+                                 'title = "ประกาศ{org_name} (ฉบับของจังหวัด)"'), encoding="utf-8")
     res = CliRunner().invoke(main, ["docs", str(path), "--out", str(tmp_path / "d"),
                                     "--doc-template", str(mine)])
     assert res.exit_code == 0, res.output
     texts = body_texts(tmp_path / "d" / "มาตรการ-2565-เทศบาลตำบลห้วยวน.docx")
-    assert texts[0] == "ประกาศเทศบาลตำบลห้วยวน เรื่อง มาตรการส่งเสริมคุณธรรม"
+    assert "ประกาศเทศบาลตำบลห้วยวน (ฉบับของจังหวัด)" in texts[:3]
     bad = tmp_path / "bad.toml"
     bad.write_text(text.replace("{org_name} อำเภอ", "{org_nmae} อำเภอ"), encoding="utf-8")
     res = CliRunner().invoke(main, ["docs", str(path), "--out", str(tmp_path / "e"),
@@ -211,4 +214,4 @@ def test_pdf_without_libreoffice_says_so_in_thai(huay_wan_plan, tmp_path, monkey
     res = CliRunner().invoke(main, ["docs", str(path), "--out", str(tmp_path / "d"), "--pdf"])
     assert res.exit_code == 0
     assert "ไม่พบโปรแกรม LibreOffice" in res.output
-    assert len(list((tmp_path / "d").glob("*.docx"))) == 2
+    assert len(list((tmp_path / "d").glob("*.docx"))) == 3

@@ -117,9 +117,15 @@ def test_district_memo_figures_equal_the_reports(district_round, tmp_path):
     assert (f"หน่วยงานได้กำหนดมาตรการรวม {want['measures']} มาตรการ รายงานผลการดำเนินการ "
             f"{results} รายการ ดำเนินการแล้วเสร็จ {want['done']} รายการ") in flat
     assert f"ร้อยละ {want['evidence'] / results * 100:.1f}" in flat
-    weak = [f"{label} (เฉลี่ย {mean:.2f} คะแนน)" for label, mean in want["weakest"]]
+    # "ตัวชี้วัดที่ 10 การป้องกันการทุจริต": no list number ("10.") inside the sentence.
+    weak = ["ตัวชี้วัดที่ {} {} (เฉลี่ย {:.2f} คะแนน)".format(*label.split(". ", 1), mean)
+            for label, mean in want["weakest"]]
     assert f"{weak[0]}, {weak[1]} และ {weak[2]}" in flat
-    assert "(district-report.xlsx)" in flat  # the consolidated workbook, named as attachment
+    # The consolidated workbook attached, named as an official would, not by its file name.
+    assert "รายละเอียดตามรายงานสรุปผล (ไฟล์ Excel) ที่แนบ" in flat
+    assert "district-report.xlsx" not in flat
+    # Dated by the newest return's report date, not the machine's clock.
+    assert "วันที่  15 เมษายน พ.ศ. 2570" in flat
     assert "รอบ 6 เดือน ประจำปีงบประมาณ พ.ศ. 2570" in flat
     for level in set(want["levels"]):
         assert f"{level} {want['levels'].count(level)} แห่ง" in flat

@@ -57,15 +57,27 @@ def ink_box(w: int, h: int, px: bytes, threshold: int = 160):
     return cols[0] / CM, rows[0] / CM, cols[-1] / CM, rows[-1] / CM
 
 
+HEADER_CM = 2.2  # above this, only the page number ("- 2 -", centred) may be printed
+
+
 def check_pages(pdf: Path) -> int:
     """Every page A4 (either way round), inked, and nothing past the margins (left 3 cm,
-    right 2 cm, top 2.5 cm, bottom 2 cm). Returns the number of pages."""
+    right 2 cm, top 2.5 cm, bottom 2 cm) but the page number centred in the header, from
+    page 2 on. Returns the number of pages."""
     n = 0
     for w, h, px in pages(pdf):
         n += 1
         width, height = w / CM, h / CM
         assert sorted((round(width, 0), round(height, 0))) == [21, 30], (width, height)
-        box = ink_box(w, h, px)
+        top = int(HEADER_CM * CM)
+        head = ink_box(w, top, px[:top * w])
+        if head is not None:
+            assert n > 1, f"{pdf.name}: ink above the text on page 1: {head}"
+            middle = 3.0 + (width - 5.0) / 2
+            assert head[0] > middle - 1.5 and head[2] < middle + 1.5, (pdf.name, n, head)
+        box = ink_box(w, h - top, px[top * w:])
+        if box is not None:
+            box = (box[0], box[1] + HEADER_CM, box[2], box[3] + HEADER_CM)
         assert box is not None, f"{pdf.name}: page {n} is blank"
         x0, y0, x1, y1 = box
         assert x0 >= 3.0 - SLACK and x1 <= width - 2.0 + SLACK, (pdf.name, n, box)
@@ -155,8 +167,8 @@ def test_the_demos_documents_match_seed_000_and_its_report(tmp_path, soffice):
     for n, issue in ISSUES.items():  # the seed's issues, on the weak indicators' rows
         assert th(issue) in flat, n
     parts = [next(i for i, t in enumerate(texts) if t.startswith(k)) for k in (
-        "๑. การวิเคราะห์", "ตัวชี้วัดของการประเมิน ITA", "๒. มาตรการ", "ที่\tเครื่องมือ",
-        "ประกาศ ณ วันที่")]
+        "ประกาศเทศบาลตำบลห้วยวน", "ประกาศ ณ วันที่", "๑. การวิเคราะห์",
+        "ตัวชี้วัดของการประเมิน ITA", "๒. มาตรการ", "ที่\tเครื่องมือ")]
     assert parts == sorted(parts)
     memo = next(docs.glob("บันทึกข้อความ-อำเภอ-*.docx"))
     want = read_back(out / "4-district-report.xlsx")

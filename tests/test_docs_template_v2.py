@@ -81,7 +81,7 @@ def test_version_1_returns_validate_merge_and_make_documents(tmp_path):
     result = ita_xlsx.make_documents([path], tmp_path / "docs")
     flat = "\n".join(body_texts(tmp_path / "docs" / "มาตรการ-2565-เทศบาลตำบลห้วยวน.docx"))
     assert "(................................)" in flat  # no signer in version 1: to fill in
-    assert len(result.written) == 2
+    assert len(result.written) == 3  # measures, memo, publication request
 
 
 def test_version_2_fields_are_printed_in_the_documents(tmp_path):

@@ -48,9 +48,12 @@ from ita_xlsx.spec.report_layout import (
     ANALYSIS,
     FILES,
     FINDINGS,
+    NOT_PRINTED,
     REPORT_KIND,
     REPORT_META_SHEET,
     SUMMARY,
+    SUMMARY_ONE_PAGE,
+    SUMMARY_PRINTED,
     heading,
     measure_columns,
     result_columns,
@@ -63,6 +66,18 @@ from ita_xlsx.thai import is_valid_url
 FONT_SIZE = 14  # the report's text; titles 18
 MAX_LINKS = 65_000  # Excel allows 65,530 hyperlinks per sheet; past that, plain text
 MAX_URL = 2079
+
+def on_paper(columns, printed: tuple[str, ...] | None = None) -> tuple[list, int]:
+    """The sheet's columns with those that print first (in ``printed`` order, else all but
+    ``NOT_PRINTED``), and how many print. Readers find columns by the report's own list of
+    keys, so the order on the sheet is free; the CSV files keep theirs."""
+    if printed is not None:
+        by_key = {c[0]: c for c in columns}
+        on = [by_key[k] for k in printed if k in by_key]
+    else:
+        on = [c for c in columns if c[0] not in NOT_PRINTED]
+    return on + [c for c in columns if c not in on], len(on)
+
 
 def summary_values(e: OrgEntry) -> dict:
     n = len(e.results)
@@ -232,14 +247,21 @@ class Writer:
         self._head_row(ws, first_row, columns)
         ws.freeze_panes(first_row + 1, 2 if key != "files" else 1)
         widths = [w for _, _, w in columns][:printed]
+        self._printed = printed or len(columns)
         setup_page(ws, widths, title_rows=(first_row, first_row),
                    repeat_columns=(0, 1) if key != "files" else None,
-                   footer=f'&L&"{self.t.font},Regular"&12' + self.tr(
-                       "รายงานรวม ITA&C&12หน้า &P/&N", "ITA report&C&12Page &P/&N"))
+                   footer=self._footer())
         self.meta += [(f"sheet:{key}", self.names[key]),
                       (f"columns:{key}", ",".join(k for k, _, _ in columns)),
                       (f"first_row:{key}", str(first_row + 2))]
         return ws
+
+    def _footer(self) -> str:
+        """The sheet's title at the left, the page at the centre: words a reader uses."""
+        fy = self.r.fiscal_year or ""
+        return (f'&L&"{self.t.font},Regular"&12' + self.tr(
+            f"รายงานรวมมาตรการ ITA ปีงบประมาณ {fy} · &A&C&12หน้า &P/&N",
+            f"ITA measures report, fiscal year {fy} · &A&C&12Page &P/&N"))
 
     def _head_row(self, ws, row: int, columns) -> None:
         """Column headings, the row as tall as the longest wrapped heading needs."""
@@ -252,8 +274,10 @@ class Writer:
     def _subtitle(self) -> str:
         n = len(self.r.entries)
         fy = self.r.fiscal_year or ""
-        return self.tr(f"ปีงบประมาณ {fy} · {n} หน่วยงาน · สร้างโดย ita-xlsx",
-                       f"Fiscal year {fy} · {n} organisations · made by ita-xlsx")
+        rnd = getattr(self.r, "round", "") or ""
+        shown = f" · {round_label(rnd, self.lang)}" if rnd else ""
+        return self.tr(f"ปีงบประมาณ {fy}{shown} · {n} หน่วยงาน",
+                       f"Fiscal year {fy}{shown} · {n} organisations")
 
     def _shown(self, key: str, value: object) -> object:
         """A canonical choice value shown as its label."""
@@ -272,14 +296,17 @@ class Writer:
         else:
             ws.write_string(row, col, str(value), fmt or self.f_text)
 
-    def _rows(self, ws, columns, rows, first_row: int, link_key: str | None = None) -> None:
+    def _rows(self, ws, columns, rows, first_row: int, link_key: str | None = None) -> int:
         """Stacked rows through ``FastSheet.append_row``: this is where a country's report
         spends its time."""
         keys = [k for k, _, _ in columns]
         widths = [w for _, _, w in columns]
         one_line = row_height(FONT_SIZE)
         link_col = keys.index(link_key) if link_key in keys else -1
-        text, wrap, link_fmt = self.f_text, self.f_wrap, self.f_link
+        text, wrap, link_fmt, center = self.f_text, self.f_wrap, self.f_link, self.f_center
+        # Rows are as tall as their printed cells need; the columns after (file names…) stay
+        # one line, so a long path does not make every row of the page tall.
+        printed = self._printed
         links = 0
         r = first_row
         for values in rows:
@@ -297,14 +324,16 @@ class Writer:
                         row_links.append((c, url))
                         links += 1
                     else:
-                        if len(v) > widths[c]:  # longer than its column: wrapped
+                        if len(v) > widths[c] and c < printed:  # longer than its column:
                             cells.append((c, v, wrap))
                             # Arithmetic only: this runs for millions of cells. A line
                             # break counts as a line's worth of characters.
                             need = max(need, (len(v) + v.count("\n") * widths[c]) / widths[c])
                         else:
                             cells.append((c, v, text))
-                elif kind is int or (kind is float and math.isfinite(v)):
+                elif kind is int:  # numbers of rows and indicators (ข้อ): centred, apart
+                    cells.append((c, v, center))  # from the text beside them
+                elif kind is float and math.isfinite(v):
                     cells.append((c, v, text))
                 elif kind is bool:
                     cells.append((c, self.yes if v else self.no, text))
@@ -313,6 +342,9 @@ class Writer:
             ws.append_row(r, cells, row_links,
                           row_height(FONT_SIZE, lines_for(need)) if need else one_line)
         ws.autofilter(first_row, 0, max(r, first_row + 1), len(columns) - 1)
+        # On paper: the columns a reader needs (see on_paper), every row.
+        ws.print_area(0, 0, max(r, first_row + 1), self._printed - 1)
+        return r
 
     @staticmethod
     def _link_target(v: str) -> str | None:
@@ -329,20 +361,30 @@ class Writer:
     def _summary(self, wb) -> None:
         totals = self._totals()
         head = 3 + len(totals) + 1  # the totals block first, then the table
-        printed = [k for k, _, _ in SUMMARY].index("recorded") + 1
-        ws = self._sheet(wb, "summary", SUMMARY, self.tr("สรุปการส่งแบบรายงานมาตรการ ITA",
-                                                          "Returns of the ITA measures workbook"),
+        columns, printed = on_paper(SUMMARY, SUMMARY_PRINTED)
+        ws = self._sheet(wb, "summary", columns, self.tr("สรุปการส่งแบบรายงานมาตรการ ITA",
+                                                         "Returns of the ITA measures workbook"),
                          first_row=head, printed=printed, block=totals)
+        one_page = len(self.r.entries) <= SUMMARY_ONE_PAGE
+        if one_page:
+            # A district's summary is one sheet of paper, up to 25 organisations at 70 % or
+            # more: the table alone on it, its title and totals in the page's header line.
+            ws.set_landscape()
+            ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+            ws.fit_to_pages(1, 1)
+            ws.set_header(f'&C&"{self.t.font},Bold"&12' + self._header_line(totals).replace(
+                "&", "&&"), {"margin": 0.2})
         r = head
         one_line = row_height(FONT_SIZE)
         for e in self.r.entries:
             r += 1
             values = summary_values(e)
             values["ita_level"] = self.level_text(values["ita_level"])
-            lines = max(text_lines(values["org_name"], 30), text_lines(values["org_type"], 18),
-                        text_lines(values["ita_level"], 12))
+            width = {k: w for k, _l, w in columns}
+            lines = max(text_lines(values["org_name"], width["org_name"]),
+                        text_lines(values["ita_level"], width["ita_level"]))
             ws.set_row(r, row_height(FONT_SIZE, lines) if lines > 1 else one_line)
-            for c, (key, _l, _w) in enumerate(SUMMARY):
+            for c, (key, _l, _w) in enumerate(columns):
                 v = values[key]
                 if key == "status":
                     ws.write_string(r, c, vocab.label(vocab.FILE_STATES, v, self.lang),
@@ -362,9 +404,13 @@ class Writer:
                     ws.write_string(r, c, str(v), self.f_wrap)
                 else:
                     self._put(ws, r, c, v)
-        ws.autofilter(head, 0, max(r, head + 1), len(SUMMARY) - 1)
+        ws.autofilter(head, 0, max(r, head + 1), len(columns) - 1)
         # On paper, up to the report date: file names and times would shrink the page to unreadable.
-        ws.print_area(0, 0, max(r, head + 1), printed - 1)
+        ws.print_area(head if one_page else 0, 0, max(r, head + 1), printed - 1)
+
+    def _header_line(self, totals: list[tuple[str, str]]) -> str:
+        title = self.tr("สรุปการส่งแบบรายงานมาตรการ ITA", "Returns of the ITA measures workbook")
+        return " · ".join([f"{title} {self._subtitle()}"] + [f"{k} {v}" for k, v in totals[:2]])
 
     def _totals(self) -> list[tuple[str, str]]:
         """The block at the top of the summary: returned of listed, valid, to fix, missing,
@@ -400,16 +446,27 @@ class Writer:
         inds = self.bound.analysis_fw.indicators if self.bound else []
         stats_rows = len(inds)
         grid_head = 3 + stats_rows + 3
-        ws = self._sheet(wb, "scores", [("indicator", "ตัวชี้วัด", 28), ("tool", "เครื่องมือ", 9),
-                                        ("mean", "เฉลี่ย", 9), ("min", "ต่ำสุด", 9),
-                                        ("max", "สูงสุด", 9), ("below", "ต่ำกว่าเกณฑ์", 9)],
+        stats_cols = [("indicator", "ตัวชี้วัด", 28), ("tool", "เครื่องมือ", 10),
+                      ("mean", "เฉลี่ย", 8), ("min", "ต่ำสุด", 8), ("max", "สูงสุด", 8),
+                      ("below", "ต่ำกว่าเกณฑ์", 8)]
+        ws = self._sheet(wb, "scores", stats_cols,
                          self.tr("คะแนน ITA ปีก่อน รายตัวชี้วัด", "Last year's ITA scores by indicator"))
+        # One set of column widths serves the statistics block and the grid under it; the
+        # page is laid out by the grid, the wider of the two (it printed tiny before).
+        stats_w = [w for _, _, w in stats_cols] + [0] * len(cols)
+        widths: list[float] = [max(w, stats_w[c]) for c, (_k, _l, w) in enumerate(cols)]
+        for c, w in enumerate(widths):
+            ws.set_column(c, c, w)
+        setup_page(ws, widths, title_rows=(grid_head, grid_head), repeat_columns=(0, 1),
+                   footer=self._footer())
         scored = [e for e in self.r.entries if e.scores]
         first, last = grid_head + 2, grid_head + 1 + max(len(scored), 1)
         pass_mark = self.bound.analysis_fw.pass_mark if self.bound else 0  # no indicators then
         self.indicator_means = []
+        one_line = row_height(FONT_SIZE)  # Thai rows at the default height overlap on paper
         for i, ind in enumerate(inds):
             r = 4 + i
+            ws.set_row(r, one_line)
             given = [e.scores.get(ind.number) for e in scored]
             vals = [v for v in given if v is not None]
             col = column_letter(2 + i)
@@ -431,11 +488,13 @@ class Writer:
         r = grid_head
         for e in scored:
             r += 1
+            ws.set_row(r, row_height(FONT_SIZE, text_lines(e.org_name, 28)))
             values = {"org_code": e.org_code, "org_name": e.org_name, "total": e.total,
                       "level": self.level_text(e.level), **{f"i{k}": v for k, v in e.scores.items()}}
             for c, (key, _l, _w) in enumerate(cols):
                 v = values.get(key)
-                self._put(ws, r, c, v, self.f_num if isinstance(v, float) else None)
+                self._put(ws, r, c, v, self.f_num if isinstance(v, float)
+                          else self.f_wrap if key == "org_name" else None)
         if scored:
             ws.conditional_format(first - 1, 2, last - 1, len(cols) - 2, {
                 "type": "3_color_scale", "min_color": "#F8696B", "mid_color": "#FFEB84",
@@ -443,8 +502,10 @@ class Writer:
 
     def _analysis(self, wb) -> None:
         """Every indicator below the pass mark, with the issue the organisation gave."""
-        ws = self._sheet(wb, "analysis", ANALYSIS, self.tr(
-            "ตัวชี้วัดที่ต่ำกว่าเกณฑ์และประเด็นที่ต้องแก้ไข", "Indicators below the pass mark and the issues to fix"))
+        cols, printed = on_paper(ANALYSIS)
+        ws = self._sheet(wb, "analysis", cols, self.tr(
+            "ตัวชี้วัดที่ต่ำกว่าเกณฑ์และประเด็นที่ต้องแก้ไข", "Indicators below the pass mark and the issues to fix"),
+            printed=printed)
         fw = self.bound.analysis_fw if self.bound else None
 
         def rows():
@@ -454,22 +515,27 @@ class Writer:
                     if not (weak or e.issues.get(n)):
                         continue
                     ind = fw.indicator(n) if fw else None
+                    # the name only: the number has its own column (ข้อ), "1010." otherwise
                     yield {"org_code": e.org_code, "org_name": e.org_name, "indicator_no": n,
-                           "indicator": self._ind_label(ind) if ind else str(n),
+                           "indicator": (ind.name_en if self.lang == "en" else ind.name_th)
+                           if ind else str(n),
                            "tool": ind.tool if ind else "", "score": value,
                            "issue": e.issues.get(n, "")}
 
-        self._rows(ws, ANALYSIS, rows(), 3)
+        self._rows(ws, cols, rows(), 3)
 
     def _measures(self, wb) -> None:
-        cols = measure_columns(self.t, self.lang)
+        cols, printed = on_paper(measure_columns(self.t, self.lang))
         ws = self._sheet(wb, "measures", cols, self.tr("มาตรการของทุกหน่วยงาน",
-                                                       "Measures of every organisation"))
+                                                       "Measures of every organisation"),
+                         printed=printed)
         self._rows(ws, cols, self._stacked("measures"), 3)
 
     def _results(self, wb) -> None:
-        cols = result_columns(self.t, self.lang)
-        ws = self._sheet(wb, "results", cols, self.tr("ผลการดำเนินการของทุกหน่วยงาน", "Results of every organisation"))
+        cols, printed = on_paper(result_columns(self.t, self.lang))
+        ws = self._sheet(wb, "results", cols, self.tr("ผลการดำเนินการของทุกหน่วยงาน",
+                                                      "Results of every organisation"),
+                         printed=printed)
         self._rows(ws, cols, self._stacked("results"), 3, link_key="evidence_url")
 
     def _stacked(self, attr: str):
@@ -481,7 +547,9 @@ class Writer:
                 yield row
 
     def _findings(self, wb) -> None:
-        ws = self._sheet(wb, "findings", FINDINGS, self.tr("ข้อค้นพบจากการตรวจ", "Findings of the checks"))
+        cols, printed = on_paper(FINDINGS)
+        ws = self._sheet(wb, "findings", cols, self.tr("ข้อค้นพบจากการตรวจ",
+                                                       "Findings of the checks"), printed=printed)
 
         def rows():
             for e in self.r.entries:
@@ -491,12 +559,13 @@ class Writer:
                            "source_file": row.get("source_file") or e.source_file,
                            "severity": severity_label(row.get("severity"), self.lang)}
 
-        self._rows(ws, FINDINGS, rows(), 3)
+        self._rows(ws, cols, rows(), 3)
 
     def _files(self, wb) -> None:
-        ws = self._sheet(wb, "files", FILES, self.tr(
+        cols, printed = on_paper(FILES)
+        ws = self._sheet(wb, "files", cols, self.tr(
             "ไฟล์ที่ได้รับ (ฉบับล่าสุดของแต่ละหน่วยงานถูกใช้)",
-            "Files received (the newest of each organisation is used)"))
+            "Files received (the newest of each organisation is used)"), printed=printed)
         en = self.lang == "en"
         rows = [{**f, "status": vocab.label(vocab.FILE_KINDS if f["status"] in vocab.FILE_KINDS
                                             else vocab.FILE_STATES, f["status"], self.lang),
@@ -504,14 +573,13 @@ class Writer:
                  "recorded": be_date(f.get("recorded")), "file_time": be_date(f.get("file_time")),
                  "round": round_label(f.get("round"), self.lang) if f.get("round") else ""}
                 for f in sorted(self.r.files, key=lambda x: (x["org_code"], x["path"]))]
-        self._rows(ws, FILES, rows, 3)
+        self._rows(ws, cols, rows, 3)
 
     def _charts(self, wb) -> None:
         ws = wb.add_worksheet(self.names["charts"])
         # Tables in A:D, charts from F (600 px wide): one landscape page wide.
         setup_page(ws, [30, 14, 14, 14, 2, 60], orientation="landscape",
-                   footer=f'&L&"{self.t.font},Regular"&12' + self.tr(
-                       "รายงานรวม ITA&C&12หน้า &P/&N", "ITA report&C&12Page &P/&N"))
+                   footer=self._footer())
         ws.set_default_row(row_height(FONT_SIZE))
         ws.set_row(0, row_height(18))
         ws.write_string(0, 0, self.tr("ภาพรวม", "Overview"), self.f_title)

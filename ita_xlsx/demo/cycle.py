@@ -79,10 +79,14 @@ def run_demo(out: Path, force: bool, say: Callable[[str], None], lang: str = "th
     made = api.make_documents([returned], docs, template=t)
     memo = api.make_district_memo(consolidated, docs, force=True, template=t,
                                   settings=sample_settings(out, huay_wan))
-    step(5, ("เอกสาร Word {n} ไฟล์ (มาตรการหรือรายงานผลพร้อมบันทึกข้อความของหน่วยงานที่ผ่าน "
-             "และบันทึกข้อความของอำเภอ) ในโฟลเดอร์ {d}" if lang == "th" else
-             "{n} Word documents (measures or results with their memos for the organisations "
-             "that passed, and the district's memo) in the folder {d}").format(
+    step(5, ("เอกสาร Word {n} ไฟล์ (ประกาศมาตรการหรือรายงานผล บันทึกข้อความ และแบบขออนุญาต"
+             "เผยแพร่ของหน่วยงานที่ผ่าน และบันทึกข้อความของอำเภอ) ในโฟลเดอร์ {d} "
+             "(ที่ของตราครุฑเว้นว่างไว้: ระบุภาพตราของสำนักงานใน ita-settings.toml [documents])"
+             if lang == "th" else
+             "{n} Word documents (the announcement of measures or the results report, the "
+             "memo and the publication request of each organisation that passed, and the "
+             "district's memo) in the folder {d} (the emblem's place is left blank: name the "
+             "office's emblem image in ita-settings.toml [documents])").format(
         n=len(plan.written) + len(made.written) + 1, d=docs))
     return {"orgs": rnd.orgs_file, "workbooks": workbooks, "returned": returned,
             "clean": rnd.clean, "check": check, "feedback": out / "3-feedback",

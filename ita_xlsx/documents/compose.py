@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ita_xlsx.documents.emblem import Emblem
 from ita_xlsx.documents.templates import DocTemplate, DocTemplateError
 from ita_xlsx.documents.writer import ThaiDocument
 
@@ -23,6 +24,8 @@ class Tables:
 
     rows: dict[str, list[dict]] = field(default_factory=dict)
     groups: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    # A full-width row under a data row: the row's ``note_field`` (a list of URLs), labelled.
+    notes: dict[str, str] = field(default_factory=dict)
 
 
 def fill(text: str, values: dict, source: str) -> str:
@@ -38,8 +41,9 @@ def fill(text: str, values: dict, source: str) -> str:
                                          f"bad template text: {exc}")]) from None
 
 
-def compose(t: DocTemplate, values: dict, tables: Tables, arabic_digits: bool = False) -> bytes:
-    doc = ThaiDocument(t.font, t.font_size, arabic_digits, landscape=t.landscape)
+def compose(t: DocTemplate, values: dict, tables: Tables, arabic_digits: bool = False,
+            emblem: Emblem | None = None) -> bytes:
+    doc = ThaiDocument(t.font, t.font_size, arabic_digits, landscape=t.landscape, emblem=emblem)
 
     def f(text: str) -> str:
         return fill(text, values, t.source)
@@ -58,8 +62,22 @@ def compose(t: DocTemplate, values: dict, tables: Tables, arabic_digits: bool = 
                 continue
             doc.paragraph(text, indent=b.get("indent", True),
                           align=b.get("align", "justify"))
+        elif kind == "page_break":
+            doc.page_break()
+        elif kind == "announcement_head":
+            doc.announcement_head(f(b.get("title", "")), f(b.get("subject", "")))
+        elif kind == "approvals":
+            doc.approvals([{"title": f(a.get("title", "")),
+                            "choices": [f(x) for x in a.get("choices", [])],
+                            "lines": [f(x) for x in a.get("lines", [])],
+                            "write_lines": a.get("write_lines", 2)}
+                           for a in b.get("blocks", [])])
+        elif kind == "form_table":
+            doc.form_table([(f(r.get("label", "")), f(r.get("text", "")))
+                            for r in b.get("rows", [])], float(b.get("label_width", 4.5)))
         elif kind == "closing":
-            doc.closing([f(x) for x in b.get("lines", [])])
+            doc.closing([f(x) for x in b.get("lines", [])],
+                        at_signature=bool(b.get("at_signature", False)))
         elif kind == "signature":
             doc.signature([f(x) for x in b.get("lines", [])])
         elif kind == "memo_header":
@@ -69,11 +87,15 @@ def compose(t: DocTemplate, values: dict, tables: Tables, arabic_digits: bool = 
             cols = b.get("columns", [])
             rows: list[list] = []
             groups: set[int] = set()
+            notes: dict[int, tuple[str, list]] = {}
             group_at = dict(tables.groups.get(kind, []))
+            note_field = b.get("note_field") or tables.notes.get(kind)
             for i, row in enumerate(tables.rows.get(kind, [])):
                 if i in group_at:
                     groups.add(len(rows))
                     rows.append([group_at[i]] + [""] * (len(cols) - 1))
+                if note_field and row.get(note_field):
+                    notes[len(rows)] = (f(b.get("note_label", "")), list(row[note_field]))
                 rows.append([row.get(c["field"], "") for c in cols])
-            doc.table(cols, rows, b.get("font_size"), groups)
+            doc.table(cols, rows, b.get("font_size"), groups, notes)
     return doc.to_bytes()

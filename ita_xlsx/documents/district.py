@@ -9,6 +9,7 @@ The memo's header (office, document prefix, signer, addressee) comes from the ro
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,11 +20,12 @@ from ita_xlsx.core.errors import InputError
 from ita_xlsx.core.files import atomic_write, safe_filename
 from ita_xlsx.documents import templates as dt_templates
 from ita_xlsx.documents.compose import Tables, compose
+from ita_xlsx.documents.emblem import Emblem
 from ita_xlsx.documents.org import thai_long_date
 from ita_xlsx.documents.writer import thai_list
 from ita_xlsx.spec.settings import load_district
 from ita_xlsx.spec.template import Template
-from ita_xlsx.thai import clean_text
+from ita_xlsx.thai import clean_text, parse_date
 
 SETTINGS_NAME = "ita-settings.toml"
 DISTRICT_KEYS = ("name", "office", "document_prefix", "signer_name", "signer_position",
@@ -55,6 +57,7 @@ class DistrictFigures:
     in_progress: int
     not_started: int
     with_evidence: int
+    newest_report: dt.date | None = None  # the newest return's report date (the memo's date)
     # OIT (issue 20): the sentence naming the items most missing across the district
     oit_sentence: str = ""
     counted_files: list[str] = field(default_factory=list)  # the returns the figures count
@@ -71,6 +74,7 @@ class DistrictMemo:
     settings_file: str = ""
     pdf: list[Path] = field(default_factory=list)
     pdf_problem: tuple[str, str] | None = None
+    emblem: str = ""  # the file the emblem came from; "" when its space was left blank
 
 
 def _num(v: Any) -> float:  # a cell value as calamine gives it
@@ -114,6 +118,9 @@ def read_figures(path: Path, template: Template, framework: str | None = None
              if len(r) > 2 and isinstance(r[2], int | float) and r[0]]
     weakest = sorted(stats, key=lambda x: x[1])[:WEAKEST]
 
+    dates = [d for r in returned if r.get("recorded")
+             if (d := parse_date(clean_text(r.get("recorded")))) is not None]
+
     def total(key: str) -> int:
         return int(sum(_num(r.get(key)) for r in returned))
 
@@ -129,6 +136,7 @@ def read_figures(path: Path, template: Template, framework: str | None = None
         levels=level_rows, weakest=weakest, measures=total("measures"),
         results=done + doing + todo, done=done, in_progress=doing, not_started=todo,
         with_evidence=total("results_with_evidence"),
+        newest_report=max(dates) if dates else None,
         oit_sentence=_oit_sentence(report),
     )
 
@@ -176,7 +184,20 @@ def figures_from_round(rnd) -> DistrictFigures:
         measures=fig.measures, results=fig.results, done=fig.done,
         in_progress=fig.in_progress, not_started=fig.not_started,
         with_evidence=fig.with_evidence, counted_files=list(fig.counted_files),
+        newest_report=_newest_report(rnd),
         oit_sentence=_oit_sentence_of(rnd.merge.entries))
+
+
+def _newest_report(rnd) -> dt.date | None:
+    """The newest report date among the returns that count (the memo is dated by it)."""
+    dates = []
+    for o in rnd.orgs:
+        if o.counting is not None and o.counting.recorded:
+            try:
+                dates.append(dt.date.fromisoformat(o.counting.recorded[:10]))
+            except ValueError:
+                continue
+    return max(dates) if dates else None
 
 
 def round_of_report(report: Path) -> Path | None:
@@ -216,6 +237,13 @@ def _round_label(template: Template, round_key: str) -> str:
         return round_key
 
 
+def _indicator(label: str) -> str:
+    """"10. การป้องกันการทุจริต" -> "ตัวชี้วัดที่ 10 การป้องกันการทุจริต": a list number does
+    not belong inside a sentence."""
+    m = re.match(r"^\s*(\d+)\s*[.)]\s*(.+)$", label)
+    return f"ตัวชี้วัดที่ {m.group(1)} {m.group(2)}" if m else label
+
+
 def memo_values(f: DistrictFigures, settings: dict[str, str], words: dict[str, str],
                 template: Template, attachment: str, today: dt.date) -> dict[str, str]:
     missing = words.get("missing", "................................")
@@ -233,7 +261,7 @@ def memo_values(f: DistrictFigures, settings: dict[str, str], words: dict[str, s
         "levels_list": thai_list([level_item.format(level=k, count=n) for k, n in f.levels]
                                  + ([words.get("no_level", "-").format(count=unscored)]
                                     if unscored else [])) or none,
-        "weak_list": thai_list([weak_item.format(indicator=k, mean=f"{m:.2f}")
+        "weak_list": thai_list([weak_item.format(indicator=_indicator(k), mean=f"{m:.2f}")
                                 for k, m in f.weakest]) or none,
         "n_measures": str(f.measures), "n_results": str(f.results), "n_done": str(f.done),
         "n_in_progress": str(f.in_progress), "n_not_started": str(f.not_started),
@@ -249,7 +277,7 @@ def memo_values(f: DistrictFigures, settings: dict[str, str], words: dict[str, s
 def make_memo(report: Path, out: Path, template: Template, *, settings: Path | None = None,
               force: bool = False, arabic_digits: bool = False,
               overrides: dict[str, Path] | None = None, framework: str | None = None,
-              today: dt.date | None = None) -> DistrictMemo:
+              today: dt.date | None = None, emblem: Emblem | None = None) -> DistrictMemo:
     # A round folder, or a report written into one: the round model's answer (what the
     # page, status and merge say). A report from elsewhere (a province merging districts):
     # the figures it holds.
@@ -272,9 +300,12 @@ def make_memo(report: Path, out: Path, template: Template, *, settings: Path | N
         attachment, settings_file = report.name, find_settings(report, settings)
     values_settings = read_district_settings(settings_file)
     t = dt_templates.load("district_memo", overrides)
+    # Dated as of the round it reports: the day given, else the newest return's report date
+    # (the machine's clock may be far past the period).
     values = memo_values(figures, values_settings, t.words, template, attachment,
-                         today or dt.date.today())
+                         today or figures.newest_report or dt.date.today())
     name = safe_filename(t.file_name.format_map(values), fallback="district_memo") + ".docx"
     path = out / name
-    atomic_write(path, compose(t, values, Tables(), arabic_digits), force)
-    return DistrictMemo(path, figures, str(settings_file or ""))
+    atomic_write(path, compose(t, values, Tables(), arabic_digits, emblem), force)
+    return DistrictMemo(path, figures, str(settings_file or ""),
+                        emblem=emblem.source if emblem else "")

@@ -17,6 +17,7 @@ from ita_xlsx.consolidation.merge import OrgEntry, entry_from_return
 from ita_xlsx.core.files import OutputExists, atomic_write, safe_filename
 from ita_xlsx.documents import templates as dt_templates
 from ita_xlsx.documents.compose import Tables, compose
+from ita_xlsx.documents.emblem import Emblem
 from ita_xlsx.documents.writer import thai_list
 from ita_xlsx.spec.template import Bound, Template
 from ita_xlsx.thai import format_date, is_valid_url, parse_date
@@ -24,8 +25,14 @@ from ita_xlsx.validators.engine import FileReport
 
 # Fields of version 2 of the workbook template (optional; blank in version 1 returns).
 OPTIONAL_FORM = ("signer_name", "signer_position", "executive_title", "doc_prefix", "website")
-DOCS_FOR_ROUND = {"plan": ("measures", "measures_memo"), "6": ("results", "results_memo"),
-                  "12": ("results", "results_memo")}
+DOCS_FOR_ROUND = {"plan": ("measures", "measures_memo", "publication_request"),
+                  "6": ("results", "results_memo", "publication_request"),
+                  "12": ("results", "results_memo", "publication_request")}
+# The executive of each kind of local government, by the start of its name: เทศบาลตำบลห้วยวน ->
+# นายกเทศมนตรีตำบลห้วยวน (the เรียน of the memos when the workbook does not say).
+EXECUTIVE = (("เทศบาล", "นายกเทศมนตรี"), ("องค์การบริหารส่วน", "นายกองค์การบริหารส่วน"),
+             ("อบต.", "นายก อบต."), ("อบจ.", "นายก อบจ."), ("เมืองพัทยา", "นายกเมืองพัทยา"),
+             ("กรุงเทพมหานคร", "ผู้ว่าราชการกรุงเทพมหานคร"))
 PERIOD = {"6": ("ตุลาคม {a} – มีนาคม {b}", "October {a} – March {b}"),
           "12": ("ตุลาคม {a} – กันยายน {b}", "October {a} – September {b}")}
 MAX_REASONS = 8
@@ -47,6 +54,7 @@ class DocumentsResult:
     existing: list[Path] = field(default_factory=list)  # kept: already there, no --force
     pdf: list[Path] = field(default_factory=list)
     pdf_problem: tuple[str, str] | None = None  # (Thai, English) when PDFs could not be made
+    emblem: str = ""  # the file the emblem came from; "" when the space was left blank
 
 
 def round_label(bound: Bound, round_key: str) -> str:
@@ -76,8 +84,28 @@ def _date(value: object) -> str:
     return thai_long_date(day) if day else ""
 
 
-def org_values(rep: FileReport, e: OrgEntry, t_words: dict[str, str]) -> dict[str, str]:
-    """Everything a template's text may name, as text."""
+def executive_title(org_name: str) -> str:
+    """The executive's title from the organisation's name ("" when the kind is not known)."""
+    name = org_name.strip()
+    for start, title in EXECUTIVE:
+        if name.startswith(start):
+            return title + name[len(start):] if start not in ("เมืองพัทยา",
+                                                              "กรุงเทพมหานคร") else title
+    return ""
+
+
+def count_phrase(counts: list[tuple[str, int]], unit: str) -> str:
+    """"ดำเนินการแล้วเสร็จ 3 มาตรการ และอยู่ระหว่างดำเนินการ 2 มาตรการ": zero counts left out."""
+    parts = [f"{label} {n} {unit}" for label, n in counts if n]
+    if len(parts) > 1:
+        return " ".join(parts[:-1]) + " และ" + parts[-1]
+    return parts[0] if parts else ""
+
+
+def org_values(rep: FileReport, e: OrgEntry, t_words: dict[str, str],
+               known: dict[str, str] | None = None) -> dict[str, str]:
+    """Everything a template's text may name, as text. ``known``: the optional fields as the
+    organisation's other returns gave them, for those this return leaves blank."""
     b = rep.bound
     assert b is not None  # documents are made only for bound returns (make_documents)
     form = rep.returned.form
@@ -105,8 +133,21 @@ def org_values(rep: FileReport, e: OrgEntry, t_words: dict[str, str]) -> dict[st
         "contact_position": _text(form.get("contact_position")) or missing,
         "phone": _text(form.get("phone")), "email": _text(form.get("email")),
     }
+    known = known or {}
     for key in OPTIONAL_FORM:
-        values[key] = _text(form.get(key)) or missing
+        values[key] = _text(form.get(key)) or known.get(key) or missing
+    if values["executive_title"] == missing:
+        values["executive_title"] = executive_title(e.org_name) or missing
+    unit = t_words.get("unit", "สำนักปลัด")
+    phone = values["phone"]
+    values.update({
+        "missing": missing, "unit": unit,
+        "office_line": f"{unit}{e.org_name}" + (f" โทร {phone}" if phone else ""),
+        "executive_name": values["signer_name"], "clerk_name": missing,
+        "clerk_position": f"ปลัด{e.org_name}",
+    })
+    # Plain words of the template (อนุมัติ / ไม่อนุมัติ…) may be named in its text too.
+    values.update({k: v for k, v in t_words.items() if "{" not in v and k not in values})
     values["level_phrase"] = t_words.get(phrase_key, "{level}").format(level=level or missing)
     return values
 
@@ -180,6 +221,7 @@ def result_rows(b: Bound, e: OrgEntry, round_key: str, words: dict[str, str]
         rows.append({
             "no": str(n), "measure_id": _text(m.get("measure_id")),
             "measure": _text(m.get("measure")),
+            "owner": _text(m.get("owner")), "timeframe": _text(m.get("timeframe")),
             "status": status_label.get(status, status) if r else words.get("no_result", ""),
             "summary": _text(r.get("summary")) if r else "",
             "outcome": _text(r.get("outcome")) if r else "",
@@ -200,41 +242,74 @@ def _refusal(rep: FileReport, lang: str) -> list[str]:
 
 
 def documents_for(rep: FileReport, template: Template, overrides: dict[str, Path] | None,
-                  arabic_digits: bool = False, entry: OrgEntry | None = None
+                  arabic_digits: bool = False, entry: OrgEntry | None = None,
+                  emblem: Emblem | None = None, known: dict[str, str] | None = None
                   ) -> list[tuple[str, bytes]]:
     """(file name, .docx bytes) for each document of this return's round."""
     e = entry or entry_from_return(rep, template)
     b = rep.bound
     assert b is not None  # documents are made only for bound returns (make_documents)
     out = []
-    for kind in DOCS_FOR_ROUND.get(rep.round or "", ()):
+    round_key = rep.round or ""
+    for kind in DOCS_FOR_ROUND.get(round_key, ()):
         t = dt_templates.load(kind, overrides)
-        values = org_values(rep, e, t.words)
+        values = org_values(rep, e, t.words, known)
         tables = Tables()
         if kind == "measures":
             tables = scores_rows(b, e, t.words, values)
             tables.rows["measures_table"] = measure_rows(b, e)
-        elif kind.startswith("results"):
-            rows, counts = result_rows(b, e, rep.round or "", t.words)
+        if round_key in ("6", "12"):
+            rows, counts = result_rows(b, e, round_key, t.words)
             tables.rows["results_table"] = rows
             values.update({f"n_{k}": str(v) for k, v in counts.items()})
+            values["status_counts"] = count_phrase(
+                [(t.words.get("done", "ดำเนินการแล้วเสร็จ"), counts["done"]),
+                 (t.words.get("in_progress", "อยู่ระหว่างดำเนินการ"), counts["in_progress"]),
+                 (t.words.get("not_started", "ยังไม่ดำเนินการ"), counts["not_started"])],
+                t.words.get("measure_unit", "มาตรการ"))
+            values["evidence_sentence"] = (
+                t.words.get("evidence_some", "").format(**values) if counts["evidence"]
+                else t.words.get("evidence_none", "").format(**values))
+        else:
+            values.update(status_counts="", evidence_sentence="")
+        values["publish_title"] = t.words.get(
+            "plan_title" if round_key == "plan" else "results_title", "").format(**values)
+        values["publish_summary"] = t.words.get(
+            "plan_summary" if round_key == "plan" else "results_summary", "").format(**values)
         name = safe_filename(t.file_name.format_map(
             {**values, "org_name": e.org_name or e.org_code}), fallback=kind) + ".docx"
-        out.append((name, compose(t, values, tables, arabic_digits)))
+        out.append((name, compose(t, values, tables, arabic_digits, emblem)))
+    return out
+
+
+def known_fields(readable: list[tuple[FileReport, OrgEntry]]) -> dict[str, dict[str, str]]:
+    """Per organisation (code, case-folded): each optional field (ที่, เรียน, the website…) as
+    its newest return that gives it typed it, so a 6-month memo is headed as the plan's was."""
+    out: dict[str, dict[str, str]] = {}
+    for rep, e in sorted(readable, key=lambda g: g[1].newest_key, reverse=True):
+        mine = out.setdefault(e.org_code.casefold(), {})
+        for key in OPTIONAL_FORM:
+            value = _text(rep.returned.form.get(key))
+            if value and key not in mine:
+                mine[key] = value
     return out
 
 
 def make_documents(reports: Sequence[FileReport], template: Template, out: Path, *,
                    force: bool = False, arabic_digits: bool = False,
-                   overrides: dict[str, Path] | None = None) -> DocumentsResult:
-    result = DocumentsResult()
+                   overrides: dict[str, Path] | None = None, emblem: Emblem | None = None
+                   ) -> DocumentsResult:
+    result = DocumentsResult(emblem=emblem.source if emblem else "")
     readable: list[tuple[FileReport, OrgEntry]] = []
+    others: list[tuple[FileReport, OrgEntry]] = []  # not counted, yet typed by the organisation
     for rep in reports:
         decision = getattr(rep, "decision", None)  # validate's choice of the file that counts
         if decision is not None and not decision.counts:
             org = rep.returned.org_name or rep.returned.org_code or Path(rep.path).name
             result.refused.append(Refused(rep.path, org, [decision.text("th")],
                                           [decision.text("en")]))
+            if rep.bound is not None and rep.status != "unreadable":
+                others.append((rep, entry_from_return(rep, template)))
         elif rep.status == "unreadable" or rep.bound is None:
             org = rep.returned.org_name or rep.returned.org_code or Path(rep.path).name
             result.refused.append(Refused(rep.path, org,
@@ -244,6 +319,7 @@ def make_documents(reports: Sequence[FileReport], template: Template, out: Path,
             readable.append((rep, entry_from_return(rep, template)))
     # validate has already chosen the file that counts per organisation; where it did not
     # (several rounds asked for), the newest of one organisation and round, as merge does.
+    known = known_fields(readable + others)
     by_key: dict[tuple[str, str], list[tuple[FileReport, OrgEntry]]] = {}
     for rep, e in readable:
         by_key.setdefault((e.org_code.casefold(), rep.round or ""), []).append((rep, e))
@@ -263,7 +339,8 @@ def make_documents(reports: Sequence[FileReport], template: Template, out: Path,
             result.refused.append(Refused(rep.path, e.org_name, ["ไม่ทราบรอบการรายงาน"],
                                           ["the reporting round is not known"]))
             continue
-        for name, data in documents_for(rep, template, overrides, arabic_digits, e):
+        for name, data in documents_for(rep, template, overrides, arabic_digits, e, emblem,
+                                        known.get(e.org_code.casefold())):
             path = out / name
             try:
                 atomic_write(path, data, force)

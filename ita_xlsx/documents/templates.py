@@ -15,10 +15,13 @@ from pathlib import Path
 
 from ita_xlsx.core.errors import ItaError
 
-KINDS = ("measures", "measures_memo", "results", "results_memo", "district_memo")
+KINDS = ("measures", "measures_memo", "results", "results_memo", "district_memo",
+         "publication_request")
 BLOCK_TYPES = {"landscape", "title", "heading", "paragraph", "scores_table", "measures_table",
-               "results_table", "closing", "signature", "memo_header"}
-TEXT_KEYS = ("text", "lines", "office", "reference", "date", "subject", "addressee")
+               "results_table", "closing", "signature", "memo_header", "page_break",
+               "announcement_head", "approvals", "form_table"}
+TEXT_KEYS = ("text", "lines", "office", "reference", "date", "subject", "addressee", "title",
+             "note_label")
 
 
 class DocTemplateError(ItaError):
@@ -76,6 +79,12 @@ def parse(data: dict, source: str, kind: str | None = None) -> DocTemplate:
                     except ValueError as exc:
                         problems.append((f"block ที่ {n}: วงเล็บปีกกาไม่ครบ ({exc})",
                                          f"block {n}: unbalanced braces ({exc})"))
+        parts = [*(b.get("blocks") or []), *(b.get("rows") or [])]
+        for a in (x for x in parts if isinstance(x, dict)):
+            for text in [a.get("title", ""), a.get("label", ""), a.get("text", ""),
+                         *a.get("choices", []), *a.get("lines", [])]:
+                if isinstance(text, str):
+                    names |= _names(text)
         for col in b.get("columns", []):
             if not isinstance(col, dict) or "field" not in col or "label" not in col:
                 problems.append((f"block ที่ {n}: คอลัมน์ต้องมี field และ label",

@@ -210,10 +210,16 @@ class Renderer:
             letter = column_letter(col)
             self.list_ranges[key] = f"='{LISTS_SHEET}'!${letter}$2:${letter}${len(items) + 1}"
 
-    def _page_setup(self, ws: Worksheet, s: Sheet) -> None:
-        ws.hide_gridlines(1)  # gridlines on screen, not on paper
+    def _footer(self) -> str:
+        """The organisation at the left, the page at the centre, the form's version in words
+        at the right (no template id: it is a machine word)."""
         # The text must not start with a digit: it would be read as part of the font size.
         org = "หน่วยงาน " + footer_safe(f"{self.org.code} {self.org.name}")
+        return (f'&L&"{self.t.font},Regular"&12{org}&C&12หน้า &P/&N&R&12'
+                f'แบบรายงานรุ่นที่ {self.t.version}')
+
+    def _page_setup(self, ws: Worksheet, s: Sheet) -> None:
+        ws.hide_gridlines(1)  # gridlines on screen, not on paper
         table = s.kind == "table"
         widths = [w for _, w in sorted((split_cell(f"{k}1")[1], w) for k, w in s.widths.items())]
         # A4: one page wide while that stays readable, else split with the first columns
@@ -221,8 +227,7 @@ class Renderer:
         print_layout.setup_page(ws, widths, title_rows=(s.header_row - 1, s.header_row - 1) if table
                    else None, repeat_columns=(0, 1) if table else None,
                    orientation="landscape" if table else "auto",
-                   footer=f'&L&"{self.t.font},Regular"&12{org}&C&12หน้า &P/&N&R&12'
-                          f'{self.t.id} {self.t.version}')
+                   footer=self._footer())
         for letter, width in s.widths.items():
             col = split_cell(f"{letter}1")[1]
             ws.set_column(col, col, width)
@@ -266,12 +271,18 @@ class Renderer:
     # ------------------------------------------------------------ sheets
 
     def _guide(self, ws: Worksheet, s: Sheet) -> None:
-        width = 130
+        # One column a line of text, as wide as portrait A4 holds at a readable scale: at 130
+        # units it was cut at the right margin on paper (blank workbooks and feedback copies).
+        width = 84
         ws.set_column(0, 0, width)
+        print_layout.setup_page(ws, [width], orientation="portrait", footer=self._footer())
         lines: list[str] = []
+        rnd = self.options.round
+        if rnd in ("6", "12") and not (self.prefill.measures or self.prefill.results):
+            rnd = f"{rnd}-blank" if f"{rnd}-blank" in s.round_lines else rnd
         for line in s.lines:  # each round has its own instructions, declared in the template
             if line.strip() == "{round_instructions}":
-                lines.extend(s.round_lines.get(self.options.round, ()))
+                lines.extend(s.round_lines.get(rnd, ()))
             else:
                 lines.append(line)
         for row, line in enumerate(lines):

@@ -110,8 +110,9 @@ def finding_headings(lang: str = "th") -> list[str]:
 
 FINDING_WIDTHS = [26, 10, 22, 12, 11, 16, 10, 14, 6, 10, 7, 18, 44]
 # Kept for filters and machines, hidden on screen and paper: the file path and status (on the
-# Files sheet), template keys and the row number (the cell says it).
-FINDING_HIDDEN = (0, 3, 6, 8, 9)
+# Files sheet), the finding code (machine words: the message says what is wrong), template
+# keys and the row number (the cell says it).
+FINDING_HIDDEN = (0, 3, 5, 6, 8, 9)
 
 
 def write_report_xlsx(report: Report, path: Path, lang: str = "th", force: bool = False) -> None:

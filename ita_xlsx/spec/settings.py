@@ -61,6 +61,23 @@ class DistrictSettings:
 
 
 @dataclass
+class DocumentSettings:
+    """``[documents]``: the office's emblem (ครุฑ) for the ประกาศ and the memos, as an image file
+    or the office's own letterhead .docx holding it; paths relative to the settings file."""
+
+    emblem: str = ""
+    letterhead: str = ""
+
+    def paths(self, base: Path) -> tuple[Path | None, Path | None]:
+        def resolve(text: str) -> Path | None:
+            if not text:
+                return None
+            p = Path(text).expanduser()
+            return p if p.is_absolute() else base / p
+        return resolve(self.emblem), resolve(self.letterhead)
+
+
+@dataclass
 class MailSettings:
     smtp_host: str = ""
     smtp_port: int = 0
@@ -99,6 +116,7 @@ class MailSettings:
 class Settings:
     round: RoundSettings = field(default_factory=RoundSettings)
     district: DistrictSettings = field(default_factory=DistrictSettings)
+    documents: DocumentSettings = field(default_factory=DocumentSettings)
     mail: MailSettings = field(default_factory=MailSettings)
     message: dict[str, str] = field(default_factory=dict)
     path: Path | None = None  # the file the round's settings came from
@@ -190,6 +208,7 @@ def load_settings(round_dir: str | Path = ".", *, use_user_file: bool = True) ->
     settings = Settings(path=path if path.is_file() else None)
     settings.round = _fill(RoundSettings, data.get("round"), path, "round")
     settings.district = _fill(DistrictSettings, data.get("district"), path, "district")
+    settings.documents = _fill(DocumentSettings, data.get("documents"), path, "documents")
     mail_data = data.get("mail")
     if not mail_data and use_user_file:
         user_file = user_settings_path()
@@ -253,6 +272,11 @@ def save_district(path: str | Path, values: dict[str, str]) -> DistrictSettings:
     return load_district(path)
 
 
+def load_documents(path: Path) -> DocumentSettings:
+    """Only the ``[documents]`` section (the emblem), like :func:`load_district`."""
+    return _fill(DocumentSettings, _read(Path(path)).get("documents"), Path(path), "documents")
+
+
 def password_for(mail: MailSettings) -> str | None:
     """The password from the environment, then the OS keyring; None when neither has it."""
     value = os.environ.get(mail.password_env or DEFAULT_PASSWORD_ENV)
@@ -279,6 +303,10 @@ contact = "ท้องถิ่นอำเภอ... โทร ..."
 [district]
 name = "อำเภอ..."
 office = "ที่ทำการท้องถิ่นอำเภอ..."
+
+[documents]
+# emblem = "ครุฑ.png"            # the office's emblem image for the ประกาศ and the memos
+# letterhead = "แบบบันทึกข้อความ.docx"  # or the office's letterhead .docx holding it
 
 [mail]
 preset = "gmail"                 # or "mailgothai", "outlook"; or set the hosts below

@@ -30,7 +30,8 @@ from ita_xlsx.cli.base import (
 ตัวอย่าง:
   ita-xlsx docs returned --out documents
   ita-xlsx docs returned --out documents --pdf --arabic-digits
-  ita-xlsx docs --district reports/district-report.xlsx --out documents
+  ita-xlsx docs returned --out documents --emblem ครุฑ.png
+  ita-xlsx docs --district reports/district-report.xlsx --out documents --date 20/04/2570
   ita-xlsx docs --district . --out documents""",
     help_en="""Word documents (.docx) from returns that passed: the measures document and the
 memo presenting it (plan round), or the results report and its memo (6/12 months); or the
@@ -40,7 +41,8 @@ district's memo to the province (--district).
 Examples:
   ita-xlsx docs returned --out documents
   ita-xlsx docs returned --out documents --pdf --arabic-digits
-  ita-xlsx docs --district reports/district-report.xlsx --out documents
+  ita-xlsx docs returned --out documents --emblem garuda.png
+  ita-xlsx docs --district reports/district-report.xlsx --out documents --date 20/04/2570
   ita-xlsx docs --district . --out documents""")
 @click.argument("inputs", nargs=-1, type=click.Path())
 @option("--out", "out_dir", type=click.Path(file_okay=False), required=True,
@@ -61,6 +63,14 @@ Examples:
         type=click.Path(dir_okay=False, exists=True),
         th="แบบเอกสาร (.toml) ของท่านเอง ใช้แทนแบบที่มีมาให้ชนิดเดียวกัน",
         en="Your own document template (.toml) replacing the built-in one of its kind.")
+@option("--emblem", "emblem", type=click.Path(dir_okay=False, exists=True), default=None,
+        th="ภาพตราครุฑของสำนักงาน (.png/.jpg) สำหรับประกาศและบันทึกข้อความ (ค่าเริ่มต้น: [documents] "
+           "ใน ita-settings.toml)",
+        en="The office's emblem image (.png/.jpg) for the announcement and the memos "
+           "(default: [documents] of ita-settings.toml).")
+@option("--date", "memo_date", default=None,
+        th="วันที่ของบันทึกข้อความอำเภอ เช่น 20/04/2570 (ค่าเริ่มต้น: วันที่รายงานล่าสุดของหน่วยงาน)",
+        en="The district memo's date, e.g. 20/04/2570 (default: the newest return's report date).")
 @option("--force", is_flag=True,
         th="ทำเอกสารแม้แบบรายงานยังมีข้อผิดพลาด และเขียนทับไฟล์เดิม",
         en="Also make documents for returns with errors; overwrite existing files.")
@@ -69,20 +79,30 @@ Examples:
 @click.pass_obj
 @friendly
 def docs(ctx: Ctx, inputs, out_dir, district_report, settings_path, pdf, arabic_digits,
-         doc_templates, force, template_path):
+         doc_templates, emblem, memo_date, force, template_path):
     from pathlib import Path
 
     from ita_xlsx import api
+    from ita_xlsx.documents.emblem import MISSING
+    from ita_xlsx.thai import parse_date
 
     th = ctx.lang != "en"
     template = _template(template_path)
     out = Path(out_dir)
     if district_report:
+        day = parse_date(memo_date) if memo_date else None
+        if memo_date and day is None:
+            raise UserError(f"--date {memo_date}: ไม่ใช่วันที่ เขียนแบบ วัน/เดือน/ปี พ.ศ. เช่น 20/04/2570",
+                            f"--date {memo_date}: not a date; write it as dd/mm/yyyy (B.E.), "
+                            "e.g. 20/04/2570.", 2)
         memo = api.make_district_memo(district_report, out, settings=settings_path,
                                       force=force, arabic_digits=arabic_digits, pdf=pdf,
-                                      doc_templates=doc_templates, template=template)
+                                      doc_templates=doc_templates, template=template,
+                                      emblem=emblem, date=day)
         ctx.say(("เขียนบันทึกข้อความของอำเภอแล้ว: " if th else "District memo written: ")
                 + str(memo.path))
+        if not memo.emblem:
+            ctx.err(MISSING[0] if th else MISSING[1])
         _say_pdf(ctx, memo.pdf, memo.pdf_problem)
         return
     if not inputs:
@@ -90,7 +110,8 @@ def docs(ctx: Ctx, inputs, out_dir, district_report, settings_path, pdf, arabic_
                         "Give returned workbooks (files or folders), or --district REPORT.xlsx.",
                         2)
     result = api.make_documents(inputs, out, force=force, arabic_digits=arabic_digits, pdf=pdf,
-                                doc_templates=doc_templates, template=template)
+                                doc_templates=doc_templates, template=template, emblem=emblem,
+                                settings=settings_path)
     for path in result.written:
         ctx.say(("เขียนแล้ว: " if th else "Written: ") + str(path))
     for path in result.existing:
@@ -105,6 +126,8 @@ def docs(ctx: Ctx, inputs, out_dir, district_report, settings_path, pdf, arabic_
         ctx.err("แก้ไขแบบรายงานตามรายการข้างต้นแล้วสั่งใหม่ หรือใช้ --force เพื่อทำเอกสารทั้งที่ยังมีข้อผิดพลาด"
                 if th else "Fix the returns as listed and run again, or use --force to make "
                 "the documents anyway.")
+    if result.written and not result.emblem:  # said once, however many documents
+        ctx.err(MISSING[0] if th else MISSING[1])
     _say_pdf(ctx, result.pdf, result.pdf_problem)
     if not result.written and not result.existing:
         raise SystemExit(1)

@@ -1,0 +1,95 @@
+"""The state emblem (ครุฑ) the office already uses, for the head of a ประกาศ and a บันทึกข้อความ.
+
+The emblem is regulated and every office holds it in its own Word letterheads, so the tool never
+draws or ships one: it takes an image file the office names (``[documents] emblem`` in
+ita-settings.toml, ``--emblem`` or the web page), or the first picture of the office's own
+letterhead .docx (``[documents] letterhead``). Without either the documents keep the space.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ita_xlsx.core.errors import InputError
+
+IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg", b"GIF8": "gif",
+               b"BM": "bmp"}
+MAX_BYTES = 20 * 1024 * 1024
+
+MISSING = (
+    "ไม่ได้ระบุภาพตราครุฑ เอกสารจึงเว้นที่ว่างของตราไว้ (ประกาศ ๓ ซม. บันทึกข้อความ ๑.๕ ซม.) "
+    "หากต้องการให้พิมพ์ตราด้วย ให้ระบุไฟล์ภาพตราครุฑของสำนักงาน (.png หรือ .jpg) ใน "
+    "ita-settings.toml หัวข้อ [documents] เช่น emblem = \"ครุฑ.png\" หรือระบุแบบบันทึกข้อความ "
+    "(.docx) ที่มีตราครุฑ: letterhead = \"แบบบันทึกข้อความ.docx\" หรือใช้ตัวเลือก --emblem",
+    "No emblem (Garuda) image was given, so the documents keep its space blank (3 cm on an "
+    "announcement, 1.5 cm on a memo). To print it, name the office's emblem image (.png or "
+    ".jpg) in ita-settings.toml under [documents], e.g. emblem = \"garuda.png\", or a letterhead "
+    ".docx holding it: letterhead = \"memo-letterhead.docx\"; or use --emblem.",
+)
+
+
+class EmblemError(InputError):
+    """The emblem image or letterhead named cannot be used (exit 2)."""
+
+
+@dataclass
+class Emblem:
+    data: bytes
+    kind: str  # png, jpeg, gif, bmp
+    source: str  # the file it came from
+
+
+def _kind(data: bytes) -> str | None:
+    return next((k for magic, k in IMAGE_TYPES.items() if data.startswith(magic)), None)
+
+
+def from_image(path: Path) -> Emblem:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise EmblemError(f"ไฟล์ภาพตราครุฑ {path} ใหญ่เกินไป ({size // 1024} KB) ใช้ภาพไม่เกิน 20 MB",
+                              f"The emblem image {path} is too large ({size // 1024} KB).")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise EmblemError(f"เปิดไฟล์ภาพตราครุฑ {path} ไม่ได้ ({exc.strerror}) ตรวจชื่อไฟล์ใน "
+                          "ita-settings.toml หัวข้อ [documents]",
+                          f"Cannot open the emblem image {path} ({exc.strerror}).") from None
+    kind = _kind(data)
+    if kind is None:
+        raise EmblemError(f"ไฟล์ {path} ไม่ใช่ภาพ PNG, JPEG, GIF หรือ BMP บันทึกภาพตราครุฑเป็น .png "
+                          "แล้วระบุใหม่",
+                          f"{path} is not a PNG, JPEG, GIF or BMP image; save the emblem as .png.")
+    return Emblem(data, kind, str(path))
+
+
+def from_letterhead(path: Path) -> Emblem:
+    """The first picture of a letterhead .docx (the emblem at the top of the office's form)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = sorted((n for n in z.namelist() if n.startswith("word/media/")),
+                           key=lambda n: z.getinfo(n).header_offset)
+            for name in names:
+                info = z.getinfo(name)
+                if info.file_size > MAX_BYTES:
+                    continue
+                data = z.read(name)
+                kind = _kind(data)
+                if kind:
+                    return Emblem(data, kind, f"{path} ({name})")
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise EmblemError(f"เปิดแบบบันทึกข้อความ {path} ไม่ได้ ({exc}) ต้องเป็นไฟล์ .docx",
+                          f"Cannot open the letterhead {path} ({exc}); it must be a .docx."
+                          ) from None
+    raise EmblemError(f"ไม่พบภาพตราครุฑในแบบบันทึกข้อความ {path} (ไม่มีรูปภาพ PNG/JPEG ในไฟล์) "
+                      "ระบุไฟล์ภาพแทนด้วย emblem = \"ครุฑ.png\"",
+                      f"No picture in the letterhead {path}; name an image with emblem = ...")
+
+
+def load(image: Path | None = None, letterhead: Path | None = None) -> Emblem | None:
+    if image:
+        return from_image(Path(image))
+    if letterhead:
+        return from_letterhead(Path(letterhead))
+    return None
