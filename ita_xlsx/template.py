@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 
+from ita_xlsx.spec.roles import Cells, Fields, Roles
+
 from .core.errors import TemplateError
 from .framework import Framework, load_framework
 
@@ -103,6 +105,8 @@ class Computed:
     label: str
     label_en: str = ""
     per: str = ""
+    role: str = ""
+    file_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -215,12 +219,21 @@ def split_cell(cell: str) -> tuple[int, int]:
 # ``role = "..."`` on the sheet or field; the role is then the key the code uses, so a
 # province's copy may name its keys as it likes. The linter refuses a template lacking one.
 ROLES: dict[str, tuple[str, ...]] = {
-    "guide": (),
-    "org": ("org_code", "org_name", "org_type", "district", "province", "fiscal_year", "round",
-            "report_date", "email"),
-    "analysis": ("indicator", "tool", "score", "issue"),
-    "measures": ("measure_id", "tool", "indicator", "oit_item", "owner", "timeframe"),
-    "results": ("measure_id", "round", "status", "evidence_url"),
+    Roles.GUIDE: (),
+    Roles.ORG: (Fields.ORG_CODE, Fields.ORG_NAME, Fields.ORG_TYPE, Fields.DISTRICT, Fields.PROVINCE,
+                Fields.FISCAL_YEAR, Fields.ROUND, Fields.REPORT_DATE, Fields.EMAIL,
+                Fields.CONTACT_NAME, Fields.CONTACT_POSITION, Fields.PHONE, Fields.SIGNER_NAME,
+                Fields.SIGNER_POSITION, Fields.EXECUTIVE_TITLE, Fields.DOC_PREFIX, Fields.WEBSITE),
+    Roles.ANALYSIS: (Fields.INDICATOR, Fields.TOOL, Fields.SCORE, Fields.ISSUE),
+    Roles.MEASURES: (Fields.MEASURE_ID, Fields.TOOL, Fields.INDICATOR, Fields.OIT_ITEM,
+                     Fields.OWNER, Fields.TIMEFRAME, Fields.MEASURE, Fields.METHOD,
+                     Fields.FOLLOWUP),
+    Roles.RESULTS: (Fields.MEASURE_ID, Fields.ROUND, Fields.STATUS, Fields.EVIDENCE_URL,
+                    Fields.SUMMARY, Fields.OUTCOME, Fields.PROBLEMS),
+}
+# The computed cells the renderer writes formulas for, by sheet role.
+COMPUTED_ROLES: dict[str, tuple[str, ...]] = {
+    Roles.ANALYSIS: (Cells.TOOL_MEAN, Cells.TOTAL, Cells.LEVEL),
 }
 # Rules that differ by round, as template data ([rules.<name>] round = value).
 ROUND_RULES: dict[str, str] = {
@@ -244,7 +257,7 @@ def _apply_roles(data: dict) -> dict:
         if s.get("role"):
             s["file_key"], s["key"] = old, s["role"]
         sheet_key[old] = s.get("key", "")
-        for group in ("fields", "columns", "extra_fields"):
+        for group in ("fields", "columns", "extra_fields", "computed"):
             if group in s:
                 s[group] = [dict(f) for f in s[group]]
                 for f in s[group]:
@@ -280,6 +293,11 @@ def _role_problems(t: Template) -> list[tuple[str, str]]:
             if fr not in have:
                 problems.append((f"sheet {s.name!r}: no column or field has role = {fr!r}",
                                  f"แผ่นงาน {s.name!r}: ไม่มีคอลัมน์หรือช่องที่ระบุ role = {fr!r}"))
+        computed = {c.role for c in s.computed if c.role}
+        for cr in COMPUTED_ROLES.get(role, ()):
+            if cr not in computed:
+                problems.append((f"sheet {s.name!r}: no computed cell has role = {cr!r}",
+                                 f"แผ่นงาน {s.name!r}: ไม่มีเซลล์คำนวณที่ระบุ role = {cr!r}"))
     for name in ROUND_RULES:
         rule = t.rules.get(name)
         if rule is None:
@@ -450,9 +468,9 @@ def lint_problems(t: Template) -> list[tuple[str, str]]:
             if f.key in keys:
                 add((f"{fw[0]}: duplicate key", f"{fw[1]}: คีย์ซ้ำ"))
             keys.add(f.key)
-            if not re.fullmatch(r"[a-z_][a-z0-9_]*", f.key):
-                add((f"{fw[0]}: key must be lower-case letters, digits and _",
-                     f"{fw[1]}: คีย์ต้องเป็นอักษรอังกฤษตัวเล็ก ตัวเลข และ _"))
+            if not re.fullmatch(r"[a-z_][a-z0-9_]*", f.file_key or f.key):  # as written
+                add((f"{where[0]} field {f.file_key or f.key}: key must be lower-case letters, digits and _",
+                     f"{where[1]} ช่อง {f.file_key or f.key}: คีย์ต้องเป็นอักษรอังกฤษตัวเล็ก ตัวเลข และ _"))
             if f.type not in FIELD_TYPES:
                 add((f"{fw[0]}: unknown type {f.type!r}", f"{fw[1]}: ไม่รู้จักชนิดข้อมูล {f.type!r}"))
             if f.severity not in SEVERITIES:
