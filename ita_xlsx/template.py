@@ -222,14 +222,20 @@ ROLES: dict[str, tuple[str, ...]] = {
     Roles.GUIDE: (),
     Roles.ORG: (Fields.ORG_CODE, Fields.ORG_NAME, Fields.ORG_TYPE, Fields.DISTRICT, Fields.PROVINCE,
                 Fields.FISCAL_YEAR, Fields.ROUND, Fields.REPORT_DATE, Fields.EMAIL,
-                Fields.CONTACT_NAME, Fields.CONTACT_POSITION, Fields.PHONE, Fields.SIGNER_NAME,
-                Fields.SIGNER_POSITION, Fields.EXECUTIVE_TITLE, Fields.DOC_PREFIX, Fields.WEBSITE),
+                Fields.CONTACT_NAME, Fields.CONTACT_POSITION, Fields.PHONE),
     Roles.ANALYSIS: (Fields.INDICATOR, Fields.TOOL, Fields.SCORE, Fields.ISSUE),
     Roles.MEASURES: (Fields.MEASURE_ID, Fields.TOOL, Fields.INDICATOR, Fields.OIT_ITEM,
                      Fields.OWNER, Fields.TIMEFRAME, Fields.MEASURE, Fields.METHOD,
                      Fields.FOLLOWUP),
     Roles.RESULTS: (Fields.MEASURE_ID, Fields.ROUND, Fields.STATUS, Fields.EVIDENCE_URL,
                     Fields.SUMMARY, Fields.OUTCOME, Fields.PROBLEMS),
+}
+# Roles that come as a group a template has whole or not at all: version 1 of the template
+# had none of the fields the documents print (blank prints as a dotted line), version 2 has
+# them all. A copy with some of them has renamed the others without their role.
+ROLE_GROUPS: dict[str, tuple[tuple[str, ...], ...]] = {
+    Roles.ORG: ((Fields.SIGNER_NAME, Fields.SIGNER_POSITION, Fields.EXECUTIVE_TITLE,
+                 Fields.DOC_PREFIX, Fields.WEBSITE),),
 }
 # The computed cells the renderer writes formulas for, by sheet role.
 COMPUTED_ROLES: dict[str, tuple[str, ...]] = {
@@ -293,6 +299,15 @@ def _role_problems(t: Template) -> list[tuple[str, str]]:
             if fr not in have:
                 problems.append((f"sheet {s.name!r}: no column or field has role = {fr!r}",
                                  f"แผ่นงาน {s.name!r}: ไม่มีคอลัมน์หรือช่องที่ระบุ role = {fr!r}"))
+        for group in ROLE_GROUPS.get(role, ()):
+            if have & set(group):
+                for fr in group:
+                    if fr not in have:
+                        problems.append((
+                            f"sheet {s.name!r}: no column or field has role = {fr!r} "
+                            f"(it has {', '.join(sorted(have & set(group)))})",
+                            f"แผ่นงาน {s.name!r}: ไม่มีคอลัมน์หรือช่องที่ระบุ role = {fr!r} "
+                            f"(มี {', '.join(sorted(have & set(group)))})"))
         computed = {c.role for c in s.computed if c.role}
         for cr in COMPUTED_ROLES.get(role, ()):
             if cr not in computed:

@@ -198,6 +198,24 @@ def test_a_copy_lacking_any_role_the_code_reads_is_refused(sheet_role, group, ro
     assert f"role = {role!r}" in thai and re.search("[\u0e00-\u0e7f]", thai)
 
 
+@pytest.mark.parametrize("role", ["signer_name", "website"])
+def test_a_copy_with_part_of_a_role_group_is_refused(role):
+    """Version 1 had none of the document fields: a copy with some renamed the others."""
+    data = copy.deepcopy(SHIPPED)
+    item = next(f for f in _sheet(data, "org")["fields"] if f.get("role") == role)
+    del item["role"]
+    item["key"] = f"renamed_{role}"
+    with pytest.raises(TemplateError) as err:
+        parse_template(data, "copy.toml")
+    have = sorted({"signer_name", "signer_position", "executive_title", "doc_prefix",
+                   "website"} - {role})
+    assert err.value.problems == [f"sheet 'ข้อมูลหน่วยงาน': no column or field has role = "
+                                  f"{role!r} (it has {', '.join(have)})"]
+    org = _sheet(data, "org")
+    org["fields"] = [f for f in org["fields"] if f["key"] not in (*have, f"renamed_{role}")]
+    assert parse_template(data, "copy.toml").id  # none of them, as in version 1: usable
+
+
 def test_a_key_is_checked_as_the_file_writes_it_even_under_a_role():
     data = copy.deepcopy(SHIPPED)
     _col(data, "measures", "owner")["key"] = "Owner!"
