@@ -184,6 +184,7 @@ def _neutral(value):
     """Generation times and durations differ between two runs; nothing else may."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
     text = re.sub(r'"seconds": [0-9.]+', '"seconds": 0', text)
+    text = re.sub(r"\b\d{1,2}:\d\d(:\d\d)?\b", "<hh:mm>", text)  # file times, "made at"
     text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d)?", "<time>", text)
     text = re.sub(r"renamed\.toml|ita-measures-1\.toml", "<template>", text)
     return json.loads(text)

@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ita_xlsx.spec.roles import Fields, Roles
+
 from ..core.findings import Finding, sort_key
 from ..framework import FrameworkError
 from ..read import Returned, normalize_header, read_return
@@ -171,7 +173,7 @@ def canonicalize(ret: Returned, bound: Bound, lookups: Lookups | None = None) ->
 
 
 def file_year(ret: Returned) -> int | None:
-    for value in (ret.identity.get("fiscal_year"), ret.form.get("fiscal_year")):
+    for value in (ret.identity.get(Fields.FISCAL_YEAR), ret.form.get(Fields.FISCAL_YEAR)):
         if value not in (None, ""):
             try:
                 return normalize_year(value)
@@ -283,10 +285,10 @@ def validate_files(
         year = file_year(ret) or fiscal_year
         rep.fiscal_year = year
         if year is None:
-            f = template.sheet("org").field("fiscal_year")
+            f = template.sheet(Roles.ORG).field(Fields.FISCAL_YEAR)
             rep.findings.append(Finding(
-                "required-missing", sheet="org", sheet_name=ret.sheet_names.get(
-                    "org", template.sheet("org").name), column=f.key,
+                "required-missing", sheet=Roles.ORG, sheet_name=ret.sheet_names.get(
+                    Roles.ORG, template.sheet(Roles.ORG).name), column=f.key,
                 cell=ret.form_cells.get(f.key, f.cell), label=f.label, label_en=f.label_en,
                 params={"detail": {"th": f.required_message,
                                    "en": f.required_message_en or f.required_message}}))
@@ -302,7 +304,7 @@ def validate_files(
         if year not in canon:
             canon[year] = choice_lookups(rep.bound)
         canonicalize(ret, rep.bound, canon[year])
-        rep.round = ret.form.get("round") or ret.identity.get("round") or None
+        rep.round = ret.form.get(Fields.ROUND) or ret.identity.get(Fields.ROUND) or None
         groups.setdefault(year, []).append(rep)
     for year, group in groups.items():
         _schema_findings(group, bounds[year])
@@ -362,12 +364,12 @@ def _link_findings(report: Report, template: Template, timeout: float, progress)
     from ..thai import is_valid_url
     from ..values import split_urls
 
-    f = template.sheet("results").field("evidence_url")
+    f = template.sheet(Roles.RESULTS).field(Fields.EVIDENCE_URL)
     places = [
         (rep, r.row, url)
-        for rep in report.files if "results" in rep.returned.sheet_names
-        for r in rep.returned.tables.get("results", [])
-        for url in split_urls(r.values.get("evidence_url")) if is_valid_url(url)
+        for rep in report.files if Roles.RESULTS in rep.returned.sheet_names
+        for r in rep.returned.tables.get(Roles.RESULTS, [])
+        for url in split_urls(r.values.get(Fields.EVIDENCE_URL)) if is_valid_url(url)
     ]
     results = check_links([u for _, _, u in places], timeout=timeout, progress=progress)
     report.links = summarize(results)
@@ -376,7 +378,7 @@ def _link_findings(report: Report, template: Template, timeout: float, progress)
         if not res.ok:
             ret = rep.returned
             rep.findings.append(Finding(
-                "url-unreachable", sheet="results", sheet_name=ret.sheet_names.get("results"),
-                row=row, column=f.key, cell=ret.cell("results", row, f.key), value=url,
+                "url-unreachable", sheet=Roles.RESULTS, sheet_name=ret.sheet_names.get(Roles.RESULTS),
+                row=row, column=f.key, cell=ret.cell(Roles.RESULTS, row, f.key), value=url,
                 label=f.label, label_en=f.label_en,
                 params={"detail": {"th": describe(res, "th"), "en": describe(res, "en")}}))

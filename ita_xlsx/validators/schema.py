@@ -12,6 +12,8 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
+from ita_xlsx.spec.roles import Fields
+
 from ..core.findings import Finding
 from ..template import Bound, Field, Sheet
 from ..values import date_ok, email_ok, score_ok, score_value, split_urls, timeframe, url_problem
@@ -112,10 +114,10 @@ def finding_detail(code: str, f: Field, value: object, fy: int | None, bound: Bo
                    record) -> dict:
     """Entry-specific message fields for a schema failure (``record``: the row's values)."""
     if code == "issue-missing":
-        ind = str(record["indicator"])
+        ind = str(record[Fields.INDICATOR])
         names = {str(i.number): {"th": i.label, "en": f"{i.number}. {i.name_en}"}
                  for i in bound.analysis_fw.indicators}
-        return {"indicator": names.get(ind, {"th": ind, "en": ind}), "value": record["score"],
+        return {"indicator": names.get(ind, {"th": ind, "en": ind}), "value": record[Fields.SCORE],
                 "expected": f"{bound.analysis_fw.pass_mark:g}"}
     if code == "choice-invalid":
         items = bound.choice_items(f.choices)
