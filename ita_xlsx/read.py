@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from ita_xlsx.spec.roles import Fields, Roles
+
 from .core.findings import Finding
 from .files import walk_folder
 from .report_layout import REPORT_SHEET
@@ -67,11 +69,11 @@ class Returned:
 
     @property
     def org_code(self) -> str:
-        return self.identity.get("org_code") or str(self.form.get("org_code") or "")
+        return self.identity.get(Fields.ORG_CODE) or str(self.form.get(Fields.ORG_CODE) or "")
 
     @property
     def org_name(self) -> str:
-        return str(self.form.get("org_name") or self.identity.get("org_name") or "")
+        return str(self.form.get(Fields.ORG_NAME) or self.identity.get(Fields.ORG_NAME) or "")
 
     def cell(self, sheet: str, row: int, column: str) -> str:
         """The A1 cell of ``column`` (template key) on ``row`` as laid out in this file."""
@@ -284,7 +286,7 @@ def _read_workbook(wb, props: dict[str, str], template: Template, out: Returned,
     if not out.identity:
         out.identity_source = "form"
         out.identity = {k: str(out.form.get(k) or "") for k in
-                        ("org_code", "org_name", "fiscal_year")}
+                        (Fields.ORG_CODE, Fields.ORG_NAME, Fields.FISCAL_YEAR)}
         out.findings.append(Finding("identity-missing"))
 
 
@@ -407,7 +409,7 @@ def _read_table(rows: list[list], s: Sheet, name: str, out: Returned,
                         cell=f"{column_letter(col)}{r}", value=span, label=f.label,
                         label_en=f.label_en))
         if s.rows == "framework.indicators":
-            if values.get("indicator") is None:
+            if values.get(Fields.INDICATOR) is None:
                 continue
         elif not any(values.get(f.key) is not None for f in content):
             continue  # blank row, or only the pre-filled measure id
@@ -631,11 +633,11 @@ def align_measure_ids(out: Returned) -> None:
     """Results name their measure as typed; use the measures sheet's spelling of the same id
     so the result and its measure meet in every check and report."""
     canonical: dict[str, str] = {}
-    for r in out.tables.get("measures", []):
-        mid = r.values.get("measure_id")
+    for r in out.tables.get(Roles.MEASURES, []):
+        mid = r.values.get(Fields.MEASURE_ID)
         if mid is not None:
             canonical.setdefault(measure_key(mid), str(mid))
-    for r in out.tables.get("results", []):
-        mid = r.values.get("measure_id")
+    for r in out.tables.get(Roles.RESULTS, []):
+        mid = r.values.get(Fields.MEASURE_ID)
         if mid is not None:
-            r.values["measure_id"] = canonical.get(measure_key(mid), mid)
+            r.values[Fields.MEASURE_ID] = canonical.get(measure_key(mid), mid)
