@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ita_xlsx.spec.roles import Fields
+
 from .core.records import Org, Prefill
 from .files import OutputExists, OutputFailed, atomic_write, safe_filename
 from .render import RenderOptions, render_workbook
@@ -36,12 +38,12 @@ def workbook_filename(org: Org, fiscal_year: int, round_key: str = "plan") -> st
 
 def _stamp_values(org: Org) -> dict[str, str]:
     return {
-        "org_code": org.code,
-        "org_name": org.name,
-        "org_type": org.type,
-        "district": org.district,
-        "province": org.province,
-        "email": org.first_email,
+        Fields.ORG_CODE: org.code,
+        Fields.ORG_NAME: org.name,
+        Fields.ORG_TYPE: org.type,
+        Fields.DISTRICT: org.district,
+        Fields.PROVINCE: org.province,
+        Fields.EMAIL: org.first_email,
     }
 
 

@@ -17,6 +17,8 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from ita_xlsx.spec.roles import Cells, Fields
+
 from . import print_layout
 from .core.records import Notes, Org, Prefill
 from .framework import Framework, score
@@ -28,13 +30,13 @@ LISTS_SHEET = "_lists"
 META_KEYS = (
     "template_id",
     "template_version",
-    "org_code",
-    "org_name",
-    "org_type",
-    "district",
-    "province",
-    "fiscal_year",
-    "round",
+    Fields.ORG_CODE,
+    Fields.ORG_NAME,
+    Fields.ORG_TYPE,
+    Fields.DISTRICT,
+    Fields.PROVINCE,
+    Fields.FISCAL_YEAR,
+    Fields.ROUND,
     "generated_at",
     "deadline",
 )
@@ -56,13 +58,13 @@ def meta_values(bound: Bound, org: Org, options: RenderOptions) -> dict[str, str
     return {
         "template_id": t.id,
         "template_version": t.version,
-        "org_code": org.code,
-        "org_name": org.name,
-        "org_type": org.type,
-        "district": org.district,
-        "province": org.province,
-        "fiscal_year": str(options.fiscal_year),
-        "round": options.round,
+        Fields.ORG_CODE: org.code,
+        Fields.ORG_NAME: org.name,
+        Fields.ORG_TYPE: org.type,
+        Fields.DISTRICT: org.district,
+        Fields.PROVINCE: org.province,
+        Fields.FISCAL_YEAR: str(options.fiscal_year),
+        Fields.ROUND: options.round,
         "generated_at": options.generated_at.isoformat(),
         "deadline": options.deadline,
     }
@@ -302,18 +304,18 @@ class Renderer:
         ws.write_string(0, 0, self._fill(s.title or s.name), f.title)
         ws.set_row(0, ROW_HEIGHT + 10)
         identity = {
-            "org_code": self.org.code,
-            "org_name": self.org.name,
-            "org_type": self.org.type,
-            "district": self.org.district,
-            "province": self.org.province,
-            "fiscal_year": str(self.options.fiscal_year),
+            Fields.ORG_CODE: self.org.code,
+            Fields.ORG_NAME: self.org.name,
+            Fields.ORG_TYPE: self.org.type,
+            Fields.DISTRICT: self.org.district,
+            Fields.PROVINCE: self.org.province,
+            Fields.FISCAL_YEAR: str(self.options.fiscal_year),
         }
         defaults = {
-            "round": self.t.choices["round"].items[
+            Fields.ROUND: self.t.choices["round"].items[
                 [c.value for c in self.t.choices["round"].items].index(self.options.round)
             ].label,
-            "email": self.org.first_email,
+            Fields.EMAIL: self.org.first_email,
         }
         for fld in s.fields:
             row, col = split_cell(fld.cell)
@@ -415,23 +417,23 @@ class Renderer:
             row0 = first + i
             given = self.prefill.analysis.get(ind.number, {})
             try:
-                scores[ind.number] = parse_number(given.get("score"))
+                scores[ind.number] = parse_number(given.get(Fields.SCORE))
             except ValueError:
                 scores[ind.number] = None
             for c in s.fields:
-                if c.key == "indicator":
+                if c.key == Fields.INDICATOR:
                     ws.write_string(row0, c.col_index, ind.label, self.fmt.locked)
-                elif c.key == "tool":
+                elif c.key == Fields.TOOL:
                     ws.write_string(row0, c.col_index, ind.tool, self.fmt.locked)
                 else:
                     fmt = self.fmt.input_number if c.type == "score" else self.fmt.input_wrap
                     fmt = self._note(ws, s.key, row0 + 1, c.col_index) or fmt
                     self._write_value(ws, row0, c.col_index, c, given.get(c.key), fmt)
                     self._validation(ws, c, row0, c.col_index, row0)
-        score_col = cols["score"].column
+        score_col = cols[Fields.SCORE].column
         rows = {ind.number: s.first_data_row + i for i, ind in enumerate(fw.indicators)}
         self._summary(ws, s, fw, scores, score_col, rows)
-        issue = cols.get("issue")
+        issue = cols.get(Fields.ISSUE)
         if issue:
             last = first + len(fw.indicators) - 1
             r = s.first_data_row
@@ -466,16 +468,16 @@ class Renderer:
                 f'=IF(COUNT({refs})={len(tool.indicators)},AVERAGE({refs}),"")'
             )
             cached = result.tool_means.get(tool.code)
-            self._formula_row(ws, cell, labels["tool_mean"].format(tool=tool.code), formula,
+            self._formula_row(ws, cell, labels[Cells.TOOL_MEAN].format(tool=tool.code), formula,
                               cached, label_col)
         means = {t.code: cells[f"tool_mean:{t.code}"] for t in fw.tools}
         weighted = "+".join(f"{t.weight:g}*{means[t.code]}" for t in fw.tools)
         refs = ",".join(means.values())
         total_formula = f'=IF(COUNT({refs})={len(fw.tools)},ROUND({weighted},2),"")'
-        self._formula_row(ws, cells["total"], labels["total"], total_formula, result.total,
+        self._formula_row(ws, cells[Cells.TOTAL], labels[Cells.TOTAL], total_formula, result.total,
                           label_col)
-        level_formula = "=" + level_formula_for(fw, cells["total"], list(means.values()))
-        self._formula_row(ws, cells["level"], labels["level"], level_formula, result.label,
+        level_formula = "=" + level_formula_for(fw, cells[Cells.TOTAL], list(means.values()))
+        self._formula_row(ws, cells[Cells.LEVEL], labels[Cells.LEVEL], level_formula, result.label,
                           label_col, text=True)
         for fld in s.extra_fields:
             row, col = split_cell(cells[fld.key])
