@@ -25,8 +25,8 @@ from mail_servers import HOST, settings_toml, start_smtp_process, start_world  #
 
 import ita_xlsx  # noqa: E402
 from ita_xlsx.mail import compose  # noqa: E402
-from ita_xlsx.simulate import make_return  # noqa: E402
-from ita_xlsx.template import bind, load_template  # noqa: E402
+from ita_xlsx.make.simulate import make_return  # noqa: E402
+from ita_xlsx.spec.template import bind, load_template  # noqa: E402
 
 OFFICER, PASSWORD = "officer@amphoe.test", "bench-pw"
 

@@ -23,7 +23,7 @@ from make_returns import calamine_read  # noqa: E402
 
 import ita_xlsx
 from ita_xlsx import MISTAKES, Org, Prefill
-from ita_xlsx.simulate import apply_mistakes, sample_content  # large returns, made to measure
+from ita_xlsx.make.simulate import apply_mistakes, sample_content  # large returns, made to measure
 
 FY = 2570
 MEASURES_PER_FILE = 25

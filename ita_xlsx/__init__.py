@@ -17,7 +17,9 @@ Verbs: make_workbooks, render_workbook, simulate_return, validate, write_feedbac
 write_check_report, report_text, consolidate, write_consolidated, write_consolidated_csv,
 next_round. Inputs: load_template, bind_template, describe_template, read_orgs,
 find_workbooks, parse_year, parse_deadline. Records: Org, Prefill, Finding, NextRound,
-MISTAKES. Errors (Thai and English text and an exit code): ItaError and its subclasses
+MISTAKES. Result types: Report, FileReport, Returned, Decision, Selection, MergeResult,
+OrgEntry, NewResult, FeedbackResult, CollectResult, SendResult, OrgStatus, DocumentsResult,
+DistrictMemo, Template, Bound, Settings, OrgProblem. Errors (Thai and English text and an exit code): ItaError and its subclasses
 TemplateError, FrameworkError, OrgListError, InputError, OutputError, OutputExists.
 
 No function prints or exits. Names are loaded on first use, so ``import ita_xlsx`` stays cheap
@@ -41,18 +43,34 @@ _API = (
     "write_consolidated", "write_consolidated_csv", "write_feedback",
     # the round by email
     "collect", "load_settings", "mail_test", "round_status", "send_workbooks",
-    "serve",
     # documents (ita-xlsx docs)
     "make_documents", "make_district_memo",
 )
-__all__ = ["__version__", *_API]
+# The types the verbs return and take, each loaded from its own module on first use.
+_TYPES = {
+    "Report": "ita_xlsx.validators.engine", "FileReport": "ita_xlsx.validators.engine",
+    "Returned": "ita_xlsx.intake.read",
+    "Decision": "ita_xlsx.intake.selection", "Selection": "ita_xlsx.intake.selection",
+    "MergeResult": "ita_xlsx.consolidation.merge", "OrgEntry": "ita_xlsx.consolidation.merge",
+    "NewResult": "ita_xlsx.make.generate", "FeedbackResult": "ita_xlsx.outputs.feedback",
+    "CollectResult": "ita_xlsx.mail.collect", "SendResult": "ita_xlsx.mail.send",
+    "OrgStatus": "ita_xlsx.mail.status", "DocumentsResult": "ita_xlsx.documents.org",
+    "DistrictMemo": "ita_xlsx.documents.district", "Template": "ita_xlsx.spec.template",
+    "Bound": "ita_xlsx.spec.template", "Settings": "ita_xlsx.spec.settings",
+    "OrgProblem": "ita_xlsx.spec.orgs", "Cancelled": "ita_xlsx.core.errors",
+}
+__all__ = ["__version__", *_API, *_TYPES]
 
 
 def __getattr__(name: str):
     if name in _API:
-        from . import api
+        from ita_xlsx import api
 
         return getattr(api, name)
+    if name in _TYPES:
+        import importlib
+
+        return getattr(importlib.import_module(_TYPES[name]), name)
     raise AttributeError(f"module 'ita_xlsx' has no attribute {name!r}")
 
 

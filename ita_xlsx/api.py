@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .core.errors import (
+from ita_xlsx.core.errors import (
     FrameworkError,
     InputError,
     ItaError,
@@ -31,22 +31,22 @@ from .core.errors import (
     OutputExists,
     TemplateError,
 )
-from .core.findings import Finding
-from .core.records import Org, Prefill
+from ita_xlsx.core.findings import Finding
+from ita_xlsx.core.records import Org, Prefill
 
 if TYPE_CHECKING:  # types only; importing them here would load xlsxwriter and pandas
-    from .documents.district import DistrictMemo
-    from .documents.org import DocumentsResult
-    from .feedback import FeedbackResult
-    from .generate import NewResult
-    from .mail.collect import CollectResult
-    from .mail.send import SendResult
-    from .mail.status import OrgStatus
-    from .merge import MergeResult
-    from .orgs import OrgProblem
-    from .settings import Settings
-    from .template import Bound, Template
-    from .validators.engine import Report
+    from ita_xlsx.consolidation.merge import MergeResult
+    from ita_xlsx.documents.district import DistrictMemo
+    from ita_xlsx.documents.org import DocumentsResult
+    from ita_xlsx.mail.collect import CollectResult
+    from ita_xlsx.mail.send import SendResult
+    from ita_xlsx.mail.status import OrgStatus
+    from ita_xlsx.make.generate import NewResult
+    from ita_xlsx.outputs.feedback import FeedbackResult
+    from ita_xlsx.spec.orgs import OrgProblem
+    from ita_xlsx.spec.settings import Settings
+    from ita_xlsx.spec.template import Bound, Template
+    from ita_xlsx.validators.engine import Report
 
 PathLike = str | Path
 Progress = Callable[[int], None] | None
@@ -57,7 +57,7 @@ MISTAKES = ("owner-missing", "timeframe-bad", "timeframe-old-year", "url-space",
 
 
 def _msg_error(cls: type[ItaError], key: str, exit_code: int | None = None, **kw) -> ItaError:
-    from .i18n import msg
+    from ita_xlsx.core.messages import msg
 
     return cls(msg(key, "th", **kw), msg(key, "en", **kw), exit_code)
 
@@ -70,7 +70,7 @@ def load_template(path: PathLike | None = None) -> Template:
 
     Raises :class:`TemplateError` naming every problem of a template that cannot be used.
     """
-    from .template import load_template as _load
+    from ita_xlsx.spec.template import load_template as _load
 
     if path is not None and not Path(path).is_file():
         raise _msg_error(InputError, "error.not_found", path=path)
@@ -80,7 +80,7 @@ def load_template(path: PathLike | None = None) -> Template:
 def parse_year(value: str | int | None) -> int:
     """A fiscal year as people type it (2570, ๒๕๗๐, 2027 CE) → the Buddhist-Era year; the
     current fiscal year for None. Raises :class:`InputError` for anything else."""
-    from .thai import current_fiscal_year, normalize_year
+    from ita_xlsx.thai import current_fiscal_year, normalize_year
 
     if value is None:
         return current_fiscal_year()
@@ -98,7 +98,7 @@ def parse_deadline(value: str | None) -> str:
     workbooks ("31 มกราคม 2570"); "" for none. Raises :class:`InputError` otherwise."""
     if not value:
         return ""
-    from .thai import format_date, parse_date
+    from ita_xlsx.thai import format_date, parse_date
 
     day = parse_date(value)
     if day is None:
@@ -110,7 +110,7 @@ def read_orgs(path: PathLike, template: Template | None = None
               ) -> tuple[list[Org], list[OrgProblem]]:
     """An organisation list (.csv, .xlsx, .ods): the usable organisations and the problems of
     the rows left out. Raises :class:`OrgListError` when the list as a whole is unusable."""
-    from .orgs import org_type_labels, read_org_list
+    from ita_xlsx.spec.orgs import org_type_labels, read_org_list
 
     return read_org_list(path, org_type_labels(template or load_template()))
 
@@ -118,7 +118,7 @@ def read_orgs(path: PathLike, template: Template | None = None
 def find_workbooks(paths: Iterable[PathLike], *, exclude: Iterable[PathLike] = ()) -> list[Path]:
     """The workbook files among ``paths`` (files and folders, searched recursively), without
     ``exclude``. Raises :class:`InputError` for a path that does not exist."""
-    from .read import find_workbooks as _find
+    from ita_xlsx.intake.read import find_workbooks as _find
 
     paths = [Path(p) for p in paths]
     for p in paths:
@@ -132,8 +132,8 @@ def refuse_input_as_output(paths: Iterable[PathLike], out: PathLike) -> None:
     """Raise :class:`InputError` when ``out`` is one of the inputs: named among ``paths``, or
     a return found in a folder. An output never replaces an input, even with ``--force``; a
     consolidated report found in a folder may be the output (it is not read)."""
-    from .files import same_file
-    from .merge import find_reports
+    from ita_xlsx.consolidation.merge import find_reports
+    from ita_xlsx.core.files import same_file
 
     out, paths = Path(out), [Path(p) for p in paths]
     named = any(same_file(p, out) for p in paths)
@@ -156,7 +156,7 @@ def bind_template(template: Template | None = None, *, fiscal_year: int | None =
                   round: str = "plan", framework: PathLike | None = None) -> Bound:
     """The template bound to a fiscal year's framework (indicators, tools, levels) and a round.
     Raises :class:`FrameworkError` when there is no framework for that year."""
-    from .template import bind
+    from ita_xlsx.spec.template import bind
 
     return bind(template or load_template(), fiscal_year or parse_year(None), round, None,
                 str(framework) if framework else None)
@@ -166,7 +166,7 @@ def describe_template(template: Template | None = None, *, fiscal_year: int | No
                       framework: PathLike | None = None) -> dict:
     """The template for machines (sheets, columns, cells, required fields, choices): the
     shape ``ita-xlsx schema --json`` prints."""
-    from .template import describe
+    from ita_xlsx.spec.template import describe
 
     return describe(bind_template(template, fiscal_year=fiscal_year, framework=framework))
 
@@ -189,8 +189,8 @@ def render_workbook(
 ) -> bytes:
     """The bytes of one workbook (a blank one when ``org`` is None). ``bound``: a template
     already bound with :func:`bind_template` (many workbooks of one year and round)."""
-    from .render import RenderOptions
-    from .render import render_workbook as _render
+    from ita_xlsx.make.render import RenderOptions
+    from ita_xlsx.make.render import render_workbook as _render
 
     if bound is None:
         bound = bind_template(template, fiscal_year=fiscal_year, round=round,
@@ -221,8 +221,8 @@ def make_workbooks(
     ``orgs`` is a list file or a sequence of :class:`Org`; existing files are kept unless
     ``force``. Returns what was written and what was refused.
     """
-    from .generate import generate
-    from .render import RenderOptions
+    from ita_xlsx.make.generate import generate
+    from ita_xlsx.make.render import RenderOptions
 
     template = template or load_template()
     options = RenderOptions(fiscal_year=fiscal_year or parse_year(None), round=round,
@@ -237,7 +237,7 @@ def simulate_return(blank: PathLike, out: PathLike, *, seed: int = 0, round: str
                     framework: PathLike | None = None, bound: Bound | None = None) -> None:
     """Fill a workbook as an organisation would (openpyxl), with chosen typical ``mistakes``
     (``MISTAKES`` lists them all): for the demo, tests and benchmarks."""
-    from .simulate import make_return
+    from ita_xlsx.make.simulate import make_return
 
     if bound is None:
         bound = bind_template(template, fiscal_year=fiscal_year, round=round,
@@ -268,7 +268,7 @@ def validate(
     A file that cannot be read gets a finding, never an exception; no workbook at all gives
     an empty report. Raises :class:`InputError` when a path does not exist.
     """
-    from .intake import check
+    from ita_xlsx.validators.returns import check
 
     template = template or load_template()
     paths = [Path(p) for p in paths]
@@ -286,17 +286,17 @@ def write_feedback(report: Report, out_dir: PathLike, *, force: bool = False,
                    lang: str = "th", all_files: bool = False) -> FeedbackResult:
     """A marked-up copy per organisation with findings, written into ``out_dir`` (for the
     file that counts only, unless ``all_files``)."""
-    from .feedback import write_feedback as _write
+    from ita_xlsx.outputs.feedback import write_feedback as _write
 
     return _write(report, Path(out_dir), force=force, lang=lang, all_files=all_files)
 
 
 def report_text(report: Report, fmt: str = "json", *, lang: str = "th") -> str:
     """The validation report as text: ``"json"`` or ``"csv"`` (one row per finding)."""
-    from . import report as rp
+    from ita_xlsx.outputs import check_report as rp
 
     if fmt == "csv":
-        from .files import csv_text
+        from ita_xlsx.core.files import csv_text
 
         return csv_text(rp.FINDING_COLUMNS, rp.finding_rows(report.files, lang), "\n")
     return rp.to_json(report, lang)
@@ -305,8 +305,8 @@ def report_text(report: Report, fmt: str = "json", *, lang: str = "th") -> str:
 def write_check_report(report: Report, path: PathLike, *, lang: str = "th",
                        force: bool = False) -> Path:
     """The validation report as a file: .xlsx (filterable), .csv or .json by its suffix."""
-    from . import report as rp
-    from .files import atomic_write
+    from ita_xlsx.core.files import atomic_write
+    from ita_xlsx.outputs import check_report as rp
 
     path = Path(path)
     suffix = path.suffix.lower()
@@ -343,7 +343,7 @@ def consolidate(
     No workbook at all gives every listed organisation as missing. Raises :class:`InputError`
     when a path does not exist.
     """
-    from .merge import merge
+    from ita_xlsx.consolidation.merge import merge
 
     template = template or load_template()
     paths = [Path(p) for p in paths]
@@ -360,8 +360,8 @@ def write_consolidated(result: MergeResult, out: PathLike, *, force: bool = Fals
                        lang: str = "th", template: Template | None = None,
                        framework: PathLike | None = None) -> Path:
     """The consolidated workbook (summary, indicators, measures, results, charts)."""
-    from .merge import bound_for
-    from .report_writer import write_report
+    from ita_xlsx.consolidation.merge import bound_for
+    from ita_xlsx.consolidation.report_writer import write_report
 
     template = template or load_template()
     bound = bound_for(template, result.fiscal_year, str(framework) if framework else None)
@@ -373,7 +373,7 @@ def write_consolidated_csv(result: MergeResult, out_dir: PathLike, *, force: boo
                            template: Template | None = None, lang: str = "th") -> list[Path]:
     """summary.csv, measures.csv, results.csv and findings.csv (UTF-8 with BOM); findings'
     messages in ``lang``."""
-    from .report_writer import write_csvs
+    from ita_xlsx.consolidation.report_writer import write_csvs
 
     return write_csvs(result, Path(out_dir), template or load_template(), force, lang)
 
@@ -400,7 +400,7 @@ def next_round(
 ) -> NextRound:
     """Organisations and their pre-filled data for the next round, from a consolidated report
     or a folder of returns. Raises :class:`FrameworkError` for a year without framework data."""
-    from .nextround import from_sources
+    from ita_xlsx.consolidation.nextround import from_sources
 
     template = template or load_template()
     fw = str(framework) if framework else None
@@ -421,14 +421,14 @@ def next_round(
 
 def load_settings(round_dir: PathLike = ".") -> Settings:
     """The round folder's ``ita-settings.toml`` (defaults where there is none)."""
-    from .settings import load_settings as _load
+    from ita_xlsx.spec.settings import load_settings as _load
 
     return _load(round_dir)
 
 
 def _mail_password(settings: Settings, password: str | None) -> str:
-    from .mail.transport import MailError
-    from .settings import password_for
+    from ita_xlsx.mail.transport import MailError
+    from ita_xlsx.spec.settings import password_for
 
     password = password or password_for(settings.mail)
     if not password:
@@ -441,7 +441,7 @@ def _mail_password(settings: Settings, password: str | None) -> str:
 
 
 def _mail_settings(settings: Settings) -> None:
-    from .mail.transport import MailError
+    from ita_xlsx.mail.transport import MailError
 
     if not settings.mail.configured:
         raise MailError("settings", "ยังไม่ได้ตั้งค่าอีเมล — เพิ่มส่วน [mail] (smtp_host, user ...) "
@@ -483,12 +483,12 @@ def send_workbooks(
     settings needed). Raises ``ita_xlsx.mail.transport.MailError`` for login/settings problems;
     a refused message is reported per organisation in the result.
     """
-    from .mail import send as s
-    from .mail.ledger import Ledger
+    from ita_xlsx.mail import send as s
+    from ita_xlsx.mail.ledger import Ledger
 
     round_dir = Path(round_dir)
     settings = settings or load_settings(round_dir)
-    from .mail.compose import check_texts
+    from ita_xlsx.mail.compose import check_texts
 
     check_texts(settings.message)
     org_list, _path = _round_orgs(round_dir, orgs)
@@ -525,7 +525,7 @@ def collect(
 ) -> CollectResult:
     """Save every returned workbook from the mailbox into ``out`` (default ``returned/``),
     once, named ``<code>_<received>_<original name>``; validate what arrived."""
-    from .mail.collect import collect as _collect
+    from ita_xlsx.mail.collect import collect as _collect
 
     round_dir = Path(round_dir)
     settings = settings or load_settings(round_dir)
@@ -545,7 +545,7 @@ def collect(
 def round_status(round_dir: PathLike = ".", orgs: PathLike | Sequence[Org] | None = None
                  ) -> list[OrgStatus]:
     """Per organisation: sent, returned, validation, feedback, reminder (from the ledger)."""
-    from .mail.status import round_status as _status
+    from ita_xlsx.mail.status import round_status as _status
 
     return _status(round_dir, _round_orgs(Path(round_dir), orgs)[0])
 
@@ -553,30 +553,11 @@ def round_status(round_dir: PathLike = ".", orgs: PathLike | Sequence[Org] | Non
 def mail_test(round_dir: PathLike = ".", *, settings: Settings | None = None,
               password: str | None = None) -> list[tuple[str, object]]:
     """Log in to the SMTP and IMAP servers; (server, None or the MailError) for each."""
-    from .mail.transport import test_login
+    from ita_xlsx.mail.transport import test_login
 
     settings = settings or load_settings(round_dir)
     _mail_settings(settings)
     return test_login(settings.mail, _mail_password(settings, password))
-
-
-def serve(
-    round_dir: PathLike = ".",
-    *,
-    host: str = "127.0.0.1",
-    port: int | None = None,
-    lang: str = "th",
-    open_browser: bool = True,
-) -> None:
-    """The round in a browser: serve the pages for ``round_dir`` until interrupted.
-
-    Binds 127.0.0.1 (port 8765 or the next free one) behind a random token in the URL it
-    opens; another ``host`` needs ``[serve] password``/``password_env`` in ita-settings.toml.
-    """
-    from .web.server import serve as _serve
-
-    _serve(Path(round_dir), host=host, port=port, lang=lang, open_browser=open_browser)
-
 
 def make_documents(
     paths: Iterable[PathLike],
@@ -595,8 +576,8 @@ def make_documents(
     memo (plan round), or the results report and its memo (6/12 months). Returns with errors
     are refused (with the reasons) unless ``force``; existing files are kept unless ``force``.
     """
-    from .documents import org, templates
-    from .documents.pdf import to_pdf
+    from ita_xlsx.documents import org, templates
+    from ita_xlsx.documents.pdf import to_pdf
 
     report = validate(paths, fiscal_year=fiscal_year, template=template, framework=framework,
                       progress=progress)
@@ -622,8 +603,8 @@ def make_district_memo(
 ) -> DistrictMemo:
     """The district's memo to the province from a consolidated report (``merge`` output),
     header fields from ``ita-settings.toml`` [district]."""
-    from .documents import district, templates
-    from .documents.pdf import to_pdf
+    from ita_xlsx.documents import district, templates
+    from ita_xlsx.documents.pdf import to_pdf
 
     overrides = templates.overrides_from(list(doc_templates))
     memo = district.make_memo(Path(report_path), Path(out), template or load_template(),
@@ -668,7 +649,6 @@ __all__ = [
     "refuse_input_as_output",
     "render_workbook",
     "report_text",
-    "serve",
     "simulate_return",
     "validate",
     "write_check_report",

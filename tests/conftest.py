@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ita_xlsx.render import Org, RenderOptions, render_workbook
-from ita_xlsx.template import bind, load_template
+from ita_xlsx.make.render import Org, RenderOptions, render_workbook
+from ita_xlsx.spec.template import bind, load_template
 
 FY = 2570
 

@@ -10,9 +10,9 @@ import subprocess
 import zipfile
 from pathlib import Path
 
-from ita_xlsx.render import Org, RenderOptions, render_workbook
-from ita_xlsx.simulate import make_return
-from ita_xlsx.template import bind, load_template
+from ita_xlsx.make.render import Org, RenderOptions, render_workbook
+from ita_xlsx.make.simulate import make_return
+from ita_xlsx.spec.template import bind, load_template
 
 FY = 2570
 
@@ -159,7 +159,7 @@ def _big(rng) -> int:
 
 
 def _far_ref(rng) -> str:
-    from ita_xlsx.bounded import column_name
+    from ita_xlsx.intake.bounded import column_name
 
     return f"{column_name(rng.choice([1, 27, 52, 256, 16_384, rng.randrange(1, 20_000)]))}" \
            f"{rng.choice([1, 60, 50_001, 65_536, 1_048_576, rng.randrange(1, 2_000_000)])}"

@@ -131,3 +131,34 @@ def test_an_empty_folder_is_an_empty_round_not_an_error(tmp_path):
         ita_xlsx.consolidate([tmp_path / "nowhere"])
     assert err.value.exit_code == 2
     assert err.value.text("en") == f"{tmp_path / 'nowhere'} does not exist; check the file or folder name"
+
+
+def test_every_result_type_is_exported_and_a_dataclass():
+    import dataclasses
+
+    from ita_xlsx import _TYPES
+
+    for name in _TYPES:
+        obj = getattr(ita_xlsx, name)
+        assert isinstance(obj, type), name
+        if name != "Cancelled":
+            assert dataclasses.is_dataclass(obj), name
+    assert (Path(ita_xlsx.__file__).parent / "py.typed").is_file()
+
+
+def test_every_exception_the_library_defines_is_an_ita_error():
+    """Public exception classes (not the ones private to a module's control flow)."""
+    import importlib
+    import pkgutil
+
+    outside = []
+    for info in pkgutil.walk_packages(ita_xlsx.__path__, "ita_xlsx."):
+        if info.name.startswith(("ita_xlsx.cli", "ita_xlsx.web", "ita_xlsx.demo")):
+            continue  # the command line and the page turn errors into messages themselves
+        module = importlib.import_module(info.name)
+        for name, obj in vars(module).items():
+            if (isinstance(obj, type) and issubclass(obj, BaseException)
+                    and obj.__module__ == info.name and not name.startswith("_")
+                    and not issubclass(obj, (ita_xlsx.ItaError, KeyboardInterrupt))):
+                outside.append(f"{info.name}.{name}")
+    assert outside == []

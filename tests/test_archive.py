@@ -8,9 +8,9 @@ from email.message import EmailMessage
 
 import pytest
 
-from ita_xlsx.archive import ArchiveError, eml_workbooks, scan_eml, scan_zip, zip_workbooks
-from ita_xlsx.read import read_return
-from ita_xlsx.safety import Limits
+from ita_xlsx.intake.archive import ArchiveError, eml_workbooks, scan_eml, scan_zip, zip_workbooks
+from ita_xlsx.intake.read import read_return
+from ita_xlsx.intake.safety import Limits
 
 THAI_NAME = "รอบ6/6560101_เทศบาลตำบลห้วยวน.xlsx"
 XLSX_MIME = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")

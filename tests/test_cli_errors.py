@@ -10,7 +10,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from ita_xlsx.cli import main
+from ita_xlsx.cli.main import main
 
 THAI = re.compile("[\u0e00-\u0e7f]")
 

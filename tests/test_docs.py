@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 import ita_xlsx
-from ita_xlsx.cli import main
-from ita_xlsx.render import Org, RenderOptions, render_workbook
-from ita_xlsx.simulate import SEED_SCORES, apply_mistakes, fill_workbook, sample_content
-from ita_xlsx.template import bind, load_template
+from ita_xlsx.cli.main import main
+from ita_xlsx.make.render import Org, RenderOptions, render_workbook
+from ita_xlsx.make.simulate import SEED_SCORES, apply_mistakes, fill_workbook, sample_content
+from ita_xlsx.spec.template import bind, load_template
 from ita_xlsx.thai import to_thai_digits
 
 HUAY_WAN = Org(code="6560101", name="เทศบาลตำบลห้วยวน", type="เทศบาลตำบล", district="เชียงคำ", province="พะเยา")

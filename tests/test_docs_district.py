@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from test_docs import body_texts, make_return
 
 import ita_xlsx
-from ita_xlsx.cli import main
-from ita_xlsx.render import Org
+from ita_xlsx.cli.main import main
+from ita_xlsx.make.render import Org
 from ita_xlsx.thai import to_thai_digits
 
 ORGS = [

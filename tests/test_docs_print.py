@@ -13,9 +13,9 @@ from test_docs_district import district_round  # noqa: F401 - the fixture, share
 from test_docs_render import ISO_DATE, pages, pdf_text
 
 import ita_xlsx
-from ita_xlsx.merge import load_report
-from ita_xlsx.report_layout import sheet_names
-from ita_xlsx.template import load_template
+from ita_xlsx.consolidation.merge import load_report
+from ita_xlsx.spec.report_layout import sheet_names
+from ita_xlsx.spec.template import load_template
 
 
 def _sheets_xml(path):

@@ -14,7 +14,7 @@ from test_docs import make_return
 from test_docs_district import district_round  # noqa: F401 - the fixture, shared
 
 import ita_xlsx
-from ita_xlsx.simulate import SEED_SCORES
+from ita_xlsx.make.simulate import SEED_SCORES
 from ita_xlsx.thai import to_thai_digits
 
 pytestmark = pytest.mark.libreoffice
@@ -138,8 +138,8 @@ def test_the_demos_documents_match_seed_000_and_its_report(tmp_path, soffice):
     from test_docs import body_texts
     from test_docs_district import read_back
 
-    from ita_xlsx.cli import main
-    from ita_xlsx.simulate import ISSUES
+    from ita_xlsx.cli.main import main
+    from ita_xlsx.make.simulate import ISSUES
 
     out = tmp_path / "demo"
     res = CliRunner().invoke(main, ["demo", "--out", str(out)])

@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from test_docs import HUAY_WAN, body_texts, make_return
 
 import ita_xlsx
-from ita_xlsx.cli import main
-from ita_xlsx.render import RenderOptions, render_workbook
-from ita_xlsx.simulate import SEED_SCORES, fill_workbook, sample_content
-from ita_xlsx.template import bind, load_template, parse_template
+from ita_xlsx.cli.main import main
+from ita_xlsx.make.render import RenderOptions, render_workbook
+from ita_xlsx.make.simulate import SEED_SCORES, fill_workbook, sample_content
+from ita_xlsx.spec.template import bind, load_template, parse_template
 
 NEW_FIELDS = ("signer_name", "signer_position", "executive_title", "doc_prefix", "website")
 

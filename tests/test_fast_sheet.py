@@ -10,8 +10,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ita_xlsx import fast_sheet
-from ita_xlsx.fast_sheet import FastSheet
+from ita_xlsx.make import fast_sheet
+from ita_xlsx.make.fast_sheet import FastSheet
 
 ROOT = Path(__file__).resolve().parents[1]
 ROWS = [

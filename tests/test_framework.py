@@ -1,4 +1,4 @@
-"""Tests for ita_xlsx.framework: year-keyed framework data, matching helpers and scoring."""
+"""Tests for ita_xlsx.spec.framework: year-keyed framework data, matching helpers and scoring."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ita_xlsx import framework as fwmod
-from ita_xlsx.framework import (
+from ita_xlsx.spec import framework as fwmod
+from ita_xlsx.spec.framework import (
     AVAILABLE_YEARS,
     ENV_FRAMEWORK_DIR,
     FrameworkError,

@@ -141,7 +141,7 @@ def _processes_marked(mark: str) -> list[int]:
 def test_interrupt_ends_the_run_cleanly(batch, tmp_path, signum, code):
     many = tmp_path / "in"
     many.mkdir()
-    for i in range(160):
+    for i in range(400):
         shutil.copy(batch / "good-lo.xlsx", many / f"{i:03d}.xlsx")
     out = tmp_path / "out"
     out.mkdir()
@@ -152,17 +152,21 @@ def test_interrupt_ends_the_run_cleanly(batch, tmp_path, signum, code):
         [sys.executable, "-m", "ita_xlsx", "merge", str(many), "-o", str(out / "r.xlsx"),
          "--csv", str(out / "csv"), "--workers", "2"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while len(_processes_marked(mark)) < 3 and time.monotonic() < deadline:
-        time.sleep(0.2)  # until the run and its two workers are up
-    time.sleep(1)
+    # Wait for the state the test needs, not for a time: a reader process is up (the run
+    # spawns its workers only once the inbox is sorted, so a worker means work in flight).
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if [p for p in _processes_marked(mark) if p != proc.pid]:
+            break
+        time.sleep(0.05)
     assert proc.poll() is None, "finished before the interrupt; make the batch larger"
-    assert len(_processes_marked(mark)) >= 3
     proc.send_signal(signum)
-    stdout, stderr = proc.communicate(timeout=30)
+    stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == code, (stdout, stderr)
     assert "ยกเลิก" in stderr and "Traceback" not in stderr, stderr
-    time.sleep(1)
+    deadline = time.monotonic() + 30
+    while _processes_marked(mark) and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert _processes_marked(mark) == []  # no worker left running
     assert list(out.rglob("*")) == []  # no partial output, no stray temporary file
 
@@ -243,7 +247,7 @@ def test_merge_checks_reports_like_returns(batch, template, tmp_path):
     from click.testing import CliRunner
     from hostile import edit_zip
 
-    from ita_xlsx.cli import main
+    from ita_xlsx.cli.main import main
 
     inputs = tmp_path / "in"
     inputs.mkdir()

@@ -19,8 +19,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from ita_xlsx import links
-from ita_xlsx.links import LinkResult, check_links, describe, summarize
+from ita_xlsx.validators import links
+from ita_xlsx.validators.links import LinkResult, check_links, describe, summarize
 
 THAI_PATH = "/หลักฐาน/ข่าว"
 IDN_HOST = "ตัวอย่าง.ไทย"

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from mail_servers import HOST, settings_toml, world_fixture
 
 import ita_xlsx
-from ita_xlsx.cli import main
+from ita_xlsx.cli.main import main
 from ita_xlsx.mail.ledger import Ledger
 
 mail_world = world_fixture()

@@ -18,9 +18,9 @@ from click.testing import CliRunner
 from mail_servers import HOST, settings_toml, world_fixture
 
 import ita_xlsx
-from ita_xlsx.cli import main
-from ita_xlsx.simulate import MISTAKES, make_return
-from ita_xlsx.template import bind, load_template
+from ita_xlsx.cli.main import main
+from ita_xlsx.make.simulate import MISTAKES, make_return
+from ita_xlsx.spec.template import bind, load_template
 
 mail_world = world_fixture()
 OFFICER, PASSWORD = "saraban@amphoe-chiangkham.test", "รหัส-officer-1"

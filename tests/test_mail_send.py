@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from mail_servers import settings_toml, world_fixture
 
 import ita_xlsx
-from ita_xlsx.cli import main
+from ita_xlsx.cli.main import main
 from ita_xlsx.mail.ledger import Ledger
 
 mail_world = world_fixture()

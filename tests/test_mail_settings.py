@@ -10,7 +10,7 @@ import pytest
 import ita_xlsx
 from ita_xlsx.mail import compose
 from ita_xlsx.mail.status import OrgStatus
-from ita_xlsx.settings import SettingsError, load_settings, password_for
+from ita_xlsx.spec.settings import SettingsError, load_settings, password_for
 
 
 def test_preset_fills_servers_and_own_keys_win(tmp_path):

@@ -14,10 +14,16 @@ import pytest
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
-from ita_xlsx.cli import main
-from ita_xlsx.render import Org, RenderOptions, render_workbook
-from ita_xlsx.simulate import MISTAKES, SEED_SCORES, apply_mistakes, fill_workbook, sample_content
-from ita_xlsx.template import bind, load_template
+from ita_xlsx.cli.main import main
+from ita_xlsx.make.render import Org, RenderOptions, render_workbook
+from ita_xlsx.make.simulate import (
+    MISTAKES,
+    SEED_SCORES,
+    apply_mistakes,
+    fill_workbook,
+    sample_content,
+)
+from ita_xlsx.spec.template import bind, load_template
 
 FY = 2565  # analyses ITA 2564: letter levels, as in seed 000
 ORGS = [("6560101", "เทศบาลตำบลห้วยวน"), ("6560102", "เทศบาลตำบลเวียง"),

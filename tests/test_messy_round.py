@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ita_xlsx.cli import main
-from ita_xlsx.demo import sample_orgs_bytes
-from ita_xlsx.merge import merge
-from ita_xlsx.messy import messy_round
+from ita_xlsx.cli.main import main
+from ita_xlsx.consolidation.merge import merge
+from ita_xlsx.demo.cycle import sample_orgs_bytes
+from ita_xlsx.demo.messy import messy_round
 
 FY = 2570
 
@@ -255,7 +255,7 @@ def test_own_outputs_recognised_by_content_not_name(rnd, tmp_path):
 @pytest.mark.libreoffice
 def test_excel_habits_survive_a_libreoffice_save(rnd, soffice, tmp_path, template):
     """The officer opened the file in LibreOffice and saved it again: still read the same."""
-    from ita_xlsx.read import read_return
+    from ita_xlsx.intake.read import read_return
 
     src = rnd.returned / f"{rnd.own[3]}_แบบรายงาน.xlsx"
     again = soffice(src, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo")
@@ -281,7 +281,7 @@ def test_properties_and_hidden_sheet_disagree(rnd, tmp_path):
     props = wb.custom_doc_props
     kept = [p for p in props.props if p.name != "ita_org_code"]
     props.props = [*kept, StringProperty(name="ita_org_code", value=other)]
-    from ita_xlsx.template import load_template
+    from ita_xlsx.spec.template import load_template
 
     wb["ข้อมูลหน่วยงาน"][load_template().sheet("org").field("org_code").cell] = other
     path = tmp_path / f"{other}.xlsx"

@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
-from ita_xlsx.cli import main
-from ita_xlsx.files import safe_filename
-from ita_xlsx.orgs import read_org_list
-from ita_xlsx.template import TemplateError, lint_template, load_template, parse_template
+from ita_xlsx.cli.main import main
+from ita_xlsx.core.files import safe_filename
+from ita_xlsx.spec.orgs import read_org_list
+from ita_xlsx.spec.template import TemplateError, lint_template, load_template, parse_template
 
 
 def invoke(*args):
@@ -127,8 +127,8 @@ def test_safe_filename(name):
 
 
 def test_help_is_fast_and_does_not_import_pandas():
-    code = ("import sys, ita_xlsx.cli; from click.testing import CliRunner; "
-            "CliRunner().invoke(ita_xlsx.cli.main, ['--help']); "
+    code = ("import sys, ita_xlsx.cli.main; from click.testing import CliRunner; "
+            "CliRunner().invoke(ita_xlsx.cli.main.main, ['--help']); "
             "print('pandas' in sys.modules, 'pandera' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "False False"
@@ -213,7 +213,7 @@ def test_usage_errors_are_framed_in_thai(tmp_path):
 
 def test_own_template_file(tmp_path):
     """--template: a district's own copy of the template drives the workbook and the checks."""
-    from ita_xlsx.template import load_template
+    from ita_xlsx.spec.template import load_template
 
     text = open(load_template().source_file, encoding="utf-8").read()
     own = tmp_path / "mine.toml"

@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 from hostile import good_return
 
-from ita_xlsx.cli import main
-from ita_xlsx.files import OutputError, atomic_write, safe_filename
+from ita_xlsx.cli.main import main
+from ita_xlsx.core.files import OutputError, atomic_write, safe_filename
 
 ROOT = Path(__file__).resolve().parent.parent
 

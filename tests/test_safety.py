@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from ita_xlsx.core.findings import CATALOGUE
-from ita_xlsx.render import Org, RenderOptions, render_workbook
-from ita_xlsx.safety import LIMITS, Limits, MiB, Preflight, preflight
+from ita_xlsx.intake.safety import LIMITS, Limits, MiB, Preflight, preflight
+from ita_xlsx.make.render import Org, RenderOptions, render_workbook
 
 # ---------------------------------------------------------------- helpers
 

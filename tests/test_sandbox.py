@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sandbox_jobs as jobs
 
-from ita_xlsx.sandbox import Budget, Failure, MiB, run_jobs
+from ita_xlsx.intake.sandbox import Budget, Failure, MiB, run_jobs
 
 METHODS = ["fork", "spawn"]
 
@@ -25,7 +25,7 @@ def test_memory_budget_costs_one_job_and_a_fresh_worker(method):
 
 def test_watchdog_alone_catches_memory(monkeypatch):
     """Where no address-space cap exists (Windows, macOS), the parent's watchdog acts."""
-    import ita_xlsx.sandbox as sb
+    import ita_xlsx.intake.sandbox as sb
 
     monkeypatch.setattr(sb, "_cap_address_space", lambda budget: None)
     out = run_jobs(jobs.hog, [600, 4], failed, workers=1, method="fork",

@@ -40,7 +40,7 @@ WAIT = 60
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> dict:
-    from ita_xlsx.demo import run_demo
+    from ita_xlsx.demo.cycle import run_demo
 
     return run_demo(tmp_path_factory.mktemp("demo") / "d", True, lambda s: None)
 

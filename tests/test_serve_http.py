@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 import ita_xlsx
-from ita_xlsx.cli import main as cli
+from ita_xlsx.cli.main import main as cli
 
 starlette = pytest.importorskip("starlette")
 warnings.filterwarnings("ignore", message=".*httpx.*", category=DeprecationWarning)
@@ -35,7 +35,7 @@ BASE = "http://127.0.0.1:8765"
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> dict:
-    from ita_xlsx.demo import run_demo
+    from ita_xlsx.demo.cycle import run_demo
 
     return run_demo(tmp_path_factory.mktemp("demo") / "d", True, lambda s: None)
 

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 import ita_xlsx
-from ita_xlsx.cli import main
-from ita_xlsx.template import ROLE_GROUPS, ROLES, TEMPLATE_DIR
+from ita_xlsx.cli.main import main
+from ita_xlsx.spec.template import ROLE_GROUPS, ROLES, TEMPLATE_DIR
 
 SHIPPED = TEMPLATE_DIR / "ita-measures-1.toml"
 FY = 2570

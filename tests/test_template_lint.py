@@ -9,7 +9,7 @@ import tomllib
 
 import pytest
 
-from ita_xlsx.template import TEMPLATE_DIR, TemplateError, parse_template
+from ita_xlsx.spec.template import TEMPLATE_DIR, TemplateError, parse_template
 
 with open(TEMPLATE_DIR / "ita-measures-1.toml", "rb") as fh:
     SHIPPED = tomllib.load(fh)
@@ -173,7 +173,7 @@ def test_each_rule(mutate, problem):
 
 def _role_drops():
     """(sheet role, group, role) for every role the code reads: each one dropped in turn."""
-    from ita_xlsx.template import COMPUTED_ROLES, ROLES
+    from ita_xlsx.spec.template import COMPUTED_ROLES, ROLES
 
     out = [(sheet, "fields", role) for sheet, roles in ROLES.items() for role in roles]
     out += [(sheet, "computed", role) for sheet, roles in COMPUTED_ROLES.items() for role in roles]

@@ -20,9 +20,9 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from ita_xlsx.cli import main
+from ita_xlsx.cli.main import main
 from ita_xlsx.spec.roles import Fields, Roles
-from ita_xlsx.template import TEMPLATE_DIR, Bound, bind, load_template
+from ita_xlsx.spec.template import TEMPLATE_DIR, Bound, bind, load_template
 from ita_xlsx.thai import to_thai_digits
 
 SHIPPED = TEMPLATE_DIR / "ita-measures-1.toml"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from click.testing import CliRunner
 
 import ita_xlsx
 from ita_xlsx import MISTAKES, Org
-from ita_xlsx.cli import main
+from ita_xlsx.cli.main import main
 
 FY = 2570
 
@@ -35,6 +36,10 @@ def returns(tmp_path_factory, bound6):
                              bound=bound6)
     ita_xlsx.simulate_return(blank, d / "bad.xlsx", seed=2, round="6", mistakes=MISTAKES,
                              bound=bound6)
+    # Which of one organisation's files counts falls back to file times: fix them, or a slow
+    # machine writing across a second boundary would make bad.xlsx the newest.
+    for age, name in enumerate(("good.xlsx", "bad.xlsx", "blank.xlsx")):
+        os.utime(d / name, (1_790_000_000 - age * 60, 1_790_000_000 - age * 60))
     return d
 
 

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from ita_xlsx.render import (
+from ita_xlsx.make.render import (
     LISTS_SHEET,
     META_SHEET,
     Org,
@@ -20,8 +20,8 @@ from ita_xlsx.render import (
     footer_safe,
     render_workbook,
 )
-from ita_xlsx.stamp import Stamper, placeholder_org
-from ita_xlsx.template import bind, split_cell
+from ita_xlsx.make.stamp import Stamper, placeholder_org
+from ita_xlsx.spec.template import bind, split_cell
 
 SEED_000 = [92.11, 83.98, 87.24, 81.37, 86.50, 80.53, 85.15, 76.90, 38.90, 6.25]
 

@@ -84,5 +84,15 @@ class OutputExists(OutputError):
         return str(self.path)
 
 
-__all__ = ["FrameworkError", "InputError", "ItaError", "OrgListError", "OutputError", "OutputExists",
+class Cancelled(KeyboardInterrupt):
+    """The run was stopped from outside (SIGTERM, a closed terminal): like Ctrl-C, so every guard
+    that lets Ctrl-C through (the readers' panic guards among them) lets this through too, and
+    never reports it as a damaged file. Exit code 128 + the signal's number, as shells report it."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.exit_code = 128 + signum
+
+
+__all__ = ["Cancelled", "FrameworkError", "InputError", "ItaError", "OrgListError", "OutputError", "OutputExists",
            "TemplateError"]

@@ -13,11 +13,13 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass, field
 
+from ita_xlsx.core.errors import ItaError
+
 # Parameters a Finding carries in its own fields rather than in ``params``.
 LOCATION_PARAMS = ("sheet", "cell", "label", "value")
 
 
-class FindingError(ValueError):
+class FindingError(ItaError, ValueError):
     """A finding built without a parameter its catalogue entry declares (a programming
     error, caught by the tests: every message must be complete)."""
 

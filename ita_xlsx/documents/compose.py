@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .templates import DocTemplate, DocTemplateError
-from .writer import ThaiDocument
+from ita_xlsx.documents.templates import DocTemplate, DocTemplateError
+from ita_xlsx.documents.writer import ThaiDocument
 
 
 class _Values(dict):

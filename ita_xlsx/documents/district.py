@@ -13,16 +13,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.errors import InputError
-from ..files import atomic_write, safe_filename
-from ..merge import bound_for, open_report
-from ..settings import load_district
-from ..template import Template
-from ..thai import clean_text
-from . import templates as dt_templates
-from .compose import Tables, compose
-from .org import thai_long_date
-from .writer import thai_list
+from ita_xlsx.consolidation.merge import bound_for, open_report
+from ita_xlsx.core.errors import InputError
+from ita_xlsx.core.files import atomic_write, safe_filename
+from ita_xlsx.documents import templates as dt_templates
+from ita_xlsx.documents.compose import Tables, compose
+from ita_xlsx.documents.org import thai_long_date
+from ita_xlsx.documents.writer import thai_list
+from ita_xlsx.spec.settings import load_district
+from ita_xlsx.spec.template import Template
+from ita_xlsx.thai import clean_text
 
 SETTINGS_NAME = "ita-settings.toml"
 DISTRICT_KEYS = ("name", "office", "document_prefix", "signer_name", "signer_position",
@@ -78,7 +78,7 @@ def _num(v: object) -> float:
 
 def read_figures(path: Path, template: Template, framework: str | None = None
                  ) -> DistrictFigures:
-    from ..merge import _round_key, _status_key
+    from ita_xlsx.consolidation.merge import _round_key, _status_key
 
     try:
         report = open_report(path)

@@ -13,16 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ita_xlsx.consolidation.merge import OrgEntry, entry_from_return
+from ita_xlsx.core.files import OutputExists, atomic_write, safe_filename
+from ita_xlsx.documents import templates as dt_templates
+from ita_xlsx.documents.compose import Tables, compose
+from ita_xlsx.documents.writer import thai_list
 from ita_xlsx.spec.roles import Fields
-
-from ..files import OutputExists, atomic_write, safe_filename
-from ..merge import OrgEntry, entry_from_return
-from ..template import Bound, Template
-from ..thai import format_date, is_valid_url, parse_date
-from ..validators.engine import FileReport
-from . import templates as dt_templates
-from .compose import Tables, compose
-from .writer import thai_list
+from ita_xlsx.spec.template import Bound, Template
+from ita_xlsx.thai import format_date, is_valid_url, parse_date
+from ita_xlsx.validators.engine import FileReport
 
 # Fields of version 2 of the workbook template (optional; blank in version 1 returns).
 OPTIONAL_FORM = (Fields.SIGNER_NAME, Fields.SIGNER_POSITION, Fields.EXECUTIVE_TITLE, Fields.DOC_PREFIX, Fields.WEBSITE)
@@ -155,7 +154,7 @@ def measure_rows(b: Bound, e: OrgEntry) -> list[dict]:
 def result_rows(b: Bound, e: OrgEntry, round_key: str, words: dict[str, str]
                 ) -> tuple[list[dict], dict[str, int]]:
     """One row per measure with its result of this round; counts by status."""
-    from ..validators.schema import split_urls
+    from ita_xlsx.validators.schema import split_urls
 
     status_label = _labels(b, "status")
     by_id: dict[str, dict] = {}

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from ..core.errors import ItaError
+from ita_xlsx.core.errors import ItaError
 
 KINDS = ("measures", "measures_memo", "results", "results_memo", "district_memo")
 BLOCK_TYPES = {"landscape", "title", "heading", "paragraph", "scores_table", "measures_table",

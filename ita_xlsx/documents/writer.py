@@ -20,7 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from ..thai import to_thai_digits
+from ita_xlsx.thai import to_thai_digits
 
 FONT = "TH Sarabun New"
 SIZE = 16

@@ -20,12 +20,12 @@ from email import message_from_bytes, policy
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from pathlib import Path
 
-from ..core.records import Org
-from ..files import OutputExists, atomic_write, safe_filename
-from ..orgs import split_emails
-from ..settings import Settings
-from . import compose
-from .ledger import Ledger, ReceivedRow
+from ita_xlsx.core.files import OutputExists, atomic_write, safe_filename
+from ita_xlsx.core.records import Org
+from ita_xlsx.mail import compose
+from ita_xlsx.mail.ledger import Ledger, ReceivedRow
+from ita_xlsx.spec.orgs import split_emails
+from ita_xlsx.spec.settings import Settings
 
 MAX_MESSAGE_BYTES = 80 * 1024 * 1024  # a message larger than this is listed, not fetched
 HEADER_BATCH = 500
@@ -134,7 +134,7 @@ def attachments(msg, label: str):
     ``compat32`` parser; ZIP archives and attached .eml files are opened by ``archive.py``
     with its bounds. Every workbook is checked again by ``validate`` when it is saved.
     """
-    from ..archive import (
+    from ita_xlsx.intake.archive import (
         LIMITS,
         ArchiveError,
         Member,
@@ -230,7 +230,7 @@ def collect(round_dir: Path, out: Path, settings: Settings, password: str, *,
             check: Callable[[list[Path]], object] | None = None,
             progress: Callable[[int], None] | None = None,
             max_message_bytes: int = MAX_MESSAGE_BYTES) -> CollectResult:
-    from .transport import imap_connect
+    from ita_xlsx.mail.transport import imap_connect
 
     orgs = orgs or []
     by_code = {o.code.casefold(): o for o in orgs}

@@ -20,7 +20,7 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import formataddr, formatdate, make_msgid
 
-from ..core.errors import ItaError
+from ita_xlsx.core.errors import ItaError
 
 ROUND_TAGS = {"plan": "แผน", "6": "รอบ6", "12": "รอบ12"}
 ROUND_LABELS = {"plan": "แผนปฏิบัติการ (ต้นปีงบประมาณ)", "6": "รอบ 6 เดือน",

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..core.records import Org
-from ..files import atomic_write, safe_filename
-from ..orgs import split_emails
-from ..settings import MailSettings, Settings
-from . import compose
-from .ledger import Ledger, SentRow, now_iso
-from .transport import MailError, smtp_connect
+from ita_xlsx.core.files import atomic_write, safe_filename
+from ita_xlsx.core.records import Org
+from ita_xlsx.mail import compose
+from ita_xlsx.mail.ledger import Ledger, SentRow, now_iso
+from ita_xlsx.mail.transport import MailError, smtp_connect
+from ita_xlsx.spec.orgs import split_emails
+from ita_xlsx.spec.settings import MailSettings, Settings
 
 RETRY_DELAYS = (2.0, 5.0, 15.0, 30.0, 60.0)  # seconds between tries of one message
 
@@ -78,7 +78,7 @@ def _code_of_file(path: Path, codes: dict[str, Org]) -> str:
 
 
 def _files_by_code(folder: Path, codes: dict[str, Org], result: SendResult) -> dict[str, Path]:
-    from ..read import find_workbooks
+    from ita_xlsx.intake.read import find_workbooks
 
     found: dict[str, Path] = {}
     for path in find_workbooks([folder]):
@@ -369,7 +369,7 @@ def write_drafts(settings: Settings, outgoing: list[Outgoing], out_dir: Path, re
                  force: bool = False) -> SendResult:
     """``--dry-run``: each message as an .eml file (opens in Outlook/Thunderbird); a placeholder
     sender when no mail settings exist yet."""
-    from ..files import OutputExists
+    from ita_xlsx.core.files import OutputExists
 
     mail = settings.mail
     sender = mail.from_address or compose.PLACEHOLDER_SENDER

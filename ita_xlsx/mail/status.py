@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..core.records import Org
-from ..orgs import split_emails
-from .ledger import LEDGER_FILE, Ledger
+from ita_xlsx.core.records import Org
+from ita_xlsx.mail.ledger import LEDGER_FILE, Ledger
+from ita_xlsx.spec.orgs import split_emails
 
 STATE_TH = {"valid": "ผ่าน", "warnings": "ผ่าน (มีข้อสังเกต)", "invalid": "ต้องแก้ไข",
             "unreadable": "เปิดไฟล์ไม่ได้", "missing": "ยังไม่ส่งคืน"}
@@ -132,7 +132,7 @@ def write_status_xlsx(items: list[OrgStatus], path: Path, lang: str = "th",
 
     import xlsxwriter
 
-    from ..files import atomic_write
+    from ita_xlsx.core.files import atomic_write
 
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})

@@ -12,8 +12,8 @@ import socket
 import ssl
 from dataclasses import dataclass
 
-from ..core.errors import ItaError
-from ..settings import MailSettings
+from ita_xlsx.core.errors import ItaError
+from ita_xlsx.spec.settings import MailSettings
 
 AUTH_HINT_TH = ("ตรวจชื่อผู้ใช้และรหัสผ่าน — Gmail ต้องใช้ \"รหัสผ่านสำหรับแอป\" (App Password) "
                 "ไม่ใช่รหัสผ่านปกติ และบัญชีต้องเปิดการยืนยันแบบ 2 ขั้นตอนก่อน")

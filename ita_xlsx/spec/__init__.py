@@ -1,1 +1,1 @@
-"""What the workbook is: the template, the ITA framework, the organisation list, settings."""
+"""spec"""

@@ -10,7 +10,7 @@ Every name is re-exported here, so ``from ita_xlsx.thai import parse_timeframe``
 
 from __future__ import annotations
 
-from .dates import (
+from ita_xlsx.thai.dates import (
     MONTHS_EN,
     MONTHS_EN_ABBR,
     MONTHS_TH,
@@ -27,9 +27,20 @@ from .dates import (
     parse_date,
     parse_month,
 )
-from .text import THAI_DIGITS, clean_text, parse_number, to_arabic_digits, to_thai_digits
-from .timeframes import TIMEFRAME_REASONS, Timeframe, describe_timeframe_problem, parse_timeframe
-from .urls import clean_url, is_valid_url
+from ita_xlsx.thai.text import (
+    THAI_DIGITS,
+    clean_text,
+    parse_number,
+    to_arabic_digits,
+    to_thai_digits,
+)
+from ita_xlsx.thai.timeframes import (
+    TIMEFRAME_REASONS,
+    Timeframe,
+    describe_timeframe_problem,
+    parse_timeframe,
+)
+from ita_xlsx.thai.urls import clean_url, is_valid_url
 
 __all__ = [
     "THAI_DIGITS",

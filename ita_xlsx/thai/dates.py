@@ -8,7 +8,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from .text import clean_text, to_arabic_digits
+from ita_xlsx.thai.text import clean_text, to_arabic_digits
 
 MONTHS_TH: tuple[str, ...] = (
     "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",

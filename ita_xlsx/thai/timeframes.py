@@ -7,7 +7,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from .dates import (
+from ita_xlsx.thai.dates import (
     _ABBR_PARTS,
     _DMY,
     _ISO,
@@ -23,7 +23,7 @@ from .dates import (
     current_fiscal_year,
     format_month,
 )
-from .text import _THAI_LETTER, clean_text, to_arabic_digits
+from ita_xlsx.thai.text import _THAI_LETTER, clean_text, to_arabic_digits
 
 TIMEFRAME_REASONS = ("empty", "no-month", "no-year", "end-before-start", "unrecognised")
 

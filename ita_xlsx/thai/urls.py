@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .text import _SPACES, clean_text
+from ita_xlsx.thai.text import _SPACES, clean_text
 
 # ---------------------------------------------------------------------------- URLs
 

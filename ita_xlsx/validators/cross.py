@@ -5,13 +5,12 @@ Each returns findings; values are already canonical (choice values, not labels).
 
 from __future__ import annotations
 
+from ita_xlsx.core.findings import Finding
+from ita_xlsx.intake.read import Returned, measure_key
+from ita_xlsx.spec.framework import score
 from ita_xlsx.spec.roles import Fields, Roles
-
-from ..core.findings import Finding
-from ..framework import score
-from ..read import Returned, measure_key
-from ..template import Bound
-from ..values import score_value
+from ita_xlsx.spec.template import Bound
+from ita_xlsx.thai.values import score_value
 
 
 def _measure_sheet(ret: Returned, bound: Bound):

@@ -12,14 +12,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ita_xlsx.core.findings import Finding, sort_key
+from ita_xlsx.intake.inbox import Item
+from ita_xlsx.intake.read import Returned, normalize_header, read_return
+from ita_xlsx.intake.selection import Decision, Selection
+from ita_xlsx.spec.framework import FrameworkError
 from ita_xlsx.spec.roles import Fields, Roles
-
-from ..core.findings import Finding, sort_key
-from ..framework import FrameworkError
-from ..read import Returned, normalize_header, read_return
-from ..template import Bound, Sheet, Template, bind, load_template
-from ..thai import normalize_year, to_arabic_digits
-from . import cross
+from ita_xlsx.spec.template import Bound, Sheet, Template, bind, load_template
+from ita_xlsx.thai import normalize_year, to_arabic_digits
+from ita_xlsx.validators import cross
 
 
 @dataclass
@@ -30,7 +31,7 @@ class FileReport:
     fiscal_year: int | None = None
     round: str | None = None
     bound: Bound | None = None
-    decision: object = None  # selection.Decision: whether this file counts, and why
+    decision: Decision | None = None  # whether this file counts, and why
 
     @property
     def status(self) -> str:
@@ -49,10 +50,10 @@ class FileReport:
 class Report:
     files: list[FileReport]
     seconds: float = 0.0
-    links: dict = field(default_factory=dict)
+    links: dict[str, dict[str, object]] = field(default_factory=dict)
     missing: list[tuple[str, str]] | None = None  # with an organisation list: (code, name)
-    selection: object = None  # selection.Selection: which file counts per organisation
-    skipped: list = field(default_factory=list)  # inbox.Item: sent but not read as a return
+    selection: Selection | None = None  # which file counts per organisation
+    skipped: list[Item] = field(default_factory=list)  # sent but not read as a return
     # organisations that sent something, none of it usable: (code, name, what they sent)
     unusable: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -101,7 +102,7 @@ def _read_one(args: tuple[str, str]) -> Returned:
 
 def _read_failed(args: tuple[str, str], failure) -> Returned:
     """The file that cost its worker a budget, a panic or its life: one finding."""
-    from ..read import file_mtime
+    from ita_xlsx.intake.read import file_mtime
 
     path = args[0]
     return Returned(path=path, readable=False, mtime=file_mtime(path), findings=[Finding(
@@ -111,7 +112,7 @@ def _read_failed(args: tuple[str, str], failure) -> Returned:
 def read_all(paths: Sequence[Path], template: Template, workers: int | None = None,
              progress: Callable[[int], None] | None = None, budget=None) -> list[Returned]:
     """Read every file in worker processes, each within the memory and time budget."""
-    from ..sandbox import run_jobs
+    from ita_xlsx.intake.sandbox import run_jobs
 
     jobs = [(str(p), template.source_file) for p in paths]
     return run_jobs(_read_one, jobs, _read_failed, workers=workers, budget=budget,
@@ -189,8 +190,8 @@ def _frame(s: Sheet, reports: list[FileReport]):
     """One frame of a sheet's rows across all files, and (file index, Excel row) per row."""
     import pandas as pd
 
-    from ..values import score_value
-    from .schema import FY_COLUMN
+    from ita_xlsx.thai.values import score_value
+    from ita_xlsx.validators.schema import FY_COLUMN
 
     keys = [f.key for f in s.fields]
     scores = [f.key for f in s.fields if f.type == "score"]
@@ -218,7 +219,7 @@ def _frame(s: Sheet, reports: list[FileReport]):
 
 def _schema_findings(reports: list[FileReport], bound: Bound) -> None:
     """Run each sheet's schema once over all the files of one fiscal year."""
-    from .schema import compile_schema, finding_detail, run_schema
+    from ita_xlsx.validators.schema import compile_schema, finding_detail, run_schema
 
     for s in bound.template.data_sheets:
         frame, where = _frame(s, reports)
@@ -360,9 +361,9 @@ def _template_findings(rep: FileReport, template: Template) -> None:
 
 def _link_findings(report: Report, template: Template, timeout: float, progress) -> None:
     """Open every well-formed evidence URL once; a dead one is a warning where it stands."""
-    from ..links import check_links, describe, summarize
-    from ..thai import is_valid_url
-    from ..values import split_urls
+    from ita_xlsx.thai import is_valid_url
+    from ita_xlsx.thai.values import split_urls
+    from ita_xlsx.validators.links import check_links, describe, summarize
 
     f = template.sheet(Roles.RESULTS).field(Fields.EVIDENCE_URL)
     places = [

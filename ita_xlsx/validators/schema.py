@@ -12,11 +12,18 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
+from ita_xlsx.core.findings import Finding
 from ita_xlsx.spec.roles import Fields
-
-from ..core.findings import Finding
-from ..template import Bound, Field, Sheet
-from ..values import date_ok, email_ok, score_ok, score_value, split_urls, timeframe, url_problem
+from ita_xlsx.spec.template import Bound, Field, Sheet
+from ita_xlsx.thai.values import (
+    date_ok,
+    email_ok,
+    score_ok,
+    score_value,
+    split_urls,
+    timeframe,
+    url_problem,
+)
 
 SEP = "|"
 FY_COLUMN = "__fy"
@@ -126,13 +133,13 @@ def finding_detail(code: str, f: Field, value: object, fy: int | None, bound: Bo
         return {"detail": {"th": f.required_message, "en": f.required_message_en or
                            f.required_message}}
     if code == "timeframe-invalid":
-        from ..thai import describe_timeframe_problem
+        from ita_xlsx.thai import describe_timeframe_problem
 
         reason = timeframe(value, fy).reason or "unrecognised"
         return {"detail": {"th": describe_timeframe_problem(reason, "th"),
                            "en": describe_timeframe_problem(reason, "en")}}
     if code == "timeframe-outside-year":
-        from ..thai import format_month
+        from ita_xlsx.thai import format_month
 
         tf = timeframe(value, fy)
         return {"detail": {"th": f"{format_month(tf.start)} – {format_month(tf.end)}",

@@ -35,10 +35,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 import ita_xlsx
-
-from .security import Access, BodyTimeout, BodyTooLarge, Limits, MiB, limited_receive
-from .state import ORG_LIST_NAMES, STATUSES, RoundState
-from .texts import text
+from ita_xlsx.web.security import Access, BodyTimeout, BodyTooLarge, Limits, MiB, limited_receive
+from ita_xlsx.web.state import ORG_LIST_NAMES, STATUSES, RoundState
+from ita_xlsx.web.texts import text
 
 HERE = Path(__file__).parent
 log = logging.getLogger("ita_xlsx.web")
@@ -265,7 +264,7 @@ class Pages:
 
     def _take_list(self, data: bytes, suffix: str, out: dict) -> bool:
         """Check an uploaded list in a scratch place, then put it in the round folder."""
-        from ..files import atomic_write
+        from ita_xlsx.core.files import atomic_write
 
         st = self.state
         scratch = st.state_dir / "incoming" / f"orgs-upload{suffix}"
@@ -509,7 +508,7 @@ def _display_name(name: str | None) -> str:
 def _write_round_settings(root: Path, year: int, round_key: str, deadline: str,
                           contact: str) -> None:
     """A first ``ita-settings.toml`` with the [round] section; an existing one is left alone."""
-    from ..files import OutputExists, atomic_write
+    from ita_xlsx.core.files import OutputExists, atomic_write
 
     path = root / "ita-settings.toml"
     if path.exists():

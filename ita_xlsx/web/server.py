@@ -11,15 +11,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ita_xlsx.core.errors import ItaError
+
 DEFAULT_PORT = 8765
 PORT_TRIES = 10  # 8765..8774, then any free port the system gives
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-class ServeError(Exception):
-    def __init__(self, th: str, en: str):
-        self.th, self.en = th, en
-        super().__init__(en)
+class ServeError(ItaError):
+    """The page cannot be served (no free port, no password for another host)."""
+
+    exit_code = 1
 
 
 @dataclass
@@ -56,7 +58,7 @@ def bind(host: str, port: int | None) -> socket.socket:
 
 def password_from_settings(root: Path) -> str | None:
     """``[serve] password`` or the environment variable named by ``[serve] password_env``."""
-    from ..settings import SETTINGS_FILE, SettingsError, read_file
+    from ita_xlsx.spec.settings import SETTINGS_FILE, SettingsError, read_file
 
     try:
         data = read_file(root / SETTINGS_FILE)
@@ -78,8 +80,8 @@ def serve(root: Path, *, host: str = "127.0.0.1", port: int | None = None, lang:
     """Run the pages for the round folder ``root`` until interrupted (Ctrl+C)."""
     import uvicorn
 
-    from .app import create_app
-    from .security import Access
+    from ita_xlsx.web.app import create_app
+    from ita_xlsx.web.security import Access
 
     root = Path(root).resolve()
     password = None

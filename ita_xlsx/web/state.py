@@ -23,9 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import ita_xlsx
-
-from ..files import atomic_write, safe_filename
-from ..safety import LIMITS
+from ita_xlsx.core.files import atomic_write, safe_filename
+from ita_xlsx.intake.safety import LIMITS
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 OWN_OUTPUTS = ("feedback", "check-report", "report")  # never kept as something sent
@@ -183,7 +182,7 @@ class RoundState:
     # ------------------------------------------------------------ settings and list
 
     def settings(self) -> dict:
-        from ..settings import SETTINGS_FILE, SettingsError, read_file
+        from ita_xlsx.spec.settings import SETTINGS_FILE, SettingsError, read_file
 
         try:
             return read_file(self.root / SETTINGS_FILE)
@@ -250,7 +249,7 @@ class RoundState:
                       and not p.name.startswith((".", "~$")))
 
     def _check(self, paths: list[Path], progress=None, whole: bool = False) -> list[Stored]:
-        from ..merge import entry_from_return
+        from ita_xlsx.consolidation.merge import entry_from_return
 
         orgs, _ = self.orgs()
         report = ita_xlsx.validate([self.returned_dir] if whole else paths, orgs=orgs or None,
@@ -326,7 +325,7 @@ class RoundState:
         return results
 
     def _file_away(self, pending, batch: Path) -> None:
-        from ..merge import entry_from_return
+        from ita_xlsx.consolidation.merge import entry_from_return
 
         orgs, _ = self.orgs()
         report = ita_xlsx.validate([batch], orgs=orgs or None, workers=WORKERS,
@@ -500,7 +499,7 @@ class RoundState:
         return True
 
     def _charts(self, kept) -> tuple[list, list, list]:
-        from ..merge import bound_for
+        from ita_xlsx.consolidation.merge import bound_for
 
         usable = [e for e in kept if e.status in ("valid", "warnings")]
         levels: dict[str, tuple[int, float]] = {}
@@ -550,7 +549,7 @@ class RoundState:
 
     def feedback_copy(self, stored: Stored) -> Path | None:
         """The marked-up copy of one return (written into ``feedback/``)."""
-        from ..validators.engine import Report
+        from ita_xlsx.validators.engine import Report
 
         with self.lock:
             result = ita_xlsx.write_feedback(Report([stored.report]), self.root / "feedback",
@@ -610,7 +609,7 @@ def _expand(name: str, data: bytes):
         yield name, data, None
         return
     try:  # the library's bounded reader (ZIP and .eml), where this version has it
-        from .. import archive
+        from ita_xlsx.intake import archive
     except ImportError:
         archive = None
     if archive is not None:
@@ -706,8 +705,8 @@ def _select(stored: list[Stored], orgs: dict, fiscal_year: int | None) -> dict[s
     for s in stored:
         s.counts, s.why_th, s.why_en = False, "", ""
     try:
-        from ..intake import candidate
-        from ..selection import choose
+        from ita_xlsx.intake.selection import choose
+        from ita_xlsx.validators.returns import candidate
     except ImportError:
         candidate = None
     if candidate is not None:
@@ -731,7 +730,7 @@ def _select(stored: list[Stored], orgs: dict, fiscal_year: int | None) -> dict[s
                 s.counts = True
                 out[key.casefold()] = s
         return out
-    from ..merge import pick_newest
+    from ita_xlsx.consolidation.merge import pick_newest
 
     by_entry = {id(s.entry): s for s in stored}
     kept, _ = pick_newest([s.entry for s in stored if s.code])

@@ -1,0 +1,97 @@
+"""`ita-xlsx new --from`: next round's workbooks with each organisation's own analysis and
+measures already in place, and result rows ready, so organisations only fill results."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ita_xlsx.consolidation.merge import OrgEntry, merge
+from ita_xlsx.core.records import Org, Prefill
+from ita_xlsx.spec.template import Bound, Template
+
+
+def next_round(entries: Sequence[OrgEntry], template: Template) -> str:
+    """The round after the one most sources report (the template's [rules.next_round])."""
+    following = template.rules["next_round"]
+    rounds = Counter(e.round for e in entries if e.round in following)
+    return following[rounds.most_common(1)[0][0]] if rounds else following["plan"]
+
+
+CARRIED_TH = "ยกมาจากผลรอบ 6 เดือน: ตรวจและแก้ไขเฉพาะที่เปลี่ยนแปลง"
+CARRIED_KEYS = ("status", "summary", "outcome", "evidence_url", "problems")
+
+
+def prefill_for(entry: OrgEntry, bound: Bound, round_key: str) -> Prefill:
+    from ita_xlsx.core.records import Note
+
+    shown, labels = bound.shown, bound.choice_labels
+    measures = [shown("measures", m) for m in entry.measures]
+    results = []
+    notes: dict = {}
+    if round_key in ("6", "12"):
+        label = labels["round"].get(round_key, round_key)
+        done = {(str(r.get("measure_id")), str(r.get("round"))): r for r in entry.results}
+        sheet = bound.template.sheet("results")
+        for m in entry.measures:
+            mid = str(m.get("measure_id"))
+            prev = done.get((mid, round_key))
+            earlier = done.get((mid, "6")) if round_key == "12" else None
+            if prev:  # a result already reported for this round
+                results.append(shown("results", prev))
+            elif earlier:  # the 6-month result as the 12-month starting point, marked
+                row = sheet.first_data_row + len(results)
+                results.append({**shown("results", {k: earlier.get(k) for k in
+                                                    ("measure_id", *CARRIED_KEYS)}),
+                                "round": label})
+                for key in CARRIED_KEYS:
+                    if earlier.get(key) not in (None, ""):
+                        notes[("results", row, sheet.field(key).col_index)] = [
+                            Note("info", CARRIED_TH)]
+            else:
+                results.append({"measure_id": m.get("measure_id"), "round": label})
+    return Prefill(
+        analysis={n: {"score": s, "issue": entry.issues.get(n)} for n, s in entry.scores.items()},
+        measures=measures,
+        results=results,
+        notes=notes,
+    )
+
+
+@dataclass
+class Skipped:
+    code: str
+    name: str
+    th: str
+    en: str
+
+
+def from_sources(inputs: Sequence[str | Path], template: Template, bound_of,
+                 round_key: str | None = None, framework: str | None = None,
+                 progress=None, skipped: list[Skipped] | None = None
+                 ) -> tuple[list[Org], dict[str, Prefill], str, int | None]:
+    """Organisations and their pre-fills from a consolidated report or a folder of returns.
+
+    ``bound_of(fiscal_year)`` binds the template for the source's fiscal year. Organisations
+    left out (nothing usable sent) are appended to ``skipped`` with the reason.
+    """
+    result = merge(inputs, template=template, framework=framework, progress=progress)
+    entries = [e for e in result.entries
+               if e.status not in ("missing", "unreadable") and not e.unusable]
+    if skipped is not None:
+        for e in result.entries:
+            if e in entries:
+                continue
+            if e.status == "missing":
+                th, en = "ไม่มีแบบรายงานในแหล่งข้อมูล", "no return in the source"
+            else:
+                th, en = e.note or "ไม่มีไฟล์ที่นับได้", e.note_en or "no file that counts"
+            skipped.append(Skipped(e.org_code, e.org_name, th, en))
+    round_key = round_key or next_round(entries, template)
+    bound = bound_of(result.fiscal_year)
+    orgs = [Org(code=e.org_code, name=e.org_name, type=e.org_type, district=e.district,
+                province=e.province) for e in entries]
+    prefills = {e.org_code: prefill_for(e, bound, round_key) for e in entries}
+    return orgs, prefills, round_key, result.fiscal_year

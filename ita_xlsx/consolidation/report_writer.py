@@ -1,0 +1,624 @@
+"""Write the consolidated report (`merge`): summary, indicators, measures, results, findings,
+files and charts, print-ready; and the same data as CSV files.
+
+XlsxWriter in constant-memory mode (rows are written in order and flushed), so a country's
+200,000 measure rows fit in little memory. Text from organisations is always written with
+``write_string``; only well-formed http(s) URLs become links.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import xlsxwriter
+
+from ita_xlsx.consolidation.merge import MergeResult, OrgEntry
+from ita_xlsx.core.files import atomic_target, commit, csv_bytes, write_all
+from ita_xlsx.core.findings import Finding
+from ita_xlsx.make.fast_sheet import FastSheet
+from ita_xlsx.make.print_layout import (
+    be_date,
+    lines_for,
+    round_label,
+    row_height,
+    setup_page,
+    severity_label,
+    text_lines,
+)
+from ita_xlsx.outputs.check_report import STATUS_EN, STATUS_TH
+from ita_xlsx.spec.report_layout import (
+    ANALYSIS,
+    FILES,
+    FINDINGS,
+    REPORT_KIND,
+    REPORT_META_SHEET,
+    SUMMARY,
+    heading,
+    measure_columns,
+    result_columns,
+    score_columns,
+    sheet_names,
+)
+from ita_xlsx.spec.template import Bound, Template, column_letter
+from ita_xlsx.thai import is_valid_url
+
+FONT_SIZE = 14  # the report's text; titles 18
+MAX_LINKS = 65_000  # Excel allows 65,530 hyperlinks per sheet; past that, plain text
+MAX_URL = 2079
+
+def summary_values(e: OrgEntry) -> dict:
+    n = len(e.results)
+    return {
+        "org_code": e.org_code, "org_name": e.org_name, "org_type": e.org_type,
+        "district": e.district, "province": e.province, "status": e.status,
+        "template_version": e.template_version, "round": e.round, "ita_score": e.total,
+        "ita_level": e.level, "measures": len(e.measures) if e.status != "missing" else None,
+        "results_done": e.count_status("done") if n else (0 if e.measures else None),
+        "results_in_progress": e.count_status("in_progress") if n else None,
+        "results_not_started": e.count_status("not_started") if n else None,
+        "results_with_evidence": e.with_evidence if n else None,
+        "evidence_share": round(e.with_evidence / n, 4) if n else None,
+        "errors": e.errors if e.status != "missing" else None,
+        "warnings": e.warnings if e.status != "missing" else None,
+        "note": e.note, "recorded": e.recorded, "file_time": e.file_time,
+        "source_file": e.source_file,
+        "via": e.via,
+    }
+
+
+class Writer:
+    """Writes the consolidated workbook in one pass."""
+
+    def __init__(self, result: MergeResult, template: Template, bound: Bound | None,
+                 lang: str = "th"):
+        self.r = result
+        self.t = template
+        self.bound = bound
+        self.lang = lang
+        labels = bound.choice_labels if bound else {}
+        # column key -> {value: label}, for the choice columns of the stacked sheets
+        self.shown = {f.key: labels.get(f.choices, {})
+                      for f in (*template.sheet("measures").fields,
+                                *template.sheet("results").fields)
+                      if f.choices and template.choices[f.choices].strict}
+        if lang == "en" and bound:  # choices shown by their English labels
+            english = {k: {c.value: c.label_en or c.label for c in bound.choice_items(k)}
+                       for k in template.choices}
+            self.shown = {f.key: english[f.choices]
+                          for f in (*template.sheet("measures").fields,
+                                    *template.sheet("results").fields) if f.key in self.shown}
+        self.names = sheet_names(lang)
+        self.yes, self.no = self.tr("ใช่", "yes"), self.tr("ไม่", "no")
+        self.meta: list[tuple[str, str]] = []
+
+    def tr(self, th: str, en: str) -> str:
+        return en if self.lang == "en" else th
+
+    def level_text(self, level: str) -> str:
+        """An organisation's result label in the report's language (pass labels have English
+        names in the framework data; letters are the same)."""
+        if not level or not self.bound:
+            return level
+        return self.bound.analysis_fw.result_text(level, self.lang)
+
+    def _ind_label(self, ind) -> str:
+        return f"{ind.number}. {ind.name_en}" if self.lang == "en" else ind.label
+
+    def write(self, path: Path, force: bool = False) -> None:
+        tmp = atomic_target(path, force)
+        try:
+            wb = xlsxwriter.Workbook(str(tmp), {
+                "constant_memory": True, "strings_to_formulas": False,
+                "strings_to_urls": False, "strings_to_numbers": False,
+            })
+            self._formats(wb)
+            created = max((e.recorded for e in self.r.entries if e.recorded), default="")
+            wb.set_properties({
+                "title": self.tr(f"รายงานรวมมาตรการ ITA ปีงบประมาณ {self.r.fiscal_year or ''}",
+                                 f"ITA measures report, fiscal year {self.r.fiscal_year or ''}"),
+                "author": "ita-xlsx",
+                # Fixed from the data, so the same inputs give the same file.
+                "created": dt.datetime.fromisoformat(created) if created
+                else dt.datetime(2000, 1, 1),
+            })
+            wb.set_custom_property("ita_report", REPORT_KIND)
+            self._summary(wb)
+            self._scores(wb)
+            self._analysis(wb)
+            self._measures(wb)
+            self._results(wb)
+            self._findings(wb)
+            self._files(wb)
+            self._charts(wb)
+            self._meta(wb)
+            wb.close()
+            commit(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    # ------------------------------------------------------------ helpers
+
+    def _formats(self, wb) -> None:
+        base = {"font_name": self.t.font, "font_size": 14, "valign": "top"}
+        self.f_text = wb.add_format(base)
+        self.f_wrap = wb.add_format({**base, "text_wrap": True})
+        self.f_num = wb.add_format({**base, "num_format": "0.00"})
+        self.f_int = wb.add_format({**base, "num_format": "0"})
+        self.f_pct = wb.add_format({**base, "num_format": "0%"})
+        self.f_head = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1,
+                                     "text_wrap": True, "align": "center"})
+        self.f_title = wb.add_format({**base, "bold": True, "font_size": 18})
+        self.f_bold = wb.add_format({**base, "bold": True})
+        self.f_center = wb.add_format({**base, "align": "center"})
+        self.f_link = wb.add_format({**base, "font_color": "blue", "underline": 1})
+        self.f_status = {
+            "valid": wb.add_format({**base, "bg_color": "#C6EFCE"}),
+            "warnings": wb.add_format({**base, "bg_color": "#FFEB9C"}),
+            "invalid": wb.add_format({**base, "bg_color": "#FFC7CE"}),
+            "unreadable": wb.add_format({**base, "bg_color": "#FFC7CE"}),
+            "missing": wb.add_format({**base, "bg_color": "#D9D9D9"}),
+        }
+
+    def _sheet(self, wb, key: str, columns, title: str, first_row: int = 3,
+               printed: int | None = None, block: list[tuple[str, str]] = ()):
+        """A sheet with its title, subtitle and heading row; on paper A4, one page wide at a
+        readable scale or split with code and name repeated (``printed``: columns on paper)."""
+        ws = wb.add_worksheet(self.names[key], worksheet_class=FastSheet)
+        ws.set_row(0, row_height(18))
+        ws.set_row(1, row_height(FONT_SIZE))
+        ws.write_string(0, 0, title, self.f_title)
+        ws.write_string(1, 0, self._subtitle(), self.f_text)
+        for i, (label, value) in enumerate(block):  # rows come in order (constant memory)
+            ws.set_row(3 + i, row_height(FONT_SIZE))
+            ws.write_string(3 + i, 0, label, self.f_bold)
+            ws.write_string(3 + i, 2, value, self.f_text)
+        for c, (_k, _label, width) in enumerate(columns):
+            ws.set_column(c, c, width)
+        self._head_row(ws, first_row, columns)
+        ws.freeze_panes(first_row + 1, 2 if key != "files" else 1)
+        widths = [w for _, _, w in columns][:printed]
+        setup_page(ws, widths, title_rows=(first_row, first_row),
+                   repeat_columns=(0, 1) if key != "files" else None,
+                   footer=f'&L&"{self.t.font},Regular"&12' + self.tr(
+                       "รายงานรวม ITA&C&12หน้า &P/&N", "ITA report&C&12Page &P/&N"))
+        self.meta += [(f"sheet:{key}", self.names[key]),
+                      (f"columns:{key}", ",".join(k for k, _, _ in columns)),
+                      (f"first_row:{key}", str(first_row + 2))]
+        return ws
+
+    def _head_row(self, ws, row: int, columns) -> None:
+        """Column headings, the row as tall as the longest wrapped heading needs."""
+        labels = [(heading(k, label, self.lang), w) for k, label, w in columns]
+        lines = max((text_lines(label, w) for label, w in labels), default=1)
+        ws.set_row(row, row_height(FONT_SIZE, lines))
+        for c, (label, _w) in enumerate(labels):
+            ws.write_string(row, c, label, self.f_head)
+
+    def _subtitle(self) -> str:
+        n = len(self.r.entries)
+        fy = self.r.fiscal_year or ""
+        return self.tr(f"ปีงบประมาณ {fy} · {n} หน่วยงาน · สร้างโดย ita-xlsx",
+                       f"Fiscal year {fy} · {n} organisations · made by ita-xlsx")
+
+    def _shown(self, key: str, value: object) -> object:
+        """A canonical choice value shown as its label."""
+        labels = self.shown.get(key)
+        if labels is None or value is None:
+            return value
+        return labels.get(str(value), value)
+
+    def _put(self, ws, row: int, col: int, value: object, fmt=None) -> None:
+        if value is None or value == "":
+            return
+        if isinstance(value, bool):
+            ws.write_string(row, col, self.yes if value else self.no, fmt or self.f_text)
+        elif isinstance(value, int | float):
+            ws.write_number(row, col, value, fmt or self.f_text)
+        else:
+            ws.write_string(row, col, str(value), fmt or self.f_text)
+
+    def _rows(self, ws, columns, rows, first_row: int, link_key: str | None = None) -> None:
+        """Stacked rows through ``FastSheet.append_row``: this is where a country's report
+        spends its time."""
+        keys = [k for k, _, _ in columns]
+        widths = [w for _, _, w in columns]
+        one_line = row_height(FONT_SIZE)
+        link_col = keys.index(link_key) if link_key in keys else -1
+        text, wrap, link_fmt = self.f_text, self.f_wrap, self.f_link
+        links = 0
+        r = first_row
+        for values in rows:
+            r += 1
+            cells, row_links = [], []
+            need = 0.0  # the most characters per width unit a wrapped cell of the row holds
+            for c, key in enumerate(keys):
+                v = values.get(key)
+                if v is None or v == "":
+                    continue
+                kind = type(v)
+                if kind is str:
+                    if c == link_col and links < MAX_LINKS and (url := self._link_target(v)):
+                        cells.append((c, v, link_fmt))
+                        row_links.append((c, url))
+                        links += 1
+                    else:
+                        if len(v) > widths[c]:  # longer than its column: wrapped
+                            cells.append((c, v, wrap))
+                            # Arithmetic only: this runs for millions of cells. A line
+                            # break counts as a line's worth of characters.
+                            need = max(need, (len(v) + v.count("\n") * widths[c]) / widths[c])
+                        else:
+                            cells.append((c, v, text))
+                elif kind is int or kind is float:
+                    cells.append((c, v, text))
+                elif kind is bool:
+                    cells.append((c, self.yes if v else self.no, text))
+                else:
+                    cells.append((c, str(v), text))
+            ws.append_row(r, cells, row_links,
+                          row_height(FONT_SIZE, lines_for(need)) if need else one_line)
+        ws.autofilter(first_row, 0, max(r, first_row + 1), len(columns) - 1)
+
+    @staticmethod
+    def _link_target(v: str) -> str | None:
+        """The first URL of a cell when it is a well-formed http(s) URL, else None."""
+        parts = v.split()
+        url = parts[0] if parts else ""
+        if (len(url) <= MAX_URL and url.lower().startswith(("http://", "https://"))
+                and is_valid_url(url)):
+            return url
+        return None
+
+    # ------------------------------------------------------------ sheets
+
+    def _summary(self, wb) -> None:
+        totals = self._totals()
+        head = 3 + len(totals) + 1  # the totals block first, then the table
+        printed = [k for k, _, _ in SUMMARY].index("recorded") + 1
+        ws = self._sheet(wb, "summary", SUMMARY, self.tr("สรุปการส่งแบบรายงานมาตรการ ITA",
+                                                          "Returns of the ITA measures workbook"),
+                         first_row=head, printed=printed, block=totals)
+        status_names = STATUS_EN if self.lang == "en" else STATUS_TH
+        r = head
+        one_line = row_height(FONT_SIZE)
+        for e in self.r.entries:
+            r += 1
+            values = summary_values(e)
+            values["ita_level"] = self.level_text(values["ita_level"])
+            lines = max(text_lines(values["org_name"], 30), text_lines(values["org_type"], 18),
+                        text_lines(values["ita_level"], 12))
+            ws.set_row(r, row_height(FONT_SIZE, lines) if lines > 1 else one_line)
+            for c, (key, _l, _w) in enumerate(SUMMARY):
+                v = values[key]
+                if key == "status":
+                    ws.write_string(r, c, status_names[v], self.f_status[v])
+                elif key == "evidence_share" and v is not None:
+                    ws.write_number(r, c, v, self.f_pct)
+                elif key == "ita_score" and v is not None:
+                    ws.write_number(r, c, v, self.f_num)
+                elif key == "round" and v:
+                    ws.write_string(r, c, round_label(v, self.lang), self.f_center)
+                elif key == "recorded" and v:
+                    ws.write_string(r, c, be_date(v), self.f_center)
+                elif key in ("org_name", "org_type", "ita_level") and v:
+                    ws.write_string(r, c, str(v), self.f_wrap)
+                else:
+                    self._put(ws, r, c, v)
+        ws.autofilter(head, 0, max(r, head + 1), len(SUMMARY) - 1)
+        # On paper, up to the report date: file names and times would shrink the page to unreadable.
+        ws.print_area(0, 0, max(r, head + 1), printed - 1)
+
+    def _totals(self) -> list[tuple[str, str]]:
+        """The block at the top of the summary: returned of listed, valid, to fix, missing,
+        measures and results, the share of results with evidence."""
+        es = self.r.entries
+        count = {k: sum(e.status == k for e in es) for k in
+                 ("valid", "warnings", "invalid", "unreadable", "missing")}
+        returned = len(es) - count["missing"]
+        results = sum(len(e.results) for e in es)
+        evidence = sum(e.with_evidence for e in es)
+        share = f"{evidence / results:.0%}" if results else "-"
+        if self.lang == "en":
+            return [("Returned", f"{returned} of {len(es)} organisations"),
+                    ("Valid", f"{count['valid'] + count['warnings']} (with warnings "
+                              f"{count['warnings']}) · to fix {count['invalid']} · "
+                              f"unreadable {count['unreadable']} · missing {count['missing']}"),
+                    ("Measures", f"{sum(len(e.measures) for e in es)}"),
+                    ("Results", f"{results} · with evidence {evidence} ({share})")]
+        return [("ส่งแล้ว", f"{returned} จาก {len(es)} หน่วยงาน"),
+                ("ผ่าน", f"{count['valid'] + count['warnings']} แห่ง (มีข้อเตือน "
+                         f"{count['warnings']}) · ต้องแก้ไข {count['invalid']} · เปิดไม่ได้ "
+                         f"{count['unreadable']} · ยังไม่ส่ง {count['missing']}"),
+                ("มาตรการ", f"{sum(len(e.measures) for e in es)} มาตรการ"),
+                ("ผลการดำเนินการ", f"{results} รายการ · มีหลักฐาน {evidence} ({share})")]
+
+    def _scores(self, wb) -> None:
+        cols = score_columns(self.bound, self.lang)
+        inds = self.bound.analysis_fw.indicators if self.bound else []
+        stats_rows = len(inds)
+        grid_head = 3 + stats_rows + 3
+        ws = self._sheet(wb, "scores", [("indicator", "ตัวชี้วัด", 28), ("tool", "เครื่องมือ", 9),
+                                        ("mean", "เฉลี่ย", 9), ("min", "ต่ำสุด", 9),
+                                        ("max", "สูงสุด", 9), ("below", "ต่ำกว่าเกณฑ์", 9)],
+                         self.tr("คะแนน ITA ปีก่อน รายตัวชี้วัด", "Last year's ITA scores by indicator"))
+        scored = [e for e in self.r.entries if e.scores]
+        first, last = grid_head + 2, grid_head + 1 + max(len(scored), 1)
+        pass_mark = self.bound.analysis_fw.pass_mark if self.bound else 0  # no indicators then
+        self.indicator_means = []
+        for i, ind in enumerate(inds):
+            r = 4 + i
+            vals = [e.scores.get(ind.number) for e in scored]
+            vals = [v for v in vals if v is not None]
+            col = column_letter(2 + i)
+            rng = f"{col}{first}:{col}{last}"
+            ws.write_string(r, 0, self._ind_label(ind), self.f_text)
+            ws.write_string(r, 1, ind.tool, self.f_text)
+            mean = round(sum(vals) / len(vals), 2) if vals else ""
+            self.indicator_means.append((self._ind_label(ind), mean if vals else 0))
+            ws.write_formula(r, 2, f'=IFERROR(ROUND(AVERAGE({rng}),2),"")', self.f_num, mean)
+            ws.write_formula(r, 3, f'=IF(COUNT({rng})=0,"",MIN({rng}))', self.f_num,
+                             min(vals) if vals else "")
+            ws.write_formula(r, 4, f'=IF(COUNT({rng})=0,"",MAX({rng}))', self.f_num,
+                             max(vals) if vals else "")
+            ws.write_formula(r, 5, f'=COUNTIF({rng},"<{pass_mark:g}")', self.f_int,
+                             sum(v < pass_mark for v in vals))
+        self.meta += [("first_row:scores_stats", "5"), ("first_row:scores", str(grid_head + 2)),
+                      ("columns:scores", ",".join(k for k, _, _ in cols))]
+        self._head_row(ws, grid_head, cols)
+        r = grid_head
+        for e in scored:
+            r += 1
+            values = {"org_code": e.org_code, "org_name": e.org_name, "total": e.total,
+                      "level": self.level_text(e.level), **{f"i{k}": v for k, v in e.scores.items()}}
+            for c, (key, _l, _w) in enumerate(cols):
+                v = values.get(key)
+                self._put(ws, r, c, v, self.f_num if isinstance(v, float) else None)
+        if scored:
+            ws.conditional_format(first - 1, 2, last - 1, len(cols) - 2, {
+                "type": "3_color_scale", "min_color": "#F8696B", "mid_color": "#FFEB84",
+                "max_color": "#63BE7B"})
+
+    def _analysis(self, wb) -> None:
+        """Every indicator below the pass mark, with the issue the organisation gave."""
+        ws = self._sheet(wb, "analysis", ANALYSIS, self.tr(
+            "ตัวชี้วัดที่ต่ำกว่าเกณฑ์และประเด็นที่ต้องแก้ไข", "Indicators below the pass mark and the issues to fix"))
+        fw = self.bound.analysis_fw if self.bound else None
+
+        def rows():
+            for e in self.r.entries:
+                for n, value in sorted(e.scores.items()):
+                    weak = value is not None and fw is not None and value < fw.pass_mark
+                    if not (weak or e.issues.get(n)):
+                        continue
+                    ind = fw.indicator(n) if fw else None
+                    yield {"org_code": e.org_code, "org_name": e.org_name, "indicator_no": n,
+                           "indicator": self._ind_label(ind) if ind else str(n),
+                           "tool": ind.tool if ind else "", "score": value,
+                           "issue": e.issues.get(n, "")}
+
+        self._rows(ws, ANALYSIS, rows(), 3)
+
+    def _measures(self, wb) -> None:
+        cols = measure_columns(self.t, self.lang)
+        ws = self._sheet(wb, "measures", cols, self.tr("มาตรการของทุกหน่วยงาน",
+                                                       "Measures of every organisation"))
+        self._rows(ws, cols, self._stacked("measures"), 3)
+
+    def _results(self, wb) -> None:
+        cols = result_columns(self.t, self.lang)
+        ws = self._sheet(wb, "results", cols, self.tr("ผลการดำเนินการของทุกหน่วยงาน", "Results of every organisation"))
+        self._rows(ws, cols, self._stacked("results"), 3, link_key="evidence_url")
+
+    def _stacked(self, attr: str):
+        for e in self.r.entries:
+            for rec in getattr(e, attr):
+                row = {k: self._shown(k, v) for k, v in rec.items()}
+                row.update(org_code=e.org_code, org_name=e.org_name,
+                           source_file=rec.get("source_file") or e.source_file)
+                yield row
+
+    def _findings(self, wb) -> None:
+        ws = self._sheet(wb, "findings", FINDINGS, self.tr("ข้อค้นพบจากการตรวจ", "Findings of the checks"))
+
+        def rows():
+            for e in self.r.entries:
+                for f in e.findings:
+                    row = finding_row(f, self.lang)
+                    yield {**row, "org_code": e.org_code, "org_name": e.org_name,
+                           "source_file": row.get("source_file") or e.source_file,
+                           "severity": severity_label(row.get("severity"), self.lang)}
+
+        self._rows(ws, FINDINGS, rows(), 3)
+
+    def _files(self, wb) -> None:
+        ws = self._sheet(wb, "files", FILES, self.tr(
+            "ไฟล์ที่ได้รับ (ฉบับล่าสุดของแต่ละหน่วยงานถูกใช้)",
+            "Files received (the newest of each organisation is used)"))
+        status_names = STATUS_EN if self.lang == "en" else STATUS_TH
+        en = self.lang == "en"
+        rows = [{**f, "status": status_names.get(f["status"], f["status"]),
+                 "reason": f.get("reason_en" if en else "reason", ""),
+                 "recorded": be_date(f.get("recorded")), "file_time": be_date(f.get("file_time"))}
+                for f in sorted(self.r.files, key=lambda x: (x["org_code"], x["path"]))]
+        self._rows(ws, FILES, rows, 3)
+
+    def _charts(self, wb) -> None:
+        ws = wb.add_worksheet(self.names["charts"])
+        # Tables in A:D, charts from F (600 px wide): one landscape page wide.
+        setup_page(ws, [30, 14, 14, 14, 2, 60], orientation="landscape",
+                   footer=f'&L&"{self.t.font},Regular"&12' + self.tr(
+                       "รายงานรวม ITA&C&12หน้า &P/&N", "ITA report&C&12Page &P/&N"))
+        ws.set_default_row(row_height(FONT_SIZE))
+        ws.set_row(0, row_height(18))
+        ws.write_string(0, 0, self.tr("ภาพรวม", "Overview"), self.f_title)
+        # 1. organisations by level
+        levels: dict[str, int] = {}
+        for e in self.r.entries:
+            if e.level:
+                levels[e.level] = levels.get(e.level, 0) + 1
+        order = self._level_order()
+        level_rows = [(lv, levels[lv]) for lv in order if lv in levels] + [
+            (lv, n) for lv, n in sorted(levels.items()) if lv not in order]
+        r0 = 2
+        ws.write_string(r0, 0, self.tr("ระดับ", "Level"), self.f_head)
+        ws.write_string(r0, 1, self.tr("จำนวนหน่วยงาน", "Organisations"), self.f_head)
+        for i, (lv, n) in enumerate(level_rows, start=1):
+            ws.write_string(r0 + i, 0, self.level_text(lv), self.f_text)
+            ws.write_number(r0 + i, 1, n, self.f_int)
+        # 2. mean score by indicator
+        r1 = r0 + max(len(level_rows), 1) + 3
+        means = getattr(self, "indicator_means", [])
+        ws.write_string(r1, 0, self.tr("ตัวชี้วัด", "Indicator"), self.f_head)
+        ws.write_string(r1, 1, self.tr("คะแนนเฉลี่ย", "Mean score"), self.f_head)
+        for i, (label, mean) in enumerate(means, start=1):
+            ws.write_string(r1 + i, 0, label, self.f_text)
+            ws.write_number(r1 + i, 1, mean or 0, self.f_num)
+        # 3. result status by organisation (by district when there are many)
+        groups = self._status_groups()
+        r2 = r1 + max(len(means), 1) + 3
+        heads = (["Organisation/district", "Done", "In progress", "Not started"] if self.lang == "en"
+                 else ["หน่วยงาน/อำเภอ", "แล้วเสร็จ", "ระหว่างดำเนินการ", "ยังไม่ดำเนินการ"])
+        for c, h in enumerate(heads):
+            ws.write_string(r2, c, h, self.f_head)
+        for i, (name, counts) in enumerate(groups, start=1):
+            ws.write_string(r2 + i, 0, name, self.f_text)
+            for c, n in enumerate(counts, start=1):
+                ws.write_number(r2 + i, c, n, self.f_int)
+        ws.set_column(0, 0, 30)
+        ws.set_column(1, 3, 14)
+        name = self.names["charts"]
+        font = {"name": self.t.font, "size": 14}
+
+        def chart(kind, title, series, cats, row, subtype=None, values=None, n=1):
+            """``values``: the value axis, counts ({"count": max}) or scores (0-100); every
+            category labelled, the chart tall enough for ``n`` of them."""
+            opts = {"type": kind}
+            if subtype:
+                opts["subtype"] = subtype
+            ch = wb.add_chart(opts)
+            for s in series:
+                ch.add_series({**s, "categories": cats})
+            ch.set_title({"name": title, "name_font": {**font, "size": 16}})
+            # Every category labelled (room enough for each: no label skipped). In a bar
+            # chart XlsxWriter's y axis is the category axis and x the values.
+            category_axis = {"num_font": {**font, "size": 12}, "interval_unit": 1,
+                             "interval_tick": 1}
+            value_axis = {"num_font": font, "min": 0, "major_gridlines": {"visible": True}}
+            if values == "scores":
+                value_axis.update(max=100, major_unit=10, num_format="0")
+            elif isinstance(values, int):  # counts: whole numbers, never 0.5 steps
+                value_axis.update(num_format="0", major_unit=max(1, -(-values // 10)),
+                                  max=max(1, values))
+            if kind == "bar":
+                ch.set_x_axis(value_axis)
+                ch.set_y_axis(category_axis)
+            else:
+                ch.set_x_axis(category_axis)
+                ch.set_y_axis(value_axis)
+            ch.set_legend({"font": font, "position": "bottom" if len(series) > 1 else "none"})
+            height = 360 if kind == "column" else max(360, 100 + 44 * n)
+            ch.set_size({"width": 600, "height": height})
+            ws.insert_chart(row, 5, ch)
+            return height
+
+        n1 = max(len(level_rows), 1)
+
+        def rows_of(px: int) -> int:  # sheet rows a chart of ``px`` pixels covers
+            return -(-px // int(row_height(FONT_SIZE) * 4 / 3)) + 1
+
+        h = chart("column", self.tr("จำนวนหน่วยงานตามระดับผลการประเมิน",
+                                    "Organisations by assessment level"),
+                  [{"name": self.tr("หน่วยงาน", "Organisations"),
+                    "values": [name, r0 + 1, 1, r0 + n1, 1],
+                    "data_labels": {"value": True}, "fill": {"color": "#4472C4"}}],
+                  [name, r0 + 1, 0, r0 + n1, 0], 2,
+                  values=max((n for _, n in level_rows), default=1))
+        at = 2 + rows_of(h)
+        n2 = max(len(means), 1)
+        h = chart("bar", self.tr("คะแนนเฉลี่ยรายตัวชี้วัด", "Mean score by indicator"),
+                  [{"name": self.tr("คะแนนเฉลี่ย", "Mean score"),
+                    "values": [name, r1 + 1, 1, r1 + n2, 1],
+                    "data_labels": {"value": True, "num_format": "0.00"},
+                    "fill": {"color": "#70AD47"}}],
+                  [name, r1 + 1, 0, r1 + n2, 0], at, values="scores", n=n2)
+        at += rows_of(h)
+        ws.set_h_pagebreaks([at - 1])  # the status chart starts a page: no chart cut in two
+        n3 = max(len(groups), 1)
+        colors = ["#70AD47", "#FFC000", "#A5A5A5"]
+        chart("bar", self.tr("สถานะผลการดำเนินการ", "Status of results"),
+              [{"name": [name, r2, c], "values": [name, r2 + 1, c, r2 + n3, c],
+                "fill": {"color": colors[c - 1]}} for c in (1, 2, 3)],
+              [name, r2 + 1, 0, r2 + n3, 0], at, subtype="stacked",
+              values=max((sum(c) for _, c in groups), default=1), n=n3)
+
+    def _level_order(self) -> list[str]:
+        if not self.bound:
+            return []
+        fw = self.bound.analysis_fw
+        rules = fw.pass_labels if fw.result_scheme == "pass" else fw.levels
+        return [r.label for r in rules]
+
+    def _status_groups(self) -> list[tuple[str, tuple[int, int, int]]]:
+        entries = [e for e in self.r.entries if e.results]
+        by_org = len(entries) <= 60
+        groups: dict[str, list[int]] = {}
+        for e in entries:
+            key = e.org_name or e.org_code if by_org else (e.district or "-")
+            g = groups.setdefault(key, [0, 0, 0])
+            g[0] += e.count_status("done")
+            g[1] += e.count_status("in_progress")
+            g[2] += e.count_status("not_started")
+        return [(k, tuple(v)) for k, v in groups.items()]
+
+    def _meta(self, wb) -> None:
+        ws = wb.add_worksheet(REPORT_META_SHEET)
+        rows = [("kind", REPORT_KIND), ("fiscal_year", str(self.r.fiscal_year or "")),
+                ("round", self.r.round),
+                ("organisations", str(len(self.r.entries))),
+                ("template_id", self.t.id), ("template_version", self.t.version), *self.meta]
+        for i, (k, v) in enumerate(rows):
+            ws.write_string(i, 0, k)
+            ws.write_string(i, 1, v)
+        ws.very_hidden()
+
+
+def write_report(result: MergeResult, path: Path, template: Template, bound: Bound | None,
+                 force: bool = False, lang: str = "th") -> None:
+    Writer(result, template, bound, lang).write(Path(path), force)
+
+
+def finding_row(f: Finding | dict, lang: str) -> dict:
+    """A finding as a row, its message in ``lang``; rows read back from an earlier report
+    are already text."""
+    return f.to_dict(lang) if isinstance(f, Finding) else f
+
+
+def write_csvs(result: MergeResult, out_dir: Path, template: Template, force: bool = False,
+               lang: str = "th") -> list[Path]:
+    """summary.csv, measures.csv, results.csv, findings.csv (UTF-8 with BOM, guarded)."""
+    out_dir = Path(out_dir)
+    pending: list[tuple[Path, bytes]] = []
+
+    def save(name: str, columns, rows) -> None:
+        keys = [k for k, _, _ in columns]
+        pending.append((out_dir / name, csv_bytes(keys, [[r.get(k) for k in keys]
+                                                          for r in rows])))
+
+    save("summary.csv", SUMMARY, [summary_values(e) for e in result.entries])
+
+    def stacked(attr):
+        for e in result.entries:
+            for rec in getattr(e, attr):
+                rec = finding_row(rec, lang) if attr == "findings" else rec
+                yield {**rec, "org_code": e.org_code, "org_name": e.org_name,
+                       "source_file": rec.get("source_file") or e.source_file}
+
+    save("measures.csv", measure_columns(template, lang), list(stacked("measures")))
+    save("results.csv", result_columns(template, lang), list(stacked("results")))
+    save("findings.csv", FINDINGS, list(stacked("findings")))
+    write_all(pending, force)  # all four or none
+    return [path for path, _ in pending]
+
+
+

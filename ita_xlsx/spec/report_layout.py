@@ -1,0 +1,104 @@
+"""The layout of the consolidated report (`merge`): its sheets, their columns and the hidden
+sheet that marks a file as a report. One module, imported by the writer (``report_writer``)
+and by the reader of earlier reports (``merge.load_report``), so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ita_xlsx.spec.template import Bound, Template
+
+REPORT_SHEET = "_ita_report"  # the hidden sheet of a consolidated report
+REPORT_META_SHEET = REPORT_SHEET
+REPORT_KIND = "ita-consolidated"  # its document property ita_report
+
+# Columns of each data sheet: (machine key, Thai heading, width). Measures and results add the
+# template's own columns after the provenance ones.
+SUMMARY = [
+    ("org_code", "รหัส", 10), ("org_name", "หน่วยงาน", 30), ("org_type", "ประเภท", 18),
+    ("district", "อำเภอ", 12), ("province", "จังหวัด", 12), ("status", "สถานะ", 14),
+    ("template_version", "รุ่นแบบฟอร์ม", 8), ("round", "รอบ", 8),
+    ("ita_score", "คะแนน ITA ปีก่อน", 10), ("ita_level", "ระดับ", 12),
+    ("measures", "จำนวนมาตรการ", 9), ("results_done", "ผลแล้วเสร็จ", 9),
+    ("results_in_progress", "ระหว่างดำเนินการ", 9), ("results_not_started", "ยังไม่ดำเนินการ", 9),
+    ("results_with_evidence", "ผลที่มีหลักฐาน", 9), ("evidence_share", "สัดส่วนมีหลักฐาน", 9),
+    ("errors", "ข้อผิดพลาด", 8), ("warnings", "ข้อเตือน", 8),
+    ("recorded", "วันที่รายงาน", 12), ("note", "หมายเหตุ", 36),
+    ("file_time", "เวลาไฟล์", 18), ("source_file", "ไฟล์ต้นทาง", 40), ("via", "มาจากรายงาน", 30),
+]
+PROVENANCE = [("org_code", "รหัส", 10), ("org_name", "หน่วยงาน", 24),
+              ("source_file", "ไฟล์ต้นทาง", 24), ("sheet_row", "แถวในไฟล์", 7)]
+FINDINGS = [("org_code", "รหัส", 10), ("org_name", "หน่วยงาน", 24),
+            ("source_file", "ไฟล์ต้นทาง", 24), ("severity", "ระดับ", 9), ("code", "รหัสปัญหา", 18),
+            ("sheet_name", "แผ่นงาน", 14), ("cell", "เซลล์", 7), ("value", "ค่าที่พบ", 24),
+            ("message", "คำอธิบาย", 80)]
+FILES = [("path", "ไฟล์", 40), ("via", "มาจากรายงาน", 24), ("org_code", "รหัส", 10),
+         ("org_name", "หน่วยงาน", 24), ("status", "สถานะ", 12), ("recorded", "วันที่รายงาน", 12),
+         ("file_time", "เวลาไฟล์", 18), ("round", "รอบ", 8), ("used", "ใช้ในรายงาน", 10),
+         ("reason", "เหตุผล", 50), ("superseded_by", "ถูกแทนที่โดย", 40)]
+DATA_SHEETS = {"provenance": {k for k, _, _ in PROVENANCE}}
+ANALYSIS = [("org_code", "รหัส", 10), ("org_name", "หน่วยงาน", 24),
+            ("indicator_no", "ข้อ", 5), ("indicator", "ตัวชี้วัด", 26), ("tool", "เครื่องมือ", 8),
+            ("score", "คะแนน", 8), ("issue", "ประเด็นที่ต้องแก้ไข/ปรับปรุง", 80)]
+# English headings (``merge --lang en``), by column key; template columns use their label_en.
+HEADINGS_EN = {
+    "org_code": "Code", "org_name": "Organisation", "org_type": "Type", "district": "District",
+    "province": "Province", "status": "Status", "template_version": "Template version",
+    "round": "Round", "ita_score": "Last year's ITA score", "ita_level": "Level",
+    "measures": "Measures", "results_done": "Results done", "results_in_progress": "In progress",
+    "results_not_started": "Not started", "results_with_evidence": "Results with evidence",
+    "evidence_share": "Share with evidence", "errors": "Errors", "warnings": "Warnings",
+    "recorded": "Report date", "file_time": "File time", "source_file": "Source file",
+    "via": "From report", "sheet_row": "Row in file", "severity": "Severity", "code": "Code",
+    "sheet_name": "Sheet", "cell": "Cell", "value": "Value found", "message": "Message",
+    "path": "File", "used": "Used in report", "superseded_by": "Superseded by",
+    "indicator_no": "No.", "indicator": "Indicator", "tool": "Tool", "score": "Score",
+    "issue": "Issue to fix / improve", "timeframe_start": "Start (year-month)",
+    "timeframe_end": "End (year-month)", "evidence_ok": "URL usable", "total": "Total",
+    "level": "Level", "mean": "Mean", "min": "Lowest", "max": "Highest",
+    "below": "Below the pass mark",
+}
+SHEET_NAMES_EN = {"summary": "Summary", "scores": "Indicators", "analysis": "Issues to fix",
+                  "measures": "Measures", "results": "Results", "findings": "Findings",
+                  "files": "Files", "charts": "Charts"}
+
+
+def sheet_names(lang: str) -> dict[str, str]:
+    return SHEET_NAMES_EN if lang == "en" else SHEET_NAMES
+
+
+def heading(key: str, thai: str, lang: str) -> str:
+    return HEADINGS_EN.get(key, thai) if lang == "en" else thai
+
+
+SHEET_NAMES = {"summary": "สรุป", "scores": "ตัวชี้วัด", "analysis": "ประเด็นที่ต้องแก้ไข",
+               "measures": "มาตรการ",
+               "results": "ผลการดำเนินการ", "findings": "ข้อค้นพบ", "files": "ไฟล์",
+               "charts": "กราฟ"}
+
+
+def _label(f, lang: str) -> str:
+    return (f.label_en or f.label) if lang == "en" else f.label
+
+
+def measure_columns(t: Template, lang: str = "th") -> list[tuple[str, str, int]]:
+    cols = [(f.key, _label(f, lang), 14 if f.type in ("id", "choice") else 30)
+            for f in t.sheet("measures").fields]
+    return [*PROVENANCE, *cols, ("timeframe_start", "เริ่ม (ปี-เดือน)", 10),
+            ("timeframe_end", "สิ้นสุด (ปี-เดือน)", 10)]
+
+
+def result_columns(t: Template, lang: str = "th") -> list[tuple[str, str, int]]:
+    cols = [(f.key, _label(f, lang), 14 if f.type in ("id", "choice") else 30)
+            for f in t.sheet("results").fields]
+    return [*PROVENANCE, *cols, ("evidence_ok", "URL ใช้ได้", 8)]
+
+
+def score_columns(bound: Bound | None, lang: str = "th") -> list[tuple[str, str, int]]:
+    inds = bound.analysis_fw.indicators if bound else []
+    return [("org_code", "รหัส", 10), ("org_name", "หน่วยงาน", 28),
+            *[(f"i{i.number}", f"{i.number}. {i.name_en}" if lang == "en" else i.label, 9)
+              for i in inds], ("total", "คะแนนรวม", 9),
+            ("level", "ระดับ", 12)]

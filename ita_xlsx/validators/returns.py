@@ -1,0 +1,150 @@
+"""Validate what was sent, as a round: the inbox read, each file checked, and for every
+organisation the file that counts chosen (``selection``), with everything else listed.
+
+``validate`` and ``merge`` both start here, so they always agree on which file counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ita_xlsx.core.findings import Finding
+from ita_xlsx.intake.inbox import Inbox, code_in_name, gather
+from ita_xlsx.intake.selection import Candidate, Selection, choose
+from ita_xlsx.spec.roles import Fields
+from ita_xlsx.spec.template import Template
+from ita_xlsx.thai import parse_date
+from ita_xlsx.validators.engine import FileReport, Report, validate_files
+
+
+def iso_time(ts: float) -> str:
+    return dt.datetime.fromtimestamp(ts).replace(microsecond=0).isoformat() if ts else ""
+
+
+def stored_identity_conflict(rep: FileReport) -> tuple[str, str, str]:
+    """(typed code, stored code, stored name) when the file's identities disagree, else
+    ("", "", "")."""
+    ret = rep.returned
+    form_code = str(ret.form.get(Fields.ORG_CODE) or "").strip()
+    prop = ret.prop_identity.get(Fields.ORG_CODE, "").strip()
+    meta = ret.meta_identity.get(Fields.ORG_CODE, "").strip()
+    stored_name = ret.prop_identity.get(Fields.ORG_NAME, "") or ret.meta_identity.get(Fields.ORG_NAME, "")
+    if prop and meta and prop.casefold() != meta.casefold():
+        # properties and hidden sheet name different organisations: one was copied over;
+        # the one the sheet does not show is the workbook's original owner
+        typed = form_code or meta
+        other = prop if typed.casefold() != prop.casefold() else meta
+        other_name = (ret.prop_identity.get(Fields.ORG_NAME, "") if other == prop
+                      else ret.meta_identity.get(Fields.ORG_NAME, ""))
+        return typed, other, other_name
+    stored = prop or meta
+    if stored and form_code and stored.casefold() != form_code.casefold():
+        return form_code, stored, stored_name
+    return "", "", ""
+
+
+def candidate(rep: FileReport) -> Candidate:
+    ret = rep.returned
+    typed, stored, stored_name = stored_identity_conflict(rep) if ret.readable else ("", "", "")
+    day = parse_date(ret.form.get(Fields.REPORT_DATE)) if ret.form.get(Fields.REPORT_DATE) else None
+    return Candidate(
+        path=rep.path,
+        code=typed or ret.org_code,
+        name=str(ret.form.get(Fields.ORG_NAME) or "") if typed else ret.org_name,
+        readable=ret.readable,
+        fiscal_year=rep.fiscal_year,
+        round=str(rep.round or ""),
+        recorded=day.isoformat() if day else "",
+        saved=ret.saved_at,
+        file_time=iso_time(ret.mtime),
+        borrowed_from=stored,
+        borrowed_name=stored_name,
+        ref=rep,
+    )
+
+
+def check(
+    inputs: Sequence[str | Path],
+    template: Template,
+    *,
+    fiscal_year: int | None = None,
+    round: str | None = None,
+    orgs: dict | None = None,
+    orgs_source: str = "",
+    framework: str | None = None,
+    check_links: bool = False,
+    link_timeout: float = 10.0,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    exclude: set[Path] | None = None,
+    inbox: Inbox | None = None,
+    do_select: bool = True,
+    reports_as_files: bool = True,
+) -> Report:
+    """Read and check everything in ``inputs``; the report says which file counts per
+    organisation (``report.selection``) and lists what was not read (``report.skipped``)."""
+    codes = {o.code for o in orgs.values()} if orgs else None
+    own = inbox is None
+    inbox = inbox or gather(list(inputs), codes, exclude)
+    try:
+        # validate reads a consolidated report it is given like any file, to say what it is
+        files = inbox.workbooks + (inbox.reports if reports_as_files else [])
+        report = validate_files(files, template, fiscal_year=fiscal_year, orgs=orgs,
+                                orgs_source=orgs_source, framework=framework,
+                                check_links=check_links, link_timeout=link_timeout,
+                                workers=workers, progress=progress)
+    finally:
+        if own:
+            inbox.close()  # everything needed was read into the report
+    relabel(report, inbox)
+    report.skipped = [s for s in inbox.skipped if s.kind != "report"] + [
+        s for s in inbox.skipped if s.kind == "report"]
+    if do_select:
+        select(report, fiscal_year=fiscal_year, round=round, orgs=orgs)
+    return report
+
+
+def relabel(report: Report, inbox: Inbox) -> None:
+    """Files taken out of archives are shown under the archive's name and time."""
+    for rep in report.files:
+        key = rep.path
+        if key in inbox.shown:
+            rep.path = rep.returned.path = inbox.shown[key]
+            rep.returned.mtime = inbox.times.get(key, rep.returned.mtime)
+
+
+def select(report: Report, *, fiscal_year: int | None = None, round: str | None = None,
+           orgs: dict | None = None, extra: Sequence[Candidate] = ()) -> Selection:
+    """Decide which file counts; ``extra`` adds rows of consolidated reports to compete."""
+    cands = [candidate(rep) for rep in report.files] + list(extra)
+    codes = {o.code for o in orgs.values()} if orgs else None
+    for c in cands:
+        if not c.code and not c.readable:  # an unreadable "<code>_....xlsx" is still theirs
+            c.code = code_in_name(c.path.rsplit(" > ", 1)[-1], codes)
+    sel = choose(cands, fiscal_year=fiscal_year, round=round, orgs=orgs)
+    for d in sel.decisions:
+        rep = d.cand.ref
+        if not isinstance(rep, FileReport):
+            continue
+        rep.decision = d
+        if d.cand.borrowed_from and not any(f.code == "identity-mismatch" for f in rep.findings):
+            rep.findings.insert(0, Finding("identity-mismatch", params={"detail": {
+                "th": d.th, "en": d.en}}))
+    report.selection = sel
+    counted = {c for c in sel.counting}
+    sent_codes = {c.code.casefold() for c in cands if c.code} | {
+        s.org_code.casefold() for s in report.skipped if s.org_code}
+    report.unusable = []
+    names = {k: getattr(o, "name", "") for k, o in (orgs or {}).items()}
+    for code in sorted(sent_codes - counted):
+        what = [s.path for s in report.skipped if s.org_code.casefold() == code] + [
+            c.path for c in cands if c.code.casefold() == code]
+        shown = next((c.code for c in cands if c.code.casefold() == code), "") or next(
+            (s.org_code for s in report.skipped if s.org_code.casefold() == code), code)
+        report.unusable.append((shown, names.get(code, ""), ", ".join(what)))
+    if orgs is not None:
+        report.missing = [(o.code, o.name) for key, o in sorted(orgs.items())
+                          if key not in counted and key not in sent_codes]
+    return sel
