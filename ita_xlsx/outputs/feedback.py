@@ -19,6 +19,7 @@ from ita_xlsx.intake.read import Returned
 from ita_xlsx.make.print_layout import row_height, setup_page, text_lines
 from ita_xlsx.make.render import Formats, RenderOptions, render_workbook
 from ita_xlsx.outputs.check_report import SEVERITY_EN, SEVERITY_TH, status_text
+from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.spec.template import Bound, column_letter, split_cell
 from ita_xlsx.validators.cross import indicator_rows
 from ita_xlsx.validators.engine import FileReport, Report
@@ -39,16 +40,16 @@ class FeedbackResult:
 def prefill_from(ret: Returned, bound: Bound) -> Prefill:
     """The organisation's own data, choices shown as their labels again."""
     t, shown = bound.template, bound.shown
-    org_fields = {k: v for k, v in shown("org", ret.form).items()
-                  if not t.sheet("org").field(k).identity}
-    analysis = {n: {"score": r.values.get("score"), "issue": r.values.get("issue")}
+    org_fields = {k: v for k, v in shown(Roles.ORG, ret.form).items()
+                  if not t.sheet(Roles.ORG).field(k).identity}
+    analysis = {n: {Fields.SCORE: r.values.get(Fields.SCORE), Fields.ISSUE: r.values.get(Fields.ISSUE)}
                 for n, r in indicator_rows(ret, bound)}
     return Prefill(
         org_fields=org_fields,
         analysis=analysis,
         extra={k: v for k, (v, _cell) in ret.extras.items()},
-        measures=[shown("measures", r.values) for r in ret.tables.get("measures", [])],
-        results=[shown("results", r.values) for r in ret.tables.get("results", [])],
+        measures=[shown(Roles.MEASURES, r.values) for r in ret.tables.get(Roles.MEASURES, [])],
+        results=[shown(Roles.RESULTS, r.values) for r in ret.tables.get(Roles.RESULTS, [])],
     )
 
 
@@ -58,8 +59,8 @@ def org_of(ret: Returned) -> Org:
     def pick(key: str) -> str:
         return str(form.get(key) or ident.get(key) or "")
 
-    return Org(code=ret.org_code, name=pick("org_name"), type=pick("org_type"),
-               district=pick("district"), province=pick("province"), email=str(form.get("email") or ""))
+    return Org(code=ret.org_code, name=pick(Fields.ORG_NAME), type=pick(Fields.ORG_TYPE),
+               district=pick(Fields.DISTRICT), province=pick(Fields.PROVINCE), email=str(form.get(Fields.EMAIL) or ""))
 
 
 def relocate(ret: Returned, bound: Bound, f: Finding) -> tuple[str, int, int] | None:
@@ -74,13 +75,13 @@ def relocate(ret: Returned, bound: Bound, f: Finding) -> tuple[str, int, int] | 
         except (KeyError, ValueError):
             return None
         return (s.key, row, col)
-    if f.sheet == "analysis":
+    if f.sheet == Roles.ANALYSIS:
         cells = bound.summary_cells(s)
         if f.column in cells:
             row, col = split_cell(cells[f.column])
             return (s.key, row, col)
-        rows = ret.tables.get("analysis", [])
-        number = next((r.values.get("indicator") for r in rows if r.row == f.row), None)
+        rows = ret.tables.get(Roles.ANALYSIS, [])
+        number = next((r.values.get(Fields.INDICATOR) for r in rows if r.row == f.row), None)
         numbers = [str(i.number) for i in bound.analysis_fw.indicators]
         if str(number) not in numbers or not f.column:
             return None
