@@ -17,6 +17,7 @@ from ita_xlsx.core.findings import Finding
 from ita_xlsx.spec.framework import score
 from ita_xlsx.spec.orgs import org_type_labels, read_org_list
 from ita_xlsx.spec.report_layout import DATA_SHEETS, REPORT_KIND, REPORT_META_SHEET
+from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.spec.template import Bound, Template, load_template
 from ita_xlsx.thai import clean_text, is_valid_url, parse_date
 from ita_xlsx.validators.cross import indicator_rows
@@ -63,7 +64,7 @@ class OrgEntry:
         return (self.recorded, self.file_time)
 
     def count_status(self, status: str) -> int:
-        return sum(r.get("status") == status for r in self.results)
+        return sum(r.get(Fields.STATUS) == status for r in self.results)
 
     @property
     def with_evidence(self) -> int:
@@ -102,9 +103,9 @@ def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
     e = OrgEntry(
         org_code=ret.org_code,
         org_name=ret.org_name,
-        org_type=str(form.get("org_type") or ret.identity.get("org_type") or ""),
-        district=str(form.get("district") or ret.identity.get("district") or ""),
-        province=str(form.get("province") or ret.identity.get("province") or ""),
+        org_type=str(form.get(Fields.ORG_TYPE) or ret.identity.get(Fields.ORG_TYPE) or ""),
+        district=str(form.get(Fields.DISTRICT) or ret.identity.get(Fields.DISTRICT) or ""),
+        province=str(form.get(Fields.PROVINCE) or ret.identity.get(Fields.PROVINCE) or ""),
         status=rep.status,
         template_version=ret.template_version,
         fiscal_year=rep.fiscal_year,
@@ -115,7 +116,7 @@ def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
         file_time=_iso_time(ret.mtime),
         findings=list(rep.findings),  # typed: shown in the report's language when written
     )
-    day = parse_date(form.get("report_date")) if form.get("report_date") else None
+    day = parse_date(form.get(Fields.REPORT_DATE)) if form.get(Fields.REPORT_DATE) else None
     e.recorded = day.isoformat() if day else ""
     if not ret.readable or b is None:
         return e
@@ -123,21 +124,21 @@ def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
     from ita_xlsx.thai.values import score_value, split_urls, timeframe
 
     for ind, r in indicator_rows(ret, b):
-        e.scores[ind] = score_value(r.values.get("score"))
-        if r.values.get("issue"):
-            e.issues[ind] = str(r.values["issue"])
+        e.scores[ind] = score_value(r.values.get(Fields.SCORE))
+        if r.values.get(Fields.ISSUE):
+            e.issues[ind] = str(r.values[Fields.ISSUE])
     result = score(b.analysis_fw, e.scores)
     e.total, e.level = result.total, result.label or ""
-    for r in ret.tables.get("measures", []):
+    for r in ret.tables.get(Roles.MEASURES, []):
         m = {k: v for k, v in r.values.items()}
-        tf = timeframe(r.values.get("timeframe"), rep.fiscal_year)
+        tf = timeframe(r.values.get(Fields.TIMEFRAME), rep.fiscal_year)
         m["timeframe_start"] = f"{tf.start.year}-{tf.start.month:02d}" if tf.ok else ""
         m["timeframe_end"] = f"{tf.end.year}-{tf.end.month:02d}" if tf.ok else ""
         m["sheet_row"] = r.row
         e.measures.append(m)
-    for r in ret.tables.get("results", []):
+    for r in ret.tables.get(Roles.RESULTS, []):
         res = {k: v for k, v in r.values.items()}
-        urls = split_urls(r.values.get("evidence_url"))
+        urls = split_urls(r.values.get(Fields.EVIDENCE_URL))
         res["evidence_ok"] = bool(urls) and all(is_valid_url(u) for u in urls)
         res["sheet_row"] = r.row
         e.results.append(res)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ita_xlsx.spec.roles import Roles
+
 if TYPE_CHECKING:
     from ita_xlsx.spec.template import Bound, Template
 
@@ -85,14 +87,14 @@ def _label(f, lang: str) -> str:
 
 def measure_columns(t: Template, lang: str = "th") -> list[tuple[str, str, int]]:
     cols = [(f.key, _label(f, lang), 14 if f.type in ("id", "choice") else 30)
-            for f in t.sheet("measures").fields]
+            for f in t.sheet(Roles.MEASURES).fields]
     return [*PROVENANCE, *cols, ("timeframe_start", "เริ่ม (ปี-เดือน)", 10),
             ("timeframe_end", "สิ้นสุด (ปี-เดือน)", 10)]
 
 
 def result_columns(t: Template, lang: str = "th") -> list[tuple[str, str, int]]:
     cols = [(f.key, _label(f, lang), 14 if f.type in ("id", "choice") else 30)
-            for f in t.sheet("results").fields]
+            for f in t.sheet(Roles.RESULTS).fields]
     return [*PROVENANCE, *cols, ("evidence_ok", "URL ใช้ได้", 8)]
 
 
