@@ -33,6 +33,7 @@ from ita_xlsx.core.errors import (
 )
 from ita_xlsx.core.findings import Finding
 from ita_xlsx.core.records import Org, Prefill
+from ita_xlsx.spec.roles import Cells, Fields, Roles
 
 if TYPE_CHECKING:  # types only; importing them here would load xlsxwriter and pandas
     from ita_xlsx.consolidation.merge import MergeResult
@@ -626,6 +627,9 @@ __all__ = [
     "TemplateError",
     "Finding",
     "MISTAKES",
+    "Cells",
+    "Fields",
+    "Roles",
     "Org",
     "Prefill",
     "NextRound",

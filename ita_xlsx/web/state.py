@@ -534,7 +534,7 @@ class RoundState:
         progress = Counter()
         for e in usable:
             for r in e.results:
-                progress[str(r.get("status") or "")] += 1
+                progress[str(r.get(ita_xlsx.Fields.STATUS) or "")] += 1
         order = list(labels) + [k for k in progress if k not in labels]
         prog = [(labels.get(k, k or "-"), progress[k]) for k in order if progress.get(k)]
         return level_rows, weakest, prog
