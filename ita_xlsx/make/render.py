@@ -20,7 +20,7 @@ from xlsxwriter.worksheet import Worksheet
 from ita_xlsx.core.records import Notes, Org, Prefill
 from ita_xlsx.make import print_layout
 from ita_xlsx.spec.framework import Framework, score
-from ita_xlsx.spec.roles import Cells, Fields
+from ita_xlsx.spec.roles import Cells, Fields, Roles
 from ita_xlsx.spec.template import (
     META_SHEET,
     PROP_PREFIX,
@@ -368,7 +368,10 @@ class Renderer:
 
     def _input_rows(self, ws: Worksheet, s: Sheet) -> None:
         """Pre-formatted input rows, filled from ``prefill`` when given."""
-        data = getattr(self.prefill, s.key, []) or []
+        # by role, not by the Prefill attribute that happens to share its name (other table
+        # sheets: the attribute named as their role)
+        data = ({Roles.MEASURES: self.prefill.measures, Roles.RESULTS: self.prefill.results}.get(s.key)
+                or getattr(self.prefill, s.key, []) or [])
         n_rows = max(self.bound.table_rows(s), len(data) + 5)
         first = s.first_data_row - 1
         for i in range(n_rows):
@@ -469,7 +472,7 @@ class Renderer:
         labels = {c.key: c.label for c in s.computed}
         label_col = 0
         for tool in fw.tools:
-            cell = cells[f"tool_mean:{tool.code}"]
+            cell = cells[f"{Cells.TOOL_MEAN}:{tool.code}"]
             refs = ",".join(f"{score_col}{rows[n]}" for n in tool.indicators)
             formula = (
                 f'=IF(COUNT({refs})={len(tool.indicators)},AVERAGE({refs}),"")'
@@ -477,7 +480,7 @@ class Renderer:
             cached = result.tool_means.get(tool.code)
             self._formula_row(ws, cell, labels[Cells.TOOL_MEAN].format(tool=tool.code), formula,
                               cached, label_col)
-        means = {t.code: cells[f"tool_mean:{t.code}"] for t in fw.tools}
+        means = {t.code: cells[f"{Cells.TOOL_MEAN}:{t.code}"] for t in fw.tools}
         weighted = "+".join(f"{t.weight:g}*{means[t.code]}" for t in fw.tools)
         refs = ",".join(means.values())
         total_formula = f'=IF(COUNT({refs})={len(fw.tools)},ROUND({weighted},2),"")'
