@@ -361,14 +361,15 @@ def load_report(path: Path, template: Template, framework: str | None = None,
         number = _num(row.get("indicator_no"))
         if e and number and row.get("issue"):
             e.issues[int(number)] = clean_text(row.get("issue"))
-    for key, attr in (("measures", "measures"), ("results", "results"),
-                      ("findings", "findings")):
+    # report sheet, entry attribute, the template sheet (role) its columns come from
+    for key, attr, role in (("measures", "measures", Roles.MEASURES), ("results", "results", Roles.RESULTS),
+                            ("findings", "findings", "")):
         for row in table(key):
             e = entries.get(clean_text(row.get("org_code")).casefold())
             if e is None:
                 continue
             rec = {k: v for k, v in row.items() if k not in DATA_SHEETS["provenance"]}
-            for k, canon in lookups.get(key, {}).items():
+            for k, canon in lookups.get(role, {}).items():
                 rec[k] = canon(rec.get(k))
             if isinstance(rec.get("sheet_row"), float):
                 rec["sheet_row"] = int(rec["sheet_row"])
