@@ -24,7 +24,8 @@ from ita_xlsx.thai import format_date, is_valid_url, parse_date
 from ita_xlsx.validators.engine import FileReport
 
 # Fields of version 2 of the workbook template (optional; blank in version 1 returns).
-OPTIONAL_FORM = (Fields.SIGNER_NAME, Fields.SIGNER_POSITION, Fields.EXECUTIVE_TITLE, Fields.DOC_PREFIX, Fields.WEBSITE)
+OPTIONAL_FORM = {"signer_name": Fields.SIGNER_NAME, "signer_position": Fields.SIGNER_POSITION,  # placeholder: role
+                 "executive_title": Fields.EXECUTIVE_TITLE, "doc_prefix": Fields.DOC_PREFIX, "website": Fields.WEBSITE}
 DOCS_FOR_ROUND = {"plan": ("measures", "measures_memo"), "6": ("results", "results_memo"),
                   "12": ("results", "results_memo")}
 PERIOD = {"6": ("ตุลาคม {a} – มีนาคม {b}", "October {a} – March {b}"),
@@ -105,8 +106,8 @@ def org_values(rep: FileReport, e: OrgEntry, t_words: dict[str, str]) -> dict[st
         "contact_position": _text(form.get(Fields.CONTACT_POSITION)) or missing,
         "phone": _text(form.get(Fields.PHONE)), "email": _text(form.get(Fields.EMAIL)),
     }
-    for key in OPTIONAL_FORM:
-        values[key] = _text(form.get(key)) or missing
+    for key, role in OPTIONAL_FORM.items():
+        values[key] = _text(form.get(role)) or missing
     values["level_phrase"] = t_words.get(phrase_key, "{level}").format(level=level or missing)
     return values
 
