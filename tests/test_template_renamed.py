@@ -227,3 +227,50 @@ def test_nothing_typed_is_blank_or_dropped(both):
               "วิธีดำเนินการ 2-2", "รายงานผู้บริหาร 1-3", "ประเด็นที่ต้องแก้ไข 2-9"):
         assert v in twelve, v
     assert "วิธีดำเนินการ 1-1" in six_wb and "มาตรการที่ 3 ของหน่วยงาน 2" in six_wb
+
+
+MUTATE = """
+import json, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from ita_xlsx.spec import roles
+for cls in (roles.Roles, roles.Fields, roles.Cells):  # before any module reads them
+    for name, value in list(vars(cls).items()):
+        if name.isupper():
+            setattr(cls, name, "r_" + value)
+import test_template_renamed as T
+out = T.run_round(Path(sys.argv[2]), Path(sys.argv[3]))
+Path(sys.argv[4]).write_text(json.dumps(T._neutral(out), ensure_ascii=False), encoding="utf-8")
+"""
+
+
+def _unprefixed(value):
+    if isinstance(value, dict):
+        return {re.sub(r"\br_(?=[a-z])", "", k): _unprefixed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unprefixed(v) for v in value]
+    return re.sub(r"\br_(?=[a-z])", "", value) if isinstance(value, str) else value
+
+
+def test_no_code_path_reads_a_key_string(both, tmp_path):
+    """Every role given another value (the constants and the template together): a key
+    string left anywhere in the code would now miss its sheet, column or cell. The outputs
+    are the shipped template's, but for the role names they show."""
+    import subprocess
+    import sys
+
+    tpl = renamed_copy(tmp_path)
+    tpl.write_text(re.sub(r'(?m)^role = "([a-z_]+)"$', r'role = "r_\1"',
+                          tpl.read_text(encoding="utf-8")), encoding="utf-8")
+    dump = tmp_path / "outputs.json"
+    env = {**__import__("os").environ,
+           "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    run = subprocess.run([sys.executable, "-c", MUTATE, str(Path(__file__).parent), str(tpl),
+                          str(tmp_path / "round"), str(dump)], capture_output=True, text=True,
+                         env=env, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    mutated = json.loads(dump.read_text(encoding="utf-8"))
+    shipped, _ = both
+    assert "r_measure" in json.dumps(mutated, ensure_ascii=False)  # the roles did change
+    for stage, value in _neutral(shipped).items():
+        assert _unprefixed(mutated[stage]) == value, stage
