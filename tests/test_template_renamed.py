@@ -56,10 +56,25 @@ def renamed_copy(tmp_path: Path) -> Path:
     return path
 
 
-def invoke(*args) -> str:
+def invoke(*args, code: int = 0) -> str:
     res = CliRunner().invoke(main, [str(a) for a in args])
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == code, res.output
     return res.output
+
+
+def break_return(src: Path, dst: Path, t) -> None:
+    """An officer's slips: an owner left out, a timeframe no one can read, a weak indicator's
+    issue deleted, the phone number blank."""
+    wb = openpyxl.load_workbook(src)
+    m = t.sheet(Roles.MEASURES)
+    ws = wb[m.name]
+    ws.cell(m.first_data_row, m.field(Fields.OWNER).col_index + 1).value = None
+    ws.cell(m.first_data_row + 1, m.field(Fields.TIMEFRAME).col_index + 1).value = "เร็วๆ นี้"
+    a = t.sheet(Roles.ANALYSIS)
+    wb[a.name].cell(a.first_data_row + 8, a.field(Fields.ISSUE).col_index + 1).value = None
+    org = t.sheet(Roles.ORG)
+    wb[org.name][org.field(Fields.PHONE).cell] = None
+    wb.save(dst)
 
 
 def _put(ws, row: int, col: int, value) -> None:
@@ -170,10 +185,27 @@ def run_round(tpl: Path, base: Path) -> dict:
         return report
 
     invoke("new", "--template", tpl, "--orgs", orgs, "--year", FY, "--out", base / "plan")
-    report = check_and_merge("plan", returns(Path("plan-returned"), "plan", base / "plan"))
+    returned = returns(Path("plan-returned"), "plan", base / "plan")
+    report = check_and_merge("plan", returned)
+    bad = base / "plan-bad"
+    bad.mkdir()
+    first = sorted(returned.glob("*.xlsx"))[0]
+    break_return(first, bad / first.name, t)
+    res = invoke("validate", bad, "--template", tpl, "--format", "json", "--workers", 1,
+                 "--feedback", base / "feedback", "--report", base / "check.xlsx", code=1)
+    data = json.loads(res[res.index("{"):res.rindex("}") + 1])
+    assert {x["code"] for x in data["files"][0]["findings"]} >= {
+        "required-missing", "timeframe-invalid", "issue-missing"}
+    assert len(list((base / "feedback").glob("*.xlsx"))) == 1
+    out["plan/feedback"] = {
+        "validate": json.loads(json.dumps(data).replace(str(base), "<base>")),
+        "check": cells(base / "check.xlsx", base),
+        **{p.name: cells(p, base) for p in sorted((base / "feedback").glob("*.xlsx"))}}
     invoke("new", "--template", tpl, "--from", report, "--round", "6", "--out", base / "six")
     out["six/workbooks"] = {p.name: cells(p, base) for p in sorted((base / "six").glob("*.xlsx"))}
     report = check_and_merge("six", returns(Path("six-returned"), "6", base / "six"))
+    invoke("docs", "--district", report, "--out", base / "district", "--template", tpl)
+    out["six/district"] = {p.name: doc_text(p) for p in sorted((base / "district").glob("*.docx"))}
     invoke("new", "--template", tpl, "--from", report, "--round", "12", "--out", base / "twelve")
     out["twelve/workbooks"] = {p.name: cells(p, base)
                                for p in sorted((base / "twelve").glob("*.xlsx"))}
@@ -203,8 +235,10 @@ def test_the_copy_renames_every_key(tmp_path):
     assert written and all(k.startswith("p_") for k in written)
 
 
-@pytest.mark.parametrize("stage", ["plan/validate", "plan/report", "plan/docs", "six/workbooks",
-                                   "six/validate", "six/report", "six/docs", "twelve/workbooks"])
+@pytest.mark.parametrize("stage", ["plan/validate", "plan/report", "plan/docs", "plan/feedback",
+                                   "six/workbooks",
+                                   "six/validate", "six/report", "six/docs", "six/district",
+                                   "twelve/workbooks"])
 def test_every_output_is_the_same_as_with_the_shipped_template(both, stage):
     shipped, renamed = both
     assert shipped[stage]  # something was produced
