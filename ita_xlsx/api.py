@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ita_xlsx.core.errors import (
     FrameworkError,
@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # types only; importing them here would load xlsxwriter and p
     from ita_xlsx.mail.collect import CollectResult
     from ita_xlsx.mail.send import SendResult
     from ita_xlsx.mail.status import OrgStatus
+    from ita_xlsx.mail.transport import MailError
     from ita_xlsx.make.generate import NewResult
     from ita_xlsx.outputs.feedback import FeedbackResult
     from ita_xlsx.spec.orgs import OrgProblem
@@ -121,12 +122,12 @@ def find_workbooks(paths: Iterable[PathLike], *, exclude: Iterable[PathLike] = (
     ``exclude``. Raises :class:`InputError` for a path that does not exist."""
     from ita_xlsx.intake.read import find_workbooks as _find
 
-    paths = [Path(p) for p in paths]
-    for p in paths:
+    given = [Path(p) for p in paths]
+    for p in given:
         if not p.exists():
             raise _msg_error(InputError, "error.not_found", path=p)
     skip = {Path(p).resolve() for p in exclude}
-    return [f for f in _find(paths) if f.resolve() not in skip]
+    return [f for f in _find(given) if f.resolve() not in skip]
 
 
 def refuse_input_as_output(paths: Iterable[PathLike], out: PathLike) -> None:
@@ -136,10 +137,10 @@ def refuse_input_as_output(paths: Iterable[PathLike], out: PathLike) -> None:
     from ita_xlsx.consolidation.merge import find_reports
     from ita_xlsx.core.files import same_file
 
-    out, paths = Path(out), [Path(p) for p in paths]
-    named = any(same_file(p, out) for p in paths)
-    found = named or any(same_file(f, out) for f in find_workbooks(paths))
-    if found and (named or not find_reports([out], 1)[0]):
+    target, given = Path(out), [Path(p) for p in paths]
+    named = any(same_file(p, target) for p in given)
+    found = named or any(same_file(f, target) for f in find_workbooks(given))
+    if found and (named or not find_reports([target], 1)[0]):
         raise InputError(f"ไฟล์ผลลัพธ์ {out} เป็นไฟล์ที่ส่งเข้ามาอ่าน จะไม่เขียนทับ ให้ใช้ชื่ออื่น",
                          f"the output {out} is one of the inputs; it is never overwritten, "
                          "choose another name")
@@ -507,7 +508,8 @@ def send_workbooks(
             return s.write_drafts(settings, outgoing, Path(outbox) if outbox
                                   else round_dir / "outbox", result, force)
         _mail_settings(settings)
-        kwargs = {"retry_delays": retry_delays} if retry_delays is not None else {}
+        kwargs: dict[str, Any] = ({"retry_delays": retry_delays} if retry_delays is not None
+                                  else {})
         return s.send_messages(settings, outgoing, ledger, password=_mail_password(
             settings, password), result=result, resend=set(resend), progress=progress, **kwargs)
 
@@ -520,7 +522,7 @@ def collect(
     settings: Settings | None = None,
     password: str | None = None,
     folder: str = "INBOX",
-    since: object = None,
+    since: date | None = None,
     mark_seen: bool = False,
     progress: Progress = None,
 ) -> CollectResult:
@@ -552,7 +554,7 @@ def round_status(round_dir: PathLike = ".", orgs: PathLike | Sequence[Org] | Non
 
 
 def mail_test(round_dir: PathLike = ".", *, settings: Settings | None = None,
-              password: str | None = None) -> list[tuple[str, object]]:
+              password: str | None = None) -> list[tuple[str, MailError | None]]:
     """Log in to the SMTP and IMAP servers; (server, None or the MailError) for each."""
     from ita_xlsx.mail.transport import test_login
 

@@ -18,11 +18,15 @@ import functools
 import os
 import sys
 import traceback
+from typing import TYPE_CHECKING
 
 import click
 
 from ita_xlsx.core.errors import Cancelled, ItaError
 from ita_xlsx.core.messages import msg
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 LANGS = click.Choice(["th", "en"])
 
@@ -31,10 +35,10 @@ class Ctx:
     def __init__(self, lang: str, debug: bool):
         self.lang = lang
         self.debug = debug
-        self._console = None
+        self._console: Console | None = None
 
     @property
-    def console(self):
+    def console(self) -> Console:
         if self._console is None:
             from rich.console import Console
 
@@ -62,7 +66,8 @@ def friendly(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        ctx: Ctx = click.get_current_context().find_object(Ctx)
+        found = click.get_current_context().find_object(Ctx)
+        ctx = found if found is not None else Ctx(help_lang(), False)
         try:
             return fn(*args, **kwargs)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
@@ -223,9 +228,9 @@ def _localise_click() -> None:
     for module in (click.core, click.decorators, click.exceptions, click.formatting,
                    click.parser, click.types):
         if hasattr(module, "_"):
-            module._ = _gettext
+            setattr(module, "_", _gettext)  # noqa: B010 - patching click's own modules
         if hasattr(module, "ngettext"):
-            module.ngettext = _ngettext
+            setattr(module, "ngettext", _ngettext)  # noqa: B010
 
 
 _localise_click()
@@ -268,7 +273,7 @@ def option(*decls, th: str, en: str, **kwargs):
     return click.option(*decls, cls=Option, help=th, help_en=en, **kwargs)
 
 
-class _Bilingual:
+class _Bilingual(click.Command):
     """Help text of a command in Thai, with ``help_en`` under ``--lang en``."""
 
     help_en: str | None = None
@@ -377,8 +382,9 @@ def _deadline(value: str | None) -> str:
 
 
 def _set_lang(ctx: click.Context, _param, value: str | None) -> None:
-    if value:
-        ctx.find_object(Ctx).lang = value
+    found = ctx.find_object(Ctx)
+    if value and found is not None:
+        found.lang = value
 
 
 # --lang also after the command name (ita-xlsx validate ... --lang en), as people type it.

@@ -62,7 +62,7 @@ def os_error_cause(exc: OSError) -> tuple[str, str]:
     if getattr(exc, "winerror", None) in (32, 33):  # sharing / lock violation: open in Excel
         return _CAUSES[errno.EACCES]
     fallback = exc.strerror or type(exc).__name__
-    return _CAUSES.get(exc.errno, (fallback, fallback))
+    return _CAUSES.get(exc.errno or 0, (fallback, fallback))
 
 
 class OutputFailed(OutputError):

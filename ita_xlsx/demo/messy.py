@@ -135,7 +135,7 @@ def _excel_habits(path: Path, bound, content: Filled) -> None:
     a = t.sheet(Roles.ANALYSIS)
     ws = wb[a.name]
     cell = ws.cell(a.first_data_row, a.field(Fields.SCORE).col_index + 1)
-    cell.value = round(float(content.scores[0]) / 100, 6)
+    cell.value = round(float(str(content.scores[0])) / 100, 6)
     cell.number_format = "0.00%"
     res = t.sheet(Roles.RESULTS)
     ws = wb[res.name]

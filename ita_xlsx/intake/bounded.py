@@ -28,7 +28,7 @@ import xml.parsers.expat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ita_xlsx.core.errors import ItaError
 from ita_xlsx.intake.safety import (
@@ -74,8 +74,8 @@ class Refused(ItaError):
 class Opened:
     """A workbook ready for read.py, and what was noticed on the way (warnings)."""
 
-    book: object
-    findings: list = field(default_factory=list)
+    book: Any  # a python_calamine.CalamineWorkbook, or the .ods reader's stand-in
+    findings: list[Finding] = field(default_factory=list)
 
 
 def column_name(col: int) -> str:
@@ -181,8 +181,8 @@ def _open_xlsx(path: Path, limits: Limits, area: Area, parts: dict[str, bytes]) 
                 low = info.filename.lower()
                 if info.is_dir() or low.startswith(_SKIP_PARTS) or low.endswith(".bin"):
                     continue
-                data = changed.get(info.filename)
-                zout.writestr(info.filename, data if data is not None else
+                kept = changed.get(info.filename)
+                zout.writestr(info.filename, kept if kept is not None else
                               _inflate(zin, info, limits))
     out.seek(0)
     return Opened(CalamineWorkbook.from_filelike(out), findings)
@@ -370,7 +370,7 @@ class _Rows:
         width = max(max(r) for r in self._cells.values() if r) + 1
         rows = []
         for r in range(height):
-            line = [""] * width
+            line: list[object] = [""] * width
             for c, v in self._cells.get(r, {}).items():
                 line[c] = v
             rows.append(line)
@@ -473,6 +473,7 @@ class _OdsHandler:
             self.text.append(data)  # text outside paragraphs is layout whitespace
 
     def _end_cell(self) -> None:
+        assert self.cell is not None  # a cell's end follows its start
         value = _cell_value(self.cell, self.paragraphs)
         start, n = self.col, self.cell_repeat
         rows = _count(self.cell.get(T + "number-rows-spanned"))

@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -131,7 +132,7 @@ def _shift_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def find_workbooks(inputs: list[str | Path]) -> list[Path]:
+def find_workbooks(inputs: Sequence[str | Path]) -> list[Path]:
     """Files as given, and every workbook inside given folders (recursively), sorted."""
     found: list[Path] = []
     for item in inputs:
@@ -311,7 +312,7 @@ def _cell(rows: list[list], row: int, col: int) -> object:
 def _read_form(rows: list[list], s: Sheet, name: str, out: Returned) -> None:
     """Form fields: found by their label in the label column (rows may have moved)."""
     label_col = split_cell(f"{s.label_column}1")[1]
-    by_label = {}
+    by_label: dict[str, int] = {}
     for r in range(1, len(rows) + 1):
         key = normalize_header(_cell(rows, r, label_col))
         if key:
@@ -349,9 +350,9 @@ def _map_columns(rows: list[list], s: Sheet, header: int, out: Returned) -> dict
     known = {normalize_header(f.label) for f in s.fields}
     mapping: dict[str, int] = {}
     for f in s.fields:
-        i = by_label.get(normalize_header(f.label))
-        if i is not None:
-            mapping[f.key] = i
+        found = by_label.get(normalize_header(f.label))
+        if found is not None:
+            mapping[f.key] = found
             continue
         at = f.col_index
         head = clean_text(heads[at]) if at < len(heads) else ""
@@ -404,9 +405,10 @@ def _read_table(rows: list[list], s: Sheet, name: str, out: Returned,
                 # "คลิกที่นี่" linked to the page: the link's target is the evidence
                 out.link_text[(s.key, r)] = clean_text(raw.get(f.key))
                 values[f.key] = info.links[(r - 1, col)]
-            elif f.type == "score" and (r - 1, col) in info.percent and isinstance(
-                    raw.get(f.key), int | float) and not isinstance(raw.get(f.key), bool):
-                values[f.key] = _percent_score(raw[f.key], s, f, r, col, name, out)
+            elif (f.type == "score" and (r - 1, col) in info.percent
+                  and isinstance(number := raw.get(f.key), int | float)
+                  and not isinstance(number, bool)):
+                values[f.key] = _percent_score(float(number), s, f, r, col, name, out)
             if merged and (r - 1, col) in merged:
                 span, first = merged[(r - 1, col)]
                 if first:

@@ -108,8 +108,8 @@ def _rss_windows(pid: int) -> int | None:
                     ("QuotaNonPagedPoolUsage", ctypes.c_size_t),
                     ("PagefileUsage", ctypes.c_size_t), ("PeakPagefileUsage", ctypes.c_size_t)]
 
-    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
-    psapi = ctypes.WinDLL("psapi", use_last_error=True)
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    psapi = ctypes.WinDLL("psapi", use_last_error=True)  # type: ignore[attr-defined]
     handle = kernel32.OpenProcess(0x1000 | 0x0010, False, pid)  # QUERY_LIMITED | VM_READ
     if not handle:
         return None
@@ -296,6 +296,7 @@ def run_jobs(fn: Callable, args: Sequence, on_failure: Callable[[object, Failure
 
     def finish(w: _Worker, value) -> None:
         nonlocal done
+        assert w.job is not None  # finished only while holding a job
         index = w.job[0]
         results[index] = value
         w.job = None
@@ -332,6 +333,7 @@ def run_jobs(fn: Callable, args: Sequence, on_failure: Callable[[object, Failure
                     elif kind == "ok":
                         finish(w, value)
                     else:
+                        assert w.job is not None
                         finish(w, on_failure(args[w.job[0]], value))
                         replace(w)  # a worker that hit MemoryError is not trusted further
                     continue

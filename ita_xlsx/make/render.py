@@ -262,7 +262,7 @@ class Renderer:
     def _guide(self, ws: Worksheet, s: Sheet) -> None:
         width = 130
         ws.set_column(0, 0, width)
-        lines = []
+        lines: list[str] = []
         for line in s.lines:  # each round has its own instructions, declared in the template
             if line.strip() == "{round_instructions}":
                 lines.extend(s.round_lines.get(self.options.round, ()))
@@ -333,7 +333,7 @@ class Renderer:
                 value = identity.get(fld.key, "")
                 fmt = f.locked
             else:
-                value = self.prefill.org_fields.get(fld.key, defaults.get(fld.key, ""))
+                value = str(self.prefill.org_fields.get(fld.key, defaults.get(fld.key, "")))
                 fmt = f.input
             fmt = self._note(ws, s.key, row, col) or fmt
             self._write_value(ws, row - 1, col, fld, value, fmt)
@@ -508,7 +508,7 @@ class Renderer:
 
     def _validation(self, ws: Worksheet, c: Field, first: int, col: int, last: int) -> None:
         opts: dict = {}
-        if c.type == "choice" or c.choices:
+        if c.choices:
             strict = self.t.choices[c.choices].strict
             opts = {
                 "validate": "list",

@@ -83,7 +83,7 @@ def sample_content(bound: Bound, rng: random.Random, round_key: str = "plan",
     fy = bound.fiscal_year
     if scores is None:
         scores = [round(min(100.0, max(0.0, s + rng.uniform(-8, 12))), 2) for s in SEED_SCORES]
-    shown = [to_thai_digits(f"{s:.2f}") if thai_digits else s for s in scores]
+    shown: list[object] = [to_thai_digits(f"{s:.2f}") if thai_digits else s for s in scores]
     pass_mark = bound.analysis_fw.pass_mark
     issues = {i + 1: ISSUES.get(i + 1, "ทบทวนและปรับปรุงการดำเนินงานในตัวชี้วัดนี้")
               for i, s in enumerate(scores) if s < pass_mark}
@@ -118,7 +118,7 @@ def sample_content(bound: Bound, rng: random.Random, round_key: str = "plan",
                 if status == "ดำเนินการแล้วเสร็จ" else "",
                 Fields.PROBLEMS: "",
             })
-    org_fields = {Fields.CONTACT_NAME: "นางสาวยุภาวดี คำมี", Fields.CONTACT_POSITION: "นักจัดการงานทั่วไป",
+    org_fields: dict[str, object] = {Fields.CONTACT_NAME: "นางสาวยุภาวดี คำมี", Fields.CONTACT_POSITION: "นักจัดการงานทั่วไป",
                   Fields.PHONE: "0 5445 1234", Fields.REPORT_DATE: f"15/{'01' if round_key == 'plan' else '04'}"
                   f"/{fy}"}
     return Filled(shown, issues, measures, results, org_fields)

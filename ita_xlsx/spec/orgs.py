@@ -62,7 +62,7 @@ def _key(heading: object) -> str | None:
     return None
 
 
-def _rows_from_csv(path: Path) -> list[list[str]]:
+def _rows_from_csv(path: Path) -> list[list[object]]:
     raw = path.read_bytes()
     for enc in ("utf-8-sig", "cp874"):
         try:
@@ -79,7 +79,7 @@ def _rows_from_csv(path: Path) -> list[list[str]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+    return [list[object](row) for row in csv.reader(io.StringIO(text), dialect)]
 
 
 def _rows_from_workbook(path: Path) -> list[list[object]]:
@@ -114,6 +114,7 @@ def read_org_list(path: str | Path, type_labels: dict[str, str] | None = None
     path = Path(path)
     if not path.is_file():
         raise OrgListError(f"ไม่พบไฟล์รายชื่อหน่วยงาน {path}", f"Organisation list not found: {path}")
+    rows: list[list[object]]
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
         rows = _rows_from_csv(path)
     else:
