@@ -168,6 +168,16 @@ class Template:
                 return s
         raise KeyError(key)
 
+    def choice_key(self, sheet_role: str, field_role: str) -> str:
+        """The choice list of a role's field, by role: a copy may name its lists as it likes
+        ("" when the template has no such field or it offers no list)."""
+        for s in self.sheets:
+            if s.key == sheet_role:
+                for f in (*s.fields, *s.extra_fields):
+                    if f.key == field_role:
+                        return f.choices or ""
+        return ""
+
     @property
     def data_sheets(self) -> tuple[Sheet, ...]:
         return tuple(s for s in self.sheets if s.kind in ("form", "table"))
@@ -541,8 +551,9 @@ def lint_problems(t: Template) -> list[tuple[str, str]]:
         # Lists are written to a hidden sheet, but keep them inline-safe as a second guard.
         inline = ",".join(i.label for i in c.items)
         add(_len_problem(cw, ("inline list", "รายการรวมกัน"), inline, MAX_INLINE_LIST))
+    round_list = t.choices.get(t.choice_key(Roles.ORG, Fields.ROUND))  # None: no round role, said below
     for key in t.rounds:
-        if key not in {i.value for i in t.choices.get("round", ChoiceList("round")).items}:
+        if round_list is not None and key not in {i.value for i in round_list.items}:
             add((f"round {key!r} is not in the round choice list",
                  f"รอบ {key!r} ไม่อยู่ในรายการให้เลือก round"))
     problems += _role_problems(t)
