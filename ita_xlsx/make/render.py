@@ -319,8 +319,8 @@ class Renderer:
             Fields.FISCAL_YEAR: str(self.options.fiscal_year),
         }
         defaults = {
-            Fields.ROUND: self.t.choices["round"].items[
-                [c.value for c in self.t.choices["round"].items].index(self.options.round)
+            Fields.ROUND: self.t.choices[self.t.choice_key(Roles.ORG, Fields.ROUND)].items[
+                [c.value for c in self.t.choices[self.t.choice_key(Roles.ORG, Fields.ROUND)].items].index(self.options.round)
             ].label,
             Fields.EMAIL: self.org.first_email,
         }
