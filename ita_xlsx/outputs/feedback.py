@@ -169,7 +169,7 @@ def feedback_workbook(rep: FileReport, lang: str = "th") -> bytes | None:
                             round=rep.round if rep.round in bound.template.rounds else "plan")
     org = org_of(ret)
     # canonical values are machine keys ("sao"); the copy shows the label, as the original
-    org.type = bound.choice_labels.get("org_type", {}).get(org.type, org.type)
+    org.type = bound.choice_labels.get(bound.template.choice_key(Roles.ORG, Fields.ORG_TYPE), {}).get(org.type, org.type)
     return render_workbook(bound, org, options, prefill_from(ret, bound), notes,
                            _cover(rep, bound, places, lang))
 
