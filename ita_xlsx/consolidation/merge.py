@@ -120,7 +120,7 @@ def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
     e.recorded = day.isoformat() if day else ""
     if not ret.readable or b is None:
         return e
-    e.org_type = b.choice_labels["org_type"].get(e.org_type, e.org_type)
+    e.org_type = b.choice_labels.get(b.template.choice_key(Roles.ORG, Fields.ORG_TYPE), {}).get(e.org_type, e.org_type)
     from ita_xlsx.thai.values import score_value, split_urls, timeframe
 
     for ind, r in indicator_rows(ret, b):

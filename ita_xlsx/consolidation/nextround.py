@@ -33,7 +33,7 @@ def prefill_for(entry: OrgEntry, bound: Bound, round_key: str) -> Prefill:
     results = []
     notes: dict = {}
     if round_key in ("6", "12"):
-        label = labels["round"].get(round_key, round_key)
+        label = labels[bound.template.choice_key(Roles.RESULTS, Fields.ROUND)].get(round_key, round_key)
         done = {(str(r.get(Fields.MEASURE_ID)), str(r.get(Fields.ROUND))): r for r in entry.results}
         sheet = bound.template.sheet(Roles.RESULTS)
         for m in entry.measures:
