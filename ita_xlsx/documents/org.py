@@ -18,7 +18,7 @@ from ita_xlsx.core.files import OutputExists, atomic_write, safe_filename
 from ita_xlsx.documents import templates as dt_templates
 from ita_xlsx.documents.compose import Tables, compose
 from ita_xlsx.documents.writer import thai_list
-from ita_xlsx.spec.roles import Fields
+from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.spec.template import Bound, Template
 from ita_xlsx.thai import format_date, is_valid_url, parse_date
 from ita_xlsx.validators.engine import FileReport
@@ -53,7 +53,7 @@ class DocumentsResult:
 
 def round_label(bound: Bound, round_key: str) -> str:
     """"รอบ 6 เดือน" (the choice label, without the months in brackets)."""
-    for c in bound.choice_items("round"):
+    for c in bound.choice_items(bound.template.choice_key(Roles.ORG, Fields.ROUND)):
         if c.value == round_key:
             return c.label.split(" (")[0]
     return bound.template.round_label(round_key).split(" (")[0]
@@ -135,7 +135,8 @@ def scores_rows(b: Bound, e: OrgEntry, words: dict[str, str], values: dict) -> T
 
 
 def measure_rows(b: Bound, e: OrgEntry) -> list[dict]:
-    ind, oit = _labels(b, "indicator"), _labels(b, "oit_item")
+    ind = _labels(b, b.template.choice_key(Roles.MEASURES, Fields.INDICATOR))
+    oit = _labels(b, b.template.choice_key(Roles.MEASURES, Fields.OIT_ITEM))
     rows = []
     for n, m in enumerate(e.measures, start=1):
         indicator = ind.get(_text(m.get(Fields.INDICATOR)), _text(m.get(Fields.INDICATOR)))
@@ -157,7 +158,7 @@ def result_rows(b: Bound, e: OrgEntry, round_key: str, words: dict[str, str]
     """One row per measure with its result of this round; counts by status."""
     from ita_xlsx.validators.schema import split_urls
 
-    status_label = _labels(b, "status")
+    status_label = _labels(b, b.template.choice_key(Roles.RESULTS, Fields.STATUS))
     by_id: dict[str, dict] = {}
     for r in e.results:
         if _text(r.get(Fields.ROUND)) in (round_key, ""):
