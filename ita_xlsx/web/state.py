@@ -528,9 +528,10 @@ class RoundState:
         weakest = sorted(means, key=lambda m: m[1])[:5]
         labels = {}
         if bound is not None:
-            labels = bound.choice_labels.get("status", {})
+            labels = bound.choice_labels.get(bound.template.choice_key(ita_xlsx.Roles.RESULTS, ita_xlsx.Fields.STATUS), {})
             if self.lang == "en":
-                labels = {c.value: (c.label_en or c.label) for c in bound.choice_items("status")}
+                labels = {c.value: (c.label_en or c.label) for c in bound.choice_items(
+                    bound.template.choice_key(ita_xlsx.Roles.RESULTS, ita_xlsx.Fields.STATUS))}
         progress = Counter()
         for e in usable:
             for r in e.results:
