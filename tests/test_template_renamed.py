@@ -41,8 +41,8 @@ ORG_VALUES = {
 
 
 def renamed_copy(tmp_path: Path) -> Path:
-    """The shipped template with every key of a sheet, column, field or computed cell given
-    another name (``p_`` + the key), and the references between them following."""
+    """The shipped template with every key of a sheet, column, field, computed cell or choice
+    list given another name (``p_`` + the key), and the references between them following."""
     text = SHIPPED.read_text(encoding="utf-8")
     keys = set(re.findall(r'(?m)^key = "([a-z_0-9]+)"$', text))
     assert {"measures", "measure", "outcome", "total", "org_code"} <= keys
@@ -51,6 +51,9 @@ def renamed_copy(tmp_path: Path) -> Path:
                   r'references = "p_\1.p_\2"', text)
     text = re.sub(r'required_when = \{ column = "([a-z_0-9]+)"', r'required_when = { column = "p_\1"',
                   text)
+    # and the choice lists, which the code finds through the fields that offer them
+    text = re.sub(r'(?m)^\[choices\.([a-z_0-9]+)\]$', r'[choices.p_\1]', text)
+    text = re.sub(r'(?m)^choices = "([a-z_0-9]+)"$', r'choices = "p_\1"', text)
     path = tmp_path / "renamed.toml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -101,7 +104,7 @@ def fill(blank: Path, dst: Path, b: Bound, round_key: str, n: int) -> None:
         m = t.sheet(Roles.MEASURES)
         ws = wb[m.name]
         inds = {i.number: i for i in b.analysis_fw.indicators}
-        oit = b.choice_items("oit_item")[0].label
+        oit = b.choice_items(t.choice_key(Roles.MEASURES, Fields.OIT_ITEM))[0].label
         for k, number in enumerate((5, 9, 3)):
             ind = inds[number]
             row = m.first_data_row + k
@@ -117,7 +120,7 @@ def fill(blank: Path, dst: Path, b: Bound, round_key: str, n: int) -> None:
     else:
         r = t.sheet(Roles.RESULTS)
         ws = wb[r.name]
-        status = {c.value: c.label for c in b.choice_items("status")}
+        status = {c.value: c.label for c in b.choice_items(t.choice_key(Roles.RESULTS, Fields.STATUS))}
         mid = r.field(Fields.MEASURE_ID).col_index + 1
         row = r.first_data_row
         while ws.cell(row, mid).value:
@@ -219,6 +222,8 @@ def _neutral(value):
     text = re.sub(r"\b\d{1,2}:\d\d(:\d\d)?\b", "<hh:mm>", text)  # file times, "made at"
     text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d)?", "<time>", text)
     text = re.sub(r"renamed\.toml|ita-measures-1\.toml", "<template>", text)
+    # the hidden lists sheet heads each list with the name the template file gives it
+    text = re.sub(r'("_lists![A-Z]+1": ")p_', r"\1", text)
     return json.loads(text)
 
 
@@ -233,6 +238,7 @@ def test_the_copy_renames_every_key(tmp_path):
     written = [x.file_key for s in t.sheets
                for x in (s, *s.fields, *s.extra_fields, *s.computed)]
     assert written and all(k.startswith("p_") for k in written)
+    assert t.choices and all(k.startswith("p_") for k in t.choices)
 
 
 @pytest.mark.parametrize("stage", ["plan/validate", "plan/report", "plan/docs", "plan/feedback",
