@@ -4,7 +4,10 @@ IMAP is Dovecot (the Debian package), run in the foreground from a configuration
 temporary folder: its own users file, Maildirs, run/state folders, and a certificate signed by a
 test CA made here. SMTP is aiosmtpd, whose handler delivers each message into the recipients'
 Maildirs (so Dovecot serves it), checks the login against the same users file, and has hooks a
-test uses: answer 451 once for an address, or stop the server after N messages.
+test uses: answer 451 once for an address, stop the server after N messages, answer every
+message with one reply (421, 451, 552 ...), drop the connection without a reply, keep a copy of
+what was accepted in the sender's Sent folder (as Gmail does), and pause at a chosen message so a
+test can kill the client at a known point. A byte-counting TCP proxy cuts a connection mid-way.
 
 Nothing here listens on anything but 127.0.0.1.
 """
@@ -106,19 +109,27 @@ class Mailboxes:
     def maildir(self, address: str) -> Path:
         return self.root / "mail" / address.lower()
 
-    def add_user(self, address: str, password: str) -> None:
+    def add_user(self, address: str, password: str, *, sent: bool = False) -> None:
+        """A mailbox; ``sent`` gives it a Sent folder (Maildir++ ``.Sent``, \\Sent special use)."""
         address = address.lower()
         self.users[address] = password
         box = self.maildir(address)
         for sub in ("cur", "new", "tmp"):
             (box / sub).mkdir(parents=True, exist_ok=True)
         self._own(box)
+        if sent:
+            folder = box / ".Sent"
+            for sub in ("cur", "new", "tmp"):
+                (folder / sub).mkdir(parents=True, exist_ok=True)
+            (folder / "maildirfolder").touch()
+            self._own(folder)
         self._write_users()
 
     def _own(self, box: Path) -> None:
         # Dovecot reads the Maildir as the mail user; as root, hand the folders over.
         if os.geteuid() == 0:
-            for p in (box.parent, box, box / "cur", box / "new", box / "tmp"):
+            for p in (box.parent, box, box / "cur", box / "new", box / "tmp",
+                      *box.glob("maildirfolder")):
                 os.chown(p, self.uid, self.gid)
 
     def _write_users(self) -> None:
@@ -134,14 +145,24 @@ class Mailboxes:
             if not path.exists():
                 path.write_text(line, encoding="utf-8")
 
-    def deliver(self, address: str, data: bytes) -> None:
+    def deliver(self, address: str, data: bytes, folder: str = "") -> bool:
+        """Put ``data`` in the mailbox (or its Maildir++ ``folder``); False when there is none."""
         box = self.maildir(address)
+        if folder:
+            box = box / f".{folder}"
         if not box.exists():
-            return
+            return False
         key = mailbox.Maildir(str(box), create=False).add(data)
         if os.geteuid() == 0:
             for p in box.joinpath("new").glob(key + "*"):
                 os.chown(p, self.uid, self.gid)
+        return True
+
+    def sent_messages(self, address: str) -> list:
+        """The messages in the user's Sent folder."""
+        box = self.maildir(address) / ".Sent"
+        return [message_from_bytes(p.read_bytes(), policy=policy.default)
+                for sub in ("new", "cur") for p in sorted((box / sub).glob("*")) if p.is_file()]
 
     def messages(self, address: str) -> list:
         """Every message in the mailbox (new and seen), parsed."""
@@ -208,6 +229,12 @@ service anvil {{
 protocol imap {{
   mail_max_userip_connections = 200
 }}
+namespace inbox {{
+  inbox = yes
+  mailbox Sent {{
+    special_use = \\Sent
+  }}
+}}
 """
 
 
@@ -258,16 +285,66 @@ class Dovecot:
 
 
 class Delivery:
-    """aiosmtpd handler: deliver into the Maildirs; hooks for failures."""
+    """aiosmtpd handler: deliver into the Maildirs; hooks for failures.
+
+    ``answer`` replies to every message with that line instead of delivering it (at RCPT or at
+    the end of DATA, ``answer_at``); ``drop_at`` closes the connection without a reply at that
+    point; ``keep_sent`` files a copy of each accepted message in the sender's Sent folder;
+    ``pause`` stops at the n-th message of some recipients until the test releases it.
+    ``per_recipient`` counts what was delivered to each address."""
 
     def __init__(self, boxes: Mailboxes):
         self.boxes = boxes
         self.fail_once: set[str] = set()  # addresses answered 451 on the first try
         self.reject: set[str] = set()  # addresses answered 550 (no such user)
         self.stop_after: int | None = None  # stop the whole server after this many messages
+        self.answer: str | None = None  # e.g. "421 4.3.2 Try later": every message refused
+        self.answer_at = "data"  # rcpt | data
+        self.answer_for: set[str] = set()  # answer/drop only these recipients (empty: all)
+        self.drop_at: str | None = None  # rcpt | data: close the connection, no reply
+        self.keep_sent = False
+        self.pause: Pause | None = None
         self.delivered = 0
+        self.refusals = 0  # messages answered with ``answer``
+        self.per_recipient: dict[str, int] = {}
+        self.open_sessions: set[int] = set()
         self.on_stop = None
         self.lock = threading.Lock()
+        self.changed = threading.Condition(self.lock)
+
+    @property
+    def sessions(self) -> int:
+        """Connections open now."""
+        return len(self.open_sessions)
+
+    def session(self, key: int, opened: bool) -> None:
+        with self.changed:
+            # STARTTLS makes a session "connected" twice (plain, then TLS): a set, not a count
+            (self.open_sessions.add if opened else self.open_sessions.discard)(key)
+            self.changed.notify_all()
+
+    def wait_for(self, predicate, timeout: float = 60.0) -> bool:
+        """Wait until ``predicate(self)`` holds (checked whenever something was delivered)."""
+        with self.changed:
+            return self.changed.wait_for(lambda: predicate(self), timeout)
+
+    def _applies(self, envelope, address: str | None = None) -> bool:
+        if not self.answer_for:
+            return True
+        rcpts = [address] if address else envelope.rcpt_tos
+        return any(a.lower() in self.answer_for for a in rcpts)
+
+    def _pausing(self, phase: str, rcpts: list[str]) -> Pause | None:
+        pause = self.pause
+        if pause is None or phase != pause.phase or not pause.matches(rcpts):
+            return None
+        return pause
+
+    @staticmethod
+    async def _hold(pause: Pause) -> str:
+        import asyncio
+
+        return await asyncio.get_running_loop().run_in_executor(None, pause.hold)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.reject:
@@ -275,11 +352,36 @@ class Delivery:
         if address.lower() in self.fail_once:
             self.fail_once.discard(address.lower())
             return "451 4.3.0 Temporary failure, try again later"
+        if self.drop_at == "rcpt" and self._applies(envelope, address):
+            server.transport.abort()
+            return "421 4.4.2 dropped"  # never reaches the client: the connection is gone
+        if self.answer and self.answer_at == "rcpt" and self._applies(envelope, address):
+            with self.changed:
+                self.refusals += 1
+                self.changed.notify_all()
+            return self.answer
+        pause = self._pausing("rcpt", [address])
+        if pause is not None and await self._hold(pause) == "drop":
+            server.transport.abort()
+            return "421 4.4.2 dropped"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        with self.lock:
+        if self.drop_at == "data" and self._applies(envelope):
+            server.transport.abort()
+            return "421 4.4.2 dropped"
+        if self.answer and self.answer_at == "data" and self._applies(envelope):
+            with self.changed:
+                self.refusals += 1
+                self.changed.notify_all()
+            return self.answer
+        pause = self._pausing("data", envelope.rcpt_tos)
+        if pause is not None and pause.then == "drop":
+            await self._hold(pause)
+            server.transport.abort()  # the message was received, never delivered nor answered
+            return "421 4.4.2 dropped"
+        with self.changed:
             if self.stop_after is not None and self.delivered >= self.stop_after:
                 if self.on_stop:
                     threading.Thread(target=self.on_stop, daemon=True).start()
@@ -287,8 +389,66 @@ class Delivery:
             data = envelope.original_content or envelope.content
             for rcpt in envelope.rcpt_tos:
                 self.boxes.deliver(rcpt, data)
+                key = rcpt.lower()
+                self.per_recipient[key] = self.per_recipient.get(key, 0) + 1
+            if self.keep_sent and envelope.mail_from:
+                self.boxes.deliver(envelope.mail_from, data, "Sent")
             self.delivered += 1
+            self.changed.notify_all()
+        if pause is not None:  # delivered; the answer waits (the client may be gone by then)
+            await self._hold(pause)
         return "250 OK delivered"
+
+
+class Pause:
+    """Hold the ``n``-th message (counted over messages to ``recipients``) at ``phase``
+    until :meth:`release`: "rcpt" is before the client sends the message; "data" is once the
+    whole message was received, with ``then`` "go" (delivered at once, the answer held back:
+    a server that delivers what it got even when the client is gone) or "drop" (held, then
+    the connection closed without delivering or answering)."""
+
+    def __init__(self, recipients: set[str], n: int, phase: str, then: str = "go"):
+        self.recipients = {a.lower() for a in recipients}
+        self.n, self.phase, self.then = n, phase, then
+        self.seen = 0
+        self.reached = threading.Event()
+        self.released = threading.Event()
+
+    def matches(self, rcpts: list[str]) -> bool:
+        if self.reached.is_set() or not any(a.lower() in self.recipients for a in rcpts):
+            return False
+        self.seen += 1
+        return self.seen == self.n
+
+    def hold(self) -> str:
+        self.reached.set()
+        self.released.wait(120)
+        return self.then
+
+    def release(self) -> None:
+        self.released.set()
+
+
+def _counting_controller(handler, **kwargs):
+    """aiosmtpd's Controller whose sessions tell the handler when they open and close (a test
+    waits for a killed client's connection to be over before counting deliveries)."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import SMTP
+
+    class Counted(SMTP):
+        def connection_made(self, transport):
+            handler.session(id(self), True)
+            super().connection_made(transport)
+
+        def connection_lost(self, error):
+            super().connection_lost(error)
+            handler.session(id(self), False)
+
+    class Counting(Controller):
+        def factory(self):
+            return Counted(self.handler, **self.SMTP_kwargs)
+
+    return Counting(handler, **kwargs)
 
 
 class Smtp:
@@ -311,8 +471,6 @@ class Smtp:
         return AuthResult(success=False, handled=False)
 
     def start(self) -> None:
-        from aiosmtpd.controller import Controller
-
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(self.cert, self.key)
         kwargs = dict(hostname=HOST, port=self.port, authenticator=self._authenticator,
@@ -321,7 +479,7 @@ class Smtp:
             kwargs["ssl_context"] = context
         else:
             kwargs["tls_context"] = context
-        self.controller = Controller(self.handler, **kwargs)
+        self.controller = _counting_controller(self.handler, **kwargs)
         self.controller.start()
         self.handler.on_stop = self.stop
 
@@ -332,6 +490,52 @@ class Smtp:
                 controller.stop()
             except Exception:  # noqa: BLE001 - already stopping
                 pass
+
+
+class CuttingProxy:
+    """A TCP relay on 127.0.0.1 to ``port`` that closes both sides once ``cut_after`` bytes
+    came back from the server on one connection (None: never): a server dying mid-answer."""
+
+    def __init__(self, port: int, cut_after: int | None = None):
+        self.target, self.cut_after = port, cut_after
+        self.sock = socket.socket()
+        self.sock.bind((HOST, 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.cuts = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _addr = self.sock.accept()
+            except OSError:
+                return
+            server = socket.create_connection((HOST, self.target))
+            threading.Thread(target=self._pipe, args=(client, server, False), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(server, client, True), daemon=True).start()
+
+    def _pipe(self, src: socket.socket, dst: socket.socket, counted: bool) -> None:
+        total = 0
+        try:
+            while data := src.recv(65536):
+                if counted and self.cut_after is not None and total + len(data) > self.cut_after:
+                    dst.sendall(data[:max(0, self.cut_after - total)])
+                    self.cuts += 1
+                    break
+                total += len(data)
+                dst.sendall(data)
+        except OSError:
+            pass
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+
+    def close(self) -> None:
+        self.sock.close()
 
 
 @dataclass

@@ -108,9 +108,12 @@ def test_nested_zip_and_depth_limit(workbook_path):
     got = scan_zip(outer, "outer.zip")
     assert [(m.inner_name, m.source) for m in got.members] == [
         ("6560101.xlsx", "outer.zip > inner.zip")]
-    deep = _zip({"l3.zip": _zip({"l2.zip": outer})})
+    four = _zip({"l3.zip": _zip({"l2.zip": outer})})  # MAX_DEPTH (4) containers: followed
+    assert [m.inner_name for m in scan_zip(four, "four.zip").members] == ["6560101.xlsx"]
+    deep = _zip({"l4.zip": four})
     got = scan_zip(deep, "deep.zip")
     assert not got.members and got.others[0].kind == "refused"
+    assert "ซ้อนกันหลายชั้นเกินไป" in got.others[0].th and "4" in got.others[0].en
 
 
 def _mail(subject: str) -> EmailMessage:

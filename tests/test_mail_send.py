@@ -198,11 +198,12 @@ def test_bad_settings_are_named(tmp_path, bad):
     assert r.exit_code == 2 and "ita-settings.toml" in r.output and "[mail]" in r.output
 
 
-def test_killed_between_delivery_and_ledger_resends_with_the_same_message_id(
+def test_killed_between_delivery_and_ledger_is_not_sent_again_blind(
         mail_world, tmp_path, monkeypatch):
     """The one window SMTP leaves open: the server took the message, the program died before
-    writing "sent". The rerun sends it again under the same Message-ID, which mail programs
-    and services treat as one message; everything else goes exactly once."""
+    writing "sent". The rerun does not send it again: the account has no Sent folder to look
+    in, so it is reported as "may already have been sent" with the way to resend it; resent
+    on request, it carries the same Message-ID (mail programs then show one message)."""
     from ita_xlsx.mail import send as send_module
 
     world = mail_world
@@ -223,7 +224,18 @@ def test_killed_between_delivery_and_ledger_resends_with_the_same_message_id(
     monkeypatch.setattr(send_module.Sender, "send", original)
     assert counts(world, addresses) == [1, 1, 0, 0]
     result = ita_xlsx.send_workbooks(d, password="pw-ok", retry_delays=FAST)
-    assert [c for c, _ in result.sent] == ["6570002", "6570003", "6570004"]
+    assert [c for c, _ in result.sent] == ["6570003", "6570004"]
+    assert [c for c, *_ in result.uncertain] == ["6570002"]
+    assert "ไม่มีโฟลเดอร์ Sent" in result.uncertain[0][1]
+    assert counts(world, addresses) == [1, 1, 1, 1]
+    r = cli(["send", "--dir", str(d)])  # reported again, still not sent
+    assert r.exit_code == 1, r.output
+    assert "อาจส่งไปแล้ว" in r.output and "--resend 6570002" in r.output
+    assert counts(world, addresses) == [1, 1, 1, 1]
+    st = {s.code: s for s in ita_xlsx.round_status(d)}
+    assert "อาจส่งไปแล้ว" in st["6570002"].send_error
+    r = cli(["send", "--dir", str(d), "--resend", "6570002"])
+    assert r.exit_code == 0, r.output
     assert counts(world, addresses) == [1, 2, 1, 1]
     for address in addresses:
         assert len({m["Message-ID"] for m in world.boxes.messages(address)}) == 1

@@ -32,12 +32,13 @@ def returns(tmp_path_factory, bound6):
               province="พะเยา")
     blank.write_bytes(ita_xlsx.render_workbook(org, bound=bound6,
                                                generated_at=datetime(2026, 11, 1)))
-    ita_xlsx.simulate_return(blank, d / "good.xlsx", seed=1, round="6", thai_digits=True,
-                             bound=bound6)
+    # Which of one organisation's files counts goes by the time Excel saved it (seconds), then
+    # the file's time: bad.xlsx is saved first, so a slow machine crossing a second boundary
+    # cannot make it the newest, and the file times are fixed.
     ita_xlsx.simulate_return(blank, d / "bad.xlsx", seed=2, round="6", mistakes=MISTAKES,
                              bound=bound6)
-    # Which of one organisation's files counts falls back to file times: fix them, or a slow
-    # machine writing across a second boundary would make bad.xlsx the newest.
+    ita_xlsx.simulate_return(blank, d / "good.xlsx", seed=1, round="6", thai_digits=True,
+                             bound=bound6)
     for age, name in enumerate(("good.xlsx", "bad.xlsx", "blank.xlsx")):
         os.utime(d / name, (1_790_000_000 - age * 60, 1_790_000_000 - age * 60))
     return d

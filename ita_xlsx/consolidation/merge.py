@@ -160,9 +160,6 @@ def is_report(path: Path) -> bool:
 def _report_property(path: Path) -> bool | None:
     """True/False for an .xlsx decided by its document property (a bounded read of one small
     part, nothing parsed); None for .ods/.xls, whose sheet names must say (in a worker)."""
-    import zipfile
-    import zlib
-
     from ita_xlsx.intake.safety import (
         LIMITS,
         OLE_MAGIC,
@@ -170,6 +167,7 @@ def _report_property(path: Path) -> bool | None:
         _check_central_directory_size,
         _Refuse,
     )
+    from ita_xlsx.intake.zips import ZIP_ERRORS, open_zip, small_part
 
     try:
         size = path.stat().st_size
@@ -181,17 +179,13 @@ def _report_property(path: Path) -> bool | None:
                 return False
             _check_central_directory_size(fh, size, LIMITS)
             fh.seek(0)
-            with zipfile.ZipFile(fh) as zf:
+            with open_zip(fh) as zf:
                 names = set(zf.namelist())
                 if "content.xml" in names and "mimetype" in names:
                     return None
-                info = zf.getinfo("docProps/custom.xml")
-                if info.file_size > LIMITS.max_small_part:
-                    return False
-                with zf.open(info) as member:
-                    return REPORT_KIND.encode() in member.read(LIMITS.max_small_part)
-    except (_Refuse, KeyError, OSError, ValueError, EOFError, RuntimeError, NotImplementedError,
-            zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error):
+                return REPORT_KIND.encode() in small_part(zf, "docProps/custom.xml",
+                                                          LIMITS.max_small_part)
+    except (_Refuse, KeyError, OSError, *ZIP_ERRORS):
         return False  # not a report; reading it as a return says what is wrong
 
 

@@ -7,6 +7,11 @@ small chunks and counted as it goes, with the same limits as the workbook checks
 Thai Windows are cp874 bytes without the ZIP "UTF-8" flag; they are decoded as such, and
 cp437 (the ZIP default) is kept only when the bytes do not read as Thai.
 
+Containers may sit inside one another in any order — a ZIP in a mail, a saved .eml in the ZIP,
+a forwarded message in that mail — up to ``MAX_DEPTH`` of them; a deeper one is listed as
+refused with the reason, never dropped. Parts are walked with an explicit stack, and a message
+whose structure is nested past what the standard parser can take is refused the same way.
+
 ``zip_workbooks`` and ``eml_workbooks`` return the workbooks found as :class:`Member`
 (inner_name, data, source); ``scan_zip``/``scan_eml`` also say what else was inside (a PDF, an
 image, a member refused and why) so nothing sent goes unmentioned. A container that cannot be
@@ -24,10 +29,20 @@ from typing import NamedTuple
 
 from ita_xlsx.core.errors import ItaError
 from ita_xlsx.intake.safety import LIMITS, OLE_MAGIC, Limits, MiB
+from ita_xlsx.intake.zips import MemberTooLarge, open_zip, read_member
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
-MAX_DEPTH = 3  # mail > forwarded mail > zip: deeper nesting is refused, not followed
-_CHUNK = 64 * 1024
+# Containers inside one another (ZIP, saved .eml, forwarded message; the mail itself is 0):
+# ZIP > .eml > forwarded message > ZIP is followed, a fifth is refused and listed.
+MAX_DEPTH = 4
+# multipart/* and message/* headers in one mail's raw text beyond which it is not parsed: the
+# standard parser recurses per level and a crafted mail nested thousands deep would stop it.
+MAX_RAW_CONTAINERS = 200
+_CONTAINER_HEADER = re.compile(rb"(?im)^content-type:[ \t]*(?:multipart|message)/")
+TOO_DEEP = ("ซ้อนกันหลายชั้นเกินไป (ZIP, อีเมลที่บันทึกไว้ หรืออีเมลที่ส่งต่อ เกิน "
+            f"{MAX_DEPTH} ชั้น) — เปิดดูในโปรแกรมอีเมลแล้วแนบสมุดงานมาโดยตรง",
+            f"nested too deeply (ZIP, saved mail or forwarded mail, more than {MAX_DEPTH} "
+            "levels) — open it in a mail program and attach the workbook itself")
 _UTF8_FLAG = 0x800
 _THAI = re.compile("[\u0e01-\u0e5b]")
 # what zipfile/zlib raise on damaged or crafted archives
@@ -140,7 +155,7 @@ def scan_zip(data: bytes, name: str, limits: Limits = LIMITS, _depth: int = 1,
                            f"ZIP file too large: {len(data) / MiB:,.1f} MB")
     budget = _budget if _budget is not None else [limits.max_uncompressed]
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
+        zf = open_zip(io.BytesIO(data))
     except _ZIP_ERRORS as exc:
         raise ArchiveError(f"เปิดไฟล์ ZIP ไม่ได้ ไฟล์เสียหาย ({type(exc).__name__})",
                            f"cannot open the ZIP archive, damaged ({type(exc).__name__})"
@@ -189,22 +204,18 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, inner: str, limits: Lim
     """The member's bytes, counted while inflating: declared sizes can lie."""
     cap = min(limits.max_member, budget[0])
     ratio_cap = max(limits.ratio_min_member, int(info.compress_size * limits.max_ratio))
-    parts: list[bytes] = []
-    total = 0
-    with zf.open(info) as fh:
-        while chunk := fh.read(_CHUNK):
-            total += len(chunk)
-            if total > cap:
-                raise ArchiveError(
-                    f"{inner} ขยายแล้วใหญ่เกิน {cap / MiB:,.0f} MB",
-                    f"{inner} expands beyond {cap / MiB:,.0f} MB")
-            if total > ratio_cap:
-                raise ArchiveError(
-                    f"อัตราการบีบอัดของ {inner} สูงผิดปกติ แบบ ZIP bomb",
-                    f"the compression ratio of {inner} is abnormal, a ZIP bomb")
-            parts.append(chunk)
-    budget[0] -= total
-    return b"".join(parts)
+    try:
+        data = read_member(zf, info, cap, ratio_limit=ratio_cap)
+    except MemberTooLarge as exc:
+        if exc.ratio:
+            raise ArchiveError(
+                f"อัตราการบีบอัดของ {inner} สูงผิดปกติ แบบ ZIP bomb",
+                f"the compression ratio of {inner} is abnormal, a ZIP bomb") from None
+        raise ArchiveError(
+            f"{inner} ขยายแล้วใหญ่เกิน {cap / MiB:,.0f} MB",
+            f"{inner} expands beyond {cap / MiB:,.0f} MB") from None
+    budget[0] -= len(data)
+    return data
 
 
 def _take(blob: bytes, inner: str, source: str, limits: Limits, depth: int,
@@ -215,8 +226,7 @@ def _take(blob: bytes, inner: str, source: str, limits: Limits, depth: int,
         out.members.append(Member(inner, blob, source))
         return
     if depth >= MAX_DEPTH:
-        out.others.append(Other(inner, source, "refused", "ซ้อนกันหลายชั้นเกินไป",
-                                "nested too deeply"))
+        out.others.append(Other(inner, source, "refused", *TOO_DEEP))
         return
     chain = f"{source} > {inner}"
     try:
@@ -240,36 +250,71 @@ def eml_workbooks(data: bytes, name: str, limits: Limits = LIMITS) -> list[Membe
     return scan_eml(data, name, limits).members
 
 
-def scan_eml(data: bytes, name: str, limits: Limits = LIMITS, _depth: int = 1,
-             _budget: list[int] | None = None) -> Contents:
-    """Every attachment of a saved e-mail: workbooks as members, the rest as others."""
+def parse_mail(data: bytes):
+    """A mail parsed with the standard library's fast ``compat32`` parser; :class:`ArchiveError`
+    when it cannot be (nested past what the parser takes, or garbage)."""
     import email
     import email.policy
 
+    if len(_CONTAINER_HEADER.findall(data, 0, 8 * MiB)) > MAX_RAW_CONTAINERS:
+        raise ArchiveError(*TOO_DEEP)
+    try:
+        return email.message_from_bytes(data, policy=email.policy.compat32)
+    except RecursionError:  # the backstop for a structure the count above did not see
+        raise ArchiveError(*TOO_DEEP) from None
+    except Exception as exc:  # the parser is lenient; anything raised means garbage
+        raise ArchiveError("อ่านไฟล์อีเมลไม่ได้", f"cannot read the mail ({type(exc).__name__})"
+                           ) from None
+
+
+def scan_eml(data: bytes, name: str, limits: Limits = LIMITS, _depth: int = 1,
+             _budget: list[int] | None = None) -> Contents:
+    """Every attachment of a saved e-mail: workbooks as members, the rest as others."""
     # base64 makes a mail about 4/3 of its attachments; allow for that and some text
     if len(data) > limits.max_file_bytes * 2:
         raise ArchiveError(f"ไฟล์อีเมลใหญ่เกินไป {len(data) / MiB:,.1f} MB",
                            f"mail file too large: {len(data) / MiB:,.1f} MB")
-    budget = _budget if _budget is not None else [limits.max_uncompressed]
-    try:
-        msg = email.message_from_bytes(data, policy=email.policy.default)
-    except Exception as exc:  # the parser is lenient; anything raised means garbage
-        raise ArchiveError("อ่านไฟล์อีเมลไม่ได้", f"cannot read the mail ({type(exc).__name__})"
-                           ) from None
+    msg = parse_mail(data)
     if not msg.keys() and not msg.get_payload():
         raise ArchiveError("ไม่ใช่ไฟล์อีเมล", "not a mail message")
+    return scan_message(msg, name, limits, _depth, _budget)
+
+
+def scan_message(msg, name: str, limits: Limits = LIMITS, depth: int = 0,
+                 budget: list[int] | None = None) -> Contents:
+    """Every attachment of a parsed mail (``depth`` containers deep; a mail fetched from the
+    mailbox is 0), of the messages forwarded inside it and of the ZIP archives and saved
+    mails attached to either: workbooks as members, the rest (and refusals) as others.
+
+    The parts are walked with a stack, not recursion; each forwarded message is one level."""
+    budget = budget if budget is not None else [limits.max_uncompressed]
     out = Contents()
     parts = 0
-    # walk() also descends into forwarded messages (message/rfc822 parts)
-    for part in msg.walk():
+    stack = [(msg, depth)]
+    while stack:
+        part, level = stack.pop()
         parts += 1
         if parts > limits.max_entries:
-            raise ArchiveError("อีเมลมีส่วนประกอบมากเกินไป", "too many parts in the mail")
+            out.others.append(Other(name, name, "refused", "อีเมลมีส่วนประกอบมากเกินไป",
+                                    "too many parts in the mail"))
+            break
         if part.is_multipart():
+            children = part.get_payload()
+            if not isinstance(children, list):
+                continue
+            if part.get_content_maintype() == "message" and part is not msg:
+                if level + 1 > MAX_DEPTH:  # a forwarded message one level too deep
+                    out.others.append(Other(_forwarded_name(children), name, "refused",
+                                            *TOO_DEEP))
+                    continue
+                level += 1
+            stack.extend((child, level) for child in reversed(children))
             continue
         filename = _part_filename(part)
-        if not filename:
+        forwarded = part.get_content_type() == "message/rfc822"  # sent as an opaque body
+        if not filename and not forwarded:
             continue
+        filename = filename or "forwarded.eml"
         try:
             blob = part.get_payload(decode=True) or b""
         except Exception:  # a broken transfer encoding: say so for this attachment only
@@ -281,21 +326,49 @@ def scan_eml(data: bytes, name: str, limits: Limits = LIMITS, _depth: int = 1,
                                     "attachment too large"))
             continue
         low = filename.lower()
+        if forwarded and not low.endswith(".eml"):
+            filename, low = filename + ".eml", low + ".eml"
         if is_workbook_name(low) or low.endswith((".zip", ".eml")):
             budget[0] -= len(blob)
-            _take(blob, filename, name, limits, _depth, budget, out)
+            _take(blob, filename, name, limits, level, budget, out)
         else:
             kind, th, en = kind_of(filename, blob[:16])
             out.others.append(Other(filename, name, kind, th, en))
     return out
 
 
-def _part_filename(part) -> str:
-    """The attachment's file name (RFC 2231 / encoded words decoded), safe to show."""
+def _forwarded_name(children: list) -> str:
     try:
-        filename = part.get_filename() or ""
+        subject = str(children[0].get("Subject", "") or "").strip() if children else ""
+    except Exception:  # noqa: BLE001 - a malformed header: a generic name
+        subject = ""
+    return _decode_words(subject)[:120] or "forwarded message"
+
+
+def _decode_words(text: str) -> str:
+    """RFC 2047 encoded words (``=?utf-8?b?...?=``) as text; the text itself otherwise."""
+    if "=?" not in text:
+        return text
+    from email.header import decode_header, make_header
+
+    try:
+        return str(make_header(decode_header(text)))
+    except (LookupError, UnicodeDecodeError, ValueError, TypeError):
+        return text
+
+
+def _part_filename(part) -> str:
+    """The attachment's file name (RFC 2231 / encoded words decoded, as mail programs write
+    them in ``filename=`` or ``name=``), safe to show; '' for the message's own text."""
+    try:
+        filename = part.get_filename() or part.get_param("name") or ""
     except Exception:  # malformed header parameters
         filename = ""
+    if isinstance(filename, tuple):  # an RFC 2231 value the parser left split
+        from email.utils import collapse_rfc2231_value
+
+        filename = collapse_rfc2231_value(filename)
+    filename = _decode_words(str(filename))
     if not filename and part.get_content_type() in (
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "application/vnd.ms-excel", "application/zip", "application/x-zip-compressed"):

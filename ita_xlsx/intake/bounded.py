@@ -41,6 +41,7 @@ from ita_xlsx.intake.safety import (
     _Refuse,
     _unsafe,
 )
+from ita_xlsx.intake.zips import MemberTooLarge, open_zip, read_member
 
 if TYPE_CHECKING:  # a run-time import would be a cycle (catalogue <- engine <- read)
     from ita_xlsx.core.findings import Finding
@@ -157,7 +158,7 @@ def _open_xlsx(path: Path, limits: Limits, area: Area, parts: dict[str, bytes]) 
 
     findings: list = []
     changed: dict[str, bytes] = {}
-    with zipfile.ZipFile(path) as zin:
+    with open_zip(path) as zin:
         titles = _sheet_titles(zin, limits)
         for info in zin.infolist():
             low = info.filename.lower()
@@ -190,18 +191,11 @@ def _open_xlsx(path: Path, limits: Limits, area: Area, parts: dict[str, bytes]) 
 
 def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> bytes:
     """The member, counted as it inflates: more than allowed is refused whatever it declares."""
-    chunks, total = [], 0
-    with zf.open(info) as member:
-        while True:
-            chunk = member.read(1 << 20)
-            if not chunk:
-                break
-            total += len(chunk)
-            if total > limits.max_member:
-                raise _unsafe(f"รายการ {info.filename[:60]} ขยายแล้วใหญ่เกินไป",
-                              f"entry {info.filename[:60]} expands beyond the limit")
-            chunks.append(chunk)
-    return b"".join(chunks)
+    try:
+        return read_member(zf, info, limits.max_member)
+    except MemberTooLarge:
+        raise _unsafe(f"รายการ {info.filename[:60]} ขยายแล้วใหญ่เกินไป",
+                      f"entry {info.filename[:60]} expands beyond the limit") from None
 
 
 def _sheet_titles(zf: zipfile.ZipFile, limits: Limits) -> dict[str, str]:
@@ -564,7 +558,7 @@ def _ods_date(text: str) -> object:
 
 
 def _open_ods(path: Path, area: Area) -> Opened:
-    with zipfile.ZipFile(path) as zf:
+    with open_zip(path) as zf:
         info = zf.getinfo("content.xml")
         data = _inflate(zf, info, LIMITS)
     handler = _OdsHandler(area)

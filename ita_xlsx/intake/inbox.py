@@ -22,6 +22,7 @@ from pathlib import Path
 from ita_xlsx.core.files import safe_filename, walk_folder
 from ita_xlsx.intake.archive import ArchiveError, Contents, kind_of, scan_eml, scan_zip
 from ita_xlsx.intake.safety import LIMITS, OLE_MAGIC, ZIP_MAGIC
+from ita_xlsx.intake.zips import open_zip, small_part
 from ita_xlsx.thai import to_arabic_digits
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -113,7 +114,7 @@ def own_output(path: Path) -> str:
     check report always has), so renaming the file does not hide it.
     """
     try:
-        with zipfile.ZipFile(path) as zf:
+        with open_zip(path) as zf:
             props = _small_part(zf, "docProps/custom.xml")
             if REPORT_KIND.encode() in props:
                 return "report"
@@ -132,14 +133,7 @@ def own_output(path: Path) -> str:
 
 
 def _small_part(zf: zipfile.ZipFile, name: str) -> bytes:
-    try:
-        info = zf.getinfo(name)
-    except KeyError:
-        return b""
-    if info.file_size > LIMITS.max_small_part:
-        return b""
-    with zf.open(info) as fh:
-        return fh.read(LIMITS.max_small_part)
+    return small_part(zf, name, LIMITS.max_small_part)
 
 
 def _sheet_names(workbook_xml: bytes) -> list[str]:
@@ -230,7 +224,7 @@ def _classify(inbox: Inbox, path: Path, codes: set[str] | None, reports: list[Pa
 
 def _zip_is_workbook(path: Path) -> bool:
     try:
-        with zipfile.ZipFile(path) as zf:
+        with open_zip(path) as zf:
             names = set(zf.namelist()[: LIMITS.max_entries])
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return False

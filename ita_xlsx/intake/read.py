@@ -22,6 +22,7 @@ from pathlib import Path
 from ita_xlsx.core.files import walk_folder
 from ita_xlsx.core.findings import Finding
 from ita_xlsx.intake.safety import preflight
+from ita_xlsx.intake.zips import open_zip
 from ita_xlsx.spec.report_layout import REPORT_SHEET
 from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.spec.template import (
@@ -466,10 +467,9 @@ def xlsx_cell_info(path: Path, wanted: set[str] | None = None,
 
     A byte-level scan, not an XML parse: this runs for every returned file, and only
     hyperlink elements and the style of percent-formatted cells matter here."""
-    import zipfile
 
     try:
-        with zipfile.ZipFile(path) as zf:
+        with open_zip(path) as zf:
             if out is not None:
                 try:
                     out.saved_at = saved_time(_part(zf, "docProps/core.xml"))

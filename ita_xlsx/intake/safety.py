@@ -20,7 +20,6 @@ import stat
 import struct
 import xml.parsers.expat
 import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,8 @@ from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
+
+from ita_xlsx.intake.zips import ZIP_ERRORS, open_zip
 
 if TYPE_CHECKING:
     from ita_xlsx.core.findings import Finding
@@ -198,14 +199,13 @@ def _looks_like_text(head: bytes) -> bool:
 
 # what zipfile/zlib raise on damaged or crafted archives (unsupported methods and versions,
 # bad headers, CRC mismatches); every one means "cannot read this file"
-_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError,
-               RuntimeError, EOFError, ValueError, OverflowError, struct.error)
+_ZIP_ERRORS = ZIP_ERRORS
 
 
 def _zip_preflight(fh: BinaryIO, size: int, limits: Limits) -> Preflight:
     _check_central_directory_size(fh, size, limits)
     try:
-        zf = zipfile.ZipFile(fh)
+        zf = open_zip(fh)
     except _ZIP_ERRORS as exc:
         raise _damaged(f"ZIP, {type(exc).__name__}") from None
     with zf:

@@ -170,7 +170,7 @@ def _worker_main(conn, budget: Budget) -> None:
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
     if not os.environ.get("ITA_XLSX_DEBUG"):
         _quiet_stderr()  # a reader's panic report is not for the user: the finding says it
     _cap_address_space(budget)
@@ -236,13 +236,19 @@ def start_method() -> str:
     return "fork" if sys.platform.startswith("linux") else "spawn"
 
 
+_STOP_SIGNALS = {getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)}
+
+
 class _Worker:
     def __init__(self, ctx, budget: Budget):
         parent_end, child_end = ctx.Pipe()
         self.conn = parent_end
         blocked = hasattr(signal, "pthread_sigmask")
-        if blocked:  # the worker starts with Ctrl-C blocked, until it has chosen to ignore it
-            old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        if blocked:
+            # No stop signal while a worker starts: the worker inherits them blocked until it has
+            # chosen to ignore them, and the parent takes a SIGTERM only once the worker holds
+            # all it was sent (cut short, a spawned worker prints the unpickling traceback).
+            old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
         try:
             self.proc = ctx.Process(target=_worker_main, args=(child_end, budget), daemon=True,
                                     name="ita-xlsx-reader")

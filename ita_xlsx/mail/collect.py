@@ -2,10 +2,15 @@
 
 The mailbox is only read: messages are fetched with BODY.PEEK (not marked as read) from a folder
 selected read-only, so nothing is deleted, moved or flagged unless ``mark_seen`` is asked for.
-Each message is looked at once (its Message-ID goes into the ledger) and each workbook is saved
-once (its SHA-256 goes into the ledger); an identical file sent again is noted, not saved again.
+A message is known by its Message-ID together with the SHA-256 of its bytes: two different
+messages under one Message-ID (a draft and the fixed return sent again with the same ID) are
+both read and the shared ID is noted, while a copy of a message already read (the same bytes
+under another UID or in another folder) is not read twice. Each workbook is saved once (its
+SHA-256 goes into the ledger); an identical file sent again is noted, not saved again.
 Workbooks are found in attachments, in forwarded messages, in ZIP archives and in attached
-.eml files, through the bounded readers of ``archive.py``.
+.eml files, nested in any order, through the bounded readers of ``archive.py``; what is too
+deep or cannot be read is listed with the reason. A message is recorded as read only together
+with what it brought (saved or listed), in one commit after the files are written.
 """
 
 from __future__ import annotations
@@ -17,13 +22,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email import message_from_bytes, policy
+from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+from imaplib import IMAP4
 from pathlib import Path
+from typing import Any
 
 from ita_xlsx.core.files import OutputExists, atomic_write, safe_filename
 from ita_xlsx.core.records import Org
 from ita_xlsx.mail import compose
 from ita_xlsx.mail.ledger import Ledger, ReceivedRow
+from ita_xlsx.mail.transport import MailError, connection_cause
 from ita_xlsx.spec.orgs import split_emails
 from ita_xlsx.spec.settings import Settings
 
@@ -31,6 +40,7 @@ MAX_MESSAGE_BYTES = 80 * 1024 * 1024  # a message larger than this is listed, no
 HEADER_BATCH = 500
 BODY_BATCH = 25
 BATCH_BYTES = 64 * 1024 * 1024
+IMAPError = IMAP4.error  # imapclient's errors (and aborts) are subclasses of it
 CLOUD_LINK = re.compile(
     r"https?://[^\s<>\"']*(drive\.google|docs\.google|onedrive|1drv\.ms|sharepoint|dropbox|"
     r"box\.com|icloud\.com|mega\.nz|wetransfer)[^\s<>\"']*", re.I)
@@ -68,6 +78,17 @@ class CollectResult:
     refused: list[tuple[str, str, str, str]] = field(default_factory=list)  # (name, sender, why th, why en)
     unrelated: int = 0  # new messages with nothing of the round in them
     report: object = None  # the validation Report of the saved files
+    copies: int = 0  # messages already read, found again under another UID
+    duplicate_ids: list[tuple[str, str, str]] = field(default_factory=list)  # (id, sender, subject)
+
+
+class CollectInterrupted(MailError):
+    """The IMAP connection was lost while messages were being fetched (exit 1). What was
+    fetched whole was saved and recorded (``result``); the rest is read by the next run."""
+
+    def __init__(self, th: str, en: str, result: CollectResult):
+        super().__init__("connection", th, en, exit_code=1)
+        self.result = result
 
 
 @dataclass
@@ -128,54 +149,14 @@ def _filename(part) -> str:
 
 
 def attachments(msg, label: str):
-    """The workbooks (archive.Member) and other files (archive.Other) of a parsed message.
+    """The workbooks (archive.Member) and other files (archive.Other) of a parsed message:
+    its attachments, those of messages forwarded inside it, of ZIP archives and of saved .eml
+    files, in any order, to ``archive.MAX_DEPTH`` containers (deeper ones are refused and
+    listed). Every workbook is checked again by ``validate`` when it is saved."""
+    from ita_xlsx.intake.archive import scan_message
 
-    Attachments of the message and of forwarded messages are walked here with the fast
-    ``compat32`` parser; ZIP archives and attached .eml files are opened by ``archive.py``
-    with its bounds. Every workbook is checked again by ``validate`` when it is saved.
-    """
-    from ita_xlsx.intake.archive import (
-        LIMITS,
-        ArchiveError,
-        Member,
-        Other,
-        is_workbook_name,
-        kind_of,
-        scan_eml,
-        scan_zip,
-    )
-
-    members, others = [], []
-    for part in msg.walk():
-        if part.is_multipart():
-            continue
-        name = _filename(part)
-        if not name:
-            continue
-        try:
-            blob = part.get_payload(decode=True) or b""
-        except Exception:  # noqa: BLE001 - a broken transfer encoding: this attachment only
-            others.append(Other(name, label, "refused", "ไฟล์แนบเสียหาย", "damaged attachment"))
-            continue
-        if len(blob) > LIMITS.max_member:
-            others.append(Other(name, label, "refused", "ไฟล์แนบใหญ่เกินไป",
-                                "attachment too large"))
-            continue
-        low = name.lower()
-        if is_workbook_name(low):
-            members.append(Member(name, blob, label))
-        elif low.endswith((".zip", ".eml")):
-            try:
-                inner = (scan_eml if low.endswith(".eml") else scan_zip)(blob, f"{label} > {name}")
-            except ArchiveError as exc:
-                others.append(Other(name, label, "refused", exc.th, exc.en))
-                continue
-            members.extend(inner.members)
-            others.extend(inner.others)
-        else:
-            kind, th, en = kind_of(name, blob[:16])
-            others.append(Other(name, label, kind, th, en))
-    return members, others
+    contents = scan_message(msg, label)
+    return contents.members, contents.others
 
 
 def _text_of(msg) -> str:
@@ -236,57 +217,118 @@ def collect(round_dir: Path, out: Path, settings: Settings, password: str, *,
     by_code = {o.code.casefold(): o for o in orgs}
     by_address = {a.casefold(): o.code for o in orgs for a in split_emails(o.email)}
     result = CollectResult()
-    out.mkdir(parents=True, exist_ok=True)
     with Ledger.of_round(round_dir) as ledger, tempfile.TemporaryDirectory(
             prefix="ita-collect-") as tmp:
+        ledger.check_writable()
+        out.mkdir(parents=True, exist_ok=True)  # after the ledger: nothing made if it fails
         client = imap_connect(settings.mail, password)
+        lost: MailError | None = None
+        pending: list[_Pending] = []
+        hashes_now: dict[str, str] = {}
+        records: list[tuple] = []
         try:
-            info = client.select_folder(folder, readonly=not mark_seen)
+            try:
+                info = client.select_folder(folder, readonly=not mark_seen)
+            except IMAPError as exc:
+                raise MailError(
+                    "folder", f"เปิดโฟลเดอร์ {folder!r} ในกล่องจดหมายไม่ได้ ({exc}) — ตรวจชื่อใน "
+                    f"--folder (ค่าเริ่มต้น INBOX)",
+                    f"Cannot open the mailbox folder {folder!r} ({exc}) — check --folder") from None
+            except OSError as exc:
+                raise _lost_connection(settings, exc, 0, 0) from None
             uidvalidity = int(info.get(b"UIDVALIDITY", 0) or 0)
             since = since or _round_start(ledger)
-            uids = client.search(["SINCE", since] if since else ["ALL"])
-            result.messages = len(uids)
-            seen = ledger.seen_message_ids()
+            read_uids = ledger.read_uids(folder, uidvalidity)
+            contents = ledger.contents_of()  # Message-ID -> content hashes already read
             todo: list[tuple[int, str, int, datetime | None]] = []
-            for start in range(0, len(uids), HEADER_BATCH):
-                chunk = uids[start:start + HEADER_BATCH]
-                heads = client.fetch(chunk, ["BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]",
-                                             "RFC822.SIZE", "INTERNALDATE"])
-                for uid in chunk:
-                    data = heads.get(uid, {})
-                    raw = next((v for k, v in data.items() if k.startswith(b"BODY[")), b"")
-                    mid = _message_id(raw or b"", uid, folder, uidvalidity)
-                    if mid in seen:
-                        continue
-                    seen.add(mid)  # the same message twice in the folder: once
-                    todo.append((uid, mid, int(data.get(b"RFC822.SIZE", 0) or 0),
-                                 data.get(b"INTERNALDATE")))
-            result.new_messages = len(todo)
-            pending: list[_Pending] = []
-            hashes_now: dict[str, str] = {}
-            records = []
-            for chunk in _batches(todo, max_message_bytes):
-                small = [uid for uid, _m, size, _d in chunk if size <= max_message_bytes]
-                bodies = client.fetch(small, ["BODY.PEEK[]"]) if small else {}
-                for uid, mid, size, internal in chunk:
-                    raw = bodies.get(uid, {}).get(b"BODY[]")
-                    record = _look_at(raw, uid, mid, size, internal, folder, ledger, by_code,
-                                      by_address, tmp, pending, hashes_now, result)
-                    records.append(record)
-                    if progress:
-                        progress(1)
-            if mark_seen and todo:
-                client.add_flags([uid for uid, *_ in todo], [b"\\Seen"])
+            fetched = 0
+            try:
+                uids = client.search(["SINCE", since] if since else ["ALL"])
+                result.messages = len(uids)
+                for start in range(0, len(uids), HEADER_BATCH):
+                    chunk = uids[start:start + HEADER_BATCH]
+                    heads = client.fetch(chunk, ["BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]",
+                                                 "RFC822.SIZE", "INTERNALDATE"])
+                    for uid in chunk:
+                        data = heads.get(uid, {})
+                        raw = next((v for k, v in data.items() if k.startswith(b"BODY[")), b"")
+                        mid = _message_id(raw or b"", uid, folder, uidvalidity)
+                        if read_uids.get(uid) == mid:  # this very message was read before
+                            continue
+                        todo.append((uid, mid, int(data.get(b"RFC822.SIZE", 0) or 0),
+                                     data.get(b"INTERNALDATE")))
+                for chunk in _batches(todo, max_message_bytes):
+                    small = [uid for uid, _m, size, _d in chunk if size <= max_message_bytes]
+                    bodies = client.fetch(small, ["BODY.PEEK[]"]) if small else {}
+                    for uid, mid, size, internal in chunk:
+                        raw = bodies.get(uid, {}).get(b"BODY[]")
+                        fetched += 1
+                        if raw is None and size <= max_message_bytes:
+                            # not given by the server this time: listed, and read next run
+                            _look_at(None, uid, mid, 0, internal, folder, ledger, by_code,
+                                     by_address, tmp, pending, hashes_now, result)
+                            continue
+                        content = (hashlib.sha256(raw).hexdigest() if raw is not None
+                                   else f"unfetched:{size}")
+                        known = contents.setdefault(mid, set())
+                        if content in known:  # the same message again (a copy): read once
+                            ledger.record_uid(folder, uidvalidity, uid, mid, content)
+                            result.copies += 1
+                            continue
+                        duplicate = bool(known)
+                        known.add(content)
+                        try:
+                            record = _look_at(raw, uid, mid, size, internal, folder, ledger,
+                                              by_code, by_address, tmp, pending, hashes_now,
+                                              result)
+                        except (ValueError, TypeError, LookupError, AttributeError,
+                                IndexError, UnicodeError):
+                            # one malformed message: listed with the reason, read again next
+                            # run (not recorded), the others go on
+                            known.discard(content)
+                            result.without_workbook.append(NoWorkbook(
+                                "", mid, "", "อ่านข้อความนี้ไม่ได้ (รูปแบบผิดปกติ) — เปิดดูใน"
+                                "โปรแกรมอีเมล", "this message cannot be read (malformed) — "
+                                "open it in a mail program"))
+                            continue
+                        if duplicate:
+                            result.duplicate_ids.append((mid, record[3], record[4]))
+                        records.append((*record, content, uidvalidity, duplicate))
+                        if progress:
+                            progress(1)
+                if mark_seen and todo:
+                    client.add_flags([uid for uid, *_ in todo], [b"\\Seen"])
+            except (OSError, IMAPError) as exc:
+                lost = _lost_connection(settings, exc, fetched, len(todo) or result.messages)
         finally:
             try:
                 client.logout()
             except Exception:  # noqa: BLE001 - the work is done; a failing goodbye is harmless
                 pass
+        result.new_messages = len(records)
         _save_all(pending, out, ledger, by_code, check, result)
         for record in records:
             ledger.record_message(*record)
         ledger.commit()
+    if lost is not None:
+        raise CollectInterrupted(lost.th, lost.en, result)
     return result
+
+
+def _lost_connection(settings: Settings, exc: BaseException, fetched: int,
+                     total: int) -> MailError:
+    host = settings.mail.imap_host or settings.mail.smtp_host
+    where = f"IMAP {host}:{settings.mail.port('imap')}"
+    th, en = connection_cause(exc)
+    left = max(total - fetched, 0)
+    return MailError(
+        "connection",
+        f"การเชื่อมต่อกับ {where} ขาดระหว่างดึงข้อความ ({th}) — ข้อความที่ดึงมาครบแล้ว "
+        f"บันทึกและตรวจแล้ว ยังเหลืออีกประมาณ {left} ฉบับที่ยังไม่ได้อ่าน: สั่ง collect อีกครั้ง "
+        f"(ไม่บันทึกซ้ำ)",
+        f"The connection to {where} was lost while fetching messages ({en}) — the "
+        f"messages fetched whole were saved and checked; about {left} are not read yet: run "
+        f"collect again (nothing is saved twice)", exit_code=1)
 
 
 def _batches(todo: list, max_message_bytes: int, max_batch_bytes: int = BATCH_BYTES):
@@ -312,10 +354,20 @@ def _look_at(raw, uid, mid, size, internal, folder, ledger, by_code, by_address,
         mb = f"{size / 1048576:,.0f} MB"
         why, why_en = ((f"ข้อความใหญ่เกินไป ({mb}) ไม่ได้ดาวน์โหลด — เปิดดูในโปรแกรมอีเมล",
                         f"message too large ({mb}), not fetched — open it in your mail program")
-                       if size else ("ดาวน์โหลดข้อความไม่ได้", "the message could not be fetched"))
+                       if size else ("เซิร์ฟเวอร์ไม่ส่งข้อความนี้มาในครั้งนี้ — สั่ง collect อีกครั้ง",
+                                     "the server did not give this message this time — run "
+                                     "collect again"))
         result.without_workbook.append(NoWorkbook("", "", "", why, why_en))
         return (mid, folder, uid, "", "", "", 0, why, True, "")
-    msg = message_from_bytes(raw, policy=policy.compat32)  # ~3x faster than policy.default
+    from ita_xlsx.intake.archive import ArchiveError, Other, parse_mail
+
+    unreadable: Other | None = None
+    try:
+        msg = parse_mail(raw)  # compat32: ~3x faster than policy.default
+    except ArchiveError as exc:  # its headers still say who sent it
+        msg = BytesParser(policy=policy.compat32).parsebytes(raw, headersonly=True)
+        unreadable = Other("(ข้อความทั้งฉบับ / the whole message)", "", "refused", exc.th,
+                           exc.en)
     sender = parseaddr(_header(msg, "From"))[1]
     subject = _header(msg, "Subject")
     received = _received_time(msg, internal)
@@ -334,7 +386,8 @@ def _look_at(raw, uid, mid, size, internal, folder, ledger, by_code, by_address,
         if address in by_address:
             hints.append((by_address[address], "sender"))
             break
-    members, others = attachments(msg, subject or sender or "mail")
+    label = subject or sender or "mail"
+    members, others = attachments(msg, label) if unreadable is None else ([], [unreadable])
     for other in others:
         if other.kind == "refused":
             result.refused.append((other.inner_name, sender, other.th, other.en))
@@ -357,7 +410,10 @@ def _look_at(raw, uid, mid, size, internal, folder, ledger, by_code, by_address,
         hashes_now[digest] = f"{name} ({sender})"
         pending.append(_Pending(temp, name, member.source, digest, mid, sender, received, hints))
         count += 1
-    related = bool(count or hints)
+    # Something that may be a return (a refused or nested file) is the round's even from an
+    # unknown sender: listed, never dropped without a word.
+    related = bool(count or hints or any(o.kind in ("refused", "zip", "mail")
+                                         or (o.source and o.source != label) for o in others))
     note = ""
     if not count:
         if related:
@@ -379,7 +435,7 @@ def _save_all(pending: list[_Pending], out: Path, ledger: Ledger, by_code: dict[
         return
     reports = {}
     if check is not None:
-        report = check([p.temp for p in pending])
+        report: Any = check([p.temp for p in pending])  # the API's validation Report
         result.report = report
         reports = {Path(r.path).name: r for r in report.files}
     for item in pending:

@@ -117,7 +117,7 @@ def fill(texts: dict[str, str], key: str, values: dict[str, object]) -> str:
 
 def check_texts(texts: dict[str, str]) -> None:
     """Raise :class:`TemplateTextError` when an edited text names an unknown placeholder."""
-    dummy = {p: "" for p in PLACEHOLDERS}
+    dummy: dict[str, object] = {p: "" for p in PLACEHOLDERS}
     for key in DEFAULT_TEXTS:
         fill(texts, key, dummy)
 
@@ -162,7 +162,7 @@ def build_message(*, sender: str, sender_name: str, to: list[str], subject: str,
     msg = MIMEMultipart()
     msg["From"] = formataddr((sender_name, sender), "utf-8") if sender_name else sender
     msg["To"] = ", ".join(to)
-    msg["Subject"] = Header(subject, "utf-8")
+    msg["Subject"] = Header(subject, "utf-8")  # type: ignore[assignment]  # compat32 takes a Header
     msg["Date"] = date or formatdate(localtime=True)
     msg["Message-ID"] = message_id
     if reply_to:

@@ -10,12 +10,18 @@ and the next ``collect`` look at every message again (files already saved are ke
 from __future__ import annotations
 
 import json
+import os
+import socket
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ita_xlsx.core.errors import ItaError
+
 LEDGER_FILE = "ita-ledger.sqlite"
+SEND_LOCK_FILE = "ita-send.lock"
+BUSY_TIMEOUT = 30.0  # seconds to wait for another program's write before saying the file is busy
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sent (
@@ -66,6 +72,163 @@ CREATE INDEX IF NOT EXISTS received_code ON received (code);
 """
 
 
+# Added to SCHEMA: a message is known by its Message-ID *and* a hash of its bytes (two different
+# messages under one ID are two messages), the IMAP UIDs already read, and who holds the send lock.
+SCHEMA_READ = """
+CREATE TABLE IF NOT EXISTS message_uids (
+    folder TEXT NOT NULL,
+    uidvalidity INTEGER NOT NULL,    -- 0: not known (a ledger written before this table)
+    uid INTEGER NOT NULL,
+    message_id TEXT NOT NULL,
+    content TEXT NOT NULL,           -- SHA-256 of the whole message as fetched
+    PRIMARY KEY (folder, uidvalidity, uid)
+);
+CREATE TABLE IF NOT EXISTS send_holder (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    started TEXT NOT NULL
+);
+"""
+MESSAGES_V2 = """
+ALTER TABLE messages RENAME TO messages_v1;
+CREATE TABLE messages (
+    message_id TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    uid INTEGER NOT NULL,
+    sender TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    date TEXT NOT NULL,
+    workbooks INTEGER NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    related INTEGER NOT NULL DEFAULT 1,
+    code TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL,
+    content TEXT NOT NULL DEFAULT '',     -- SHA-256 of the message ('' in older ledgers)
+    uidvalidity INTEGER NOT NULL DEFAULT 0,
+    duplicate_id INTEGER NOT NULL DEFAULT 0, -- another, different message has this Message-ID
+    PRIMARY KEY (message_id, content)
+);
+INSERT INTO messages (message_id, folder, uid, sender, subject, date, workbooks, note, related,
+                      code, at)
+    SELECT message_id, folder, uid, sender, subject, date, workbooks, note, related, code, at
+    FROM messages_v1;
+INSERT OR IGNORE INTO message_uids SELECT folder, 0, uid, message_id, '' FROM messages_v1;
+DROP TABLE messages_v1;
+"""
+
+
+class LedgerError(ItaError):
+    """The ledger file cannot be used (damaged, held by another program, not writable): exit 1,
+    naming the file and the cause; nothing was half-recorded (SQLite undoes an unfinished
+    write)."""
+
+    exit_code = 1
+
+    def __init__(self, path: Path, exc: BaseException):
+        self.path = path
+        text = str(exc).lower()
+        if "locked" in text or "busy" in text:
+            th = ("ไฟล์นี้ถูกโปรแกรมอื่นใช้อยู่ (ล็อกไว้) — ปิดโปรแกรมที่เปิดไฟล์นี้ (เช่น DB Browser) "
+                  "หรือรอให้คำสั่ง send/collect ที่ทำงานอยู่เสร็จ แล้วสั่งอีกครั้ง")
+            en = ("another program is using it (locked) — close the program that has it open "
+                  "(such as DB Browser) or wait for the running send/collect, then run again")
+        elif "not a database" in text or "malformed" in text or "corrupt" in text:
+            th = ("ไฟล์เสียหาย (ไม่ใช่ฐานข้อมูล SQLite ที่อ่านได้) — นำสำเนาสำรองของไฟล์นี้กลับมาแทน "
+                  "หากไม่มีสำเนา ให้ย้ายไฟล์ออกไปก่อน แต่ send ครั้งถัดไปจะส่งถึงทุกหน่วยงานอีกครั้ง "
+                  "(ตรวจด้วย send --dry-run ก่อน)")
+            en = ("the file is damaged (not a readable SQLite database) — put back a backup copy; "
+                  "without one, move it away, but the next send would then email every "
+                  "organisation again (check with send --dry-run first)")
+        elif "readonly" in text or "read-only" in text or "unable to open" in text:
+            th = "เขียนไฟล์หรือโฟลเดอร์นี้ไม่ได้ (อ่านอย่างเดียว หรือไม่มีสิทธิ์) — ตรวจสิทธิ์ของโฟลเดอร์รอบ"
+            en = "cannot write the file or its folder (read-only or no permission)"
+        elif "disk" in text or "full" in text:
+            th = "เขียนลงดิสก์ไม่ได้ (ดิสก์เต็มหรือเสีย) — เพิ่มที่ว่างแล้วสั่งอีกครั้ง"
+            en = "cannot write to the disk (full or failing) — free some space and run again"
+        else:
+            detail = str(exc)[:200]
+            th, en = f"ใช้ไฟล์ไม่ได้ ({detail})", f"cannot use it ({detail})"
+        super().__init__(f"บันทึกการส่ง-รับ {path}: {th}", f"The ledger {path}: {en}")
+
+
+class _Cursor:
+    def __init__(self, cursor: sqlite3.Cursor, path: Path):
+        self._cursor, self._path = cursor, path
+
+    def fetchone(self):
+        try:
+            return self._cursor.fetchone()
+        except sqlite3.Error as exc:
+            raise LedgerError(self._path, exc) from None
+
+    def fetchall(self):
+        try:
+            return self._cursor.fetchall()
+        except sqlite3.Error as exc:
+            raise LedgerError(self._path, exc) from None
+
+    def __iter__(self):
+        return iter(self.fetchall())
+
+
+class _Db:
+    """The SQLite connection, every failure turned into a :class:`LedgerError` naming the file."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path):
+        self.conn, self.path = conn, path
+
+    def execute(self, sql: str, params=()) -> _Cursor:
+        try:
+            return _Cursor(self.conn.execute(sql, params), self.path)
+        except sqlite3.Error as exc:
+            raise LedgerError(self.path, exc) from None
+
+    def executescript(self, sql: str) -> None:
+        try:
+            self.conn.executescript(sql)
+        except sqlite3.Error as exc:
+            self._undo()
+            raise LedgerError(self.path, exc) from None
+
+    def commit(self) -> None:
+        try:
+            self.conn.commit()
+        except sqlite3.Error as exc:
+            self._undo()
+            raise LedgerError(self.path, exc) from None
+
+    def executemany(self, sql: str, rows) -> _Cursor:
+        try:
+            return _Cursor(self.conn.executemany(sql, rows), self.path)
+        except sqlite3.Error as exc:
+            raise LedgerError(self.path, exc) from None
+
+    def __enter__(self) -> _Db:  # ``with ledger.db:`` commits, or rolls back on an error
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self._undo()
+
+    def __getattr__(self, name: str):  # anything else of sqlite3.Connection, as it is
+        return getattr(self.conn, name)
+
+    def _undo(self) -> None:
+        try:
+            self.conn.rollback()
+        except sqlite3.Error:
+            pass
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        except sqlite3.Error:
+            pass
+
+
 def now_iso() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
@@ -104,16 +267,32 @@ class ReceivedRow:
 class Ledger:
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.db = sqlite3.connect(str(self.path), timeout=30)
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT)
+        except sqlite3.Error as exc:
+            raise LedgerError(self.path, exc) from None
         # WAL with synchronous=NORMAL: a commit survives the program being killed (what the
         # "sending"/"sent" records are for) without waiting for the disk on every message.
         try:
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.DatabaseError:  # a network drive without shared memory: keep defaults
             pass
-        self.db.executescript(SCHEMA)
-        self.db.commit()
+        self.db = _Db(conn, self.path)
+        try:
+            self.db.executescript(SCHEMA)
+            self.db.executescript(SCHEMA_READ)
+            self._upgrade()
+            self.db.commit()
+        except LedgerError:
+            self.db.close()
+            raise
+
+    def _upgrade(self) -> None:
+        """Older ledgers kept one row per Message-ID: move them to (Message-ID, content)."""
+        columns = {r[1] for r in self.db.execute("PRAGMA table_info(messages)")}
+        if "content" not in columns:
+            self.db.executescript("BEGIN IMMEDIATE;" + MESSAGES_V2 + "COMMIT;")
 
     @classmethod
     def of_round(cls, round_dir: str | Path) -> Ledger:
@@ -165,10 +344,64 @@ class Ledger:
         return {r[0] for r in self.db.execute("SELECT message_id FROM messages")}
 
     def record_message(self, message_id: str, folder: str, uid: int, sender: str, subject: str,
-                       date: str, workbooks: int, note: str, related: bool, code: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO messages VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                        (message_id, folder, uid, sender, subject, date, workbooks, note,
-                         int(related), code, now_iso()))
+                       date: str, workbooks: int, note: str, related: bool, code: str,
+                       content: str = "", uidvalidity: int = 0,
+                       duplicate_id: bool = False) -> None:
+        """A message read: ``content`` is the SHA-256 of its bytes (with the Message-ID, what
+        makes it this message); its UID is remembered so the next run does not fetch it."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO messages (message_id, folder, uid, sender, subject, date, "
+            "workbooks, note, related, code, at, content, uidvalidity, duplicate_id) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (message_id, folder, uid, sender, subject, date, workbooks, note, int(related), code,
+             now_iso(), content, uidvalidity, int(duplicate_id)))
+        if content:  # the row of an older ledger for this very message (same place) is replaced
+            self.db.execute("DELETE FROM messages WHERE message_id=? AND content='' AND folder=? "
+                            "AND uid=?", (message_id, folder, uid))
+        self.record_uid(folder, uidvalidity, uid, message_id, content)
+
+    def record_uid(self, folder: str, uidvalidity: int, uid: int, message_id: str,
+                   content: str) -> None:
+        """This UID of the folder holds a message already read (a copy, or the one recorded)."""
+        self.db.execute("INSERT OR REPLACE INTO message_uids VALUES (?,?,?,?,?)",
+                        (folder, uidvalidity, uid, message_id, content))
+
+    def read_uids(self, folder: str, uidvalidity: int) -> dict[int, str]:
+        """UID -> Message-ID of the messages of ``folder`` already read; UIDs recorded without
+        their UIDVALIDITY (older ledgers) count when the Message-ID still matches."""
+        rows = self.db.execute(
+            "SELECT uid, message_id, uidvalidity FROM message_uids WHERE folder=? AND "
+            "uidvalidity IN (?, 0) ORDER BY uidvalidity", (folder, uidvalidity)).fetchall()
+        return {uid: mid for uid, mid, _v in rows}
+
+    def contents_of(self) -> dict[str, set[str]]:
+        """Message-ID -> the content hashes read under it ('' for an older ledger's row)."""
+        out: dict[str, set[str]] = {}
+        for mid, content in self.db.execute("SELECT message_id, content FROM messages"):
+            out.setdefault(mid, set()).add(content)
+        return out
+
+    def check_writable(self) -> None:
+        """:class:`LedgerError` now, before any work, when another program holds the file
+        or it cannot be written (rather than after the files were saved)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        self.db.commit()
+
+    # ------------------------------------------------------------ who holds the send lock
+
+    def set_send_holder(self) -> None:
+        self.db.execute("INSERT OR REPLACE INTO send_holder VALUES (1, ?, ?, ?)",
+                        (os.getpid(), socket.gethostname(), now_iso()))
+        self.db.commit()
+
+    def send_holder(self) -> tuple[int, str, str] | None:
+        """(pid, computer, started) of the last run that took the send lock."""
+        row = self.db.execute("SELECT pid, host, started FROM send_holder").fetchone()
+        return (int(row[0]), str(row[1]), str(row[2])) if row else None
+
+    def clear_send_holder(self) -> None:
+        self.db.execute("DELETE FROM send_holder")
+        self.db.commit()
 
     def messages_without_workbook(self) -> list[tuple[str, str, str, str]]:
         """(sender, subject, date, note) of related messages that carried no workbook."""
@@ -199,7 +432,8 @@ class Ledger:
                          row.duplicate_of))
 
     def received_rows(self) -> list[ReceivedRow]:
-        rows = self.db.execute("SELECT * FROM received ORDER BY received_at").fetchall()
+        # rowid breaks ties: two returns received in the same second, the later one last
+        rows = self.db.execute("SELECT * FROM received ORDER BY received_at, rowid").fetchall()
         out = []
         for r in rows:
             values = list(r)

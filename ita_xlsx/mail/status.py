@@ -62,20 +62,21 @@ def statuses(orgs: list[Org], ledger: Ledger | None) -> list[OrgStatus]:
                 st.sent_at, st.send_error = row.at, row.error
             else:
                 st.send_error = row.error or "ส่งไม่สำเร็จ (ยังไม่ได้รับการยืนยันจากเซิร์ฟเวอร์)"
-                if not row.error and row.state == "sending":
-                    st.send_error = "ค้างระหว่างส่ง — สั่ง send อีกครั้ง"
+                if not row.error and row.state == "sending":  # never sent again blind
+                    st.send_error = ("อาจส่งไปแล้ว (ส่งให้เซิร์ฟเวอร์แล้วแต่ไม่ทราบผล) — สั่ง send "
+                                     "เพื่อตรวจในโฟลเดอร์ Sent")
         elif row.kind == "feedback" and row.state == "sent":
             st.feedback_sent_at = max(st.feedback_sent_at, row.at)
         elif row.kind == "remind" and row.state == "sent":
             st.reminded_at = max(st.reminded_at, row.at)
-    for row in ledger.received_rows():  # oldest first: the newest return counts
-        if not row.code or not row.saved:
+    for got in ledger.received_rows():  # oldest first: the newest return counts
+        if not got.code or not got.saved:
             continue
-        st = entry(row.code)
-        st.returned_files.append(row.saved)
-        st.counting_file = row.saved
-        st.validation = row.status or "unreadable"
-        st.errors, st.warnings = row.errors, row.warnings
+        st = entry(got.code)
+        st.returned_files.append(got.saved)
+        st.counting_file = got.saved
+        st.validation = got.status or "unreadable"
+        st.errors, st.warnings = got.errors, got.warnings
     return list(table.values())
 
 

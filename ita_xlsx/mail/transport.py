@@ -80,9 +80,29 @@ def explain(exc: BaseException, server: str, host: str, port: int) -> MailError:
         return MailError("protocol", f"{where} ไม่รองรับ STARTTLS หรือการเข้าสู่ระบบ — "
                          f"ลองตั้ง smtp_security = \"ssl\" และพอร์ต 465",
                          f"{where} does not offer STARTTLS or login — try ssl on port 465")
-    detail = f"{type(exc).__name__}: {exc}"[:200]
-    return MailError("connect", f"ติดต่อ {where} ไม่สำเร็จ ({detail})",
-                     f"Cannot talk to {where} ({detail})")
+    th, en = connection_cause(exc)
+    return MailError("connect", f"ติดต่อ {where} ไม่สำเร็จ ({th})", f"Cannot talk to {where} ({en})")
+
+
+def connection_cause(exc: BaseException) -> tuple[str, str]:
+    """What happened to a connection, in words (Thai, English), never an exception's name."""
+    import imaplib
+
+    if isinstance(exc, socket.timeout | TimeoutError):
+        return "เซิร์ฟเวอร์ไม่ตอบภายในเวลาที่กำหนด", "the server did not answer in time"
+    if isinstance(exc, ConnectionRefusedError):
+        return "ไม่มีบริการที่พอร์ตนี้", "nothing listens on the port"
+    if isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionResetError |
+                  BrokenPipeError | ssl.SSLEOFError | imaplib.IMAP4.abort | EOFError):
+        return "เซิร์ฟเวอร์ปิดการเชื่อมต่อกลางคัน", "the server closed the connection"
+    if isinstance(exc, ssl.SSLError):
+        return "การเชื่อมต่อแบบเข้ารหัส (TLS) ขัดข้อง", "the TLS connection failed"
+    if isinstance(exc, imaplib.IMAP4.error):
+        detail = str(exc)[:160]
+        return f"เซิร์ฟเวอร์ตอบว่า: {detail}", f"the server answered: {detail}"
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"การเชื่อมต่อขัดข้อง ({exc.strerror})", f"the connection failed ({exc.strerror})"
+    return "การเชื่อมต่อขัดข้อง", "the connection failed"
 
 
 def _is_imap_auth(exc: BaseException) -> bool:
@@ -174,3 +194,47 @@ def test_login(settings: MailSettings, password: str) -> list[tuple[str, MailErr
     except MailError as exc:
         out.append(("IMAP", exc))
     return out
+
+
+# Names of the sent-mail folder where the server does not mark it \Sent (RFC 6154)
+SENT_NAMES = ("sent", "sent items", "sent messages", "sent mail", "รายการที่ส่ง", "ส่งแล้ว",
+              "จดหมายที่ส่ง")
+
+
+def find_in_sent(settings: MailSettings, password: str, message_ids: list[str]
+                 ) -> tuple[set[str], str, str]:
+    """The Message-IDs among ``message_ids`` found in the account's Sent folder over IMAP,
+    and, when the folder could not be searched, why (Thai, English); nothing is changed."""
+    from imaplib import IMAP4
+
+    found: set[str] = set()
+    try:
+        client = imap_connect(settings, password)
+    except MailError as exc:
+        return found, f"ตรวจโฟลเดอร์ Sent ไม่ได้: {exc.th}", f"cannot check the Sent folder: {exc.en}"
+    try:
+        folders = client.list_folders()
+        names = [name for flags, _sep, name in folders
+                 if any(f.lower() == b"\\sent" for f in flags)]
+        if not names:
+            names = [name for _flags, sep, name in folders
+                     if str(name).rsplit(sep.decode() if isinstance(sep, bytes) and sep else "/",
+                                         1)[-1].casefold() in SENT_NAMES]
+        if not names:
+            return (found, "บัญชีนี้ไม่มีโฟลเดอร์ Sent ให้ตรวจ",
+                    "the account has no Sent folder to check")
+        for name in names[:3]:
+            client.select_folder(name, readonly=True)
+            for message_id in message_ids:
+                if message_id and message_id not in found and client.search(
+                        ["HEADER", "Message-ID", message_id]):
+                    found.add(message_id)
+        return found, "", ""
+    except (OSError, IMAP4.error) as exc:
+        th, en = connection_cause(exc)
+        return found, f"ตรวจโฟลเดอร์ Sent ไม่สำเร็จ ({th})", f"searching the Sent folder failed ({en})"
+    finally:
+        try:
+            client.logout()
+        except Exception:  # noqa: BLE001 - the answer is in; a failing goodbye is harmless
+            pass

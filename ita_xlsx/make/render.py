@@ -163,6 +163,8 @@ class Renderer:
                 self._guide(ws, s)
             elif s.kind == "form":
                 self._form(ws, s)
+            elif s.kind == "catalogue":
+                self._catalogue(ws, s)
             else:
                 self._table(ws, s)
         self._meta(meta)
@@ -364,6 +366,41 @@ class Renderer:
             self._input_rows(ws, s)
         if s.validation_rows:
             ws.autofilter(hdr, 0, hdr + max(self.bound.table_rows(s), 1), last_col)
+        self._protect(ws)
+
+    def _catalogue(self, ws: Worksheet, s: Sheet) -> None:
+        """The suggested measures, one per row, read-only: the measures column's dropdown
+        picks from this sheet, and the officer may still type a measure of their own."""
+        f = self.fmt
+        b = self.bound
+        title = self._fill(s.title or s.name)
+        if b.catalogue is not None and b.catalogue.title:
+            title = f"{title} ({b.catalogue.title})" if s.title else b.catalogue.title
+        ws.write_string(0, 0, title, f.title)
+        ws.set_row(0, ROW_HEIGHT + 10)
+        ws.write_string(1, 0, "เลือกใช้ในแผ่นงานมาตรการได้ (คอลัมน์มาตรการ/แนวทาง) หรือพิมพ์มาตรการของหน่วยงานเอง"
+                        " ตัวอย่างเหล่านี้ไม่ใช่ข้อกำหนดของ ป.ป.ช.", f.subtitle)
+        hdr = s.header_row - 1
+        for c in s.fields:
+            ws.write_string(hdr, c.col_index, c.label, f.header)
+        ws.set_row(hdr, max(48, print_layout.row_height(self.t.font_size, max(
+            print_layout.text_lines(c.label, s.widths.get(c.column, 10), self.t.font_size)
+            for c in s.fields))))
+        ws.freeze_panes(s.first_data_row - 1, 0)
+        labels = {i.number: i.label for i in b.analysis_fw.indicators}
+        first = s.first_data_row - 1
+        for i, sug in enumerate(b.suggestions()):
+            values = {"indicator": labels.get(sug.indicator, str(sug.indicator)),
+                      "oit_item": b.suggestion_item(sug), "measure": sug.measure,
+                      "unit": sug.unit, "source": sug.source.label}
+            lines = max(print_layout.text_lines(values.get(c.key) or "", s.widths.get(c.column, 10),
+                                                self.t.font_size) for c in s.fields)
+            ws.set_row(first + i, min(409, print_layout.row_height(self.t.font_size, lines)))
+            for c in s.fields:
+                ws.write_string(first + i, c.col_index, values.get(c.key) or "", f.locked)
+        if b.suggestions():
+            last_col = max(c.col_index for c in s.fields)
+            ws.autofilter(hdr, 0, first + len(b.suggestions()) - 1, last_col)
         self._protect(ws)
 
     def _input_rows(self, ws: Worksheet, s: Sheet) -> None:

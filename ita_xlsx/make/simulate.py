@@ -6,6 +6,7 @@ the benchmarks.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,16 +39,16 @@ MEASURES = [
     ("EIT", 8, "", "เพิ่มช่องทางการมีส่วนร่วมของผู้รับบริการ",
      "เปิดช่องทางรับฟังความคิดเห็นออนไลน์ และสรุปผลเสนอผู้บริหาร",
      "สำนักปลัด", "ภายในเดือนมกราคม {y1}"),
-    ("OIT", 9, "O1", "ปรับปรุงข้อมูลพื้นฐานบนเว็บไซต์ให้เป็นปัจจุบัน",
+    ("OIT", 9, ("โครงสร้าง",), "ปรับปรุงข้อมูลพื้นฐานบนเว็บไซต์ให้เป็นปัจจุบัน",
      "ศึกษาองค์ประกอบข้อมูลตามคู่มือ ป.ป.ช. รายงานผู้บริหาร และเผยแพร่บนเว็บไซต์",
      "สำนักปลัด ➤นางสาวยุภาวดี คำมี", "ต.ค. - ธ.ค. {y0}"),
-    ("OIT", 9, "O4", "เผยแพร่ข่าวประชาสัมพันธ์ภายใน 7 วันหลังเสร็จภารกิจ",
+    ("OIT", 9, ("ข่าวประชาสัมพันธ์",), "เผยแพร่ข่าวประชาสัมพันธ์ภายใน 7 วันหลังเสร็จภารกิจ",
      "ทุกภารกิจส่งข่าวให้ผู้ดูแลเว็บไซต์ และผู้บริหารกำกับติดตามทุกเดือน",
      "สำนักปลัด", "ตุลาคม {y0} - กันยายน {y1}"),
-    ("OIT", 10, "O23", "จัดทำแผนปฏิบัติการป้องกันการทุจริต",
+    ("OIT", 10, ("แผนปฏิบัติการป้องกันการทุจริต",), "จัดทำแผนปฏิบัติการป้องกันการทุจริต",
      "จัดทำแผน เสนอผู้บริหารอนุมัติ และเผยแพร่บนเว็บไซต์",
      "สำนักปลัด", "ภายในเดือนพฤศจิกายน {y0}"),
-    ("OIT", 10, "O21", "ประเมินความเสี่ยงการทุจริตประจำปี",
+    ("OIT", 10, ("การประเมินความเสี่ยงการทุจริต", "การประเมินความเสี่ยง"), "ประเมินความเสี่ยงการทุจริตประจำปี",
      "ประชุมคณะทำงานประเมินความเสี่ยง และจัดทำแผนบริหารจัดการความเสี่ยง",
      "หน่วยตรวจสอบภายใน", "ธ.ค. {y0} – ก.พ. {y1s}"),
 ]
@@ -96,12 +97,13 @@ def sample_content(bound: Bound, rng: random.Random, round_key: str = "plan",
                        "สำนักปลัด", "ตลอดปีงบประมาณ"))
     ind = {i.number: i.label for i in bound.analysis_fw.indicators}
     oit = {o.code: o.label for o in bound.target_fw.oit_items}
+    fw = bound.target_fw
     years = {"y0": fy - 1, "y1": fy, "y1s": str(fy)[-2:]}
     measures = []
     for n, (tool, number, item, text, method, owner, tf) in enumerate(chosen, start=1):
         measures.append({
             Fields.MEASURE_ID: f"M{n:02d}", Fields.TOOL: tool, Fields.INDICATOR: ind[number],
-            Fields.OIT_ITEM: oit.get(item, ""), Fields.MEASURE: text, Fields.METHOD: method, Fields.OWNER: owner,
+            Fields.OIT_ITEM: _oit_label(fw, oit, item), Fields.MEASURE: text, Fields.METHOD: method, Fields.OWNER: owner,
             Fields.TIMEFRAME: tf.format(**years), Fields.FOLLOWUP: "รายงานผลต่อผู้บริหารทุก 6 เดือน",
         })
     results = []
@@ -122,6 +124,16 @@ def sample_content(bound: Bound, rng: random.Random, round_key: str = "plan",
                   Fields.PHONE: "0 5445 1234", Fields.REPORT_DATE: f"15/{'01' if round_key == 'plan' else '04'}"
                   f"/{fy}"}
     return Filled(shown, issues, measures, results, org_fields)
+
+
+def _oit_label(fw, labels: dict[str, str], names: Sequence[str] | str) -> str:
+    """The year's item for a measure, found by its name: O-numbers change from year to year
+    (ข่าวประชาสัมพันธ์ is O7 in 2564, O4 in 2569), so a fixed code would be wrong in some."""
+    for name in (names,) if isinstance(names, str) else names:
+        code = fw.oit_item_from_text(name) if name else None
+        if code:
+            return labels[code]
+    return ""
 
 
 def apply_mistakes(content: Filled, mistakes: tuple[str, ...]) -> Filled:

@@ -32,6 +32,7 @@ __all__ = [
     "FrameworkError",
     "Indicator",
     "LevelBand",
+    "OitGroup",
     "OitItem",
     "PassRule",
     "ScoreResult",
@@ -112,6 +113,22 @@ class OitItem:
 
 
 @dataclass(frozen=True)
+class OitGroup:
+    """A sub-indicator of the OIT ("9.3 การบริหารเงินงบประมาณ") and the indicator it is part of."""
+
+    code: str
+    name_th: str
+    indicator: int
+    name_en: str = ""
+    unconfirmed: bool = False
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.name_th}"
+
+
+@dataclass(frozen=True)
 class Framework:
     year: int
     result_scheme: str  # "letter" (results up to ITA 2565) or "pass" (ITA 2566 on)
@@ -128,6 +145,7 @@ class Framework:
     measures_unconfirmed: bool = False
     measures_note: str = ""
     override_file: str = ""  # the user's file merged over source_file, if any
+    oit_groups: tuple[OitGroup, ...] = ()
 
     # -- lookups ------------------------------------------------------------------------------
 
@@ -168,6 +186,32 @@ class Framework:
             if item.code == found:
                 return item
         raise KeyError(f"no OIT item {code!r} in the ITA {self.year} framework")
+
+    def oit_group_of(self, code: str) -> OitGroup | None:
+        """The group an OIT item is in, or None when the data do not say."""
+        try:
+            wanted = self.oit_item(code).group
+        except KeyError:
+            return None
+        if not wanted:
+            return None
+        for group in self.oit_groups:
+            if group.code == wanted:
+                return group
+        head = wanted.split(".")[0]  # a group not described: its indicator is the number before "."
+        if head.isdigit():
+            return OitGroup(wanted, wanted, int(head), unconfirmed=True)
+        return None
+
+    def oit_items_named_in(self, text: object) -> tuple[str, ...]:
+        """Codes of the items whose full name appears in a free text (a measure's wording),
+        longest name first: "เผยแพร่ข่าวประชาสัมพันธ์ภายใน 7 วัน" -> ("O7",) in the 2564 list."""
+        if text is None or isinstance(text, bool):
+            return ()
+        compact = _compact(_normalise(str(text)))
+        inside = sorted(((len(name), code) for code, name in self._oit_keys
+                         if len(name) >= _MIN_NAMED_ITEM and name in compact), reverse=True)
+        return tuple(code for _, code in inside)
 
     def indicator_from_text(self, text: object) -> int | None:
         """Indicator number from a cell: ``"9. การเปิดเผยข้อมูล"``, ``"9"``, ``"๙"``,
@@ -397,6 +441,9 @@ _INDICATOR_NUMBER = re.compile(
 )
 _OIT_CODE = re.compile(r"^[Oo]\s*[-.]?\s*(\d{1,3})(?!\d)(?![.,]\d)")
 _MIN_PARTIAL_NAME = 8
+# An item's name counts as named in a measure's wording from this length ("Q&A" is too short
+# to mean the item; "ข่าวประชาสัมพันธ์" is not).
+_MIN_NAMED_ITEM = 6
 
 
 def _normalise(text: str) -> str:
@@ -440,6 +487,7 @@ _ENTRY_KEYS = {
     "levels": "label",
     "pass_labels": "label",
     "oit_items": "code",
+    "oit_groups": "code",
 }
 _cache: dict[tuple[Any, ...], Framework] = {}
 _declared_years: dict[tuple[str, int | None], int | None] = {}
@@ -610,6 +658,7 @@ def _build(data: dict[str, Any], source_file: str, override_file: str) -> Framew
             levels=tuple(LevelBand(str(e["label"]), float(e["min_score"])) for e in data["levels"]),
             pass_labels=tuple(_pass_rule(e) for e in data.get("pass_labels", [])),
             oit_items=tuple(_oit_item(e) for e in data.get("oit_items", [])),
+            oit_groups=tuple(_oit_group(e) for e in data.get("oit_groups", [])),
             measures_items=tuple(str(c) for c in data.get("measures_items", [])),
             notes=str(data.get("notes", "")),
             sources=tuple(str(s) for s in data.get("sources", [])),
@@ -671,6 +720,17 @@ def _oit_item(e: dict[str, Any]) -> OitItem:
         code=str(e["code"]).strip().upper(),
         name_th=str(e["name_th"]),
         group=str(e.get("group", "")),
+        unconfirmed=bool(e.get("unconfirmed", False)),
+        note=str(e.get("note", "")),
+    )
+
+
+def _oit_group(e: dict[str, Any]) -> OitGroup:
+    return OitGroup(
+        code=str(e["code"]).strip(),
+        name_th=str(e["name_th"]),
+        indicator=int(e["indicator"]),
+        name_en=str(e.get("name_en", "")),
         unconfirmed=bool(e.get("unconfirmed", False)),
         note=str(e.get("note", "")),
     )
@@ -762,6 +822,17 @@ def _validate_oit(fw: Framework, where: str) -> None:
     if bad or len(set(codes)) != len(codes):
         raise _fail(where, "รหัสรายการ OIT ต้องเป็นรูปแบบ O<เลข> และไม่ซ้ำ",
                     f"OIT codes must look like O<number> and be unique (bad: {bad})")
+    numbers = {i.number for i in fw.indicators}
+    groups = {g.code for g in fw.oit_groups}
+    bad_groups = [g.code for g in fw.oit_groups if g.indicator not in numbers]
+    if bad_groups or len(groups) != len(fw.oit_groups):
+        raise _fail(where, f"oit_groups อ้างตัวชี้วัดที่ไม่มี หรือรหัสซ้ำ: {', '.join(bad_groups)}",
+                    f"oit_groups name unknown indicators or repeat a code: {', '.join(bad_groups)}")
+    if groups:
+        lost = sorted({i.group for i in fw.oit_items if i.group and i.group not in groups})
+        if lost:
+            raise _fail(where, f"รายการ OIT อ้างกลุ่มที่ไม่มีใน oit_groups: {', '.join(lost)}",
+                        f"OIT items name groups missing from oit_groups: {', '.join(lost)}")
     unknown = [c for c in fw.measures_items if c not in set(codes)]
     if unknown:
         raise _fail(where, f"measures_items อ้างรายการที่ไม่มี: {', '.join(unknown)}",

@@ -15,6 +15,7 @@ from functools import cache, cached_property
 from pathlib import Path
 
 from ita_xlsx.core.errors import TemplateError
+from ita_xlsx.spec.catalogue import Catalogue, load_catalogue
 from ita_xlsx.spec.framework import Framework, load_framework
 from ita_xlsx.spec.roles import Cells, Fields, Roles
 
@@ -112,7 +113,7 @@ class Computed:
 class Sheet:
     key: str
     name: str
-    kind: str  # "guide" | "form" | "table"
+    kind: str  # "guide" | "form" | "table" | "catalogue" (a read-only list drawn from data)
     name_en: str = ""
     title: str = ""
     header_row: int = 0
@@ -250,6 +251,12 @@ ROLE_GROUPS: dict[str, tuple[tuple[str, ...], ...]] = {
 COMPUTED_ROLES: dict[str, tuple[str, ...]] = {
     Roles.ANALYSIS: (Cells.TOOL_MEAN, Cells.TOTAL, Cells.LEVEL),
 }
+# Sheets a template may leave out; when it has one, it must keep these field roles.
+OPTIONAL_ROLES: dict[str, tuple[str, ...]] = {
+    "catalogue": ("indicator", "measure"),
+}
+# What a catalogue sheet's column may show (its role, or its key): see Renderer._catalogue.
+CATALOGUE_FIELDS = ("indicator", "oit_item", "measure", "unit", "source")
 # Rules that differ by round, as template data ([rules.<name>] round = value).
 ROUND_RULES: dict[str, str] = {
     "result_missing": "severity of a measure without a result of the round: error, warning or ''",
@@ -322,6 +329,24 @@ def _role_problems(t: Template) -> list[tuple[str, str]]:
             if cr not in computed:
                 problems.append((f"sheet {s.name!r}: no computed cell has role = {cr!r}",
                                  f"แผ่นงาน {s.name!r}: ไม่มีเซลล์คำนวณที่ระบุ role = {cr!r}"))
+    for role, field_roles in OPTIONAL_ROLES.items():
+        optional = sheets.get(role)
+        if optional is None:
+            continue
+        have = {f.role for f in optional.fields if f.role}
+        for fr in field_roles:
+            if fr not in have:
+                problems.append((f"sheet {optional.name!r}: no column has role = {fr!r}",
+                                 f"แผ่นงาน {optional.name!r}: ไม่มีคอลัมน์ที่ระบุ role = {fr!r}"))
+        if role == "catalogue":
+            s = optional
+            for f in s.fields:
+                if f.key not in CATALOGUE_FIELDS:
+                    problems.append((
+                        f"sheet {s.name!r}: column {f.key!r} is not one of "
+                        f"{', '.join(CATALOGUE_FIELDS)}",
+                        f"แผ่นงาน {s.name!r}: คอลัมน์ {f.key!r} ต้องเป็นหนึ่งใน "
+                        f"{', '.join(CATALOGUE_FIELDS)}"))
     for name in ROUND_RULES:
         rule = t.rules.get(name)
         if rule is None:
@@ -479,10 +504,10 @@ def lint_problems(t: Template) -> list[tuple[str, str]]:
         if _BAD_SHEET_CHARS & set(s.name):
             add((f"{where[0]}: sheet name has a character Excel forbids",
                  f"{where[1]}: ชื่อแผ่นงานมีอักขระที่ Excel ไม่ยอมรับ ( [ ] : * ? / \\ )"))
-        if s.kind not in ("guide", "form", "table"):
+        if s.kind not in ("guide", "form", "table", "catalogue"):
             add((f"{where[0]}: unknown kind {s.kind!r}",
-                 f"{where[1]}: ไม่รู้จักชนิด {s.kind!r} (ใช้ guide, form หรือ table)"))
-        if s.kind == "table" and not (0 < s.header_row < s.first_data_row):
+                 f"{where[1]}: ไม่รู้จักชนิด {s.kind!r} (ใช้ guide, form, table หรือ catalogue)"))
+        if s.kind in ("table", "catalogue") and not (0 < s.header_row < s.first_data_row):
             add((f"{where[0]}: header_row must be above first_data_row",
                  f"{where[1]}: header_row ต้องอยู่เหนือ first_data_row"))
         keys: set[str] = set()
@@ -577,6 +602,7 @@ class Bound:
     analysis_fw: Framework
     target_fw: Framework
     units: tuple[str, ...]
+    catalogue: Catalogue | None = None  # suggested measures (spec/catalogue.py)
 
     def choice_items(self, key: str) -> tuple[Choice, ...]:
         c = self.template.choices[key]
@@ -617,7 +643,25 @@ class Bound:
         """Number of pre-formatted rows of a table sheet."""
         if sheet.rows == "framework.indicators":
             return len(self.analysis_fw.indicators)
+        if sheet.rows == "catalogue.measures":
+            return len(self.suggestions())
         return int(sheet.rows)
+
+    def suggestions(self, indicator: int | None = None) -> tuple:
+        """The catalogue's suggestions for this year's indicators (one indicator's if given)."""
+        if self.catalogue is None:
+            return ()
+        known = {i.number for i in self.analysis_fw.indicators}
+        return tuple(s for s in self.catalogue.suggestions if s.indicator in known
+                     and (indicator is None or s.indicator == indicator))
+
+    def suggestion_item(self, suggestion) -> str:
+        """The OIT item (label) of this year that a suggestion names, or ""."""
+        for name in suggestion.oit_items:
+            code = self.target_fw.oit_item_from_text(name)
+            if code:
+                return self.target_fw.oit_item(code).label
+        return ""
 
     def summary_cells(self, sheet: Sheet) -> dict[str, str]:
         """Cells of the computed values and extra fields under a fixed table (analysis).
@@ -658,6 +702,7 @@ def bind(
         analysis_fw=load_framework(fiscal_year - 1, framework_override),
         target_fw=load_framework(fiscal_year, framework_override),
         units=tuple(units) if units else template.units_default,
+        catalogue=load_catalogue(framework_override),
     )
 
 

@@ -35,9 +35,12 @@ from ita_xlsx.thai.text import (
     to_thai_digits,
 )
 from ita_xlsx.thai.timeframes import (
+    DECISIONS,
+    TIMEFRAME_NOTES,
     TIMEFRAME_REASONS,
     Timeframe,
     describe_timeframe_problem,
+    describe_timeframe_reading,
     parse_timeframe,
 )
 from ita_xlsx.thai.urls import clean_url, is_valid_url
@@ -49,6 +52,8 @@ __all__ = [
     "MONTHS_EN",
     "MONTHS_EN_ABBR",
     "TIMEFRAME_REASONS",
+    "TIMEFRAME_NOTES",
+    "DECISIONS",
     "YearMonth",
     "Timeframe",
     "to_arabic_digits",
@@ -69,4 +74,5 @@ __all__ = [
     "format_date",
     "parse_timeframe",
     "describe_timeframe_problem",
+    "describe_timeframe_reading",
 ]

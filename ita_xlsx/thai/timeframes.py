@@ -1,11 +1,19 @@
 """The timeframe parser: what officers write in the timeframe column ('ต.ค. 67 - มี.ค. 68',
-'ไตรมาส 2', 'ตลอดปีงบประมาณ') as a span of months, or the reason it cannot be read."""
+'ไตรมาส 2', 'ตลอดปีงบประมาณ') as a span of months, or the reason it cannot be read.
+
+It never guesses. Every shape is either read (sometimes with a *note* saying how, which the
+checks show the officer) or refused with a *reason* saying what to write instead. The
+decisions are the table ``DECISIONS`` below, tried in order; each names the shape, what the
+parser does with it and a real example. To teach the parser a new shape, add a row there (and
+its message to ``_PROBLEMS`` or ``_NOTES``), then a real string to the tests.
+"""
 
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ita_xlsx.thai.dates import (
     _ABBR_PARTS,
@@ -15,6 +23,7 @@ from ita_xlsx.thai.dates import (
     _KIND_FULL,
     _KIND_SHORT,
     _MONTH_KEYS,
+    MONTHS_TH,
     YearMonth,
     _era_of,
     _implied,
@@ -25,7 +34,60 @@ from ita_xlsx.thai.dates import (
 )
 from ita_xlsx.thai.text import _THAI_LETTER, clean_text, to_arabic_digits
 
-TIMEFRAME_REASONS = ("empty", "no-month", "no-year", "end-before-start", "unrecognised")
+TIMEFRAME_REASONS = ("empty", "no-month", "no-year", "end-before-start", "unrecognised",
+                     "other-era", "misspelt-month", "no-end", "relative", "several-periods")
+TIMEFRAME_NOTES = ("plain-year", "year-range", "open-end", "joined")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One row of the parser's decision table."""
+
+    name: str  # the reason (refuse) or note (read) it gives
+    action: str  # "refuse", "read" (with a note) or "read-quietly"
+    shape: str  # what it looks for, in words
+    example: str  # a real string of that shape (sources in tests/test_thai.py)
+
+
+# Tried in this order; the first that applies decides. "refuse" rows come first on purpose:
+# a string that also looks readable must not be read when part of it cannot be.
+DECISIONS: tuple[Decision, ...] = (
+    Decision("other-era", "refuse", "a year in another era (ร.ศ., จ.ศ., ม.ศ.)",
+             "18 มีนาคม รศ.124"),
+    Decision("misspelt-month", "refuse", "a word within two letters of a month name",
+             "ถึง วันที่ 28 กุมภาพันฑธ์ 2560"),
+    Decision("no-end", "refuse", "a start month followed by ถึง/– and no readable end",
+             "ม.ค. 2566 - ปัจจุบัน"),
+    Decision("open-end", "read", "ตั้งแต่ <month> with no end: to the end of that fiscal year",
+             "ตั้งแต่วันที่ 23 กุมภาพันธ์ 2540"),
+    Decision("months", "read-quietly", "month names or numeric dates, ranges, deadlines",
+             "ตุลาคม 2566 - กันยายน 2567"),
+    Decision("year-range", "read", "no month, two labelled years: those fiscal years",
+             "ปีงบประมาณ 2567-2568"),
+    Decision("joined", "read", "no month, two periods joined by และ: both, if each is clear",
+             "ประจำปีงบประมาณ พ.ศ.๒๕๖๓ รอบ ๑๒ เดือน และ พ.ศ.๒๕๖๔ รอบ ๖ เดือน"),
+    Decision("several-periods", "refuse",
+             "no month, periods joined by และ with one unclear, or several years",
+             "ปีงบประมาณ 2563 และ 2565"),
+    Decision("parts-of-year", "read-quietly", "quarters, halves, 12 months",
+             "ไตรมาสที่ ๒, รอบ 6 เดือน"),
+    Decision("relative", "refuse", "no month, a period counted in days from an event",
+             "แล้วเสร็จภายในสามสิบวันนับแต่วันที่ประกาศใช้งบประมาณรายจ่ายประจําปี"),
+    Decision("whole-year", "read-quietly", "the whole fiscal year (ตลอดปี, ปีงบประมาณ N)",
+             "ประจำปีงบประมาณ พ.ศ.2567"),
+    Decision("plain-year", "read", "no month, ปี <year>: that fiscal year",
+             "ปี พ.ศ. 2567"),
+    Decision("no-month", "refuse", "anything else", "เร็วๆ นี้"),
+)
+
+# Written forms that mean the same as the form the patterns below know.
+SYNONYMS: tuple[tuple[str, str], ...] = (
+    ("พุทธศักราช", "พ.ศ."),
+    ("คริสต์ศักราช", "ค.ศ."),
+    ("คริสตศักราช", "ค.ศ."),
+)
+# A fiscal-year range longer than this is a strategy's span, not a measure's timeframe.
+MAX_RANGE_YEARS = 5
 
 # ---------------------------------------------------------------------------- timeframes
 
@@ -39,6 +101,10 @@ class Timeframe:
     end: YearMonth | None
     reason: str | None
     assumed_year: bool = False
+    # How an ok reading was made when the text did not say it outright (TIMEFRAME_NOTES).
+    notes: tuple[str, ...] = ()
+    # For a refusal: the words in question ("กุมภาพันฑธ์ → กุมภาพันธ์"), shown to the officer.
+    hint: str = ""
 
     @property
     def ok(self) -> bool:
@@ -131,8 +197,11 @@ _SECOND_HALF = re.compile(
     r"(?:(?<!\d)(?:6|หก)\s*เดือน\s*หลัง|ครึ่ง\s*ปี\s*(?:งบ(?:ประมาณ)?\s*)?หลัง|second\s+half|last\s+6\s+months)"
 )
 _TWELVE_MONTHS = re.compile(r"(?:รอบ\s*)?(?<!\d)(?:12|สิบสอง)\s*เดือน")
+# "ประจำปี" only where it names a year ("ประจำปีงบประมาณ", "ประจำปี 2569") or stands alone: inside
+# a sentence ("…งบประมาณรายจ่ายประจำปี") it says "annual", not when.
 _WHOLE_YEAR = re.compile(
-    r"(?:ตลอด\s*(?:ทั้ง\s*)?ปี|ทั้ง\s*ปี|ปี\s*งบ|ประจำ\s*ปี|ทุก\s*เดือน"
+    r"(?:ตลอด\s*(?:ทั้ง\s*)?ปี|ทั้ง\s*ปี|ปี\s*งบ|^\s*ประจำ\s*ปี\s*$"
+    r"|ประจำ\s*ปี(?=\s*(?:พ\.?\s*ศ|ค\.?\s*ศ|\d))|ทุก\s*เดือน"
     r"|ทุก\s*ไตรมาส|(?<![a-z])fy\s*\d|fiscal\s+year|(?:whole|full|entire|all)\s+year|throughout)"
 )
 # "ประจำปี พ.ศ. 2569" (without งบประมาณ) is how documents name the fiscal year too
@@ -143,6 +212,34 @@ _YEAR_LABELLED = re.compile(r"(?:พ\.?\s*ศ\.?|ปี)\s*(\d{4}|\d{2})(?!\d)")
 _YEAR_BARE = re.compile(r"(?<![\d.,])(\d{4})(?![\d.,]?\d)")
 _TAG = re.compile(r"<[^<>]{0,200}>")
 
+_ERA = r"(?:พ\.?\s*ศ\.?|ค\.?\s*ศ\.?|b\.?\s*e\.?|c\.?\s*e\.?|a\.?\s*d\.?)"
+# Rattanakosin, Chula and Maha Sakarat years: never to be read as พ.ศ.
+_OTHER_ERA = re.compile(r"(?<![ก-๎])(?:ร|จ|ม)\.?\s*ศ\.?\s*\d{1,4}(?!\d)")
+# "พฤษภาคม 29, 2023": the number after the month is a day when a 4-digit year follows.
+_DAY_THEN_YEAR = re.compile(rf"\s*,?\s*(?:(?P<era>{_ERA})\s*)?(?P<year>\d{{4}})(?![.,]?\d)")
+_LARGEST_DAY = 31
+# A start with a range word and no end: "ม.ค. 2566 - ปัจจุบัน", "… ถึง วันที่ 28 กุมภาพันฑธ์".
+_DANGLING_WORD = re.compile(
+    r"\s*(?:จนถึง|ถึง|จน|(?<![a-z])(?:until|till|through|to)(?![a-z]))")
+_DANGLING_DASH = re.compile(
+    r"\s*(?:-+|–|—|‒|―|−|~)\s*(?:(?:วันที่|สิ้นเดือน|เดือน)\s*)*(?:\d{1,2}\s*)?"
+    r"(?:$|ปัจจุบัน|now|present)")
+_THAI_RUN = re.compile(f"[{_THAI_LETTER}]+")
+_GLUE_PREFIXES = ("ตั้งแต่", "ภายใน", "เดือน", "วันที่", "จนถึง", "ถึง", "สิ้น", "ก่อน", "จน")
+_MISSPELT_CUTOFF = 0.8  # กุมภาพันฑธ์/กุมภาพันธ์ 0.95, มีนาคน/มีนาคม 0.83; ตุลาการ/ตุลาคม 0.62
+# "ภายในสามสิบวันนับแต่…", "ภายใน 30 วัน", "120 วัน หลังจาก…": counted from an event.
+_RELATIVE = re.compile(
+    r"(?:ภายใน|ไม่เกิน)\s*[\dก-๎]{0,12}?\s*วัน(?!ที่)|นับ\s*(?:แต่|จาก)|\d+\s*วัน\s*หลัง"
+    r"|(?<![a-z])within\s+\d+\s+days|\d+\s+days\s+(?:after|from)")
+_YEAR_LABEL = (r"(?:ปี\s*งบ(?:\s*ประมาณ)?|ประจำ\s*ปี(?:\s*งบ(?:\s*ประมาณ)?)?|ปี|พ\.?\s*ศ\.?"
+               r"|ค\.?\s*ศ\.?|(?<![a-z])fy)")
+_YEAR_RANGE = re.compile(
+    rf"(?:{_YEAR_LABEL}\s*)+(\d{{4}})\s*(?:-+|–|—|‒|−|ถึง|จนถึง|(?<![a-z])to(?![a-z]))\s*"
+    rf"(?:{_YEAR_LABEL}\s*)*(\d{{4}}|\d{{2}})(?![\d/.]?\d)")
+_PLAIN_YEAR = re.compile(
+    rf"(?<![ก-๎])ปี\s*(?:{_ERA}\s*)?(\d{{4}}|\d{{2}})(?![\d/.]?\d)")
+_AND = re.compile(r"\s*(?:และ|(?<![a-z])and(?![a-z]))\s*")
+
 
 class _Unrecognised(Exception):
     """Something date-like that cannot be a date (13/2566, ไตรมาส 5, ม.ค. 1234)."""
@@ -150,7 +247,10 @@ class _Unrecognised(Exception):
 
 def _prepare(text: str) -> str:
     # <p>/<u> leftovers of HTML extraction and Thai digits would only get in the way
-    return to_arabic_digits(_TAG.sub(" ", text)).lower()
+    text = to_arabic_digits(_TAG.sub(" ", text)).lower()
+    for written, known in SYNONYMS:
+        text = text.replace(written, known)
+    return text
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
@@ -185,11 +285,18 @@ def _year_after(text: str, pos: int) -> tuple[int | None, int]:
     match = _YEAR_AFTER.match(text, pos)
     if not match:
         return None, pos
+    digits, era, stop = match.group("year"), match.group("era") or "", match.end()
+    if len(digits) == 2 and not era and int(digits) <= _LARGEST_DAY:
+        # "พฤษภาคม 29, 2023" / "May 29": a day (no one writes 2529 as 29), the year may follow
+        later = _DAY_THEN_YEAR.match(text, stop)
+        if not later:
+            return None, stop
+        digits, era, stop = later.group("year"), later.group("era") or "", later.end()
     try:
-        year = _year_from_digits(match.group("year"), _era_of(match.group("era") or ""))
+        year = _year_from_digits(digits, _era_of(era))
     except ValueError:
         raise _Unrecognised from None
-    return year, match.end()
+    return year, stop
 
 
 def _numeric_point(text: str, pos: int) -> _Point | None:
@@ -267,21 +374,47 @@ def _segments(text: str, points: list[_Point]) -> list[_Segment]:
     return segments
 
 
+def _dangling(text: str, segment: _Segment) -> bool:
+    """A lone month followed by "ถึง"/"–" with no end that can be read (decision no-end)."""
+    return segment.kind != "range" and bool(
+        _DANGLING_WORD.match(text, segment.last.stop)
+        or _DANGLING_DASH.match(text, segment.last.stop))
+
+
+def _misspelt_month(text: str, points: list[_Point]) -> str:
+    """"กุมภาพันฑธ์ → กุมภาพันธ์?" for a word close to a month name but not one; else ""."""
+    rest = _blank(text, [(p.begin, p.stop) for p in points])
+    for run in _THAI_RUN.findall(rest):
+        word = run
+        while glue := next((g for g in _GLUE_PREFIXES
+                            if word.startswith(g) and len(word) > len(g)), None):
+            word = word[len(glue):]
+        if not 5 <= len(word) <= 14 or _month_key(word):
+            continue
+        close = difflib.get_close_matches(word, MONTHS_TH, n=1, cutoff=_MISSPELT_CUTOFF)
+        if close:
+            return f"{word} → {close[0]}?"
+    return ""
+
+
 @dataclass
 class _Context:
     fiscal_year: int | None  # the workbook's FY (argument)
     text_fy: int | None  # "ปีงบประมาณ 2566" written in the text
     first_year_fy: int | None  # FY of the first month written with a year
     assumed: bool = False
+    notes: list[str] = field(default_factory=list)
 
     def fy_for_months(self) -> int | None:
-        """FY that yearless months fall in: what the text says beats the workbook's FY."""
+        """FY that yearless months fall in: what the text says beats the workbook's FY, so a
+        yearless month beside "25 พฤษภาคม 2542" is not put in the workbook's year."""
         if self.text_fy is not None:
             return self.text_fy
+        if self.first_year_fy is not None:
+            return self.first_year_fy
         if self.fiscal_year is not None:
             self.assumed = True
-            return self.fiscal_year
-        return self.first_year_fy
+        return self.fiscal_year
 
 
 def _resolve(segment: _Segment, ctx: _Context) -> tuple[YearMonth, YearMonth] | None:
@@ -312,16 +445,23 @@ def _resolve(segment: _Segment, ctx: _Context) -> tuple[YearMonth, YearMonth] | 
             start = YearMonth.fiscal_start(fy)
         elif segment.kind == "from":
             end = YearMonth.fiscal_end(fy)
+            ctx.notes.append("open-end")  # decision open-end: said, never silent
     return start, end
 
 
-def _first_fy(pattern: re.Pattern[str], text: str) -> int | None:
+def _year_values(pattern: re.Pattern[str], text: str) -> list[int]:
+    found = []
     for match in pattern.finditer(text):
         try:
-            return _year_from_digits(match.group(1))
+            found.append(_year_from_digits(match.group(1)))
         except ValueError:
             continue
-    return None
+    return found
+
+
+def _first_fy(pattern: re.Pattern[str], text: str) -> int | None:
+    found = _year_values(pattern, text)
+    return found[0] if found else None
 
 
 def _text_fiscal_year(text: str, loose: bool) -> int | None:
@@ -332,22 +472,35 @@ def _text_fiscal_year(text: str, loose: bool) -> int | None:
     return found
 
 
+def _years_written(text: str) -> set[int]:
+    return {y for pattern in (_FY_LABELLED, _YEAR_LABELLED, _YEAR_BARE)
+            for y in _year_values(pattern, text)}
+
+
+def _refused(text: str, reason: str, hint: str = "") -> Timeframe:
+    return Timeframe(text, None, None, reason, hint=hint)
+
+
 def _from_months(text: str, points: list[_Point], fiscal_year: int | None) -> Timeframe:
     first_year = next((p for p in points if p.year is not None), None)
     ctx = _Context(fiscal_year, _text_fiscal_year(text, loose=False),
                    YearMonth(first_year.year, first_year.month).fiscal_year if first_year else None)
     spans = []
     for segment in _segments(text, points):
+        if _dangling(text, segment):
+            return _refused(text, "no-end", text[segment.first.begin:].strip()[:60])
         span = _resolve(segment, ctx)
         if span is None:
-            return Timeframe(text, None, None, "no-year")
+            return _refused(text, "no-year")
         if span[1] < span[0]:
-            return Timeframe(text, None, None, "end-before-start")
+            return _refused(text, "end-before-start")
         spans.append(span)
-    return Timeframe(text, min(s for s, _ in spans), max(e for _, e in spans), None, ctx.assumed)
+    return Timeframe(text, min(s for s, _ in spans), max(e for _, e in spans), None, ctx.assumed,
+                     tuple(dict.fromkeys(ctx.notes)))
 
 
-def _keyword_span(text: str, fy: int) -> tuple[YearMonth, YearMonth] | None:
+def _part_span(text: str, fy: int) -> tuple[YearMonth, YearMonth] | None:
+    """Decision parts-of-year: a quarter, a half or 12 months of fiscal year ``fy``."""
     start, end = YearMonth.fiscal_start(fy), YearMonth.fiscal_end(fy)
     if quarter := _QUARTER.search(text):
         numbers = [int(q) for q in quarter.groups() if q]
@@ -358,7 +511,7 @@ def _keyword_span(text: str, fy: int) -> tuple[YearMonth, YearMonth] | None:
         return start.add_months(6), end
     if _FIRST_HALF.search(text):
         return start, start.add_months(5)
-    if _TWELVE_MONTHS.search(text) or _WHOLE_YEAR.search(text):
+    if _TWELVE_MONTHS.search(text):
         return start, end
     return None
 
@@ -371,22 +524,84 @@ def _keywords_found(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _from_keywords(text: str, blanked: str, fiscal_year: int | None) -> Timeframe | None:
-    if _keyword_span(text, 2500) is None:  # any FY will do to ask "is there a keyword?"
-        return None
+def _in_fiscal_year(text: str, blanked: str, fiscal_year: int | None, span_of) -> Timeframe:
+    """A keyword's span in the fiscal year the text names (else the workbook's)."""
+    years = _years_written(blanked)
+    if len(years) > 1:  # "ปีงบประมาณ 2563 และ 2565": which one?
+        return _refused(text, "several-periods")
     fy = _text_fiscal_year(blanked, loose=True)
     assumed = fy is None and fiscal_year is not None
     fy = fy if fy is not None else fiscal_year
     if fy is None:
-        return Timeframe(text, None, None, "no-year")
-    start, end = _keyword_span(text, fy)
+        return _refused(text, "no-year")
+    start, end = span_of(fy)
     return Timeframe(text, start, end, None, assumed)
+
+
+def _year_range(text: str) -> Timeframe | None:
+    """Decision year-range: "ปีงบประมาณ 2567-2568", "(พ.ศ. 2566 - พ.ศ. 2570)"."""
+    match = _YEAR_RANGE.search(text)
+    if not match:
+        return None
+    first, last = match.group(1), match.group(2)
+    if len(last) == 2:  # "2567-68"
+        last = first[:2] + last
+    try:
+        a, b = _year_from_digits(first), _year_from_digits(last)
+    except ValueError:
+        raise _Unrecognised from None
+    if b < a:
+        return _refused(text, "end-before-start")
+    if b - a + 1 > MAX_RANGE_YEARS:  # a 20-year strategy is no measure's timeframe
+        return _refused(text, "no-month")
+    return Timeframe(text, YearMonth.fiscal_start(a), YearMonth.fiscal_end(b), None,
+                     notes=("year-range",))
+
+
+def _joined(text: str, fiscal_year: int | None) -> Timeframe | None:
+    """Decisions joined / several-periods: periods without months joined by "และ"."""
+    parts = [part for part in _AND.split(text) if part.strip()]
+    if len(parts) < 2:
+        return None
+    readings = [_without_months(part, _blank(part, _keywords_found(part)), fiscal_year)
+                for part in parts]
+    said = [r for r in readings if r.reason != "no-month"]
+    if len(said) < 2:
+        return None
+    if not all(r.ok for r in said):
+        return _refused(text, "several-periods")
+    notes = tuple(dict.fromkeys(n for r in said for n in r.notes)) + ("joined",)
+    starts = [r.start for r in said if r.start is not None]
+    ends = [r.end for r in said if r.end is not None]
+    return Timeframe(text, min(starts), max(ends), None, any(r.assumed_year for r in said), notes)
+
+
+def _without_months(text: str, blanked: str, fiscal_year: int | None) -> Timeframe:
+    """A text with no month in it, through the rest of DECISIONS in order."""
+    found = _year_range(text)
+    if found is None:
+        found = _joined(text, fiscal_year)
+    if found is None and _part_span(text, 2500) is not None:  # any FY to ask "is there one?"
+        found = _in_fiscal_year(text, blanked, fiscal_year, lambda fy: _part_span(text, fy))
+    if found is None and _RELATIVE.search(text):
+        found = _refused(text, "relative")
+    if found is None and _WHOLE_YEAR.search(text):
+        found = _in_fiscal_year(text, blanked, fiscal_year,
+                                lambda fy: (YearMonth.fiscal_start(fy), YearMonth.fiscal_end(fy)))
+    if found is None and (plain := _year_values(_PLAIN_YEAR, text)):
+        if len(set(plain)) > 1:
+            found = _refused(text, "several-periods")
+        else:
+            found = Timeframe(text, YearMonth.fiscal_start(plain[0]),
+                              YearMonth.fiscal_end(plain[0]), None, notes=("plain-year",))
+    return found or _refused(text, "no-month")
 
 
 def parse_timeframe(value: object, fiscal_year: int | None = None) -> Timeframe:
     """Read a timeframe cell: month ranges, deadlines, quarters, "ตลอดปีงบประมาณ", dates.
 
     ``fiscal_year`` (BE) supplies the year when the text gives none (``assumed_year``).
+    The decisions, in order, are the table ``DECISIONS``.
     """
     if isinstance(value, datetime.date):
         day = value.date() if isinstance(value, datetime.datetime) else value
@@ -396,24 +611,29 @@ def parse_timeframe(value: object, fiscal_year: int | None = None) -> Timeframe:
     if not text:
         return Timeframe(text, None, None, "empty")
     prepared = _prepare(text)
+    if era := _OTHER_ERA.search(prepared):
+        return _refused(text, "other-era", text[era.start():era.end()])
     try:
         blanked = _blank(prepared, _keywords_found(prepared))
         points, broken = _scan_points(blanked)
+        if misspelt := _misspelt_month(blanked, points):
+            return _refused(text, "misspelt-month", misspelt)
         if points:
             return _replace_text(_from_months(blanked, points, fiscal_year), text)
-        found = _from_keywords(prepared, blanked, fiscal_year)
+        found = _without_months(prepared, blanked, fiscal_year)
     except _Unrecognised:
-        broken, found = True, None
-    if found:
-        return _replace_text(found, text)
-    return Timeframe(text, None, None, "unrecognised" if broken else "no-month")
+        return _refused(text, "unrecognised")
+    if found.reason == "no-month" and broken:
+        return _refused(text, "unrecognised")
+    return _replace_text(found, text)
 
 
 def _replace_text(timeframe: Timeframe, text: str) -> Timeframe:
     return Timeframe(text, timeframe.start, timeframe.end, timeframe.reason,
-                     timeframe.assumed_year)
+                     timeframe.assumed_year, timeframe.notes, timeframe.hint)
 
 
+# reason -> (Thai, English); {hint} is the text in question.
 _PROBLEMS = {
     "empty": ("ยังไม่ได้กรอกระยะเวลาดำเนินการ", "The timeframe is empty."),
     "no-month": ("ไม่พบชื่อเดือนในระยะเวลาดำเนินการ",
@@ -424,17 +644,61 @@ _PROBLEMS = {
                          "The end month comes before the start month."),
     "unrecognised": ("อ่านระยะเวลาดำเนินการไม่ได้ (วันที่ เดือน ไตรมาส หรือปีไม่ถูกต้อง)",
                      "The timeframe cannot be read (an invalid date, month, quarter or year)."),
+    "other-era": ("ปี \"{hint}\" ไม่ใช่ปี พ.ศ. (เช่น ร.ศ.) จึงไม่ได้อ่าน ให้เขียนปีเป็น พ.ศ.",
+                  "The year \"{hint}\" is not a Buddhist-Era year (e.g. Rattanakosin era), so it "
+                  "was not read; write the year in พ.ศ."),
+    "misspelt-month": ("ชื่อเดือนน่าจะสะกดผิด: {hint} แก้ชื่อเดือนให้ถูกต้อง",
+                       "A month name looks misspelt: {hint} Correct the month's name."),
+    "no-end": ("อ่านเดือนสิ้นสุดไม่ได้ (มีคำว่า \"ถึง\" หรือ \"-\" แต่ไม่มีเดือนสิ้นสุดที่อ่านได้)"
+               " ให้ระบุเดือนสิ้นสุด",
+               "The end cannot be read (there is \"to\" or \"-\" but no end month that can be "
+               "read); give the end month."),
+    "relative": ("ระยะเวลาเขียนเป็นจำนวนวันนับจากเหตุการณ์ ไม่ได้บอกเดือน ให้ระบุเดือนที่จะดำเนินการ"
+                 "หรือแล้วเสร็จ",
+                 "The timeframe counts days from an event and names no month; give the months "
+                 "in which it will be done."),
+    "several-periods": ("มีหลายช่วงเวลาหรือหลายปีในช่องเดียว และอ่านให้ชัดทุกช่วงไม่ได้ ให้เขียนช่วงเดียว"
+                        " หรือแยกเป็นหลายมาตรการ",
+                        "The cell holds several periods or years that cannot all be read; write "
+                        "one period, or split it into several measures."),
+}
+
+# note -> (Thai, English); {fy} is the last fiscal year read, {fy_first} the first.
+_NOTES = {
+    "plain-year": ("ถือเป็นปีงบประมาณ {fy} ทั้งปี", "taken as the whole of fiscal year {fy}"),
+    "year-range": ("ถือเป็นปีงบประมาณ {fy_first} ถึง {fy} ทั้งช่วง",
+                   "taken as fiscal years {fy_first} to {fy}"),
+    "open-end": ("ไม่ระบุเดือนสิ้นสุด จึงถือว่าสิ้นสุดเมื่อสิ้นปีงบประมาณ {fy}",
+                 "no end month is given, so it is taken to end with fiscal year {fy}"),
+    "joined": ("รวมทุกช่วงที่เขียนไว้เป็นช่วงเดียว", "all the periods written, taken together"),
 }
 
 
 def describe_timeframe_problem(reason: str, lang: str = "th", *,
-                               fiscal_year: int | None = None) -> str:
+                               fiscal_year: int | None = None, hint: str = "") -> str:
     """A sentence saying what is wrong with a timeframe and how to write it instead."""
     fy = fiscal_year if fiscal_year is not None else current_fiscal_year()
     start, end = YearMonth.fiscal_start(fy), YearMonth.fiscal_end(fy)
     th, en = _PROBLEMS.get(reason, ("ระยะเวลาดำเนินการไม่ถูกต้อง", "The timeframe is not valid."))
+    th, en = th.replace("{hint}", hint), en.replace("{hint}", hint)
     example = f"{format_month(start)} - {format_month(end)}"
     if lang == "en":
         return (f'{en} Write it as "{example}" ({format_month(start, "en")} - '
                 f'{format_month(end, "en")}) or "ตลอดปีงบประมาณ" (the whole fiscal year).')
     return f'{th} เขียนเป็น "{example}" หรือ "ตลอดปีงบประมาณ"'
+
+
+def describe_timeframe_reading(timeframe: Timeframe, lang: str = "th") -> str:
+    """How a timeframe with notes was read: "ต.ค. 2566 - ก.ย. 2568 (ถือเป็นปีงบประมาณ …)"."""
+    if not timeframe.ok or timeframe.start is None or timeframe.end is None:
+        return ""
+    values = {"fy": str(timeframe.end.fiscal_year), "fy_first": str(timeframe.start.fiscal_year)}
+    said = []
+    for note in timeframe.notes:
+        th, en = _NOTES[note]
+        text = en if lang == "en" else th
+        for key, value in values.items():
+            text = text.replace("{" + key + "}", value)
+        said.append(text)
+    label = timeframe.label(lang)
+    return f"{label} ({'; '.join(said)})" if said else label

@@ -140,7 +140,61 @@ def measure_checks(ret: Returned, bound: Bound) -> list[Finding]:
                 "indicator-uncovered", sheet=Roles.ANALYSIS, sheet_name=a_name, row=row,
                 column=Fields.SCORE, cell=ret.cell(Roles.ANALYSIS, row, Fields.SCORE), value=value,
                 params={"indicator": _indicator_text(bound, ind),
-                        "expected": f"{bound.analysis_fw.pass_mark:g}", "sheet": name}))
+                        "expected": f"{bound.analysis_fw.pass_mark:g}", "sheet": name,
+                        "suggestion": suggestion_text(bound, ind)}))
+    return out
+
+
+SUGGESTIONS_SHOWN = 2  # the first ones of the catalogue; the sheet lists them all
+
+
+def suggestion_text(bound: Bound, indicator: int) -> dict[str, str]:
+    """" ตัวอย่างมาตรการ: …" for a weak indicator, from the catalogue ("" when it has none)."""
+    found = bound.suggestions(indicator)[:SUGGESTIONS_SHOWN]
+    if not found:
+        return {"th": "", "en": ""}
+    listed = "; ".join(s.measure for s in found)
+    sheet = next((s for s in bound.template.sheets if s.kind == "catalogue"), None)
+    where_th = f" (ดูเพิ่มเติมในแผ่นงาน \"{sheet.name}\")" if sheet else ""
+    where_en = f" (more on sheet \"{sheet.name}\")" if sheet else ""
+    return {"th": f" ตัวอย่างมาตรการ: {listed}{where_th}",
+            "en": f" Suggested measures: {listed}{where_en}"}
+
+
+def oit_item_checks(ret: Returned, bound: Bound) -> list[Finding]:
+    """Each measure's OIT item against its indicator's group in the year's framework, and
+    against the item its wording names (issue 21: O4 for a news measure whose item is O7)."""
+    out: list[Finding] = []
+    s, name = _measure_sheet(ret, bound)
+    fw = bound.target_fw  # the items the measures cite are those of the year assessed next
+    field = s.field("oit_item")
+    shown = bound.choice_labels.get(field.choices or "", {})
+    known = {i.number for i in bound.analysis_fw.indicators}
+    for r in ret.tables.get("measures", []):
+        code = r.values.get("oit_item")
+        if code is None or not any(item.code == str(code) for item in fw.oit_items):
+            continue  # empty, or typed over: the choice check says so
+        code = str(code)
+        common = dict(sheet="measures", sheet_name=name, row=r.row, column="oit_item",
+                      cell=ret.cell("measures", r.row, "oit_item"), value=shown.get(code, code),
+                      label=field.label, label_en=field.label_en)
+        indicator = str(r.values.get("indicator"))
+        group = fw.oit_group_of(code)
+        if group is not None and indicator.isdigit() and int(indicator) in known \
+                and int(indicator) != group.indicator:
+            unsure = {"th": " (การจัดกลุ่มของปีนี้ยังไม่ยืนยัน)", "en": " (this year's grouping is unconfirmed)"}
+            out.append(Finding(
+                "oit-item-group", severity="info" if group.unconfirmed else "", **common,
+                params={"detail": {"th": group.label + (unsure["th"] if group.unconfirmed else ""),
+                                   "en": f"{group.code} {group.name_en or group.name_th}"
+                                         + (unsure["en"] if group.unconfirmed else "")},
+                        "expected": group.indicator,
+                        "indicator": _indicator_text(bound, int(indicator))}))
+        named = fw.oit_items_named_in(r.values.get("measure"))
+        if named and code not in named:
+            other = fw.oit_item(named[0])
+            out.append(Finding("oit-item-named", **common,
+                               params={"detail": other.name_th, "expected": other.label}))
     return out
 
 

@@ -314,6 +314,7 @@ def validate_files(
             rep.findings += cross.identity_checks(ret, b, fiscal_year, rep.fiscal_year)
             rep.findings += cross.analysis_checks(ret, b)
             rep.findings += cross.measure_checks(ret, b)
+            rep.findings += cross.oit_item_checks(ret, b)
             rep.findings += cross.result_checks(ret, b, rep.round)
             if orgs is not None:
                 rep.findings += cross.org_list_checks(ret, orgs, orgs_source)

@@ -71,10 +71,14 @@ def _frame_checks(bound: Bound, sheet: Sheet) -> list[pa.Check]:
                                    ignore_na=False, error="timeframe-invalid" + err))
             checks.append(pa.Check(lambda df, k=f.key: _timeframes(df, k, True),
                                    ignore_na=False, error="timeframe-outside-year" + err))
+            checks.append(pa.Check(lambda df, k=f.key: _timeframes(df, k, "notes"),
+                                   ignore_na=False, error="timeframe-read-as" + err))
     return checks
 
 
-def _timeframes(df: pd.DataFrame, key: str, year_check: bool) -> pd.Series:
+def _timeframes(df: pd.DataFrame, key: str, year_check: bool | str) -> pd.Series:
+    """Rows that pass: the timeframe is read (False), inside the year (True), or was read
+    without a note to show ("notes")."""
     ok = []
     for value, fy in zip(df[key], df[FY_COLUMN], strict=True):
         fy = int(fy) if fy == fy else None  # NaN: year unknown
@@ -82,7 +86,9 @@ def _timeframes(df: pd.DataFrame, key: str, year_check: bool) -> pd.Series:
             ok.append(True)
             continue
         tf = timeframe(value, fy)
-        if not year_check:
+        if year_check == "notes":
+            ok.append(not (tf.ok and tf.notes))
+        elif not year_check:
             ok.append(tf.ok)
         else:
             ok.append(not tf.ok or fy is None or tf.overlaps_fiscal_year(fy))
@@ -135,9 +141,25 @@ def finding_detail(code: str, f: Field, value: object, fy: int | None, bound: Bo
     if code == "timeframe-invalid":
         from ita_xlsx.thai import describe_timeframe_problem
 
-        reason = timeframe(value, fy).reason or "unrecognised"
-        return {"detail": {"th": describe_timeframe_problem(reason, "th"),
-                           "en": describe_timeframe_problem(reason, "en")}}
+        tf = timeframe(value, fy)
+        reason = tf.reason or "unrecognised"
+        return {"detail": {
+            "th": describe_timeframe_problem(reason, "th", fiscal_year=fy, hint=tf.hint),
+            "en": describe_timeframe_problem(reason, "en", fiscal_year=fy, hint=tf.hint)}}
+    if code == "timeframe-read-as":
+        from ita_xlsx.thai import (
+            YearMonth,
+            current_fiscal_year,
+            describe_timeframe_reading,
+            format_month,
+        )
+
+        tf = timeframe(value, fy)
+        year = fy or current_fiscal_year()
+        example = (f"{format_month(YearMonth.fiscal_start(year))} - "
+                   f"{format_month(YearMonth.fiscal_end(year))}")
+        return {"detail": {"th": describe_timeframe_reading(tf, "th"),
+                           "en": describe_timeframe_reading(tf, "en")}, "expected": example}
     if code == "timeframe-outside-year":
         from ita_xlsx.thai import format_month
 

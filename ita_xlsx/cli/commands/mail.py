@@ -101,7 +101,7 @@ def send_cmd(ctx: Ctx, round_dir, workbooks, orgs, dry_run, outbox, resend, feed
     result = _with_progress(ctx, _org_count(round_dir, orgs),
                             "ส่งอีเมล" if ctx.lang != "en" else "sending", work)
     _report_send(ctx, result, dry_run)
-    if result.failed:
+    if result.failed or result.uncertain or result.left:
         sys.exit(1)
 
 
@@ -130,9 +130,20 @@ def _report_send(ctx: Ctx, r, dry_run: bool) -> None:
     else:
         ctx.say(f"Sent {len(r.sent)}; sent before, not sent again: {len(r.already)}" if en else
                 f"ส่งแล้ว {len(r.sent)} ฉบับ; เคยส่งแล้ว (ไม่ส่งซ้ำ) {len(r.already)} หน่วยงาน")
+    for code in r.confirmed:
+        ctx.say(f"  {code}: found in the Sent folder — recorded as sent (not sent again)" if en
+                else f"  {code}: พบในโฟลเดอร์ Sent — บันทึกว่าส่งแล้ว (ไม่ส่งซ้ำ)", style="green")
     for code, error in r.failed:
         ctx.say((f"  not sent to {code}: {error}" if en else f"  ส่งถึง {code} ไม่สำเร็จ: {error}"),
                 style="red")
+    for code, why_th, why_en in r.uncertain:
+        ctx.say(f"  {code}: {why_en}" if en else f"  {code}: {why_th}", style="yellow")
+    if r.stopped[0]:
+        ctx.say(r.stopped[1] if en else r.stopped[0], style="red")
+    if r.left:
+        ctx.say((f"  Not tried in this run ({len(r.left)}): " if en else
+                 f"  ยังไม่ได้ส่งในครั้งนี้ ({len(r.left)} หน่วยงาน): ") + ", ".join(r.left[:20])
+                + (" …" if len(r.left) > 20 else ""), style="yellow")
     for org in r.no_address:
         ctx.say(f"  {org.code} {org.name}: no email address in the list" if en else
                 f"  {org.code} {org.name}: ไม่มีอีเมลในรายชื่อ — เพิ่มในคอลัมน์ email", style="yellow")
@@ -190,22 +201,36 @@ def collect_cmd(ctx: Ctx, round_dir, out, folder, since, mark_seen):
                             f"--since {since!r} is not a date (dd/mm/yyyy)", 2)
     settings = _settings(round_dir)
     password = _password(settings)
-    with _status_spinner(ctx):
-        r = ita_xlsx.collect(round_dir, out, settings=settings, password=password,
-                             folder=folder, since=day, mark_seen=mark_seen)
+    from ita_xlsx.mail.collect import CollectInterrupted
+
+    try:
+        with _status_spinner(ctx):
+            r = ita_xlsx.collect(round_dir, out, settings=settings, password=password,
+                                 folder=folder, since=day, mark_seen=mark_seen)
+    except CollectInterrupted as exc:
+        _report_collect(ctx, exc.result)  # what was saved and listed before the cut
+        raise
+    _report_collect(ctx, r)
+
+
+def _report_collect(ctx: Ctx, r) -> None:
+    from ita_xlsx.mail.status import STATE_EN, STATE_TH
+
     en = ctx.lang == "en"
     ctx.say(f"{r.new_messages} new message(s) of {r.messages}; saved {len(r.saved)} workbook(s)"
             if en else f"ข้อความใหม่ {r.new_messages} จาก {r.messages} ฉบับ; "
                        f"บันทึกแบบรายงาน {len(r.saved)} ไฟล์")
     for s in r.saved:
-        state = s.status
-        from ita_xlsx.mail.status import STATE_EN, STATE_TH
-
-        label = (STATE_EN if en else STATE_TH).get(state, state)
+        label = (STATE_EN if en else STATE_TH).get(s.status, s.status)
         ctx.say(f"  {s.path.name}  [{label}; {s.errors}/{s.warnings}]  ← {s.sender}")
     for name, sender, earlier in r.duplicates:
         ctx.say(f"  same file again: {name} from {sender} (saved as {earlier})" if en else
                 f"  ไฟล์เดิมส่งซ้ำ: {name} จาก {sender} (บันทึกไว้แล้วเป็น {earlier})")
+    for mid, sender, subject in r.duplicate_ids:
+        ctx.say(f"  two different messages share the Message-ID {mid} ({sender}, {subject}): "
+                f"both were read" if en else
+                f"  ข้อความสองฉบับที่ต่างกันใช้ Message-ID เดียวกัน {mid} ({sender}, {subject}): "
+                f"อ่านทั้งสองฉบับแล้ว", style="yellow")
     if r.without_workbook:
         ctx.say("Messages without a workbook (follow up):" if en else
                 "ข้อความที่ไม่มีไฟล์แบบรายงาน (ต้องติดตาม):", style="yellow")
