@@ -16,6 +16,7 @@ class Roles:
     ANALYSIS = "analysis"
     MEASURES = "measures"
     RESULTS = "results"
+    CATALOGUE = "catalogue"  # optional: the suggested measures
 
 
 class Fields:
@@ -59,6 +60,9 @@ class Fields:
     OUTCOME = "outcome"
     EVIDENCE_URL = "evidence_url"
     PROBLEMS = "problems"
+    # the catalogue of suggested measures (also INDICATOR, OIT_ITEM, MEASURE)
+    UNIT = "unit"
+    SOURCE = "source"
 
 
 class Cells:

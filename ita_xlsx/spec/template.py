@@ -253,10 +253,10 @@ COMPUTED_ROLES: dict[str, tuple[str, ...]] = {
 }
 # Sheets a template may leave out; when it has one, it must keep these field roles.
 OPTIONAL_ROLES: dict[str, tuple[str, ...]] = {
-    "catalogue": ("indicator", "measure"),
+    Roles.CATALOGUE: (Fields.INDICATOR, Fields.MEASURE),
 }
 # What a catalogue sheet's column may show (its role, or its key): see Renderer._catalogue.
-CATALOGUE_FIELDS = ("indicator", "oit_item", "measure", "unit", "source")
+CATALOGUE_FIELDS = (Fields.INDICATOR, Fields.OIT_ITEM, Fields.MEASURE, Fields.UNIT, Fields.SOURCE)
 # Rules that differ by round, as template data ([rules.<name>] round = value).
 ROUND_RULES: dict[str, str] = {
     "result_missing": "severity of a measure without a result of the round: error, warning or ''",
@@ -338,7 +338,7 @@ def _role_problems(t: Template) -> list[tuple[str, str]]:
             if fr not in have:
                 problems.append((f"sheet {optional.name!r}: no column has role = {fr!r}",
                                  f"แผ่นงาน {optional.name!r}: ไม่มีคอลัมน์ที่ระบุ role = {fr!r}"))
-        if role == "catalogue":
+        if role == Roles.CATALOGUE:
             s = optional
             for f in s.fields:
                 if f.key not in CATALOGUE_FIELDS:
