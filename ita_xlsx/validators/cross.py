@@ -167,18 +167,18 @@ def oit_item_checks(ret: Returned, bound: Bound) -> list[Finding]:
     out: list[Finding] = []
     s, name = _measure_sheet(ret, bound)
     fw = bound.target_fw  # the items the measures cite are those of the year assessed next
-    field = s.field("oit_item")
+    field = s.field(Fields.OIT_ITEM)
     shown = bound.choice_labels.get(field.choices or "", {})
     known = {i.number for i in bound.analysis_fw.indicators}
-    for r in ret.tables.get("measures", []):
-        code = r.values.get("oit_item")
+    for r in ret.tables.get(Roles.MEASURES, []):
+        code = r.values.get(Fields.OIT_ITEM)
         if code is None or not any(item.code == str(code) for item in fw.oit_items):
             continue  # empty, or typed over: the choice check says so
         code = str(code)
-        common = dict(sheet="measures", sheet_name=name, row=r.row, column="oit_item",
-                      cell=ret.cell("measures", r.row, "oit_item"), value=shown.get(code, code),
+        common = dict(sheet=Roles.MEASURES, sheet_name=name, row=r.row, column=Fields.OIT_ITEM,
+                      cell=ret.cell(Roles.MEASURES, r.row, Fields.OIT_ITEM), value=shown.get(code, code),
                       label=field.label, label_en=field.label_en)
-        indicator = str(r.values.get("indicator"))
+        indicator = str(r.values.get(Fields.INDICATOR))
         group = fw.oit_group_of(code)
         if group is not None and indicator.isdigit() and int(indicator) in known \
                 and int(indicator) != group.indicator:
@@ -190,7 +190,7 @@ def oit_item_checks(ret: Returned, bound: Bound) -> list[Finding]:
                                          + (unsure["en"] if group.unconfirmed else "")},
                         "expected": group.indicator,
                         "indicator": _indicator_text(bound, int(indicator))}))
-        named = fw.oit_items_named_in(r.values.get("measure"))
+        named = fw.oit_items_named_in(r.values.get(Fields.MEASURE))
         if named and code not in named:
             other = fw.oit_item(named[0])
             out.append(Finding("oit-item-named", **common,
