@@ -390,9 +390,9 @@ class Renderer:
         labels = {i.number: i.label for i in b.analysis_fw.indicators}
         first = s.first_data_row - 1
         for i, sug in enumerate(b.suggestions()):
-            values = {"indicator": labels.get(sug.indicator, str(sug.indicator)),
-                      "oit_item": b.suggestion_item(sug), "measure": sug.measure,
-                      "unit": sug.unit, "source": sug.source.label}
+            values = {Fields.INDICATOR: labels.get(sug.indicator, str(sug.indicator)),
+                      Fields.OIT_ITEM: b.suggestion_item(sug), Fields.MEASURE: sug.measure,
+                      Fields.UNIT: sug.unit, Fields.SOURCE: sug.source.label}
             lines = max(print_layout.text_lines(values.get(c.key) or "", s.widths.get(c.column, 10),
                                                 self.t.font_size) for c in s.fields)
             ws.set_row(first + i, min(409, print_layout.row_height(self.t.font_size, lines)))
