@@ -360,14 +360,18 @@ def consolidate(
 
 def write_consolidated(result: MergeResult, out: PathLike, *, force: bool = False,
                        lang: str = "th", template: Template | None = None,
-                       framework: PathLike | None = None) -> Path:
-    """The consolidated workbook (summary, indicators, measures, results, charts)."""
+                       framework: PathLike | None = None,
+                       csv_dir: PathLike | None = None) -> Path:
+    """The consolidated workbook (summary, indicators, measures, results, charts); with
+    ``csv_dir`` also the four CSV files, all or none (nothing is in place until every one is
+    complete). Raises :class:`OutputError` naming the file and the cause (a full disk, ...)."""
     from ita_xlsx.consolidation.merge import bound_for
-    from ita_xlsx.consolidation.report_writer import write_report
+    from ita_xlsx.consolidation.report_writer import write_report_and_csvs
 
     template = template or load_template()
     bound = bound_for(template, result.fiscal_year, str(framework) if framework else None)
-    write_report(result, Path(out), template, bound, force, lang)
+    write_report_and_csvs(result, Path(out), Path(csv_dir) if csv_dir else None, template,
+                          bound, force, lang)
     return Path(out)
 
 

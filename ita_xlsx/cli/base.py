@@ -87,8 +87,12 @@ def friendly(fn):
 
             th, en = os_error_cause(exc)
             where = exc.filename or ""
-            click.echo(f"Could not use {where}: {en}" if ctx.lang == "en"
-                       else f"ใช้ไฟล์หรือโฟลเดอร์ {where} ไม่ได้: {th}", err=True)
+            if where:
+                click.echo(f"Could not use {where}: {en}" if ctx.lang == "en"
+                           else f"ใช้ไฟล์หรือโฟลเดอร์ {where} ไม่ได้: {th}", err=True)
+            else:  # writers name their file (OutputFailed); this is the last resort
+                click.echo(f"Could not read or write a file: {en}" if ctx.lang == "en"
+                           else f"อ่านหรือเขียนไฟล์ไม่ได้: {th}", err=True)
             sys.exit(1)
         except Exception as exc:  # noqa: BLE001 - last line of defence for users
             if ctx.debug:

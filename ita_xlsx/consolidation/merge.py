@@ -9,6 +9,7 @@ CSV files. A consolidated report can itself be merged (district -> province): it
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from ita_xlsx.spec.report_layout import DATA_SHEETS, REPORT_KIND, REPORT_META_SH
 from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.spec.template import Bound, Template, load_template
 from ita_xlsx.thai import clean_text, is_valid_url, parse_date
+from ita_xlsx.thai.text import normalise_code, read_code
 from ita_xlsx.validators.cross import indicator_rows
 from ita_xlsx.validators.engine import FileReport, choice_lookups
 
@@ -320,8 +322,9 @@ def load_report(path: Path, template: Template, framework: str | None = None,
 
     entries: dict[str, OrgEntry] = {}
     for row in table("summary"):
-        code = clean_text(row.get("org_code"))
-        if not code:
+        read = read_code(row.get("org_code"))
+        code = read.code
+        if not read.plain:  # a report merge wrote holds plain codes only: a hand-edited row
             continue
         e = OrgEntry(code, via=str(path))
         for k in ("org_name", "org_type", "district", "province", "status",
@@ -346,12 +349,12 @@ def load_report(path: Path, template: Template, framework: str | None = None,
         e.fiscal_year = int(fy) if fy.isdigit() else None
         entries[code.casefold()] = e
     for row in table("scores"):
-        e = entries.get(clean_text(row.get("org_code")).casefold())
+        e = entries.get(normalise_code(row.get("org_code")).casefold())
         if e:
             e.scores = {int(k[1:]): _num(v) for k, v in row.items()
                         if k.startswith("i") and k[1:].isdigit()}
     for row in table("analysis"):
-        e = entries.get(clean_text(row.get("org_code")).casefold())
+        e = entries.get(normalise_code(row.get("org_code")).casefold())
         number = _num(row.get("indicator_no"))
         if e and number and row.get("issue"):
             e.issues[int(number)] = clean_text(row.get("issue"))
@@ -359,7 +362,7 @@ def load_report(path: Path, template: Template, framework: str | None = None,
     for key, attr, role in (("measures", "measures", Roles.MEASURES), ("results", "results", Roles.RESULTS),
                             ("findings", "findings", "")):
         for row in table(key):
-            e = entries.get(clean_text(row.get("org_code")).casefold())
+            e = entries.get(normalise_code(row.get("org_code")).casefold())
             if e is None:
                 continue
             rec = {k: v for k, v in row.items() if k not in DATA_SHEETS["provenance"]}
@@ -376,10 +379,12 @@ def load_report(path: Path, template: Template, framework: str | None = None,
 
 
 def _num(v: object) -> float | None:
+    """A number read back from a report; anything else, and NaN or infinity, is None."""
     try:
-        return float(v) if v not in (None, "") else None
-    except (TypeError, ValueError):
+        number = float(v) if v not in (None, "") else None
+    except (TypeError, ValueError, OverflowError):
         return None
+    return number if number is not None and math.isfinite(number) else None
 
 
 def _iso_day(text: str) -> str:

@@ -9,12 +9,26 @@ XlsxWriter in constant-memory mode (rows are written in order and flushed), so a
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import math
+import shutil
+import tempfile
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
 
 from ita_xlsx.consolidation.merge import MergeResult, OrgEntry
-from ita_xlsx.core.files import atomic_target, commit, csv_bytes, write_all
+from ita_xlsx.core.files import (
+    OutputFailed,
+    atomic_target,
+    commit_all,
+    csv_bytes,
+    discard,
+    quiet_unraisable,
+    stage,
+    write_all,
+)
 from ita_xlsx.core.findings import Finding
 from ita_xlsx.make.fast_sheet import FastSheet
 from ita_xlsx.make.print_layout import (
@@ -107,36 +121,67 @@ class Writer:
         return f"{ind.number}. {ind.name_en}" if self.lang == "en" else ind.label
 
     def write(self, path: Path, force: bool = False) -> None:
-        tmp = atomic_target(path, force)
+        tmp = self.stage(path, force)
         try:
-            wb = xlsxwriter.Workbook(str(tmp), {
-                "constant_memory": True, "strings_to_formulas": False,
-                "strings_to_urls": False, "strings_to_numbers": False,
-            })
-            self._formats(wb)
-            created = max((e.recorded for e in self.r.entries if e.recorded), default="")
-            wb.set_properties({
-                "title": self.tr(f"รายงานรวมมาตรการ ITA ปีงบประมาณ {self.r.fiscal_year or ''}",
-                                 f"ITA measures report, fiscal year {self.r.fiscal_year or ''}"),
-                "author": "ita-xlsx",
-                # Fixed from the data, so the same inputs give the same file.
-                "created": dt.datetime.fromisoformat(created) if created
-                else dt.datetime(2000, 1, 1),
-            })
-            wb.set_custom_property("ita_report", REPORT_KIND)
-            self._summary(wb)
-            self._scores(wb)
-            self._analysis(wb)
-            self._measures(wb)
-            self._results(wb)
-            self._findings(wb)
-            self._files(wb)
-            self._charts(wb)
-            self._meta(wb)
-            wb.close()
-            commit(tmp, path)
+            commit_all([(tmp, path)])
         finally:
             tmp.unlink(missing_ok=True)
+
+    def stage(self, path: Path, force: bool = False) -> Path:
+        """The whole workbook in a temporary file beside ``path`` (for ``commit_all``).
+
+        A file system error (full disk, a size limit, a read-only place) becomes
+        OutputFailed naming ``path``, with nothing left behind: XlsxWriter's own scratch
+        files go to a private folder beside the output, removed whatever happens."""
+        path = Path(path)
+        tmp = atomic_target(path, force)
+        failed: OutputFailed | None = None
+        with quiet_unraisable():
+            scratch = None
+            try:
+                scratch = Path(tempfile.mkdtemp(prefix=".~ita-", dir=path.parent))
+                self._build(tmp, scratch)
+            except (OSError, FileCreateError) as exc:
+                failed = _failed(exc, path)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
+            finally:
+                if scratch is not None:
+                    shutil.rmtree(scratch, ignore_errors=True)
+                if failed is not None:
+                    tmp.unlink(missing_ok=True)
+            gc.collect()  # the failed writer's open ZIP is closed now, quietly
+        if failed is not None:
+            raise failed
+        return tmp
+
+    def _build(self, tmp: Path, scratch: Path) -> None:
+        wb = xlsxwriter.Workbook(str(tmp), {
+            "constant_memory": True, "strings_to_formulas": False,
+            "strings_to_urls": False, "strings_to_numbers": False, "tmpdir": str(scratch),
+        })
+        self._formats(wb)
+        created = max((e.recorded for e in self.r.entries if e.recorded), default="")
+        wb.set_properties({
+            "title": self.tr(f"รายงานรวมมาตรการ ITA ปีงบประมาณ {self.r.fiscal_year or ''}",
+                             f"ITA measures report, fiscal year {self.r.fiscal_year or ''}"),
+            "author": "ita-xlsx",
+            # Fixed from the data, so the same inputs give the same file.
+            "created": dt.datetime.fromisoformat(created) if created
+            else dt.datetime(2000, 1, 1),
+        })
+        wb.set_custom_property("ita_report", REPORT_KIND)
+        self._summary(wb)
+        self._scores(wb)
+        self._analysis(wb)
+        self._measures(wb)
+        self._results(wb)
+        self._findings(wb)
+        self._files(wb)
+        self._charts(wb)
+        self._meta(wb)
+        wb.close()
 
     # ------------------------------------------------------------ helpers
 
@@ -214,7 +259,7 @@ class Writer:
             return
         if isinstance(value, bool):
             ws.write_string(row, col, self.yes if value else self.no, fmt or self.f_text)
-        elif isinstance(value, int | float):
+        elif isinstance(value, int | float) and math.isfinite(value):
             ws.write_number(row, col, value, fmt or self.f_text)
         else:
             ws.write_string(row, col, str(value), fmt or self.f_text)
@@ -251,7 +296,7 @@ class Writer:
                             need = max(need, (len(v) + v.count("\n") * widths[c]) / widths[c])
                         else:
                             cells.append((c, v, text))
-                elif kind is int or kind is float:
+                elif kind is int or (kind is float and math.isfinite(v)):
                     cells.append((c, v, text))
                 elif kind is bool:
                     cells.append((c, self.yes if v else self.no, text))
@@ -584,6 +629,15 @@ class Writer:
         ws.very_hidden()
 
 
+def _failed(exc: Exception, path: Path) -> OutputFailed:
+    """XlsxWriter wraps the system's error (FileCreateError): name the output and the cause."""
+    cause = exc if isinstance(exc, OSError) else next(
+        (a for a in exc.args if isinstance(a, OSError)), None)
+    if cause is not None:
+        return OutputFailed.of(cause, path)
+    return OutputFailed(path, str(exc), str(exc))
+
+
 def write_report(result: MergeResult, path: Path, template: Template, bound: Bound | None,
                  force: bool = False, lang: str = "th") -> None:
     Writer(result, template, bound, lang).write(Path(path), force)
@@ -598,6 +652,30 @@ def finding_row(f: Finding | dict, lang: str) -> dict:
 def write_csvs(result: MergeResult, out_dir: Path, template: Template, force: bool = False,
                lang: str = "th") -> list[Path]:
     """summary.csv, measures.csv, results.csv, findings.csv (UTF-8 with BOM, guarded)."""
+    pending = csv_files(result, out_dir, template, lang)
+    write_all(pending, force)  # all four or none
+    return [path for path, _ in pending]
+
+
+def write_report_and_csvs(result: MergeResult, path: Path, csv_dir: Path | None,
+                          template: Template, bound: Bound | None, force: bool = False,
+                          lang: str = "th") -> list[Path]:
+    """The report and (with ``csv_dir``) the four CSV files, all or none: every one is
+    complete in a temporary file before any is moved into place."""
+    report = Writer(result, template, bound, lang).stage(Path(path), force)
+    temps = [(report, Path(path))]
+    try:
+        if csv_dir is not None:
+            temps += stage(csv_files(result, Path(csv_dir), template, lang), force)
+        commit_all(temps)
+    finally:
+        discard(temps)
+    return [dest for _, dest in temps]
+
+
+def csv_files(result: MergeResult, out_dir: Path, template: Template,
+              lang: str = "th") -> list[tuple[Path, bytes]]:
+    """The four CSV files as (path, bytes)."""
     out_dir = Path(out_dir)
     pending: list[tuple[Path, bytes]] = []
 
@@ -618,8 +696,7 @@ def write_csvs(result: MergeResult, out_dir: Path, template: Template, force: bo
     save("measures.csv", measure_columns(template, lang), list(stacked("measures")))
     save("results.csv", result_columns(template, lang), list(stacked("results")))
     save("findings.csv", FINDINGS, list(stacked("findings")))
-    write_all(pending, force)  # all four or none
-    return [path for path, _ in pending]
+    return pending
 
 
 

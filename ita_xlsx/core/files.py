@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
+import sys
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -52,6 +54,8 @@ _CAUSES = {
     errno.ENOTDIR: ("ส่วนหนึ่งของที่เก็บไม่ใช่โฟลเดอร์", "part of the path is not a folder"),
     errno.EISDIR: ("มีโฟลเดอร์ชื่อนี้อยู่แล้ว", "a folder of that name exists"),
 }
+_CAUSES[errno.EFBIG] = ("ไฟล์ใหญ่เกินกว่าที่ระบบหรือดิสก์นี้ยอมให้เขียน ให้เลือกที่เก็บอื่น",
+                        "the file is larger than this system or disk allows; choose another place")
 _CAUSES[errno.EPERM] = _CAUSES[errno.EACCES]
 _CAUSES[getattr(errno, "EDQUOT", errno.ENOSPC)] = _CAUSES[errno.ENOSPC]
 _CAUSES[errno.EBUSY] = _CAUSES[errno.EACCES]
@@ -91,6 +95,24 @@ class OutputFailed(OutputError):
             line += (f" (เขียนแล้ว {self.done} จาก {self.total} ไฟล์ เรียกคำสั่งเดิมอีกครั้ง"
                      "เพื่อเขียนส่วนที่เหลือ)")
         return line
+
+
+@contextlib.contextmanager
+def quiet_unraisable():
+    """Within the block, an OSError raised while an object is being cleaned up (a writer's
+    ZIP file closing on a full disk, after the error was already reported) is not printed
+    as "Exception ignored in ..."; anything else still is."""
+    previous = sys.unraisablehook
+
+    def hook(unraisable) -> None:
+        if not isinstance(unraisable.exc_value, OSError):
+            previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
 
 
 def _umask() -> int:
@@ -161,30 +183,47 @@ def atomic_write(path: Path, data: bytes, force: bool = False) -> None:
 def write_all(items: list[tuple[Path, bytes]], force: bool = False) -> None:
     """Several outputs, all or none: every one is written to a temporary file first, and
     only when all are complete are they moved into place."""
+    temps = stage(items, force)
+    try:
+        commit_all(temps)
+    finally:
+        for tmp, _ in temps:
+            tmp.unlink(missing_ok=True)
+
+
+def stage(items: list[tuple[Path, bytes]], force: bool = False) -> list[tuple[Path, Path]]:
+    """Write each output to a temporary file beside it (nothing is in place yet); returns
+    (temporary, destination) pairs for ``commit_all``. On failure nothing is left behind."""
     items = [(Path(p), d) for p, d in items]
     for path, _ in items:
         if _exists(path) and not force:
             raise OutputExists(path)
-    temps: list[Path] = []
+    temps: list[tuple[Path, Path]] = []
     current = items[0][0] if items else Path()
     try:
         for path, data in items:
             current = path
             tmp = _temp_beside(path, ".part")
-            temps.append(tmp)
+            temps.append((tmp, path))
+            _PENDING[tmp] = force
             with open(tmp, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())  # a full disk shows here, not after the move
-            _ordinary_mode(tmp)
-        for (path, _), tmp in zip(items, temps, strict=True):
-            current = path
-            _move(tmp, path, force)
     except OSError as exc:
+        discard(temps)
         raise OutputFailed.of(exc, current) from None
-    finally:
-        for tmp in temps:
-            tmp.unlink(missing_ok=True)
+    except BaseException:
+        discard(temps)
+        raise
+    return temps
+
+
+def discard(temps: list[tuple[Path, Path]]) -> None:
+    """Remove staged temporary files that will not be committed."""
+    for tmp, _ in temps:
+        _PENDING.pop(tmp, None)
+        tmp.unlink(missing_ok=True)
 
 
 _PENDING: dict[Path, bool] = {}  # temporary file -> force, between atomic_target and commit
@@ -205,12 +244,45 @@ def atomic_target(path: Path, force: bool = False) -> Path:
 
 
 def commit(tmp: Path, path: Path) -> None:
-    force = _PENDING.pop(Path(tmp), True)
+    commit_all([(Path(tmp), Path(path))])
+
+
+def _sync(tmp: Path) -> None:
+    """Flush a finished temporary file to the disk: a full disk shows here, before the move,
+    on file systems that only notice when the data is written out."""
+    # read-write: Windows flushes only handles open for writing
+    fd = os.open(tmp, os.O_RDWR | getattr(os, "O_BINARY", 0))
     try:
-        _ordinary_mode(tmp)
-        _move(Path(tmp), Path(path), force)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def commit_all(pairs: list[tuple[Path, Path]]) -> None:
+    """Move finished temporary files (from ``atomic_target``) into place, all or none: when
+    one cannot be placed, those placed by this call that did not replace a file are taken
+    back, and the error names the file that failed."""
+    placed: list[Path] = []
+    current = pairs[0][1] if pairs else Path()
+    try:
+        for tmp, path in pairs:
+            current = path
+            _sync(tmp)
+            _ordinary_mode(tmp)
+        for tmp, path in pairs:
+            current = path
+            force = _PENDING.pop(Path(tmp), True)
+            _move(Path(tmp), Path(path), force)
+            if not force:
+                placed.append(Path(path))
     except OSError as exc:
-        raise OutputFailed.of(exc, path) from None
+        for done in placed:
+            done.unlink(missing_ok=True)
+        raise OutputFailed.of(exc, current) from None
+    except OutputExists:
+        for done in placed:
+            done.unlink(missing_ok=True)
+        raise
 
 
 def same_file(a: Path, b: Path) -> bool:

@@ -10,6 +10,7 @@ or building it fails, and it stays typed (no text) until it is shown in the lang
 
 from __future__ import annotations
 
+import math
 import string
 from dataclasses import dataclass, field
 
@@ -113,6 +114,10 @@ _ENTRIES = [
     _e("identity-mismatch", "error", "ข้อมูลหน่วยงานไม่ตรงกัน", "Identity mismatch",
        "{detail} ตรวจว่าส่งไฟล์ของหน่วยงานตนเอง และไม่ได้แก้ไขรหัสหน่วยงาน",
        "{detail} Check that this is your own organisation's file and that the code was not changed.",
+       "#identity"),
+    _e("org-code-invalid", "error", "รหัสหน่วยงานไม่ถูกต้อง", "Organisation code not usable",
+       "รหัสหน่วยงาน \"{value}\" ใช้ไม่ได้ ({detail}) ไฟล์นี้จึงไม่นับให้หน่วยงานใด ให้พิมพ์รหัสหน่วยงานใหม่เป็นตัวเลขธรรมดา หรือใช้ไฟล์ที่ได้รับจากท้องถิ่นอำเภอ แล้วส่งใหม่",
+       "Organisation code \"{value}\" is not usable ({detail}), so this file counts for no organisation. Type the code again in plain digits, or use the workbook you received, and send it again.",
        "#identity"),
     _e("fiscal-year-mismatch", "error", "ปีงบประมาณไม่ตรง", "Fiscal year mismatch",
        "ไฟล์นี้เป็นของปีงบประมาณ {value} แต่กำลังตรวจปี {expected} ให้ใช้แบบฟอร์มของปีที่ถูกต้อง",
@@ -292,13 +297,17 @@ class Finding:
 def _show(value: object) -> str:
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # 105 typed is read as 105.0; echo it as typed
+    if isinstance(value, float) and value == 0 and math.copysign(1.0, value) < 0:
+        return "-0"  # negative zero is not a score: show it as it is
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        value = int(value)  # 105 typed is read as 105.0; echo it as typed (1e+27 stays)
     text = str(value)
     return text if len(text) <= 80 else text[:77] + "…"
 
 
 def _json_value(value: object) -> object:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # JSON has no NaN or infinity
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)

@@ -175,7 +175,13 @@ def _open_xlsx(path: Path, limits: Limits, area: Area, parts: dict[str, bytes]) 
                 if bounded is not data:
                     changed[info.filename] = bounded
         if not changed:
-            return Opened(CalamineWorkbook.from_path(str(path)), findings)
+            if path.suffix.lower() in (".xlsx", ".xlsm"):
+                return Opened(CalamineWorkbook.from_path(str(path)), findings)
+            # calamine picks its reader by the name: a sound .xlsx named .xlsb or .xls would
+            # be read as that format and called damaged. The content decided the kind, so
+            # hand it the bytes (within the pre-flight's size cap).
+            return Opened(CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes())),
+                          findings)
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zout:
             for info in zin.infolist():

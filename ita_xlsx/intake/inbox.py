@@ -23,7 +23,7 @@ from ita_xlsx.core.files import safe_filename, walk_folder
 from ita_xlsx.intake.archive import ArchiveError, Contents, kind_of, scan_eml, scan_zip
 from ita_xlsx.intake.safety import LIMITS, OLE_MAGIC, ZIP_MAGIC
 from ita_xlsx.intake.zips import open_zip, small_part
-from ita_xlsx.thai import to_arabic_digits
+from ita_xlsx.thai.text import fold_code_text
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 OUTPUT_PROPERTY = "ita_output"  # custom property the tool writes into its own outputs
@@ -95,8 +95,12 @@ class Inbox:
 
 def code_in_name(name: str, codes: set[str] | None = None) -> str:
     """The organisation code a file name shows: one of ``codes`` when given, else a leading
-    run of 5+ digits (Thai digits read as Arabic)."""
-    stem = to_arabic_digits(Path(name).name)
+    run of 5+ digits (Thai, Arabic-Indic and full-width digits read as 0-9, invisible
+    characters ignored). A name holding a right-to-left override shows another order than it
+    has, so it names nobody."""
+    if "\u202e" in name:
+        return ""
+    stem = fold_code_text(Path(name).name)
     tokens = [t for t in re.split(r"[^0-9A-Za-z]+", stem) if t]
     if codes:
         folded = {c.casefold(): c for c in codes}

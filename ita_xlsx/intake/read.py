@@ -11,6 +11,7 @@ characters.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 import unicodedata
@@ -34,6 +35,7 @@ from ita_xlsx.spec.template import (
     split_cell,
 )
 from ita_xlsx.thai import clean_text
+from ita_xlsx.thai.text import OrgCode, read_code
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _HEADER_SCAN = 15  # rows searched for a moved header row
@@ -70,6 +72,9 @@ class Returned:
     meta_identity: dict[str, str] = field(default_factory=dict)
     saved_at: str = ""  # when the workbook was last saved, from its document properties (ISO)
     link_text: dict[tuple[str, int], str] = field(default_factory=dict)  # (sheet, row) -> shown
+    # the first organisation code the file holds that is not a plain code once normalised
+    # (then the file counts for no organisation)
+    bad_code: OrgCode | None = None
 
     @property
     def template_version(self) -> str:
@@ -116,7 +121,10 @@ def normalize_value(value: object, kind: str) -> object:
             day.year + 543)
     if isinstance(value, int | float):
         if kind in ("score", "year"):
-            return float(value)
+            number = float(value)
+            # NaN would pass for a blank cell, infinity for a number: keep them as what a
+            # reader would call them, so the check names the cell (score-invalid)
+            return number if math.isfinite(number) else _NON_FINITE.get(str(number), "NaN")
         return clean_text(value)
     text = _clean(value) if isinstance(value, str) else clean_text(value)
     if kind == "id" and text:
@@ -124,6 +132,9 @@ def normalize_value(value: object, kind: str) -> object:
 
         text = to_arabic_digits(text)  # "M๐๒" is M02
     return text or None
+
+
+_NON_FINITE = {"nan": "NaN", "inf": "INF", "-inf": "-INF"}
 
 
 def _shift_years(day: dt.date, years: int) -> dt.date:
@@ -202,6 +213,7 @@ def read_return(path: str | Path, template: Template) -> Returned:
         info = xlsx_cell_info(path, _extra_sheets(template), out)
     try:
         _read_workbook(wb, pf.custom_properties, template, out, info)
+        normalise_identity(out, template)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # noqa: BLE001 - a malformed sheet (or a panic) must not stop the batch
@@ -296,6 +308,53 @@ def _read_workbook(wb, props: dict[str, str], template: Template, out: Returned,
         out.identity = {k: str(out.form.get(k) or "") for k in
                         (Fields.ORG_CODE, Fields.ORG_NAME, Fields.FISCAL_YEAR)}
         out.findings.append(Finding("identity-missing"))
+
+
+def normalise_identity(out: Returned, template: Template) -> None:
+    """Every organisation code the file holds (document properties, hidden sheet, the
+    organisation sheet) through ``thai.read_code``, before anything compares or shows it:
+    ๖๕๖๐๑๐๑, ٦٥٦٠١٠١ and ６５６０１٠١ are 6560101; invisible characters go. The first code that
+    is still not a plain code gets the one ``org-code-invalid`` finding."""
+    bad: list[tuple[OrgCode, bool]] = []  # (code, on the organisation sheet)
+    if "org_code" in out.form_raw:
+        typed = read_code(out.form_raw.get("org_code"))
+        out.form["org_code"] = typed.code or None
+        if typed.code and not typed.plain:
+            bad.append((typed, True))
+    done: set[int] = set()
+    for ident in (out.prop_identity, out.meta_identity, out.identity):
+        if id(ident) in done:  # the identity is one of the other two
+            continue
+        done.add(id(ident))
+        if ident.get("org_code"):
+            stored = read_code(ident["org_code"])
+            ident["org_code"] = stored.code
+            if stored.code and not stored.plain and out.identity_source != "form":
+                bad.append((stored, False))
+        for key in ("org_name", "org_type", "district", "province"):
+            if ident.get(key):
+                ident[key] = clean_text(ident[key])
+    if not bad:
+        return
+    code, on_sheet = bad[0]
+    out.bad_code = code
+    form = template.sheet("org")
+    if code.shown:
+        th = (f"รหัสนี้มีอักขระกลับทิศทางข้อความ (right-to-left override) บนจอจึงแสดงเป็น "
+              f"{code.shown} แต่รหัสที่บันทึกจริงคือ {code.code}")
+        en = (f"the code holds a right-to-left override: a screen shows {code.shown} but what "
+              f"is stored is {code.code}")
+    else:
+        th = "รหัสหน่วยงานใช้ได้เฉพาะตัวอักษรอังกฤษ ตัวเลข และ . _ -"
+        en = "an organisation code may hold only letters, digits and . _ -"
+    detail = {"detail": {"th": th, "en": en}}
+    if on_sheet:
+        out.findings.append(Finding(
+            "org-code-invalid", sheet="org", sheet_name=out.sheet_names.get("org", form.name),
+            column="org_code", cell=out.form_cells.get("org_code"),
+            label=form.field("org_code").label, value=code.code, params=detail))
+    else:
+        out.findings.append(Finding("org-code-invalid", value=code.code, params=detail))
 
 
 def _meta_sheet(wb) -> dict[str, str]:
@@ -410,6 +469,8 @@ def _read_table(rows: list[list], s: Sheet, name: str, out: Returned,
                   and isinstance(number := raw.get(f.key), int | float)
                   and not isinstance(number, bool)):
                 values[f.key] = _percent_score(float(number), s, f, r, col, name, out)
+            elif f.type == "score" and values[f.key] is None and (r - 1, col) in info.no_number:
+                values[f.key] = "NaN"  # not a blank: a number no spreadsheet can hold
             if merged and (r - 1, col) in merged:
                 span, first = merged[(r - 1, col)]
                 if first:
@@ -439,6 +500,8 @@ def _read_extras(rows: list[list], s: Sheet, start: int, out: Returned,
                 value = normalize_value(raw, f.type)
                 if (r - 1, score_col) in info.percent and isinstance(raw, int | float):
                     value = _percent_score(raw, s, f, r, score_col, s.name, out)
+                elif value is None and (r - 1, score_col) in info.no_number:
+                    value = "NaN"
                 out.extras[f.key] = (value, f"{column_letter(score_col)}{r}")
 
 
@@ -453,6 +516,9 @@ class SheetInfo:
 
     links: dict[tuple[int, int], str] = field(default_factory=dict)
     percent: set[tuple[int, int]] = field(default_factory=set)
+    # number cells with an empty value: what openpyxl writes for NaN and infinity (Excel
+    # itself never does), read by calamine as blank
+    no_number: set[tuple[int, int]] = field(default_factory=set)
 
 
 _PERCENT_BUILTIN = {9, 10}
@@ -495,6 +561,7 @@ _XF_TAG = re.compile(rb"<(?:\w+:)?xf\b([^>]*)/?>")
 _CELLXFS = re.compile(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", re.S)
 _C_TAG = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
 _LINK_TAG = re.compile(rb"<(?:\w+:)?hyperlink\b([^>]*)/?>")
+_EMPTY_NUMBER = re.compile(rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?v\s*(?:/>|>\s*</(?:\w+:)?v>)")
 
 
 def _attrs(raw: bytes) -> dict[str, str]:
@@ -565,6 +632,12 @@ def _cell_info(zf, wanted: set[str] | None) -> dict[str, SheetInfo]:
                 if style.isdigit() and int(style) in percent_xf and c.get("r"):
                     row, col = split_cell(c["r"])
                     info.percent.add((row - 1, col))
+        if b"<v></v>" in data or b"<v/>" in data:
+            for hit in _EMPTY_NUMBER.finditer(data):
+                c = _attrs(hit.group(1))
+                if c.get("t", "n") == "n" and c.get("r"):
+                    row, col = split_cell(c["r"])
+                    info.no_number.add((row - 1, col))
         if b"hyperlink" in data:
             base = part.rsplit("/", 1)
             sheet_rels = _rels(zf, f"{base[0]}/_rels/{base[1]}.rels")

@@ -42,6 +42,7 @@ class Candidate:
     file_time: str = ""  # ISO
     borrowed_from: str = ""  # the stored code when the identities disagree
     borrowed_name: str = ""
+    bad_code: str = ""  # a code that is not plain (org-code-invalid): counts for nobody
     ref: object = None  # the FileReport or OrgEntry it stands for
 
     @property
@@ -128,6 +129,11 @@ def choose(cands: Sequence[Candidate], *, fiscal_year: int | None = None,
                 f" จนกว่าจะกรอกในแบบรายงานของตนเองแล้วส่งใหม่",
                 f"looks like organisation {typed} using the workbook of {stored}; it counts for"
                 f" neither until {c.code or 'it'} sends its own workbook"))
+        elif c.bad_code:
+            sel.decisions.append(Decision(
+                c, False, "", f"รหัสหน่วยงาน \"{c.bad_code}\" ใช้ไม่ได้ ไม่นับให้หน่วยงานใด",
+                f"the organisation code \"{c.bad_code}\" is not usable; it counts for no "
+                f"organisation"))
         elif not c.code:
             sel.decisions.append(Decision(c, False, "", "ไม่ทราบว่าเป็นของหน่วยงานใด",
                                           "whose file this is is unknown"))

@@ -440,7 +440,9 @@ def _save_all(pending: list[_Pending], out: Path, ledger: Ledger, by_code: dict[
         reports = {Path(r.path).name: r for r in report.files}
     for item in pending:
         rep = reports.get(item.temp.name)
-        own = rep.returned.org_code.strip() if rep is not None else ""
+        # the workbook's code, normalised when read; one that is not plain names nobody
+        own = rep.returned.org_code.strip() if rep is not None and rep.returned.bad_code is None \
+            else ""
         code, code_from = "", ""
         if own and (not by_code or own.casefold() in by_code):
             code, code_from = own, "workbook"

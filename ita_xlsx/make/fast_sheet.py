@@ -12,6 +12,7 @@ A test compares the sheet XML of both paths.
 
 from __future__ import annotations
 
+import math
 import re
 
 import xlsxwriter
@@ -26,6 +27,10 @@ _MEMBERS = ("_write_single_row", "_escape_control_characters", "_check_dimension
 
 _NEEDS_CONTROL_ESCAPE = re.compile(r"[\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_")
 _NEEDS_XML_ESCAPE = re.compile(r"[&<>]")
+
+
+def _number_text(value: float) -> str:
+    return {"nan": "NaN", "inf": "INF", "-inf": "-INF"}.get(str(value), str(value))
 
 
 def _version(text: str) -> tuple[int, ...]:
@@ -46,6 +51,9 @@ class FastSheet(Worksheet):
         """Write ``row`` (0-based): cells are (col, str|int|float, format); ``links`` are
         (col, url) for cells that also carry a hyperlink; ``height`` in points (Thai text
         needs taller rows than the default)."""
+        # a number Excel cannot store (NaN, infinity) is written as the text it is
+        cells = [(c, _number_text(v) if isinstance(v, float) and not math.isfinite(v) else v, f)
+                 for c, v, f in cells]
         if self.fast and all(hasattr(self, m) for m in _MEMBERS):
             self._append_fast(row, cells, links, height)
         else:

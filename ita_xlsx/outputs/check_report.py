@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 from pathlib import Path
 
 from ita_xlsx.core.files import atomic_write, write_csv
@@ -201,7 +202,7 @@ def write_report_xlsx(report: Report, path: Path, lang: str = "th", force: bool 
             if v is None:
                 continue
             fmt = sev_fmt.get(severity, text) if c == 4 else text
-            if isinstance(v, int | float) and not isinstance(v, bool):
+            if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v):
                 ws.write_number(r, c, v, fmt)
             else:
                 ws.write_string(r, c, str(v), fmt)

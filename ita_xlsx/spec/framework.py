@@ -357,8 +357,8 @@ def round_half_up(x: float, places: int = 2) -> float:
     The float goes through its 15-significant-digit text first, as Excel shows it, so that
     binary artefacts (2.675 is stored as 2.67499999…) do not flip the result.
     """
-    if not math.isfinite(x):
-        return x
+    if not math.isfinite(x) or abs(x) >= 1e15:
+        return x  # no decimals left to round (and Decimal's 28 digits would overflow)
     quantum = Decimal(1).scaleb(-places)
     return float(Decimal(format(x, ".15g")).quantize(quantum, rounding=ROUND_HALF_UP))
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from ita_xlsx.core.errors import OrgListError
 from ita_xlsx.core.records import Org
 from ita_xlsx.spec.roles import Fields, Roles
-from ita_xlsx.thai import clean_text, to_arabic_digits
+from ita_xlsx.thai import clean_text
+from ita_xlsx.thai.text import read_code
 
 # Accepted headings (lower-cased, spaces removed) for each field.
 ALIASES = {
@@ -28,7 +29,6 @@ ALIASES = {
     "email": ("email", "e-mail", "อีเมล", "อีเมล์"),
     "units": ("units", "ส่วนราชการ", "หน่วยงานย่อย"),
 }
-_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -148,7 +148,9 @@ def read_org_list(path: str | Path, type_labels: dict[str, str] | None = None
 
         if not any(clean_text(c) for c in raw):
             continue  # blank line
-        code = to_arabic_digits(get("code")).replace(" ", "")
+        i = columns["code"]
+        read = read_code(raw[i] if i < len(raw) else None)  # ๖๕๖๐๑๐๑, ６５６０１٠١ -> 6560101
+        code = read.code
         name = get("name")
 
         def problem(sev: str, th: str, en: str, row=offset, code=code) -> None:
@@ -158,7 +160,13 @@ def read_org_list(path: str | Path, type_labels: dict[str, str] | None = None
             problem("error", f"แถว {offset}: ไม่มีรหัสหน่วยงาน (ข้ามแถวนี้)",
                     f"row {offset}: no organisation code (row skipped)")
             continue
-        if not _CODE_RE.match(code):
+        if read.shown:
+            problem("error", f"แถว {offset}: รหัส {code} มีอักขระกลับทิศทางข้อความ บนจอแสดงเป็น "
+                    f"{read.shown} (ข้ามแถวนี้)",
+                    f"row {offset}: code {code} holds a right-to-left override and shows as "
+                    f"{read.shown} (row skipped)")
+            continue
+        if not read.plain:
             problem("error", f"แถว {offset}: รหัส {code!r} ใช้ได้เฉพาะตัวอักษรอังกฤษ ตัวเลข . _ - (ข้ามแถวนี้)",
                     f"row {offset}: code {code!r} may hold only letters, digits, . _ - (row skipped)")
             continue

@@ -7,6 +7,7 @@ Standard library only, so modules that only need a value parsed do not load pand
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from functools import lru_cache
 
@@ -45,17 +46,30 @@ def url_problem(value: object) -> tuple[str, str] | None:
     return None
 
 
+def score_number(value: object) -> float | None:
+    """A score as a number; None when blank; ValueError for anything a score cannot be:
+    text, outside 0-100, huge, NaN, infinite, negative zero."""
+    number = value if isinstance(value, float) else parse_number(value)
+    if number is None:
+        return None
+    if not math.isfinite(number) or not 0 <= number <= 100 or math.copysign(1.0, number) < 0:
+        raise ValueError(f"not a score: {value!r}")
+    return number
+
+
 def score_ok(value: object) -> bool:
     try:
-        number = value if isinstance(value, float) else parse_number(value)
+        score_number(value)
     except ValueError:
         return False
-    return number is None or 0 <= number <= 100
+    return True
 
 
 def score_value(value: object) -> float | None:
+    """The score for totals, weak indicators and reports: None when blank or not a score
+    (the check gives that cell its one score-invalid finding)."""
     try:
-        return value if isinstance(value, float) else parse_number(value)
+        return score_number(value)
     except ValueError:
         return None
 
@@ -68,4 +82,4 @@ def email_ok(value: object) -> bool:
     return bool(_EMAIL_RE.match(str(value)))
 
 
-__all__ = ["date_ok", "email_ok", "score_ok", "score_value", "split_urls", "timeframe", "url_problem"]
+__all__ = ["date_ok", "email_ok", "score_number", "score_ok", "score_value", "split_urls", "timeframe", "url_problem"]

@@ -24,7 +24,8 @@ def identity_checks(ret: Returned, bound: Bound, expected_year: int | None,
     form = bound.template.sheet(Roles.ORG)
     form_code = str(ret.form.get(Fields.ORG_CODE) or "")
     stored = ret.identity.get(Fields.ORG_CODE, "") if ret.identity_source != "form" else ""
-    if stored and form_code and stored != form_code:
+    # a code that is not plain already has its one finding (org-code-invalid)
+    if stored and form_code and stored != form_code and ret.bad_code is None:
         out.append(Finding(
             "identity-mismatch", sheet=Roles.ORG, sheet_name=form.name, column=Fields.ORG_CODE,
             cell=ret.form_cells.get(Fields.ORG_CODE), value=form_code, label=form.field(Fields.ORG_CODE).label,
@@ -43,7 +44,7 @@ def identity_checks(ret: Returned, bound: Bound, expected_year: int | None,
 def org_list_checks(ret: Returned, orgs: dict, source: str) -> list[Finding]:
     """Identity against the district's organisation list (``--orgs``)."""
     code = ret.org_code
-    if not code:
+    if not code or ret.bad_code is not None:
         return []
     org = orgs.get(code.casefold())
     if org is None:

@@ -27,6 +27,8 @@ def stored_identity_conflict(rep: FileReport) -> tuple[str, str, str]:
     """(typed code, stored code, stored name) when the file's identities disagree, else
     ("", "", "")."""
     ret = rep.returned
+    if ret.bad_code is not None:  # counts for no organisation at all (org-code-invalid)
+        return "", "", ""
     form_code = str(ret.form.get(Fields.ORG_CODE) or "").strip()
     prop = ret.prop_identity.get(Fields.ORG_CODE, "").strip()
     meta = ret.meta_identity.get(Fields.ORG_CODE, "").strip()
@@ -49,9 +51,11 @@ def candidate(rep: FileReport) -> Candidate:
     ret = rep.returned
     typed, stored, stored_name = stored_identity_conflict(rep) if ret.readable else ("", "", "")
     day = parse_date(ret.form.get(Fields.REPORT_DATE)) if ret.form.get(Fields.REPORT_DATE) else None
+    bad = ret.bad_code.code if ret.bad_code is not None else ""
     return Candidate(
         path=rep.path,
-        code=typed or ret.org_code,
+        code="" if bad else (typed or ret.org_code),
+        bad_code=bad,
         name=str(ret.form.get(Fields.ORG_NAME) or "") if typed else ret.org_name,
         readable=ret.readable,
         fiscal_year=rep.fiscal_year,

@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import sys
+import threading
 import zipfile
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode
@@ -55,11 +56,43 @@ def _env() -> jinja2.Environment:
 # ---------------------------------------------------------------- pages
 
 
+class RoundBusy(Exception):
+    """Another change to the round is still running: the officer is told to wait (409)."""
+
+    def __init__(self, th: str, en: str):
+        super().__init__(en)
+        self.th, self.en = th, en
+
+
+class RoundChanges:
+    """One change to the round at a time, whichever tab or request asks: making workbooks,
+    taking returns, collecting and sending mail, building the report or documents. A second
+    one waits up to ``wait`` seconds for the first, then is told what is running, so the
+    folder never holds half of one change and half of another."""
+
+    def __init__(self, lang: str, wait: float = 30.0):
+        self._lock = threading.Lock()
+        self.lang, self.wait, self.running = lang, wait, ""
+
+    def run(self, what: str, fn, *args):
+        if not self._lock.acquire(timeout=self.wait):
+            running = self.running or what
+            raise RoundBusy(text("busy", "th", what=text(f"busy.{running}", "th")),
+                            text("busy", "en", what=text(f"busy.{running}", "en")))
+        self.running = what
+        try:
+            return fn(*args)
+        finally:
+            self.running = ""
+            self._lock.release()
+
+
 class Pages:
     def __init__(self, state: RoundState, access: Access, limits: Limits):
         self.state, self.access, self.limits = state, access, limits
         self.lang = state.lang
         self.env = _env()
+        self.changes = RoundChanges(self.lang)
 
     def t(self, key: str, **kw) -> str:
         return text(key, self.lang, **kw)
@@ -115,7 +148,7 @@ class Pages:
                 uploads.append((_display_name(f.filename), data, when))
         finally:
             await form.close()
-        results = await run_in_threadpool(self.state.ingest, uploads)
+        results = await run_in_threadpool(self.changes.run, "upload", self.state.ingest, uploads)
         if request.headers.get("x-requested-with") == "fetch":
             return JSONResponse({"results": [self._intake_json(r) for r in results]})
         return self.render(request, "returns.html", results=results)
@@ -148,7 +181,8 @@ class Pages:
             return self.error(request, 404, self.t("error.404"))
         if row.counting is None or row.status not in ("valid", "warnings"):
             return self.render(request, "org.html", **self._org_context(row))
-        result = await run_in_threadpool(self.state.make_org_documents, row)
+        result = await run_in_threadpool(self.changes.run, "documents",
+                                         self.state.make_org_documents, row)
         refused = [r for refusal in result.refused
                    for r in (refusal.reasons_en if self.lang == "en" else refusal.reasons_th)]
         return self.render(request, "org.html", **self._org_context(row, docs_refused=refused,
@@ -221,8 +255,8 @@ class Pages:
             force = form.get("force") == "1"
         finally:
             await form.close()
-        outcome = await run_in_threadpool(self._make_work, list_data, list_suffix, fields,
-                                          replace, force)
+        outcome = await run_in_threadpool(self.changes.run, "make", self._make_work, list_data,
+                                          list_suffix, fields, replace, force)
         return self.render(request, "make.html", outcome=outcome, mail=self.mail_ready(),
                            **self._make_context())
 
@@ -237,6 +271,10 @@ class Pages:
         round_key = fields["round"] if fields["round"] in ROUNDS else "plan"
         st = self.state
         with st.lock:
+            other = self._other_round(year, round_key)
+            if other:  # workbooks of two rounds in one folder: a mixed round
+                out["errors"].append(other)
+                return out
             if list_data is not None:
                 if list_suffix not in (".csv", ".xlsx"):
                     out["errors"].append(self.t("make.list_type"))
@@ -261,6 +299,24 @@ class Pages:
                                              contact=fields["contact"], force=force)
         out["written"], out["refused"] = len(result.written), len(result.refused)
         return out
+
+    def _other_round(self, year: int, round_key: str) -> str:
+        """Why this folder cannot take workbooks of ``year``/``round_key``: its workbooks were
+        made for another year or round (say so), else ""."""
+        current = self.state.settings().get("round", {})
+        wb_dir = self.state.root / "workbooks"
+        if not current.get("fiscal_year") or not wb_dir.is_dir() or not any(
+                wb_dir.glob("*.xlsx")):
+            return ""
+        try:
+            made = (int(current["fiscal_year"]), str(current.get("round") or "plan"))
+        except (TypeError, ValueError):
+            return ""
+        if made == (year, round_key):
+            return ""
+        from ita_xlsx.intake.selection import round_text
+
+        return self.t("make.other_round", year=made[0], round=round_text(made[1], self.lang))
 
     def _take_list(self, data: bytes, suffix: str, out: dict) -> bool:
         """Check an uploaded list in a scratch place, then put it in the round folder."""
@@ -329,7 +385,7 @@ class Pages:
     async def report_memo(self, request: Request) -> Response:
         form = await request.form(max_files=0, max_fields=10)
         self._check_csrf(request, form.get("csrf"))
-        outcome = await run_in_threadpool(self._build_memo)
+        outcome = await run_in_threadpool(self.changes.run, "report", self._build_memo)
         return self.render(request, "report.html", files=self._report_files(), outcome=outcome,
                            has_report=self._consolidated() is not None)
 
@@ -352,7 +408,7 @@ class Pages:
     async def report_build(self, request: Request) -> Response:
         form = await request.form(max_files=0, max_fields=10)
         self._check_csrf(request, form.get("csrf"))
-        outcome = await run_in_threadpool(self._build_report)
+        outcome = await run_in_threadpool(self.changes.run, "report", self._build_report)
         return self.render(request, "report.html", files=self._report_files(), outcome=outcome,
                            has_report=self._consolidated() is not None)
 
@@ -408,7 +464,7 @@ class Pages:
                     "without": len(r.without_workbook), "refused": len(r.refused),
                     "messages": r.new_messages}
 
-        outcome = await run_in_threadpool(work)
+        outcome = await run_in_threadpool(self.changes.run, "collect", work)
         return self.render(request, "returns.html", collected=outcome)
 
     async def org_send(self, request: Request) -> Response:
@@ -430,7 +486,7 @@ class Pages:
                 return ita_xlsx.send_workbooks(st.root, orgs=orgs, feedback=st.root / "feedback")
             return ita_xlsx.send_workbooks(st.root, orgs=orgs, remind=True)
 
-        result = await run_in_threadpool(work)
+        result = await run_in_threadpool(self.changes.run, "send", work)
         row = await run_in_threadpool(self.state.org, code)
         return self.render(request, "org.html",
                            **self._org_context(row, sent=_send_summary(result, self.lang)))
@@ -438,7 +494,8 @@ class Pages:
     async def make_send(self, request: Request) -> Response:
         form = await request.form(max_files=0, max_fields=5)
         self._check_csrf(request, form.get("csrf"))
-        result = await run_in_threadpool(ita_xlsx.send_workbooks, self.state.root)
+        result = await run_in_threadpool(self.changes.run, "send", ita_xlsx.send_workbooks,
+                                         self.state.root)
         return self.render(request, "make.html", sent=_send_summary(result, self.lang),
                            mail=True, **self._make_context())
 
@@ -584,6 +641,8 @@ class Guard:
             return 413, self._too_large()
         if isinstance(exc, BodyTimeout):
             return 408, text("error.408", lang)
+        if isinstance(exc, RoundBusy):
+            return 409, exc.en if lang == "en" else exc.th
         if hasattr(exc, "th") and hasattr(exc, "en"):  # ItaError / UserError: the user can fix it
             return 400, exc.en if lang == "en" else exc.th
         _log_failure(exc)

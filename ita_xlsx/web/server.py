@@ -18,6 +18,74 @@ PORT_TRIES = 10  # 8765..8774, then any free port the system gives
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
+# Bounds on clients that hold connections without asking anything (half-open, slowloris):
+# uvicorn has no time limit for receiving a request's head, and its concurrency limit counts
+# idle connections, so 64 silent sockets answered the officer with 503 for ever.
+HEAD_SECONDS = 10.0  # a whole request head must arrive within this, from connect or last answer
+MAX_OPEN = 48  # connections kept; past it the ones waiting longest for a head are closed
+MAX_TASKS = 64  # requests in progress at once, on top of the kept connections
+
+
+def bounded_protocol(head_seconds: float = HEAD_SECONDS, max_open: int = MAX_OPEN):
+    """uvicorn's h11 protocol with a deadline for each request head and a cap on open
+    connections that sheds the longest-idle ones first, so a new visitor always gets in."""
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class Bounded(H11Protocol):
+        _deadline = None
+        _since = 0.0
+
+        def connection_made(self, transport) -> None:
+            super().connection_made(transport)
+            self._wait_for_head()
+            self._shed()
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            if not self._between_requests():
+                self._stop_waiting()  # a whole head arrived: the request runs unhurried
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            if not self.transport.is_closing() and self._between_requests():
+                self._wait_for_head()
+
+        def connection_lost(self, exc) -> None:
+            self._stop_waiting()
+            super().connection_lost(exc)
+
+        def _between_requests(self) -> bool:
+            return self.cycle is None or self.cycle.response_complete
+
+        def _wait_for_head(self) -> None:
+            self._stop_waiting()
+            self._since = self.loop.time()
+            self._deadline = self.loop.call_later(head_seconds, self._too_slow)
+
+        def _stop_waiting(self) -> None:
+            if self._deadline is not None:
+                self._deadline.cancel()
+                self._deadline = None
+
+        def _too_slow(self) -> None:
+            self._deadline = None
+            if self._between_requests() and not self.transport.is_closing():
+                self.transport.close()
+
+        def _shed(self) -> None:
+            extra = len(self.connections) - max_open
+            if extra <= 0:
+                return
+            waiting = sorted((c for c in self.connections
+                              if c is not self and getattr(c, "_deadline", None) is not None),
+                             key=lambda c: c._since)
+            for c in waiting[:extra]:
+                c._stop_waiting()
+                c.transport.close()
+
+    return Bounded
+
+
 class ServeError(ItaError):
     """The page cannot be served (no free port, no password for another host)."""
 
@@ -103,8 +171,11 @@ def serve(root: Path, *, host: str = "127.0.0.1", port: int | None = None, lang:
     app = create_app(root, lang=lang, access=access, allowed_hosts=names)
     base = f"http://{'127.0.0.1' if host in LOOPBACK else shown}:{real_port}"
     running = Running(f"{base}/?token={access.token}", base, real_port, access.token)
+    # the connection cap is the protocol's (it sheds idle ones); uvicorn's own limit, which
+    # also counts idle connections, stays above it and only bounds requests in progress
     config = uvicorn.Config(app, log_level="warning", access_log=False,
-                            timeout_keep_alive=5, limit_concurrency=64,
+                            http=bounded_protocol(), timeout_keep_alive=5,
+                            limit_concurrency=MAX_OPEN + MAX_TASKS,
                             h11_max_incomplete_event_size=64 * 1024)
     server = uvicorn.Server(config)
 

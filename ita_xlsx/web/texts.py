@@ -141,6 +141,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "make.no_list": ("ยังไม่มีรายชื่อหน่วยงาน ให้อัปโหลดไฟล์รายชื่อ", "No organisation list yet: upload one"),
     "make.list_exists": ("มีรายชื่อหน่วยงานอยู่แล้ว ถ้าต้องการใช้ไฟล์ใหม่ ให้เลือก \"แทนที่รายชื่อเดิม\"",
                          "A list is already there; tick \"Replace the current list\" to use the new file"),
+    "make.other_round": ("โฟลเดอร์นี้มีแบบรายงานของปีงบประมาณ {year} {round} อยู่แล้ว ไม่ได้สร้างแบบรายงานของรอบอื่นปนกัน "
+                         "ให้ใช้โฟลเดอร์ใหม่สำหรับรอบอื่น",
+                         "This folder already holds the workbooks of fiscal year {year}, {round}; no "
+                         "workbooks of another round were added. Use a new folder for another round."),
+    "busy": ("กำลัง{what}อยู่ (อาจจากอีกแท็บหนึ่ง) รอให้เสร็จแล้วลองอีกครั้ง",
+             "Still {what} (perhaps from another tab); wait for it to finish and try again."),
+    "busy.make": ("สร้างแบบรายงาน", "making the workbooks"),
+    "busy.upload": ("รับไฟล์ที่ส่งกลับ", "taking in returns"),
+    "busy.collect": ("รับอีเมล", "collecting mail"),
+    "busy.send": ("ส่งอีเมล", "sending mail"),
+    "busy.report": ("ทำรายงานรวม", "building the report"),
+    "busy.documents": ("ทำเอกสาร", "making documents"),
     "make.list_type": ("ไฟล์รายชื่อต้องเป็น .csv หรือ .xlsx", "The list must be a .csv or .xlsx file"),
     "make.list_empty": ("ไม่พบหน่วยงานที่ใช้ได้ในไฟล์รายชื่อ", "No usable organisation in the list"),
     # report page
