@@ -316,9 +316,9 @@ def normalise_identity(out: Returned, template: Template) -> None:
     ๖๕๖๐๑๐๑, ٦٥٦٠١٠١ and ６５６０１٠١ are 6560101; invisible characters go. The first code that
     is still not a plain code gets the one ``org-code-invalid`` finding."""
     bad: list[tuple[OrgCode, bool]] = []  # (code, on the organisation sheet)
-    if "org_code" in out.form_raw:
-        typed = read_code(out.form_raw.get("org_code"))
-        out.form["org_code"] = typed.code or None
+    if Fields.ORG_CODE in out.form_raw:
+        typed = read_code(out.form_raw.get(Fields.ORG_CODE))
+        out.form[Fields.ORG_CODE] = typed.code or None
         if typed.code and not typed.plain:
             bad.append((typed, True))
     done: set[int] = set()
@@ -326,19 +326,19 @@ def normalise_identity(out: Returned, template: Template) -> None:
         if id(ident) in done:  # the identity is one of the other two
             continue
         done.add(id(ident))
-        if ident.get("org_code"):
-            stored = read_code(ident["org_code"])
-            ident["org_code"] = stored.code
+        if ident.get(Fields.ORG_CODE):
+            stored = read_code(ident[Fields.ORG_CODE])
+            ident[Fields.ORG_CODE] = stored.code
             if stored.code and not stored.plain and out.identity_source != "form":
                 bad.append((stored, False))
-        for key in ("org_name", "org_type", "district", "province"):
+        for key in (Fields.ORG_NAME, Fields.ORG_TYPE, Fields.DISTRICT, Fields.PROVINCE):
             if ident.get(key):
                 ident[key] = clean_text(ident[key])
     if not bad:
         return
     code, on_sheet = bad[0]
     out.bad_code = code
-    form = template.sheet("org")
+    form = template.sheet(Roles.ORG)
     if code.shown:
         th = (f"รหัสนี้มีอักขระกลับทิศทางข้อความ (right-to-left override) บนจอจึงแสดงเป็น "
               f"{code.shown} แต่รหัสที่บันทึกจริงคือ {code.code}")
@@ -350,9 +350,9 @@ def normalise_identity(out: Returned, template: Template) -> None:
     detail = {"detail": {"th": th, "en": en}}
     if on_sheet:
         out.findings.append(Finding(
-            "org-code-invalid", sheet="org", sheet_name=out.sheet_names.get("org", form.name),
-            column="org_code", cell=out.form_cells.get("org_code"),
-            label=form.field("org_code").label, value=code.code, params=detail))
+            "org-code-invalid", sheet=Roles.ORG, sheet_name=out.sheet_names.get(Roles.ORG, form.name),
+            column=Fields.ORG_CODE, cell=out.form_cells.get(Fields.ORG_CODE),
+            label=form.field(Fields.ORG_CODE).label, value=code.code, params=detail))
     else:
         out.findings.append(Finding("org-code-invalid", value=code.code, params=detail))
 
