@@ -44,7 +44,7 @@ _API = (
     "render_workbook", "report_text", "simulate_return", "validate", "write_check_report",
     "write_consolidated", "write_consolidated_csv", "write_feedback",
     # the round by email
-    "collect", "load_settings", "mail_test", "round_status", "send_workbooks",
+    "collect", "load_settings", "mail_test", "round_changes", "round_status", "send_workbooks",
     # documents (ita-xlsx docs)
     "make_documents", "make_district_memo",
 )

@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # types only; importing them here would load xlsxwriter and p
     from ita_xlsx.documents.org import DocumentsResult
     from ita_xlsx.mail.collect import CollectResult
     from ita_xlsx.mail.send import SendResult
-    from ita_xlsx.mail.status import OrgStatus
+    from ita_xlsx.mail.status import Change, OrgStatus
     from ita_xlsx.mail.transport import MailError
     from ita_xlsx.make.generate import NewResult
     from ita_xlsx.outputs.feedback import FeedbackResult
@@ -285,12 +285,16 @@ def validate(
 
 
 def write_feedback(report: Report, out_dir: PathLike, *, force: bool = False,
-                   lang: str = "th", all_files: bool = False) -> FeedbackResult:
+                   lang: str = "th", all_files: bool = False, deadline: str = "",
+                   contact: str = "") -> FeedbackResult:
     """A marked-up copy per organisation with findings, written into ``out_dir`` (for the
-    file that counts only, unless ``all_files``)."""
+    file that counts only, unless ``all_files``). Each copy states the round's ``deadline``
+    and ``contact`` (the ``[round]`` settings); where not given, those the original workbook
+    carried."""
     from ita_xlsx.outputs.feedback import write_feedback as _write
 
-    return _write(report, Path(out_dir), force=force, lang=lang, all_files=all_files)
+    return _write(report, Path(out_dir), force=force, lang=lang, all_files=all_files,
+                  deadline=deadline, contact=contact)
 
 
 def report_text(report: Report, fmt: str = "json", *, lang: str = "th") -> str:
@@ -557,6 +561,37 @@ def round_status(round_dir: PathLike = ".", orgs: PathLike | Sequence[Org] | Non
     return _status(round_dir, _round_orgs(Path(round_dir), orgs)[0])
 
 
+def round_changes(round_dir: PathLike = ".", since: object = None) -> list[Change]:
+    """What changed in the round since ``since`` (a date, an aware or local datetime, or text
+    such as "01/12/2569" or "01/12/2569 09:00", Thai time): arrivals, result changes, messages
+    sent or failed, replies without a workbook; oldest first."""
+    from ita_xlsx.mail.status import changes_since
+
+    return changes_since(round_dir, parse_since(since))
+
+
+def parse_since(value: object) -> datetime:
+    """A moment to look back to, in Thai time; :class:`InputError` when it is not one."""
+    import datetime as dt
+
+    from ita_xlsx.thai.dates import THAI_TIME, parse_date, parse_moment, thai_time
+
+    if isinstance(value, dt.datetime):
+        return thai_time(value) or value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(), THAI_TIME)
+    moment = None
+    if value and ":" not in str(value):  # a day: from its start, Thai time
+        day = parse_date(value)
+        moment = dt.datetime.combine(day, dt.time(), THAI_TIME) if day else None
+    elif value:
+        moment = parse_moment(value)
+    if moment is None:
+        raise InputError(f"{value!s} ไม่ใช่วันที่ เขียนเป็น 01/12/2569 หรือ 01/12/2569 09:00",
+                         f"{value!s} is not a date; write 01/12/2569 or 01/12/2569 09:00")
+    return moment
+
+
 def mail_test(round_dir: PathLike = ".", *, settings: Settings | None = None,
               password: str | None = None) -> list[tuple[str, MailError | None]]:
     """Log in to the SMTP and IMAP servers; (server, None or the MailError) for each."""
@@ -642,6 +677,7 @@ __all__ = [
     "collect",
     "load_settings",
     "mail_test",
+    "round_changes",
     "round_status",
     "send_workbooks",
     "bind_template",

@@ -83,7 +83,8 @@ def read_back(report: Path) -> dict:
         "valid": sum(s in ("ผ่าน", "ผ่าน (มีข้อเตือน)") for s in status),
         "invalid": sum(s in ("ต้องแก้ไข", "เปิดไม่ได้") for s in status),
         "missing": [r[cols["หน่วยงาน"]] for r in data if r[cols["สถานะ"]] == "ยังไม่ส่ง"],
-        "levels": sorted(str(r[cols["ระดับ"]]) for r in returned if r[cols["ระดับ"]]),
+        "levels": sorted(str(r[cols["ระดับผลการประเมิน"]]) for r in returned
+                         if r[cols["ระดับผลการประเมิน"]]),
         "measures": total("จำนวนมาตรการ"), "done": total("ผลแล้วเสร็จ"),
         "in_progress": total("ระหว่างดำเนินการ"), "not_started": total("ยังไม่ดำเนินการ"),
         "evidence": total("ผลที่มีหลักฐาน"),
@@ -109,7 +110,7 @@ def test_district_memo_figures_equal_the_reports(district_round, tmp_path):
                                                          for k, m in want["weakest"]]
     # ... and the memo says exactly those numbers.
     flat = "\n".join(body_texts(memo.path))
-    assert (f"มีหน่วยงานส่งแบบรายงานแล้ว {want['returned']} แห่ง ถูกต้องครบถ้วน {want['valid']} แห่ง "
+    assert (f"มีหน่วยงานส่งแบบรายงานแล้ว {want['returned']} แห่ง ผ่าน {want['valid']} แห่ง "
             f"ต้องแก้ไข {want['invalid']} แห่ง และยังไม่ส่ง 1 แห่ง ได้แก่ "
             "องค์การบริหารส่วนตำบลเชียงบาน") in flat
     results = want["done"] + want["in_progress"] + want["not_started"]

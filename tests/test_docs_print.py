@@ -34,7 +34,7 @@ def test_summary_has_totals_thai_rounds_and_be_dates(district_round):  # noqa: F
     head = next(r for r in range(1, 20) if ws.cell(r, 1).value == "รหัส")
     cols = {ws.cell(head, c).value: c for c in range(1, 30) if ws.cell(head, c).value}
     first = ws.cell(head + 1, cols["รอบ"]).value, ws.cell(head + 1, cols["วันที่รายงาน"]).value
-    assert first == ("6 เดือน", "15/04/2570")
+    assert first == ("รอบ 6 เดือน", "15/04/2570")  # the vocabulary's round
     # Thai needs about 1.7 x the font size: every printed row is at least that tall.
     for r in range(head + 1, head + 5):
         assert ws.row_dimensions[r].height >= 14 * 1.6

@@ -161,7 +161,7 @@ def test_the_demos_documents_match_seed_000_and_its_report(tmp_path, soffice):
     memo = next(docs.glob("บันทึกข้อความ-อำเภอ-*.docx"))
     want = read_back(out / "4-district-report.xlsx")
     memo_text = "\n".join(body_texts(memo))
-    assert (f"มีหน่วยงานส่งแบบรายงานแล้ว {th(str(want['returned']))} แห่ง ถูกต้องครบถ้วน "
+    assert (f"มีหน่วยงานส่งแบบรายงานแล้ว {th(str(want['returned']))} แห่ง ผ่าน "
             f"{th(str(want['valid']))} แห่ง ต้องแก้ไข {th(str(want['invalid']))} แห่ง") in memo_text
     assert f"มาตรการรวม {th(str(want['measures']))} มาตรการ" in memo_text
     assert f"ดำเนินการแล้วเสร็จ {th(str(want['done']))} รายการ" in memo_text

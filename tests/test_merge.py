@@ -168,7 +168,7 @@ def test_province_merges_district_reports_without_double_counting(district, temp
     s = summary_rows(tmp_path / "pcsv" / "summary.csv")
     assert sorted(s) == ["7000001", "7000002", "7000003"]
     assert s["7000001"]["via"].endswith("east.xlsx")
-    assert s["7000002"]["via"] == "" and s["7000002"]["recorded"] == "2022-04-25"
+    assert s["7000002"]["via"] == "" and s["7000002"]["recorded"] == "25/04/2565"
     assert s["7000001"]["ita_score"] == "59.16"
     east_s = summary_rows(tmp_path / "east-csv" / "summary.csv")  # made from the returns
     for col in ("results_done", "results_in_progress", "results_with_evidence", "measures"):
@@ -182,7 +182,7 @@ def test_province_merges_district_reports_without_double_counting(district, temp
     assert all(s[c]["ita_level"] for c in s)
     wb = CalamineWorkbook.from_path(str(tmp_path / "province.xlsx"))
     chart = wb.get_sheet_by_name("กราฟ").to_python()
-    start = next(i for i, r in enumerate(chart) if r and r[0] == "ระดับ")
+    start = next(i for i, r in enumerate(chart) if r and r[0] == "ระดับผลการประเมิน")
     counts = {}
     for r in chart[start + 1:]:
         if not r or r[0] == "":
@@ -253,7 +253,7 @@ def test_english_report_is_wholly_english_and_reads_back(district, tmp_path):
                                  "Findings", "Files", "Charts"]
     # The headings follow the totals block at the top of the summary.
     summary = list(wb["Summary"].iter_rows(values_only=True))
-    assert [r[0] for r in summary[3:7]] == ["Returned", "Valid", "Measures", "Results"]
+    assert [r[0] for r in summary[3:7]] == ["Returned", "Passed", "Measures", "Results"]
     heads = list(next(r for r in summary if r and r[0] == "Code"))
     assert heads[:6] == ["Code", "Organisation", "Type", "District", "Province", "Status"]
     rows = [r for r in wb["Findings"].iter_rows(min_row=5, values_only=True) if r[0]]
@@ -299,7 +299,7 @@ def test_province_keeps_each_status_of_a_district_report(district, template, tmp
     run_merge(tmp_path / "d.xlsx", late, "-o", tmp_path / "p2.xlsx", "--csv", tmp_path / "pc2")
     s2 = summary_rows(tmp_path / "pc2" / "summary.csv")
     assert s2["6560105"]["status"] == "valid" and s2["6560105"]["via"] == ""
-    assert s2["6560105"]["recorded"] == "2022-04-25" and s2["6560105"]["ita_score"]
+    assert s2["6560105"]["recorded"] == "25/04/2565" and s2["6560105"]["ita_score"]
     assert {c: r["status"] for c, r in s2.items() if c != "6560105"} == {
         c: r["status"] for c, r in s.items() if c != "6560105"}
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ita_xlsx.core.errors import Cancelled, ItaError
+from ita_xlsx.core.errors import Cancelled, ItaError, what_happened
 from ita_xlsx.core.messages import msg
 
 if TYPE_CHECKING:
@@ -97,8 +97,9 @@ def friendly(fn):
         except Exception as exc:  # noqa: BLE001 - last line of defence for users
             if ctx.debug:
                 traceback.print_exc()
-            detail = f"{type(exc).__name__}: {exc}"[:300]
-            click.echo(msg("error.unexpected", ctx.lang, detail=detail), err=True)
+            th, en = what_happened(exc)  # words, never the exception's class name
+            click.echo(msg("error.unexpected", ctx.lang, detail=en if ctx.lang == "en" else th),
+                       err=True)
             sys.exit(1)
 
     return wrapper
@@ -413,10 +414,69 @@ template_option = option(
 )
 
 
+class ProgressLines:
+    """Progress as plain lines on stderr when it is not a terminal (a log file, a pipe, a
+    scheduled task), for long work only: nothing in the first ``after`` seconds
+    (``ITA_XLSX_PROGRESS_AFTER``, default 2), then a few lines however long the work, never
+    one per item. With a known ``total``, about every tenth of it; without, at 1, 2, 4, 8, ...
+    items."""
+
+    def __init__(self, label: str, total: int | None = None, lang: str = "th",
+                 after: float | None = None):
+        import time
+
+        self.label, self.total, self.lang = label, total, lang
+        if after is None:
+            try:
+                after = float(os.environ.get("ITA_XLSX_PROGRESS_AFTER", "2"))
+            except ValueError:
+                after = 2.0
+        self.after, self.started, self.clock = after, time.monotonic(), time.monotonic
+        self.done, self.shown = 0, False
+        self.next = 1 if not total else max(1, -(-total // 10))
+
+    def __call__(self, n: int = 1) -> None:
+        self.done += n
+        if self.done < self.next and self.done != self.total:
+            return
+        if self.clock() - self.started < self.after:
+            return  # quick work says nothing until its summary
+        if not self.shown:
+            self.shown = True
+            click.echo(f"{self.label}…", err=True)
+        if self.total:
+            step = max(1, -(-self.total // 10))
+            self.next = (self.done // step + 1) * step
+            click.echo(f"{self.label}: {min(self.done, self.total)}/{self.total}", err=True)
+        else:
+            while self.next <= self.done:
+                self.next *= 2
+            click.echo(f"{self.label}: {self.done}", err=True)
+
+
+def _plain_progress() -> bool:
+    """Whether stderr is a log file or a pipe: an OS stream that is not a terminal. (An
+    in-memory stream, as a program embedding the command line captures it, gets none.)"""
+    try:
+        sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError
+        return False
+    return not sys.stderr.isatty()
+
+
+def progress_for(label: str, lang: str = "th"):
+    """A step counter for work whose size is not known up front: plain lines when stderr is
+    a log or a pipe; None otherwise (on a terminal a spinner shows instead)."""
+    return ProgressLines(label, None, lang) if _plain_progress() else None
+
+
 def _with_progress(ctx: Ctx, total: int, label: str, work):
-    """Run ``work(step)`` with a progress bar on a terminal (a plain run otherwise)."""
-    if total < 2 or not sys.stderr.isatty():
+    """Run ``work(step)`` with a progress bar on a terminal, plain progress lines otherwise."""
+    if total < 2:
         return work(lambda n: None)
+    if not sys.stderr.isatty():
+        return work(ProgressLines(label, total, ctx.lang) if _plain_progress()
+                    else (lambda n: None))
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ita_xlsx.outputs.check_report import SEVERITY_EN, SEVERITY_TH, status_text
+from ita_xlsx.core.vocabulary import COUNTS, ORG_STATES, SEVERITIES, label, tally, word
+from ita_xlsx.outputs.check_report import status_text
 
 if TYPE_CHECKING:
     from ita_xlsx.validators.engine import Report
@@ -58,16 +59,16 @@ def print_console(report: Report, say, lang: str = "th", max_findings: int = 30)
         org = " ".join(x for x in (f.returned.org_code, f.returned.org_name) if x)
         counts = []
         if f.count("error"):
-            counts.append(f"{f.count('error')} " + ("errors" if lang == "en" else "ข้อผิดพลาด"))
+            counts.append(f"{f.count('error')} " + word(COUNTS, "errors", lang))
         if f.count("warning"):
-            counts.append(f"{f.count('warning')} " + ("warnings" if lang == "en" else "ข้อเตือน"))
+            counts.append(f"{f.count('warning')} " + word(COUNTS, "warnings", lang))
         line = Text(f"{_ICON[f.status]} {status_text(f.status, lang)}  ", style=_STYLE[f.status])
         line.append(f"{f.path}" + (f"  [{org}]" if org else ""), style="bold")
         if counts:
             line.append("  (" + ", ".join(counts) + ")")
         say(line)
         for x in f.findings[:max_findings]:
-            sev = (SEVERITY_EN if lang == "en" else SEVERITY_TH)[x.severity]
+            sev = label(SEVERITIES, x.severity, lang)
             say(Text(f"    {sev} [{x.code}] ", style=_STYLE["invalid" if x.severity == "error"
                                                          else "warnings"]
                      if x.severity != "info" else "dim") + Text(x.message(lang)))
@@ -77,24 +78,25 @@ def print_console(report: Report, say, lang: str = "th", max_findings: int = 30)
                      f"    … และอีก {more} รายการ (ดูไฟล์ --report)", style="dim"))
     print_selection(report, say, lang)
     s = report.stats()
+    states = tally(s, lang, ("valid", "warnings", "invalid", "unreadable"))
+    severities = (f"{word(COUNTS, 'errors', lang)} {s['errors']}, "
+                  f"{word(COUNTS, 'warnings', lang)} {s['warnings_total']}")
     if lang == "en":
-        total = (f"{s['files']} file(s): {s['valid']} valid, {s['warnings']} with warnings, "
-                 f"{s['invalid']} invalid, {s['unreadable']} unreadable · {s['errors']} errors, "
-                 f"{s['warnings_total']} warnings · {s['seconds']:.2f} s")
+        total = f"{s['files']} file(s): {states} · {severities} · {s['seconds']:.2f} s"
     else:
-        total = (f"ตรวจ {s['files']} ไฟล์: ผ่าน {s['valid']}, ผ่านแต่มีข้อเตือน {s['warnings']}, "
-                 f"ต้องแก้ไข {s['invalid']}, เปิดไม่ได้ {s['unreadable']} · ข้อผิดพลาด {s['errors']}, "
-                 f"ข้อเตือน {s['warnings_total']} · {s['seconds']:.2f} วินาที")
+        total = f"ตรวจ {s['files']} ไฟล์: {states} · {severities} · {s['seconds']:.2f} วินาที"
     say(Text(total, style="bold"))
     if report.missing:
         names = ", ".join(f"{c} {n}" for c, n in report.missing[:20])
         more = len(report.missing) - 20
         tail = (f" … (+{more})" if more > 0 else "")
-        say(Text((f"Not returned yet ({len(report.missing)}): " if lang == "en" else
-                  f"ยังไม่ส่ง ({len(report.missing)} หน่วยงาน): ") + names + tail, style="yellow"))
+        n = len(report.missing)
+        say(Text(label(ORG_STATES, "not_sent", lang)
+                 + (f" ({n}): " if lang == "en" else f" ({n} หน่วยงาน): ") + names + tail,
+                 style="yellow"))
     for code, name, what in report.unusable:
-        say(Text((f"Sent something unusable: {code} {name} — {what}" if lang == "en" else
-                  f"ส่งแล้วแต่ใช้ไม่ได้: {code} {name} — {what}"), style="yellow"))
+        say(Text(f"{label(ORG_STATES, 'unusable', lang)}: {code} {name} — {what}",
+                 style="yellow"))
     if report.links:
         ln = report.links
         say(Text(f"links: {ln.get('checked', 0)} checked, {ln.get('dead', 0)} dead" if lang == "en"

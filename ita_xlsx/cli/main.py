@@ -34,7 +34,9 @@ from ita_xlsx.cli.base import (
     template_option,
     year_option,
 )
+from ita_xlsx.core.errors import ItaError
 from ita_xlsx.core.messages import msg
+from ita_xlsx.core.vocabulary import tally
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]},
@@ -199,6 +201,25 @@ def schema(ctx: Ctx, as_json, year, framework, template_path) -> None:
 # ---------------------------------------------------------------- validate
 
 
+def _round_settings(inputs):
+    """The ``[round]`` settings of the round the inputs belong to: ita-settings.toml in the
+    working folder, or beside or above an input (``returned/`` sits in the round folder)."""
+    from ita_xlsx.spec.settings import SETTINGS_FILE, RoundSettings, load_settings
+
+    places = [Path.cwd()]
+    for item in inputs:
+        p = Path(item).resolve()
+        folder = p if p.is_dir() else p.parent
+        places += [folder, folder.parent]
+    for place in places:
+        if (place / SETTINGS_FILE).is_file():
+            try:
+                return load_settings(place, use_user_file=False).round
+            except ItaError:  # a settings file that cannot be read leaves the workbook's own
+                break
+    return RoundSettings()
+
+
 @main.command(
     help="""ตรวจแบบรายงานที่ส่งกลับ (ไฟล์หรือโฟลเดอร์) และอธิบายทุกปัญหาที่พบ
 
@@ -277,6 +298,12 @@ def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, 
                                   template=template, framework=framework,
                                   check_links=check_links, link_timeout=link_timeout,
                                   workers=workers, progress=step))
+    if not report.files:  # only PDFs, links, Word files...: nothing was checked
+        if fmt == "text":
+            from ita_xlsx.cli.console import print_selection
+
+            print_selection(report, ctx.console.print, ctx.lang)
+        raise UserError.of("error.nothing_to_check", 1, n=len(report.skipped))
     if fmt == "text":
         from ita_xlsx.cli.console import print_console
 
@@ -289,8 +316,9 @@ def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, 
         ctx.err(("เขียนรายงานที่ {p}" if ctx.lang == "th" else "Report written to {p}").format(
             p=path))
     if feedback_dir:
+        rnd = _round_settings(inputs)
         written = write_feedback(report, feedback_dir, force=force, lang=ctx.lang,
-                                 all_files=all_files)
+                                 all_files=all_files, deadline=rnd.deadline, contact=rnd.contact)
         ctx.err(("เขียนสำเนาแจ้งผล {n} ไฟล์ ในโฟลเดอร์ {d}" if ctx.lang == "th" else
                  "Wrote {n} feedback copies into the folder {d}").format(
                      n=len(written.written), d=feedback_dir))
@@ -402,6 +430,12 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, force
         lambda step: consolidate(inputs, orgs=orgs_path, fiscal_year=fy, round=round_key,
                                  template=template, framework=framework, exclude=[out],
                                  workers=workers, progress=step))
+    if len(result.files) == len(result.skipped):  # not one workbook among the inputs
+        from ita_xlsx.cli.console import merge_lines
+
+        for line in merge_lines(result, ctx.lang)[0]:
+            ctx.err(line)
+        raise UserError.of("error.nothing_to_merge", 1, n=len(result.skipped))
     writing = "กำลังเขียนรายงานรวม…" if ctx.lang == "th" else "Writing the report…"
     with _status(writing):  # the report and the CSV files together, all or none
         write_consolidated(result, out, force=force, lang=ctx.lang, template=template,
@@ -411,15 +445,12 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, force
     # unreadable files no organisation could be named for are not entries, but still count
     counts["unreadable"] += sum(f["status"] == "unreadable" and not f["org_code"]
                                 for f in result.files)
+    states = tally(counts, ctx.lang)
     if ctx.lang == "en":
         ctx.say(f"Consolidated report: {out} · {len(result.entries)} organisations "
-                f"({counts['valid']} valid, {counts['warnings']} with warnings, "
-                f"{counts['invalid']} invalid, {counts['unreadable']} unreadable, "
-                f"{counts['missing']} missing) · {len(result.superseded)} files not counted")
+                f"({states}) · {len(result.superseded)} files not counted")
     else:
-        ctx.say(f"รายงานรวม: {out} · {len(result.entries)} หน่วยงาน (ผ่าน {counts['valid']}, "
-                f"มีข้อเตือน {counts['warnings']}, ต้องแก้ไข {counts['invalid']}, "
-                f"เปิดไม่ได้ {counts['unreadable']}, ยังไม่ส่ง {counts['missing']}) · "
+        ctx.say(f"รายงานรวม: {out} · {len(result.entries)} หน่วยงาน ({states}) · "
                 f"ไฟล์ที่ไม่นับ {len(result.superseded)}")
     _say_selection(ctx, result)
     if csv_dir:  # written above with the report: success is said after the last write

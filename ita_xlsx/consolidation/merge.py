@@ -8,20 +8,21 @@ CSV files. A consolidated report can itself be merged (district -> province): it
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ita_xlsx.core.findings import Finding
+from ita_xlsx.core.vocabulary import FILE_STATES, ROUNDS, SEVERITIES, key_of
 from ita_xlsx.spec.framework import score
 from ita_xlsx.spec.orgs import org_type_labels, read_org_list
 from ita_xlsx.spec.report_layout import DATA_SHEETS, REPORT_KIND, REPORT_META_SHEET
 from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.spec.template import Bound, Template, load_template
 from ita_xlsx.thai import clean_text, is_valid_url, parse_date
-from ita_xlsx.thai.text import normalise_code, read_code
+from ita_xlsx.thai.dates import iso_moment, parse_moment
+from ita_xlsx.thai.text import normalise_code, read_code, typed_text
 from ita_xlsx.validators.cross import indicator_rows
 from ita_xlsx.validators.engine import FileReport, choice_lookups
 
@@ -88,15 +89,9 @@ class MergeResult:
 # ---------------------------------------------------------------- entries from returns
 
 
-# Thailand's time (no daylight saving): report bytes must not depend on the machine's TZ
-THAI_TIME = dt.timezone(dt.timedelta(hours=7))
-
-
 def _iso_time(ts: float) -> str:
-    if not ts:
-        return ""
-    return dt.datetime.fromtimestamp(ts, THAI_TIME).replace(microsecond=0, tzinfo=None
-                                                           ).isoformat()
+    # with its offset (Thai time): report bytes must not depend on the machine's TZ
+    return iso_moment(ts) if ts else ""
 
 
 def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
@@ -330,6 +325,11 @@ def load_report(path: Path, template: Template, framework: str | None = None,
         for k in ("org_name", "org_type", "district", "province", "status",
                   "template_version", "round", "source_file", "recorded", "file_time", "level"):
             setattr(e, k, clean_text(row.get(k)))
+        for k in ("org_name", "org_type", "district", "province"):  # shown as written
+            setattr(e, k, typed_text(str(row.get(k) or "")))
+        # shown as 02/12/2569 10:11 (Thai time): back to ISO, as returns carry it
+        moment = parse_moment(e.file_time)
+        e.file_time = moment.isoformat() if moment is not None else e.file_time
         # the writer names the level column "ita_level"; older reports said "level"
         e.level = clean_text(row.get("ita_level") or row.get("level"))
         if bound is not None:  # an English report names pass labels in English: back to Thai
@@ -357,7 +357,7 @@ def load_report(path: Path, template: Template, framework: str | None = None,
         e = entries.get(normalise_code(row.get("org_code")).casefold())
         number = _num(row.get("indicator_no"))
         if e and number and row.get("issue"):
-            e.issues[int(number)] = clean_text(row.get("issue"))
+            e.issues[int(number)] = typed_text(str(row.get("issue")))
     # report sheet, entry attribute, the template sheet (role) its columns come from
     for key, attr, role in (("measures", "measures", Roles.MEASURES), ("results", "results", Roles.RESULTS),
                             ("findings", "findings", "")):
@@ -396,33 +396,15 @@ def _iso_day(text: str) -> str:
 
 
 def _round_key(text: str) -> str:
-    from ita_xlsx.make.print_layout import ROUNDS_EN, ROUNDS_TH
-
-    for table in (ROUNDS_TH, ROUNDS_EN):
-        for k, v in table.items():
-            if text in (k, v):
-                return k
-    return text
+    return key_of(ROUNDS, text) or text
 
 
 def _severity_key(text: str) -> str:
-    from ita_xlsx.make.print_layout import SEVERITY_EN, SEVERITY_TH
-
-    for table in (SEVERITY_TH, SEVERITY_EN):
-        for k, v in table.items():
-            if text in (k, v):
-                return k
-    return text
+    return key_of(SEVERITIES, text) or text
 
 
 def _status_key(text: str) -> str:
-    from ita_xlsx.outputs.check_report import STATUS_EN, STATUS_TH
-
-    for table in (STATUS_TH, STATUS_EN):
-        for k, v in table.items():
-            if text in (k, v):
-                return k
-    return text or "invalid"
+    return key_of(FILE_STATES, text) or text or "invalid"
 
 
 # ---------------------------------------------------------------- the whole merge

@@ -19,6 +19,7 @@ import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
 from ita_xlsx.consolidation.merge import MergeResult, OrgEntry
+from ita_xlsx.core import vocabulary as vocab
 from ita_xlsx.core.files import (
     OutputFailed,
     atomic_target,
@@ -40,7 +41,6 @@ from ita_xlsx.make.print_layout import (
     severity_label,
     text_lines,
 )
-from ita_xlsx.outputs.check_report import STATUS_EN, STATUS_TH
 from ita_xlsx.spec.report_layout import (
     ANALYSIS,
     FILES,
@@ -325,7 +325,6 @@ class Writer:
         ws = self._sheet(wb, "summary", SUMMARY, self.tr("สรุปการส่งแบบรายงานมาตรการ ITA",
                                                           "Returns of the ITA measures workbook"),
                          first_row=head, printed=printed, block=totals)
-        status_names = STATUS_EN if self.lang == "en" else STATUS_TH
         r = head
         one_line = row_height(FONT_SIZE)
         for e in self.r.entries:
@@ -338,14 +337,15 @@ class Writer:
             for c, (key, _l, _w) in enumerate(SUMMARY):
                 v = values[key]
                 if key == "status":
-                    ws.write_string(r, c, status_names[v], self.f_status[v])
+                    ws.write_string(r, c, vocab.label(vocab.FILE_STATES, v, self.lang),
+                                    self.f_status[v])
                 elif key == "evidence_share" and v is not None:
                     ws.write_number(r, c, v, self.f_pct)
                 elif key == "ita_score" and v is not None:
                     ws.write_number(r, c, v, self.f_num)
                 elif key == "round" and v:
                     ws.write_string(r, c, round_label(v, self.lang), self.f_center)
-                elif key == "recorded" and v:
+                elif key in ("recorded", "file_time") and v:
                     ws.write_string(r, c, be_date(v), self.f_center)
                 elif key in ("org_name", "org_type", "ita_level") and v:
                     ws.write_string(r, c, str(v), self.f_wrap)
@@ -365,17 +365,16 @@ class Writer:
         results = sum(len(e.results) for e in es)
         evidence = sum(e.with_evidence for e in es)
         share = f"{evidence / results:.0%}" if results else "-"
+        passed = vocab.label(vocab.ORG_STATES, "passed", self.lang)
+        rest = vocab.tally(count, self.lang, ("warnings", "invalid", "unreadable", "missing"),
+                           " · ")
         if self.lang == "en":
             return [("Returned", f"{returned} of {len(es)} organisations"),
-                    ("Valid", f"{count['valid'] + count['warnings']} (with warnings "
-                              f"{count['warnings']}) · to fix {count['invalid']} · "
-                              f"unreadable {count['unreadable']} · missing {count['missing']}"),
+                    (passed, f"{count['valid'] + count['warnings']} (of which {rest})"),
                     ("Measures", f"{sum(len(e.measures) for e in es)}"),
                     ("Results", f"{results} · with evidence {evidence} ({share})")]
         return [("ส่งแล้ว", f"{returned} จาก {len(es)} หน่วยงาน"),
-                ("ผ่าน", f"{count['valid'] + count['warnings']} แห่ง (มีข้อเตือน "
-                         f"{count['warnings']}) · ต้องแก้ไข {count['invalid']} · เปิดไม่ได้ "
-                         f"{count['unreadable']} · ยังไม่ส่ง {count['missing']}"),
+                (passed, f"{count['valid'] + count['warnings']} แห่ง · {rest}"),
                 ("มาตรการ", f"{sum(len(e.measures) for e in es)} มาตรการ"),
                 ("ผลการดำเนินการ", f"{results} รายการ · มีหลักฐาน {evidence} ({share})")]
 
@@ -481,11 +480,12 @@ class Writer:
         ws = self._sheet(wb, "files", FILES, self.tr(
             "ไฟล์ที่ได้รับ (ฉบับล่าสุดของแต่ละหน่วยงานถูกใช้)",
             "Files received (the newest of each organisation is used)"))
-        status_names = STATUS_EN if self.lang == "en" else STATUS_TH
         en = self.lang == "en"
-        rows = [{**f, "status": status_names.get(f["status"], f["status"]),
+        rows = [{**f, "status": vocab.label(vocab.FILE_KINDS if f["status"] in vocab.FILE_KINDS
+                                            else vocab.FILE_STATES, f["status"], self.lang),
                  "reason": f.get("reason_en" if en else "reason", ""),
-                 "recorded": be_date(f.get("recorded")), "file_time": be_date(f.get("file_time"))}
+                 "recorded": be_date(f.get("recorded")), "file_time": be_date(f.get("file_time")),
+                 "round": round_label(f.get("round"), self.lang) if f.get("round") else ""}
                 for f in sorted(self.r.files, key=lambda x: (x["org_code"], x["path"]))]
         self._rows(ws, FILES, rows, 3)
 
@@ -507,7 +507,7 @@ class Writer:
         level_rows = [(lv, levels[lv]) for lv in order if lv in levels] + [
             (lv, n) for lv, n in sorted(levels.items()) if lv not in order]
         r0 = 2
-        ws.write_string(r0, 0, self.tr("ระดับ", "Level"), self.f_head)
+        ws.write_string(r0, 0, vocab.label(vocab.HEADINGS, "level", self.lang), self.f_head)
         ws.write_string(r0, 1, self.tr("จำนวนหน่วยงาน", "Organisations"), self.f_head)
         for i, (lv, n) in enumerate(level_rows, start=1):
             ws.write_string(r0 + i, 0, self.level_text(lv), self.f_text)
@@ -684,7 +684,10 @@ def csv_files(result: MergeResult, out_dir: Path, template: Template,
         pending.append((out_dir / name, csv_bytes(keys, [[r.get(k) for k in keys]
                                                           for r in rows])))
 
-    save("summary.csv", SUMMARY, [summary_values(e) for e in result.entries])
+    # dates as every surface shows them (Buddhist Era, Thai time); JSON alone carries ISO
+    save("summary.csv", SUMMARY, [{**v, "recorded": be_date(v["recorded"]),
+                                   "file_time": be_date(v["file_time"])}
+                                  for v in map(summary_values, result.entries)])
 
     def stacked(attr):
         for e in result.entries:

@@ -46,6 +46,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ไม่พบไฟล์แบบรายงาน (.xlsx .xls .ods) ในที่ที่ระบุ",
         "No workbook (.xlsx .xls .ods) found in the given paths",
     ),
+    "error.nothing_to_check": (
+        "ไม่มีแบบรายงานให้ตรวจ: {n} ไฟล์ที่ระบุไม่ใช่แบบรายงาน (.xlsx .xls .ods) จึงไม่ได้ตรวจอะไร "
+        "ให้ระบุไฟล์หรือโฟลเดอร์ของแบบรายงานที่หน่วยงานส่งกลับ",
+        "Nothing to check: the {n} file(s) given are not workbooks (.xlsx .xls .ods), so nothing "
+        "was checked. Give the returned workbooks or their folder.",
+    ),
+    "error.nothing_to_merge": (
+        "ไม่มีแบบรายงานให้รวม: {n} ไฟล์ที่ระบุไม่ใช่แบบรายงาน (.xlsx .xls .ods) จึงไม่ได้เขียนรายงานรวม "
+        "ให้ระบุไฟล์หรือโฟลเดอร์ของแบบรายงานที่หน่วยงานส่งกลับ",
+        "Nothing to consolidate: the {n} file(s) given are not workbooks (.xlsx .xls .ods), so "
+        "no report was written. Give the returned workbooks or their folder.",
+    ),
     "error.template": ("แบบฟอร์ม {file} ใช้ไม่ได้: {problems}", "Template {file} is not usable: {problems}"),
     "error.output_exists": (
         "มีไฟล์ {path} อยู่แล้ว ไม่เขียนทับ (ใช้ --force หากต้องการเขียนทับ)",

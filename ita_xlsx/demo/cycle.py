@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ita_xlsx import api
 from ita_xlsx.core.messages import msg
+from ita_xlsx.core.vocabulary import tally
 
 SAMPLE_ORGS = "orgs.csv"
 
@@ -52,11 +53,9 @@ def run_demo(out: Path, force: bool, say: Callable[[str], None], lang: str = "th
     check = api.write_check_report(report, out / "3-check-report.xlsx", lang=lang, force=True)
     fb = api.write_feedback(report, out / "3-feedback", force=True, lang=lang)
     s = report.stats()
-    step(3, ("ตรวจแล้ว: ผ่าน {v}, มีข้อเตือน {w}, ต้องแก้ไข {i} · รายงาน {r} · สำเนาแจ้งผล {n} ไฟล์"
-             " ในโฟลเดอร์ {d}" if th else
-             "Checked: {v} valid, {w} with warnings, {i} invalid · report {r}"
-             " · {n} feedback copies in the folder {d}").format(
-        v=s["valid"], w=s["warnings"], i=s["invalid"], r=check, n=len(fb.written),
+    step(3, ("ตรวจแล้ว: {states} · รายงาน {r} · สำเนาแจ้งผล {n} ไฟล์ ในโฟลเดอร์ {d}" if th else
+             "Checked: {states} · report {r} · {n} feedback copies in the folder {d}").format(
+        states=tally(s, lang, ("valid", "warnings", "invalid")), r=check, n=len(fb.written),
         d=out / "3-feedback"))
 
     result = api.consolidate([returned], template=t, orgs=rnd.orgs_file)

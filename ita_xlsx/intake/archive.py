@@ -27,7 +27,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from ita_xlsx.core.errors import ItaError
+from ita_xlsx.core.errors import ItaError, what_happened
 from ita_xlsx.intake.safety import LIMITS, OLE_MAGIC, Limits, MiB
 from ita_xlsx.intake.zips import MemberTooLarge, open_zip, read_member
 
@@ -157,9 +157,9 @@ def scan_zip(data: bytes, name: str, limits: Limits = LIMITS, _depth: int = 1,
     try:
         zf = open_zip(io.BytesIO(data))
     except _ZIP_ERRORS as exc:
-        raise ArchiveError(f"เปิดไฟล์ ZIP ไม่ได้ ไฟล์เสียหาย ({type(exc).__name__})",
-                           f"cannot open the ZIP archive, damaged ({type(exc).__name__})"
-                           ) from None
+        th, en = what_happened(exc)  # in words, never the exception's class name
+        raise ArchiveError(f"เปิดไฟล์ ZIP ไม่ได้ ไฟล์เสียหาย ({th})",
+                           f"cannot open the ZIP archive, damaged ({en})") from None
     out = Contents()
     with zf:
         infos = zf.infolist()
@@ -187,7 +187,7 @@ def scan_zip(data: bytes, name: str, limits: Limits = LIMITS, _depth: int = 1,
                 continue
             except _ZIP_ERRORS as exc:
                 out.others.append(Other(inner, name, "refused", "แตกไฟล์ไม่ได้ ไฟล์เสียหาย",
-                                        f"cannot extract, damaged ({type(exc).__name__})"))
+                                        f"cannot extract, damaged ({what_happened(exc)[1]})"))
                 continue
             _take(blob, inner, name, limits, _depth, budget, out)
     return out

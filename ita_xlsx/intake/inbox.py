@@ -19,6 +19,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ita_xlsx.core.errors import what_happened
 from ita_xlsx.core.files import safe_filename, walk_folder
 from ita_xlsx.intake.archive import ArchiveError, Contents, kind_of, scan_eml, scan_zip
 from ita_xlsx.intake.safety import LIMITS, OLE_MAGIC, ZIP_MAGIC
@@ -252,8 +253,9 @@ def _open_container(inbox: Inbox, path: Path, code: str, codes: set[str] | None,
                                   f"{what_en}: {exc.en}"))
         return
     except OSError as exc:
-        inbox.skipped.append(Item(str(path), "refused", code, f"เปิด{what_th}ไม่ได้",
-                                  f"cannot open the {what_en} ({type(exc).__name__})"))
+        th, en = what_happened(exc)
+        inbox.skipped.append(Item(str(path), "refused", code, f"เปิด{what_th}ไม่ได้ ({th})",
+                                  f"cannot open the {what_en} ({en})"))
         return
     if not contents.members and not contents.others:
         inbox.skipped.append(Item(str(path), "mail" if eml else "zip", code,

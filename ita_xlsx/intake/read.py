@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from ita_xlsx.core.errors import what_happened
 from ita_xlsx.core.files import walk_folder
 from ita_xlsx.core.findings import Finding
 from ita_xlsx.intake.safety import preflight
@@ -35,7 +36,7 @@ from ita_xlsx.spec.template import (
     split_cell,
 )
 from ita_xlsx.thai import clean_text
-from ita_xlsx.thai.text import OrgCode, read_code
+from ita_xlsx.thai.text import OrgCode, read_code, typed_text
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _HEADER_SCAN = 15  # rows searched for a moved header row
@@ -126,6 +127,10 @@ def normalize_value(value: object, kind: str) -> object:
             # reader would call them, so the check names the cell (score-invalid)
             return number if math.isfinite(number) else _NON_FINITE.get(str(number), "NaN")
         return clean_text(value)
+    if kind == "text" and isinstance(value, str):
+        # What the organisation wrote is shown and written as written (line breaks, spacing):
+        # checks and comparisons clean it themselves.
+        return typed_text(value) or None
     text = _clean(value) if isinstance(value, str) else clean_text(value)
     if kind == "id" and text:
         from ita_xlsx.thai import to_arabic_digits
@@ -179,7 +184,7 @@ def read_return(path: str | Path, template: Template) -> Returned:
     try:
         out.mtime = os.stat(path).st_mtime
     except OSError as exc:
-        return _unreadable(out, f"{type(exc).__name__}", "ไม่พบไฟล์หรือเปิดไม่ได้")
+        return _unreadable(out, what_happened(exc)[1], "ไม่พบไฟล์หรือเปิดไม่ได้")
     pf = preflight(path)
     out.kind = pf.kind
     out.findings.extend(pf.findings)
@@ -252,8 +257,8 @@ def saved_time(core_xml: bytes) -> str:
         when = dt.datetime.fromisoformat(hit.group(1).decode().strip().replace("Z", "+00:00"))
     except (ValueError, UnicodeDecodeError):
         return ""
-    if when.tzinfo is not None:
-        when = when.astimezone(dt.UTC).replace(tzinfo=None)
+    if when.tzinfo is not None:  # kept with its offset: shown later in Thai time
+        when = when.astimezone(dt.UTC)
     return when.replace(microsecond=0).isoformat()
 
 

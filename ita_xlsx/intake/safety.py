@@ -29,6 +29,7 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 
+from ita_xlsx.core.errors import what_happened
 from ita_xlsx.intake.zips import ZIP_ERRORS, open_zip
 
 if TYPE_CHECKING:
@@ -207,7 +208,7 @@ def _zip_preflight(fh: BinaryIO, size: int, limits: Limits) -> Preflight:
     try:
         zf = open_zip(fh)
     except _ZIP_ERRORS as exc:
-        raise _damaged(f"ZIP, {type(exc).__name__}") from None
+        raise _damaged(f"ZIP, {what_happened(exc)[1]}") from None
     with zf:
         infos = zf.infolist()
         names = {i.filename for i in infos}
@@ -219,7 +220,7 @@ def _zip_preflight(fh: BinaryIO, size: int, limits: Limits) -> Preflight:
                 refused.kind = kind
             raise
         except _ZIP_ERRORS as exc:
-            raise _damaged(f"ZIP, {type(exc).__name__}") from None
+            raise _damaged(f"ZIP, {what_happened(exc)[1]}") from None
 
 
 def _zip_checks(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], names: set[str],

@@ -18,13 +18,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ita_xlsx.core.vocabulary import ROUNDS, word
+from ita_xlsx.thai.dates import format_day, format_moment
+
 ROUND_ORDER = {"plan": 0, "6": 1, "12": 2}
-ROUND_TH = {"plan": "แผน (ต้นปี)", "6": "รอบ 6 เดือน", "12": "รอบ 12 เดือน"}
-ROUND_EN = {"plan": "plan", "6": "6-month round", "12": "12-month round"}
 
 
 def round_text(key: str, lang: str = "th") -> str:
-    return (ROUND_EN if lang == "en" else ROUND_TH).get(key, key or "?")
+    return word(ROUNDS, key, lang) if key else "?"
 
 
 @dataclass
@@ -199,27 +200,25 @@ def _why(best: Candidate, runner: Candidate) -> tuple[str, str]:
         return ("อีกไฟล์เปิดไม่ได้", "the other file could not be read")
     if best.recorded != runner.recorded:
         return (f"วันที่รายงานใหม่กว่า ({_day(best.recorded)} กับ {_day(runner.recorded)})",
-                f"its report date is newer ({best.recorded or '-'} against "
-                f"{runner.recorded or '-'})")
+                f"its report date is newer ({_day(best.recorded)} against "
+                f"{_day(runner.recorded)})")
     if best.saved != runner.saved:
         return (f"บันทึกในโปรแกรม Excel ครั้งล่าสุดหลังกว่า ({_when(best.saved)} กับ "
                 f"{_when(runner.saved)})",
-                f"the workbook itself was saved later ({best.saved} against "
-                f"{runner.saved or '-'})")
+                f"the workbook itself was saved later ({_when(best.saved)} against "
+                f"{_when(runner.saved)})")
     if best.file_time != runner.file_time:
         return (f"เวลาของไฟล์ใหม่กว่า ({_when(best.file_time)} กับ {_when(runner.file_time)})",
-                f"its file time is newer ({best.file_time} against {runner.file_time})")
+                f"its file time is newer ({_when(best.file_time)} against "
+                f"{_when(runner.file_time)})")
     return ("ทุกเวลาตรงกัน จึงเลือกตามลำดับชื่อไฟล์", "every time is equal, so by file name order")
 
 
 def _day(iso: str) -> str:
-    if len(iso) >= 10 and iso[:4].isdigit():
-        return f"{iso[8:10]}/{iso[5:7]}/{int(iso[:4]) + 543}"
-    return iso or "-"
+    """2027-04-15 -> 15/04/2570 (the one formatter, Buddhist Era)."""
+    return format_day(iso) if iso else "-"
 
 
 def _when(iso: str) -> str:
-    """2027-04-15T10:00:00 -> 15/04/2570 10:00 (Thai readers)."""
-    if len(iso) >= 16 and iso[:4].isdigit():
-        return f"{_day(iso)} {iso[11:16]}"
-    return _day(iso)
+    """A moment as every surface shows it: 15/04/2570 10:00, Thai time."""
+    return format_moment(iso) if iso else "-"

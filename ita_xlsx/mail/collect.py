@@ -35,6 +35,7 @@ from ita_xlsx.mail.ledger import Ledger, ReceivedRow
 from ita_xlsx.mail.transport import MailError, connection_cause
 from ita_xlsx.spec.orgs import split_emails
 from ita_xlsx.spec.settings import Settings
+from ita_xlsx.thai.dates import format_moment
 
 MAX_MESSAGE_BYTES = 80 * 1024 * 1024  # a message larger than this is listed, not fetched
 HEADER_BATCH = 500
@@ -419,7 +420,7 @@ def _look_at(raw, uid, mid, size, internal, folder, ledger, by_code, by_address,
         if related:
             note, note_en = _describe_nothing(msg, others)
             result.without_workbook.append(NoWorkbook(
-                sender, subject, received.strftime("%d/%m/%Y %H:%M"), note, note_en))
+                sender, subject, format_moment(received), note, note_en))
         else:
             result.unrelated += 1
     code = hints[0][0] if hints else ""

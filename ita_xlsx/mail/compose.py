@@ -21,10 +21,10 @@ from email.mime.text import MIMEText
 from email.utils import formataddr, formatdate, make_msgid
 
 from ita_xlsx.core.errors import ItaError
+from ita_xlsx.core.vocabulary import ROUNDS
 
 ROUND_TAGS = {"plan": "แผน", "6": "รอบ6", "12": "รอบ12"}
-ROUND_LABELS = {"plan": "แผนปฏิบัติการ (ต้นปีงบประมาณ)", "6": "รอบ 6 เดือน",
-                "12": "รอบ 12 เดือน"}
+ROUND_LABELS = {k: w.th for k, w in ROUNDS.items()}  # the vocabulary's words
 TAG_RE = re.compile(r"\[ITA(\d{4})-([^\]\s-]+)-([A-Za-z0-9._-]+)\]")
 PLACEHOLDER_SENDER = "ita-xlsx@example.invalid"
 
@@ -155,6 +155,27 @@ def attachment_part(att: Attachment) -> MIMEBase:
     return part
 
 
+class OneLine:
+    """A header value written on its own line, never folded: compat32 folds a long
+    Message-ID, In-Reply-To or References after the colon, and mail programs then read the
+    value with a leading space (a reply that does not thread)."""
+
+    def __init__(self, value: str):
+        self.value = " ".join(value.split())
+
+    def encode(self, linesep: str = "\n", maxlinelen: int | None = None, **_kw) -> str:
+        return self.value
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+
 def build_message(*, sender: str, sender_name: str, to: list[str], subject: str, body: str,
                   attachments: list[Attachment], message_id: str, reply_to: str = "",
                   in_reply_to: str = "", references: str = "", date: str | None = None
@@ -164,12 +185,12 @@ def build_message(*, sender: str, sender_name: str, to: list[str], subject: str,
     msg["To"] = ", ".join(to)
     msg["Subject"] = Header(subject, "utf-8")  # type: ignore[assignment]  # compat32 takes a Header
     msg["Date"] = date or formatdate(localtime=True)
-    msg["Message-ID"] = message_id
+    msg["Message-ID"] = OneLine(message_id)  # type: ignore[assignment]
     if reply_to:
         msg["Reply-To"] = reply_to
-    if in_reply_to:
-        msg["In-Reply-To"] = in_reply_to
-        msg["References"] = (references + " " + in_reply_to).strip()
+    if in_reply_to.strip():
+        msg["In-Reply-To"] = OneLine(in_reply_to)  # type: ignore[assignment]
+        msg["References"] = OneLine(f"{references} {in_reply_to}")  # type: ignore[assignment]
     msg["X-Mailer"] = "ita-xlsx"
     msg.attach(MIMEText(body, "plain", "utf-8"))
     for att in attachments:

@@ -30,6 +30,7 @@ from pathlib import Path
 from ita_xlsx.core.errors import ItaError
 from ita_xlsx.core.files import atomic_write, safe_filename
 from ita_xlsx.core.records import Org
+from ita_xlsx.core.vocabulary import COUNTS, FILE_STATES, word
 from ita_xlsx.mail import compose
 from ita_xlsx.mail.ledger import SEND_LOCK_FILE, Ledger, LedgerError, SentRow, now_iso
 from ita_xlsx.mail.transport import MailError, connection_cause, find_in_sent, smtp_connect
@@ -219,13 +220,15 @@ def plan_workbooks(settings: Settings, orgs: list[Org], folder: Path, result: Se
 
 
 def _summary(findings: list[str], errors: int, warnings: int) -> tuple[str, str]:
+    # the state and severity words are the vocabulary's, as on every other surface
     if errors:
-        result = f"ต้องแก้ไข — พบข้อผิดพลาด {errors} รายการ" + (
-            f" และข้อสังเกต {warnings} รายการ" if warnings else "")
+        result = f"{word(FILE_STATES, 'invalid')} — พบ{word(COUNTS, 'errors')} {errors} รายการ" + (
+            f" และ{word(COUNTS, 'warnings')} {warnings} รายการ" if warnings else "")
     elif warnings:
-        result = f"ผ่าน แต่มีข้อสังเกต {warnings} รายการ ขอให้ตรวจทาน"
+        result = (f"{word(FILE_STATES, 'warnings')} — {word(COUNTS, 'warnings')} {warnings} "
+                  "รายการ ขอให้ตรวจทาน")
     else:
-        result = "ผ่าน"
+        result = word(FILE_STATES, "valid")
     lines = [f"- {text}" for text in findings[:10]]
     if len(findings) > 10:
         lines.append(f"- และอีก {len(findings) - 10} รายการ (ดูในไฟล์แนบ)")

@@ -7,20 +7,20 @@ table, the JSON/CSV and the .xlsx, and the web view all show the same thing.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from ita_xlsx.core.records import Org
+from ita_xlsx.core.vocabulary import FILE_STATES, HEADINGS, label
 from ita_xlsx.mail.ledger import LEDGER_FILE, Ledger
 from ita_xlsx.spec.orgs import split_emails
+from ita_xlsx.thai.dates import format_moment
 
-STATE_TH = {"valid": "ผ่าน", "warnings": "ผ่าน (มีข้อสังเกต)", "invalid": "ต้องแก้ไข",
-            "unreadable": "เปิดไฟล์ไม่ได้", "missing": "ยังไม่ส่งคืน"}
-STATE_EN = {"valid": "valid", "warnings": "valid with warnings", "invalid": "needs fixing",
-            "unreadable": "unreadable", "missing": "not returned"}
 COLUMNS = ("code", "name", "emails", "sent_at", "send_error", "returned_files", "counting_file",
            "validation", "errors", "warnings", "feedback_sent_at", "reminded_at")
-HEADINGS_TH = ("รหัส", "หน่วยงาน", "อีเมล", "ส่งแบบฟอร์มเมื่อ", "ส่งไม่สำเร็จ", "ไฟล์ที่ได้รับ",
-               "ไฟล์ที่ใช้", "ผลตรวจ", "ข้อผิดพลาด", "ข้อสังเกต", "ส่งผลตรวจเมื่อ", "ติดตามเมื่อ")
+# the column headings are the vocabulary's (validation: a file's result, the "status" word)
+_HEADING_KEYS = {"code": "org_code", "name": "org_name", "emails": "email",
+                 "validation": "status"}
 
 
 @dataclass
@@ -95,17 +95,8 @@ TIME_COLUMNS = ("sent_at", "feedback_sent_at", "reminded_at")
 
 
 def when(iso: str, lang: str = "th") -> str:
-    """An ISO time as an officer reads it: 30/11/2569 14:05 (Buddhist Era in Thai)."""
-    from datetime import datetime
-
-    if not iso:
-        return ""
-    try:
-        t = datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    year = t.year + 543 if lang != "en" else t.year
-    return f"{t.day:02d}/{t.month:02d}/{year} {t.hour:02d}:{t.minute:02d}"
+    """A ledger time as an officer reads it: 30/11/2569 14:05, Thai time, Buddhist Era."""
+    return format_moment(iso, lang) if iso else ""
 
 
 def _cell(st: OrgStatus, column: str, lang: str) -> object:
@@ -113,7 +104,7 @@ def _cell(st: OrgStatus, column: str, lang: str) -> object:
     if column in TIME_COLUMNS:
         return when(value, lang)
     if column == "validation":
-        return (STATE_EN if lang == "en" else STATE_TH).get(value, value)
+        return label(FILE_STATES, value, lang)
     if isinstance(value, list):
         return "; ".join(value)
     return value
@@ -124,7 +115,7 @@ def rows(items: list[OrgStatus], lang: str = "th") -> list[list[object]]:
 
 
 def headings(lang: str = "th") -> list[str]:
-    return list(COLUMNS) if lang == "en" else list(HEADINGS_TH)
+    return [label(HEADINGS, _HEADING_KEYS.get(c, c), lang) for c in COLUMNS]
 
 
 def write_status_xlsx(items: list[OrgStatus], path: Path, lang: str = "th",
@@ -170,3 +161,81 @@ def write_status_xlsx(items: list[OrgStatus], path: Path, lang: str = "th",
     wb.close()
     atomic_write(path, buf.getvalue(), force)
     return path
+
+
+# ---------------------------------------------------------------- what changed since a moment
+
+
+@dataclass
+class Change:
+    """One thing that happened in the round, from the ledger's timestamps."""
+
+    at: str  # ISO 8601 with its offset
+    code: str
+    kind: str  # arrival | state | sent | send_failed | no_workbook
+    th: str
+    en: str
+
+    def text(self, lang: str = "th") -> str:
+        return self.en if lang == "en" else self.th
+
+    def as_dict(self, lang: str = "th") -> dict:
+        return {"at": self.at, "code": self.code, "kind": self.kind, "text": self.text(lang)}
+
+
+def changes_since(round_dir: str | Path, since: datetime) -> list[Change]:
+    """What happened since ``since`` (an aware datetime): returns that arrived, organisations
+    whose result changed (from what their newest return before said), messages sent or that
+    failed, and replies that carried no workbook; oldest first."""
+    from ita_xlsx.core.vocabulary import FILE_STATES, MAIL_KINDS, ORG_STATES, word
+    from ita_xlsx.thai.dates import iso_moment, thai_time
+
+    ledger_path = Path(round_dir) / LEDGER_FILE
+    if not ledger_path.is_file():
+        return []
+    since = thai_time(since) or since
+
+    def after(at: str) -> bool:
+        t = thai_time(at)
+        return t is not None and t >= since
+
+    out: list[Change] = []
+    with Ledger(ledger_path) as ledger:
+        before: dict[str, str] = {}
+        for row in ledger.received_rows():  # oldest first
+            if not row.saved:
+                continue
+            key, state = row.code.casefold(), row.status or "unreadable"
+            if not after(row.received_at):
+                if key:
+                    before[key] = state
+                continue
+            shown = word(FILE_STATES, state, "th"), word(FILE_STATES, state, "en")
+            out.append(Change(iso_moment(row.received_at), row.code, "arrival",
+                              f"ได้รับไฟล์ {row.saved} ({shown[0]})",
+                              f"received {row.saved} ({shown[1]})"))
+            old = before.get(key, "missing") if key else ""
+            if key and old != state:
+                out.append(Change(
+                    iso_moment(row.received_at), row.code, "state",
+                    f"สถานะ: {word(FILE_STATES, old)} → {shown[0]}",
+                    f"state: {word(FILE_STATES, old, 'en')} → {shown[1]}"))
+                before[key] = state
+        for s in ledger.sent_rows():
+            if not after(s.at) or s.state == "sending" and not s.error:
+                continue
+            what = MAIL_KINDS.get(s.kind)
+            th, en = (what.th, what.en) if what else (s.kind, s.kind)
+            if s.state == "sent":
+                out.append(Change(iso_moment(s.at), s.code, "sent", f"ส่ง{th}แล้ว ({s.recipients})",
+                                  f"{en} sent ({s.recipients})"))
+            else:
+                out.append(Change(iso_moment(s.at), s.code, "send_failed",
+                                  f"ส่ง{th}ไม่สำเร็จ: {s.error}", f"{en} not sent: {s.error}"))
+        for sender, subject, date, note in ledger.messages_without_workbook():
+            if after(date):
+                out.append(Change(iso_moment(date), "", "no_workbook",
+                                  f"{word(ORG_STATES, 'sent')}: ข้อความไม่มีแบบรายงานจาก {sender} "
+                                  f"\"{subject}\" — {note}",
+                                  f"message without a workbook from {sender} \"{subject}\""))
+    return sorted(out, key=lambda c: (c.at, c.code, c.kind))

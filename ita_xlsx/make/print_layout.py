@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from ita_xlsx.core.vocabulary import ROUNDS, SEVERITIES, label
+
 A4 = 9  # XlsxWriter's paper code
 PAGE_PT = {"landscape": 842.0, "portrait": 595.0}  # A4 width in points
 MARGIN_IN = 0.4  # left and right margins, inches
@@ -22,10 +24,6 @@ CHARS_PER_UNIT = 0.9
 # Pixels per width unit: Excel with Calibri 11 draws 7; LibreOffice without Calibri draws up
 # to 10. The larger, so a sheet judged to fit at a readable scale does so in both.
 COL_PX = 10
-ROUNDS_TH = {"plan": "แผน", "6": "6 เดือน", "12": "12 เดือน"}  # under the heading รอบ
-ROUNDS_EN = {"plan": "Plan", "6": "6 months", "12": "12 months"}
-SEVERITY_TH = {"error": "ข้อผิดพลาด", "warning": "ข้อเตือน", "info": "ข้อสังเกต"}
-SEVERITY_EN = {"error": "Error", "warning": "Warning", "info": "Note"}
 
 
 def row_height(font_size: float, lines: int = 1) -> float:
@@ -79,28 +77,27 @@ def setup_page(ws, widths: list[float], *, title_rows: tuple[int, int] | None = 
 
 
 def be_date(value: object) -> str:
-    """"2027-01-25" (ISO, CE; a date or datetime too) -> "25/01/2570"; other text unchanged."""
+    """A day ("2027-01-25", a date) -> "25/01/2570"; a moment (ISO with a time, a datetime)
+    -> "25/01/2570 10:11" in Thai time (the one formatter, ``thai.dates``); other text
+    unchanged."""
+    from ita_xlsx.thai.dates import format_day, format_moment
+
     if isinstance(value, dt.datetime):
-        value = value.date()
+        return format_moment(value)
     if isinstance(value, dt.date):
-        return f"{value.day:02d}/{value.month:02d}/{value.year + 543}"
+        return format_day(value)
     text = "" if value is None else str(value)
-    try:
-        day = dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return text
-    rest = text[10:].lstrip("T ")
-    return f"{day.day:02d}/{day.month:02d}/{day.year + 543}" + (f" {rest[:5]}" if rest else "")
+    if len(text) > 10 and text[4:5] == "-":
+        return format_moment(text)
+    return format_day(text) if text[4:5] == "-" else text
 
 
 def round_label(key: object, lang: str = "th") -> str:
-    text = "" if key is None else str(key)
-    return (ROUNDS_EN if lang == "en" else ROUNDS_TH).get(text, text)
+    return label(ROUNDS, key, lang)
 
 
 def severity_label(key: object, lang: str = "th") -> str:
-    text = "" if key is None else str(key)
-    return (SEVERITY_EN if lang == "en" else SEVERITY_TH).get(text, text)
+    return label(SEVERITIES, key, lang)
 
 
 # Thai vowels and tone marks written above or below a consonant take no width of their own.

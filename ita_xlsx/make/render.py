@@ -31,6 +31,7 @@ from ita_xlsx.spec.template import (
     split_cell,
 )
 from ita_xlsx.thai import clean_text, parse_number
+from ita_xlsx.thai.dates import format_day
 
 ROW_HEIGHT = 24  # points: one line of TH Sarabun New 16 pt
 LISTS_SHEET = "_lists"
@@ -46,6 +47,7 @@ META_KEYS = (
     Fields.ROUND,
     "generated_at",
     "deadline",
+    "contact",  # kept so that a feedback copy says what the original said
 )
 
 
@@ -74,6 +76,7 @@ def meta_values(bound: Bound, org: Org, options: RenderOptions) -> dict[str, str
         Fields.ROUND: options.round,
         "generated_at": options.generated_at.isoformat(),
         "deadline": options.deadline,
+        "contact": options.contact,
     }
 
 
@@ -256,7 +259,7 @@ class Renderer:
             contact=o.contact or "ท้องถิ่นอำเภอ",
             template_id=t.id,
             template_version=t.version,
-            generated=o.generated_at.strftime("%d/%m/") + str(o.generated_at.year + 543),
+            generated=format_day(o.generated_at),
         )
 
     # ------------------------------------------------------------ sheets

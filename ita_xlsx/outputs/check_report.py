@@ -8,18 +8,14 @@ import math
 from pathlib import Path
 
 from ita_xlsx.core.files import atomic_write, write_csv
+from ita_xlsx.core.vocabulary import FILE_STATES, HEADINGS, ORG_STATES, SEVERITIES, label, tally
+from ita_xlsx.thai.dates import format_day, now_thai
 from ita_xlsx.validators.engine import FileReport, Report
-
-STATUS_TH = {"valid": "ผ่าน", "warnings": "ผ่าน (มีข้อเตือน)", "invalid": "ต้องแก้ไข",
-             "unreadable": "เปิดไม่ได้", "missing": "ยังไม่ส่ง"}
-STATUS_EN = {"valid": "valid", "warnings": "valid with warnings", "invalid": "invalid",
-             "unreadable": "unreadable", "missing": "missing"}
-SEVERITY_TH = {"error": "ข้อผิดพลาด", "warning": "ข้อเตือน", "info": "ข้อสังเกต"}
-SEVERITY_EN = {"error": "error", "warning": "warning", "info": "info"}
 
 
 def status_text(status: str, lang: str) -> str:
-    return (STATUS_EN if lang == "en" else STATUS_TH)[status]
+    """A file's result as a cell or the start of a line (the vocabulary's word)."""
+    return label(FILE_STATES, status, lang)
 
 
 def to_dict(report: Report, lang: str = "th") -> dict:
@@ -87,12 +83,17 @@ def write_report_csv(report: Report, path: Path, lang: str = "th", force: bool =
     write_csv(path, FINDING_COLUMNS, finding_rows(report.files, lang), force)
 
 
-FINDING_HEADINGS_TH = ["ไฟล์", "รหัส", "หน่วยงาน", "สถานะไฟล์", "ระดับ", "รหัสปัญหา",
-                       "แผ่นงาน (คีย์)", "แผ่นงาน", "แถว", "คอลัมน์ (คีย์)", "เซลล์", "ค่าที่พบ",
-                       "คำอธิบายและวิธีแก้"]
-FINDING_HEADINGS_EN = ["File", "Code", "Organisation", "File status", "Severity", "Finding",
-                       "Sheet (key)", "Sheet", "Row", "Column (key)", "Cell", "Value found",
-                       "What is wrong and how to fix it"]
+def finding_headings(lang: str = "th") -> list[str]:
+    """Headings of the findings sheet, by FINDING_COLUMNS; the recurring ones are the
+    vocabulary's."""
+    own = {"sheet": ("แผ่นงาน (คีย์)", "Sheet (key)"), "row": ("แถว", "Row"),
+           "column": ("คอลัมน์ (คีย์)", "Column (key)"),
+           "message": ("คำอธิบายและวิธีแก้", "What is wrong and how to fix it")}
+    key = {"path": "file", "sheet_name": "sheet"}
+    return [(own[c][1] if lang == "en" else own[c][0]) if c in own
+            else label(HEADINGS, key.get(c, c), lang) for c in FINDING_COLUMNS]
+
+
 FINDING_WIDTHS = [26, 10, 22, 12, 11, 16, 10, 14, 6, 10, 7, 18, 44]
 # Kept for filters and machines, hidden on screen and paper: the file path and status (on the
 # Files sheet), template keys and the row number (the cell says it).
@@ -103,11 +104,10 @@ def write_report_xlsx(report: Report, path: Path, lang: str = "th", force: bool 
     """One row per finding with filters, plus one row per file (and the organisations that
     have not returned, with an organisation list); titled, Thai headings, print-ready on A4;
     all text written as text."""
-    import datetime as dt
 
     import xlsxwriter
 
-    from ita_xlsx.make.print_layout import be_date, row_height, setup_page, text_lines
+    from ita_xlsx.make.print_layout import row_height, setup_page, text_lines
 
     size = 14
     buf = io.BytesIO()
@@ -126,15 +126,12 @@ def write_report_xlsx(report: Report, path: Path, lang: str = "th", force: bool 
     s = report.stats()
     missing = report.missing or []
     title = "ผลการตรวจแบบรายงานมาตรการ ITA" if th else "ITA measures returns: check report"
-    subtitle = (f"ตรวจเมื่อ {be_date(dt.date.today())} · {s['files']} ไฟล์ · ผ่าน {s['valid']} · "
-                f"มีข้อเตือน {s['warnings']} · ต้องแก้ไข {s['invalid']} · เปิดไม่ได้ "
-                f"{s['unreadable']}" + (f" · ยังไม่ส่ง {len(missing)} หน่วยงาน"
-                                       if report.missing is not None else "")
-                if th else
-                f"Checked {dt.date.today():%d/%m/%Y} · {s['files']} files · valid {s['valid']}"
-                f" · with warnings {s['warnings']} · invalid {s['invalid']} · unreadable "
-                f"{s['unreadable']}" + (f" · missing {len(missing)} organisations"
-                                       if report.missing is not None else ""))
+    states = tally({**s, "missing": len(missing)}, lang, (
+        "valid", "warnings", "invalid", "unreadable",
+        *(("missing",) if report.missing is not None else ())), " · ")
+    today = format_day(now_thai())  # the day in Thailand, whatever the computer's zone
+    subtitle = (f"ตรวจเมื่อ {today} · {s['files']} ไฟล์ · {states}" if th else
+                f"Checked {today} · {s['files']} files · {states}")
     footer = f'&L&"TH Sarabun New,Regular"&12{title}&C&12' + ("หน้า &P/&N" if th else
                                                                "Page &P/&N")
 
@@ -156,9 +153,9 @@ def write_report_xlsx(report: Report, path: Path, lang: str = "th", force: bool 
         return 3
 
     files = wb.add_worksheet("ไฟล์" if th else "Files")
-    fheads = (["ไฟล์", "รหัส", "หน่วยงาน", "สถานะ", "ข้อผิดพลาด", "ข้อเตือน", "นับหรือไม่"]
-              if th else ["File", "Code", "Organisation", "Status", "Errors", "Warnings",
-                          "Counts"])
+    fheads = [*(label(HEADINGS, k, lang) for k in ("file", "org_code", "org_name", "status",
+                                                   "errors", "warnings")),
+              "นับหรือไม่" if th else "Counts"]
     fwidths = [40, 12, 30, 14, 10, 10, 40]
     h = titled(files, fheads, fwidths)
     r = h
@@ -181,18 +178,18 @@ def write_report_xlsx(report: Report, path: Path, lang: str = "th", force: bool 
                                               text_lines(item.text(lang), 40))))
         files.write_string(r, 0, item.path, text)
         files.write_string(r, 1, item.org_code, text)
-        files.write_string(r, 3, "ไม่ใช่แบบรายงาน" if th else "not a return", text)
+        files.write_string(r, 3, label(FILE_STATES, "not_read", lang), text)
         files.write_string(r, 6, item.text(lang), text)
     files.autofilter(h, 0, max(h + 1, r), len(fheads) - 1)
 
     ws = wb.add_worksheet("ข้อค้นพบ" if th else "Findings")
-    h = titled(ws, FINDING_HEADINGS_TH if th else FINDING_HEADINGS_EN, FINDING_WIDTHS,
+    h = titled(ws, finding_headings(lang), FINDING_WIDTHS,
                repeat=(1, 2), hidden=FINDING_HIDDEN)
     rows = finding_rows(report.files, lang)
     for r, row in enumerate(rows, start=h + 1):
         severity = row[4]
         shown = {3: status_text(row[3], lang),
-                 4: (SEVERITY_TH if th else SEVERITY_EN).get(severity, severity)}
+                 4: label(SEVERITIES, severity, lang)}
         lines = max((text_lines(v, w) for c, (v, w) in enumerate(zip(row, FINDING_WIDTHS,
                                                                      strict=True))
                      if isinstance(v, str) and c not in FINDING_HIDDEN), default=1)
@@ -210,11 +207,11 @@ def write_report_xlsx(report: Report, path: Path, lang: str = "th", force: bool 
 
     if report.missing is not None or report.unusable:
         # With an organisation list: who has not returned, or sent nothing usable.
-        pending = wb.add_worksheet("ยังไม่ส่ง" if th else "Not returned")
-        h = titled(pending, ["รหัส", "หน่วยงาน", "สถานะ"] if th else
-                   ["Code", "Organisation", "State"], [14, 36, 60])
-        rows = [(c, n, "ยังไม่ส่ง" if th else "not returned") for c, n in report.missing or []]
-        rows += [(c, n, (f"ส่งแล้วแต่ใช้ไม่ได้: {w}" if th else f"sent something unusable: {w}"))
+        pending = wb.add_worksheet(label(ORG_STATES, "not_sent", lang))
+        h = titled(pending, [label(HEADINGS, k, lang) for k in ("org_code", "org_name",
+                                                                  "status")], [14, 36, 60])
+        rows = [(c, n, label(ORG_STATES, "not_sent", lang)) for c, n in report.missing or []]
+        rows += [(c, n, f"{label(ORG_STATES, 'unusable', lang)}: {w}")
                  for c, n, w in report.unusable]
         for r, row in enumerate(sorted(rows), start=h + 1):
             pending.set_row(r, row_height(size, max(text_lines(row[1], 36),

@@ -9,18 +9,19 @@ upgrades workbooks made from an older template version.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from ita_xlsx.core.files import OutputExists, OutputFailed, atomic_write, safe_filename
 from ita_xlsx.core.findings import Finding
 from ita_xlsx.core.records import Note, Org, Prefill
+from ita_xlsx.core.vocabulary import HEADINGS, SEVERITIES, label
 from ita_xlsx.intake.read import Returned
 from ita_xlsx.make.print_layout import row_height, setup_page, text_lines
 from ita_xlsx.make.render import Formats, RenderOptions, render_workbook
-from ita_xlsx.outputs.check_report import SEVERITY_EN, SEVERITY_TH, status_text
+from ita_xlsx.outputs.check_report import status_text
 from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.spec.template import Bound, column_letter, split_cell
+from ita_xlsx.thai.dates import format_day, now_thai
 from ita_xlsx.validators.cross import indicator_rows
 from ita_xlsx.validators.engine import FileReport, Report
 
@@ -115,25 +116,23 @@ def _cover(rep: FileReport, bound: Bound, places: list, lang: str):
         ws.set_row(0, row_height(20))
         ws.set_row(1, row_height(FONT_SIZE))
         ws.set_row(2, row_height(FONT_SIZE))
-        when = datetime.now()
-        ws.write_string(1, 0, (f"ไฟล์ที่ส่งมา: {Path(rep.path).name} · ผล: "
-                               f"{status_text(rep.status, lang)} · ตรวจเมื่อ "
-                               f"{when:%d/%m/}{when.year + 543}") if th else
-                        f"Returned file: {Path(rep.path).name} · result: "
-                        f"{status_text(rep.status, lang)} · checked {when:%d/%m/%Y}", fmt.text)
+        checked = f"{label(HEADINGS, 'checked_at', lang)} {format_day(now_thai())}"
+        ws.write_string(1, 0, (f"ไฟล์ที่ส่งมา: {Path(rep.path).name} · {label(HEADINGS, 'status', lang)}: "
+                               f"{status_text(rep.status, lang)} · {checked}") if th else
+                        f"Returned file: {Path(rep.path).name} · {label(HEADINGS, 'status', lang)}: "
+                        f"{status_text(rep.status, lang)} · {checked}", fmt.text)
         ws.write_string(2, 0, "แก้ไขเซลล์ที่มีสีในสำเนานี้ (ชี้ที่เซลล์เพื่ออ่านคำอธิบาย) แล้วส่งกลับ"
                         if th else "Fix the coloured cells of this copy (hover to read why), "
                         "then send it back.", fmt.text)
-        heads = (["#", "ระดับ", "แผ่นงาน", "เซลล์", "ปัญหาและวิธีแก้"] if th else
-                 ["#", "severity", "sheet", "cell", "problem and fix"])
+        heads = ["#", *(label(HEADINGS, k, lang) for k in ("severity", "sheet", "cell")),
+                 "ปัญหาและวิธีแก้" if th else "Problem and fix"]
         ws.set_row(4, row_height(FONT_SIZE))  # the default height cuts Thai at the borders
         for c, h in enumerate(heads):
             ws.write_string(4, c, h, fmt.header)
-        sev_names = SEVERITY_EN if lang == "en" else SEVERITY_TH
         for i, (f, place) in enumerate(places, start=1):
             r = 4 + i
             ws.write_number(r, 0, i, fmt.text)
-            ws.write_string(r, 1, sev_names[f.severity], fmt.text)
+            ws.write_string(r, 1, label(SEVERITIES, f.severity, lang), fmt.text)
             if place:
                 sheet = bound.template.sheet(place[0])
                 cell = f"{column_letter(place[2])}{place[1]}"
@@ -153,8 +152,12 @@ def _cover(rep: FileReport, bound: Bound, places: list, lang: str):
     return draw
 
 
-def feedback_workbook(rep: FileReport, lang: str = "th") -> bytes | None:
-    """The bytes of one feedback copy, or None when the file could not be read."""
+def feedback_workbook(rep: FileReport, lang: str = "th", *, deadline: str = "",
+                      contact: str = "") -> bytes | None:
+    """The bytes of one feedback copy, or None when the file could not be read.
+
+    The copy says the round's deadline and contact: ``deadline``/``contact`` (the round's
+    settings) when given, else what the original workbook stored."""
     ret, bound = rep.returned, rep.bound
     if not ret.readable or bound is None:
         return None
@@ -165,8 +168,12 @@ def feedback_workbook(rep: FileReport, lang: str = "th") -> bytes | None:
         places.append((f, place))
         if place:
             notes.setdefault(place, []).append(Note(f.severity, f.message(lang)))
+    # the very-hidden sheet keeps values whole; the properties stop at 255 characters
+    stored = {**ret.prop_identity, **{k: v for k, v in ret.meta_identity.items() if v}}
     options = RenderOptions(fiscal_year=bound.fiscal_year,
-                            round=rep.round if rep.round in bound.template.rounds else "plan")
+                            round=rep.round if rep.round in bound.template.rounds else "plan",
+                            deadline=deadline or stored.get("deadline", ""),
+                            contact=contact or stored.get("contact", ""))
     org = org_of(ret)
     # canonical values are machine keys ("sao"); the copy shows the label, as the original
     org.type = bound.choice_labels.get(bound.template.choice_key(Roles.ORG, Fields.ORG_TYPE), {}).get(org.type, org.type)
@@ -175,7 +182,8 @@ def feedback_workbook(rep: FileReport, lang: str = "th") -> bytes | None:
 
 
 def write_feedback(report: Report, out_dir: Path, force: bool = False, lang: str = "th",
-                   all_files: bool = False) -> FeedbackResult:
+                   all_files: bool = False, deadline: str = "",
+                   contact: str = "") -> FeedbackResult:
     """One copy per readable file that has findings, named after the organisation.
 
     Only for the file that counts for its organisation (an older or borrowed file gets
@@ -189,7 +197,7 @@ def write_feedback(report: Report, out_dir: Path, force: bool = False, lang: str
         if not all_files and rep.decision is not None and not rep.decision.counts:
             result.skipped.append(Path(rep.path))
             continue
-        data = feedback_workbook(rep, lang)
+        data = feedback_workbook(rep, lang, deadline=deadline, contact=contact)
         if data is None:
             continue
         ret = rep.returned

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ita_xlsx.core.errors import OrgListError
+from ita_xlsx.core.errors import OrgListError, what_happened
 from ita_xlsx.core.records import Org
 from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.thai import clean_text
@@ -90,9 +90,10 @@ def _rows_from_workbook(path: Path) -> list[list[object]]:
         wb = CalamineWorkbook.from_path(str(path))
         return wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises several types for broken files
+        th, en = what_happened(exc)
         raise OrgListError(
-            f"อ่านไฟล์ {path.name} ไม่ได้ ({type(exc).__name__}) ตรวจว่าเป็นไฟล์ Excel ที่เปิดได้",
-            f"Cannot read {path.name} ({type(exc).__name__}); check it opens in Excel",
+            f"อ่านไฟล์ {path.name} ไม่ได้ ({th}) ตรวจว่าเป็นไฟล์ Excel ที่เปิดได้",
+            f"Cannot read {path.name} ({en}); check it opens in Excel",
         ) from exc
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ita_xlsx.core.vocabulary import HEADINGS, label
 from ita_xlsx.spec.roles import Roles
 
 if TYPE_CHECKING:
@@ -71,7 +72,17 @@ def sheet_names(lang: str) -> dict[str, str]:
     return SHEET_NAMES_EN if lang == "en" else SHEET_NAMES
 
 
+# Columns whose heading recurs across the outputs: the vocabulary's word, in both languages.
+_SHARED = {"org_code": "org_code", "org_name": "org_name", "status": "status", "round": "round",
+           "ita_level": "level", "level": "level", "errors": "errors", "warnings": "warnings",
+           "recorded": "recorded", "file_time": "file_time", "source_file": "source_file",
+           "severity": "severity", "code": "code", "sheet_name": "sheet", "cell": "cell",
+           "value": "value", "path": "file", "total": "total"}
+
+
 def heading(key: str, thai: str, lang: str) -> str:
+    if key in _SHARED:
+        return label(HEADINGS, _SHARED[key], lang)
     return HEADINGS_EN.get(key, thai) if lang == "en" else thai
 
 

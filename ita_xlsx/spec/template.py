@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 
-from ita_xlsx.core.errors import TemplateError
+from ita_xlsx.core.errors import TemplateError, what_happened
 from ita_xlsx.spec.catalogue import Catalogue, load_catalogue
 from ita_xlsx.spec.framework import Framework, load_framework
 from ita_xlsx.spec.roles import Cells, Fields, Roles
@@ -456,9 +456,9 @@ def load_template(path: str | None = None) -> Template:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        detail = f"{type(exc).__name__}: {exc}"[:200]
-        raise TemplateError(str(path), [f"not a readable TOML template ({detail})"],
-                            [f"ไม่ใช่ไฟล์แบบฟอร์ม TOML ที่อ่านได้ ({detail})"]) from None
+        th, en = what_happened(exc)  # in words, never the exception's class name
+        raise TemplateError(str(path), [f"not a readable TOML template ({en})"],
+                            [f"ไม่ใช่ไฟล์แบบฟอร์ม TOML ที่อ่านได้ ({th})"]) from None
     return parse_template(data, str(path))
 
 

@@ -267,3 +267,104 @@ def format_date(day: datetime.date, lang: str = "th", abbr: bool = False) -> str
     return f"{day.day} {format_month(YearMonth.from_date(day), lang, abbr)}"
 
 
+
+
+# ---------------------------------------------------------------------------- moments
+# One way to show a moment on every surface: Thai time (Asia/Bangkok), Buddhist-Era year,
+# day first: "02/12/2569 10:11". JSON carries ISO 8601 with the offset (:func:`iso_moment`).
+
+def _bangkok() -> datetime.tzinfo:
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo("Asia/Bangkok")
+    except Exception:  # no tz database (Windows without tzdata): Thailand keeps +07:00 all year
+        return datetime.timezone(datetime.timedelta(hours=7), "ICT")
+
+
+THAI_TIME: datetime.tzinfo = _bangkok()
+
+
+def thai_time(moment: datetime.datetime | str | float | None) -> datetime.datetime | None:
+    """A moment in Thai time. An ISO text or a POSIX timestamp is read; a moment without an
+    offset is taken as this computer's local time (what ``datetime.now()`` and file times
+    give). None or unreadable text gives None."""
+    if moment is None or moment == "":
+        return None
+    if isinstance(moment, int | float) and not isinstance(moment, bool):
+        return datetime.datetime.fromtimestamp(moment, THAI_TIME)
+    if isinstance(moment, str):
+        try:
+            moment = datetime.datetime.fromisoformat(moment.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if not isinstance(moment, datetime.datetime):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.astimezone()  # local time, as Python takes a naive moment
+    return moment.astimezone(THAI_TIME)
+
+
+def format_day(day: datetime.date | datetime.datetime | str | None, lang: str = "th") -> str:
+    """"02/12/2569": a day, Buddhist Era, day first (the same in both languages: officers file
+    by the Thai year). A moment is first put in Thai time; other text is returned as it is."""
+    if isinstance(day, str):
+        text = day
+        moment = thai_time(text) if ("T" in text or ":" in text) else None
+        if moment is not None:
+            day = moment.date()
+        else:
+            try:
+                day = datetime.date.fromisoformat(text[:10])
+            except ValueError:
+                return text
+    elif isinstance(day, datetime.datetime):
+        day = (thai_time(day) or day).date()
+    if day is None:
+        return ""
+    return f"{day.day:02d}/{day.month:02d}/{ce_to_be(day.year)}"
+
+
+def format_moment(moment: datetime.datetime | str | float | None, lang: str = "th",
+                  seconds: bool = False) -> str:
+    """"02/12/2569 10:11" in Thai time ("" for nothing; unreadable text as it is)."""
+    t = thai_time(moment)
+    if t is None:
+        return moment if isinstance(moment, str) else ""
+    clock = f"{t.hour:02d}:{t.minute:02d}" + (f":{t.second:02d}" if seconds else "")
+    return f"{format_day(t.date(), lang)} {clock}"
+
+
+def iso_moment(moment: datetime.datetime | str | float | None) -> str:
+    """ISO 8601 with the Thai offset, for JSON: "2026-12-02T10:11:00+07:00"."""
+    t = thai_time(moment)
+    return t.replace(microsecond=0).isoformat() if t is not None else ""
+
+
+def now_thai() -> datetime.datetime:
+    return datetime.datetime.now(THAI_TIME).replace(microsecond=0)
+
+
+_SHOWN_MOMENT = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+
+
+def parse_moment(text: object) -> datetime.datetime | None:
+    """A moment as :func:`format_moment` shows it ("02/12/2569 10:11", Thai time) or as ISO
+    text (without an offset: Thai time), back as an aware datetime in Thai time; None
+    otherwise."""
+    if isinstance(text, datetime.datetime):
+        return thai_time(text)
+    value = str(text or "").strip()
+    if m := _SHOWN_MOMENT.fullmatch(value):
+        try:
+            year = _year_from_digits(m.group(3))
+            return datetime.datetime(be_to_ce(year), int(m.group(2)), int(m.group(1)),
+                                     int(m.group(4) or 0), int(m.group(5) or 0),
+                                     int(m.group(6) or 0), tzinfo=THAI_TIME)
+        except ValueError:
+            return None
+    try:  # ISO text; without an offset it was written in Thai time, as shown
+        moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return thai_time(moment if moment.tzinfo else moment.replace(tzinfo=THAI_TIME))

@@ -81,6 +81,16 @@ def clean_text(value: object) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def typed_text(value: str) -> str:
+    """Text as the organisation typed it, for showing and writing: line breaks, spacing and
+    the Thai words kept. Only what no one sees and no file format can hold goes (zero-width
+    characters, C0 controls). Blank ("" or whitespace only) gives "". Compare and check with
+    :func:`clean_text`, never with this."""
+    if not clean_text(value):
+        return ""
+    return _CONTROL.sub("", _ZERO_WIDTH.sub("", value))
+
+
 # ---------------------------------------------------------------------------- codes
 
 # What an organisation code may be once normalised (also the rule of the organisation list).

@@ -355,7 +355,9 @@ def _check(target: _Target, opts: _Options, limiter: _HostLimiter) -> LinkResult
         return LinkResult(target.url, False, failure.status, failure.reason, failure.detail,
                           failure.url, clock.elapsed())
     except Exception as exc:  # a checker bug must not abort a whole validation run
-        return LinkResult(target.url, False, None, "error", f"{type(exc).__name__}: {exc}",
+        from ita_xlsx.core.errors import what_happened  # words, never a class name
+
+        return LinkResult(target.url, False, None, "error", what_happened(exc)[1],
                           target.url, clock.elapsed())
     ok = 200 <= reply.status < 400
     return LinkResult(target.url, ok, reply.status, "ok" if ok else "http-error",

@@ -6,7 +6,6 @@ organisation the file that counts chosen (``selection``), with everything else l
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -16,11 +15,13 @@ from ita_xlsx.intake.selection import Candidate, Selection, choose
 from ita_xlsx.spec.roles import Fields
 from ita_xlsx.spec.template import Template
 from ita_xlsx.thai import parse_date
+from ita_xlsx.thai.dates import iso_moment
 from ita_xlsx.validators.engine import FileReport, Report, validate_files
 
 
 def iso_time(ts: float) -> str:
-    return dt.datetime.fromtimestamp(ts).replace(microsecond=0).isoformat() if ts else ""
+    """A file time as ISO 8601 in Thai time, with its offset."""
+    return iso_moment(ts) if ts else ""
 
 
 def stored_identity_conflict(rep: FileReport) -> tuple[str, str, str]:

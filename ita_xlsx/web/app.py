@@ -36,6 +36,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 import ita_xlsx
+from ita_xlsx.core.errors import what_happened
 from ita_xlsx.web.security import Access, BodyTimeout, BodyTooLarge, Limits, MiB, limited_receive
 from ita_xlsx.web.state import ORG_LIST_NAMES, STATUSES, RoundState
 from ita_xlsx.web.texts import text
@@ -50,6 +51,11 @@ ROUNDS = ("plan", "6", "12")
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
                              autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    # moments and days as every surface shows them: Buddhist Era, Thai time
+    from ita_xlsx.thai.dates import format_day, format_moment
+
+    env.filters["moment"] = lambda v: format_moment(v) if v else ""
+    env.filters["day"] = lambda v: format_day(v) if v else ""
     return env
 
 
@@ -646,7 +652,8 @@ class Guard:
         if hasattr(exc, "th") and hasattr(exc, "en"):  # ItaError / UserError: the user can fix it
             return 400, exc.en if lang == "en" else exc.th
         _log_failure(exc)
-        return 500, text("error.500", lang, detail=type(exc).__name__)
+        th, en = what_happened(exc)
+        return 500, text("error.500", lang, detail=en if lang == "en" else th)
 
     def _too_large(self) -> str:
         return text("error.413", self.pages.lang, mb=self.limits.max_file // MiB,

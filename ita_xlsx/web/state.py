@@ -552,9 +552,15 @@ class RoundState:
         """The marked-up copy of one return (written into ``feedback/``)."""
         from ita_xlsx.validators.engine import Report
 
+        try:  # the copy states the round's deadline and contact (else the workbook's own)
+            rnd = ita_xlsx.load_settings(self.root).round
+            deadline, contact = rnd.deadline, rnd.contact
+        except ita_xlsx.ItaError:
+            deadline = contact = ""
         with self.lock:
             result = ita_xlsx.write_feedback(Report([stored.report]), self.root / "feedback",
-                                             force=True, lang=self.lang)
+                                             force=True, lang=self.lang, deadline=deadline,
+                                             contact=contact)
         return result.written[0] if result.written else None
 
 

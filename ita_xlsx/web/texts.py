@@ -1,6 +1,11 @@
-"""Every text the web pages show, Thai first and English (``--lang en``)."""
+"""Every text the web pages show, Thai first and English (``--lang en``).
+
+States, severities and the recurring headings are the vocabulary's words
+(``core/vocabulary.py``), added to the table below under the keys the templates use."""
 
 from __future__ import annotations
+
+from ita_xlsx.core.vocabulary import FILE_STATES, HEADINGS, ORG_STATES, SEVERITIES, Word
 
 TEXTS: dict[str, tuple[str, str]] = {
     "app.title": ("ITA รอบรายงาน", "ITA round"),
@@ -10,17 +15,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav.report": ("รายงานรวม", "The report"),
     "folder": ("โฟลเดอร์รอบ", "Round folder"),
     # statuses
-    "status.valid": ("ผ่าน", "Valid"),
-    "status.warnings": ("ผ่าน มีข้อเตือน", "Warnings"),
-    "status.invalid": ("ต้องแก้ไข", "Invalid"),
-    "status.unreadable": ("เปิดไม่ได้", "Unreadable"),
-    "status.missing": ("ยังไม่ส่ง", "Missing"),
     "status.all": ("ทั้งหมด", "All"),
     "count.orgs": ("หน่วยงาน", "Organisations"),
-    "count.files": ("ไฟล์ที่ได้รับ", "Files received"),
     # round page
     "round.heading": ("ภาพรวมรอบการรายงาน", "The round at a glance"),
-    "round.year": ("ปีงบประมาณ", "Fiscal year"),
     "round.empty": ("โฟลเดอร์นี้ยังไม่มีรอบการรายงาน", "This folder holds no round yet"),
     "round.empty_help": (
         "เริ่มรอบใหม่ได้ที่หน้า \"สร้างแบบรายงาน\" (อัปโหลดรายชื่อหน่วยงาน) หรือรับไฟล์ที่หน่วยงานส่งกลับได้เลยที่หน้า \"รับไฟล์ที่ส่งกลับ\" "
@@ -31,17 +29,6 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "No organisation list (orgs.csv) yet, so missing returns cannot be shown"),
     "round.filter": ("แสดง", "Show"),
     "round.search": ("ค้นหารหัสหรือชื่อ", "Search code or name"),
-    "col.code": ("รหัส", "Code"),
-    "col.name": ("หน่วยงาน", "Organisation"),
-    "col.sent": ("ส่งแบบฟอร์มแล้ว", "Sent"),
-    "col.returned": ("ไฟล์ที่ได้รับ", "Returned"),
-    "col.counting": ("ไฟล์ที่ใช้", "File that counts"),
-    "col.state": ("ผลการตรวจ", "Result"),
-    "col.errors": ("ข้อผิดพลาด", "Errors"),
-    "col.warnings": ("ข้อเตือน", "Warnings"),
-    "col.level": ("ระดับ", "Level"),
-    "col.feedback": ("แจ้งผลแล้ว", "Feedback sent"),
-    "col.reminded": ("เตือนแล้ว", "Reminded"),
     "col.mail_pending": ("(เมื่อมีโมดูลอีเมล)", "(with the mail module)"),
     "not_in_list": ("ไม่อยู่ในรายชื่อ", "not in the list"),
     "unknown_org": ("ไม่ทราบหน่วยงาน", "Unknown organisation"),
@@ -65,7 +52,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "returns.done": ("ตรวจเสร็จแล้ว", "All checked"),
     "returns.see_round": ("ดูภาพรวมรอบ", "See the round"),
     "returns.results": ("ผลการรับไฟล์", "Files taken in"),
-    "returns.file": ("ไฟล์", "File"),
     "returns.outcome": ("ผล", "Outcome"),
     "returns.limits": ("ไฟล์ละไม่เกิน {mb} MB ครั้งละไม่เกิน {n} ไฟล์",
                        "Up to {mb} MB a file, {n} files a batch"),
@@ -76,24 +62,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "outcome.refused": ("ไม่รับ", "Refused"),
     "collect.heading": ("รับจากอีเมล", "From mail"),
     # org page
-    "org.files": ("ไฟล์ที่ได้รับ", "Files received"),
     "org.counts": ("ใช้ไฟล์นี้", "counts"),
     "org.superseded": ("มีไฟล์ใหม่กว่า", "superseded"),
-    "org.not_counted": ("ไม่นับ", "not counted"),
     "org.set_aside": ("ไฟล์อื่นที่ส่งมา (ไม่ใช่แบบรายงาน)", "Other files sent (not workbooks)"),
     "org.why": ("ไฟล์ที่ใช้คือไฟล์ล่าสุดตามวันที่รายงานที่หน่วยงานกรอก หากวันที่เท่ากันใช้เวลาของไฟล์ "
                 "และไฟล์ที่เปิดไม่ได้จะไม่แทนที่ไฟล์ที่เปิดได้",
                 "The file that counts is the newest by the report date the organisation entered, "
                 "then by the file's time; a file that cannot be read never replaces one that can."),
-    "org.recorded": ("วันที่รายงาน", "Report date"),
-    "org.file_time": ("เวลาไฟล์", "File time"),
     "org.original": ("ชื่อเดิม", "Sent as"),
     "org.findings": ("สิ่งที่พบในไฟล์ที่ใช้", "Findings in the file that counts"),
     "org.no_findings": ("ไม่พบข้อผิดพลาด", "No findings"),
-    "org.severity": ("ระดับ", "Severity"),
-    "org.sheet": ("แผ่นงาน", "Sheet"),
-    "org.cell": ("เซลล์", "Cell"),
-    "org.message": ("รายละเอียด", "Message"),
     "org.feedback": ("ดาวน์โหลดสำเนาแจ้งผล", "Download the feedback copy"),
     "org.download": ("ดาวน์โหลดไฟล์", "Download the file"),
     "org.no_return": ("หน่วยงานนี้ยังไม่ได้ส่งไฟล์", "No return from this organisation yet"),
@@ -115,10 +93,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "ยังทำเอกสารไม่ได้: ยังไม่มีแบบรายงานที่เปิดอ่านได้ของหน่วยงานนี้",
         "No documents yet: there is no readable return from this organisation."),
     "org.documents_refused": ("ทำเอกสารไม่ได้:", "The documents could not be made:"),
-    "org.total": ("คะแนนรวม", "Total score"),
-    "sev.error": ("ต้องแก้ไข", "Error"),
-    "sev.warning": ("ข้อเตือน", "Warning"),
-    "sev.info": ("ข้อสังเกต", "Note"),
     # make page
     "make.heading": ("สร้างแบบรายงานของรอบ", "Make the round's workbooks"),
     "make.help": ("อัปโหลดรายชื่อหน่วยงาน (.csv หรือ .xlsx มีคอลัมน์ code, name, type, district, "
@@ -219,6 +193,25 @@ TEXTS: dict[str, tuple[str, str]] = {
     "login.submit": ("เข้าสู่ระบบ", "Sign in"),
     "login.wrong": ("รหัสผ่านไม่ถูกต้อง", "Wrong password"),
 }
+
+
+def _words() -> dict[str, Word]:
+    heads = {"col.code": "org_code", "col.name": "org_name", "col.sent": "sent_at",
+             "col.returned": "returned_files", "col.counting": "counting_file",
+             "col.state": "status", "col.errors": "errors", "col.warnings": "warnings",
+             "col.level": "level", "col.feedback": "feedback_sent_at",
+             "col.reminded": "reminded_at", "count.files": "returned_files",
+             "round.year": "fiscal_year", "org.files": "returned_files",
+             "org.recorded": "recorded", "org.file_time": "file_time", "org.severity": "severity",
+             "org.sheet": "sheet", "org.cell": "cell", "org.message": "message",
+             "org.total": "total", "returns.file": "file"}
+    return {**{f"status.{k}": w for k, w in FILE_STATES.items()},
+            **{f"sev.{k}": w for k, w in SEVERITIES.items()},
+            **{k: HEADINGS[v] for k, v in heads.items()},
+            "org.not_counted": ORG_STATES["not_counted"]}
+
+
+TEXTS.update({k: (w.label("th"), w.label("en")) for k, w in _words().items()})
 
 
 def text(key: str, lang: str = "th", **kw) -> str:

@@ -16,6 +16,7 @@ from ita_xlsx.cli.base import (
     lang_option,
     option,
 )
+from ita_xlsx.core import vocabulary as vocab
 
 dir_option = option("--dir", "round_dir", type=click.Path(file_okay=False), default=".",
                     show_default=True,
@@ -201,12 +202,15 @@ def collect_cmd(ctx: Ctx, round_dir, out, folder, since, mark_seen):
                             f"--since {since!r} is not a date (dd/mm/yyyy)", 2)
     settings = _settings(round_dir)
     password = _password(settings)
+    from ita_xlsx.cli.base import progress_for
     from ita_xlsx.mail.collect import CollectInterrupted
 
     try:
         with _status_spinner(ctx):
             r = ita_xlsx.collect(round_dir, out, settings=settings, password=password,
-                                 folder=folder, since=day, mark_seen=mark_seen)
+                                 folder=folder, since=day, mark_seen=mark_seen,
+                                 progress=progress_for("ข้อความที่อ่านแล้ว" if ctx.lang != "en"
+                                                       else "messages read", ctx.lang))
     except CollectInterrupted as exc:
         _report_collect(ctx, exc.result)  # what was saved and listed before the cut
         raise
@@ -214,15 +218,13 @@ def collect_cmd(ctx: Ctx, round_dir, out, folder, since, mark_seen):
 
 
 def _report_collect(ctx: Ctx, r) -> None:
-    from ita_xlsx.mail.status import STATE_EN, STATE_TH
-
     en = ctx.lang == "en"
     ctx.say(f"{r.new_messages} new message(s) of {r.messages}; saved {len(r.saved)} workbook(s)"
             if en else f"ข้อความใหม่ {r.new_messages} จาก {r.messages} ฉบับ; "
                        f"บันทึกแบบรายงาน {len(r.saved)} ไฟล์")
     for s in r.saved:
-        label = (STATE_EN if en else STATE_TH).get(s.status, s.status)
-        ctx.say(f"  {s.path.name}  [{label}; {s.errors}/{s.warnings}]  ← {s.sender}")
+        shown = vocab.label(vocab.FILE_STATES, s.status, ctx.lang)
+        ctx.say(f"  {s.path.name}  [{shown}; {s.errors}/{s.warnings}]  ← {s.sender}")
     for name, sender, earlier in r.duplicates:
         ctx.say(f"  same file again: {name} from {sender} (saved as {earlier})" if en else
                 f"  ไฟล์เดิมส่งซ้ำ: {name} จาก {sender} (บันทึกไว้แล้วเป็น {earlier})")
@@ -260,14 +262,16 @@ def _status_spinner(ctx: Ctx):
 ตัวอย่าง:
   ita-xlsx status
   ita-xlsx status --format json
-  ita-xlsx status --xlsx status.xlsx""", help_en="""The round per organisation: sent,
+  ita-xlsx status --xlsx status.xlsx
+  ita-xlsx status --since 01/12/2569""", help_en="""The round per organisation: sent,
 returned, validation, feedback sent, reminded, missing.
 
 \b
 Examples:
   ita-xlsx status
   ita-xlsx status --format json
-  ita-xlsx status --xlsx status.xlsx""")
+  ita-xlsx status --xlsx status.xlsx
+  ita-xlsx status --since 01/12/2569""")
 @dir_option
 @option("--orgs", type=click.Path(exists=True, dir_okay=False), default=None,
         th="รายชื่อหน่วยงาน (ค่าเริ่มต้น: <dir>/orgs.csv)",
@@ -277,12 +281,21 @@ Examples:
 @option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None,
         th="เขียนตารางเป็นไฟล์ .xlsx ด้วย", en="Also write the table as an .xlsx file.")
 @option("--force", is_flag=True, th="เขียนทับไฟล์ .xlsx", en="Overwrite the .xlsx file.")
+@option("--since", "since", default=None,
+        th="แสดงสิ่งที่เปลี่ยนไปตั้งแต่วันที่นี้ (เวลาไทย) เช่น 01/12/2569 หรือ \"01/12/2569 09:00\": "
+           "ไฟล์ที่ได้รับ สถานะที่เปลี่ยน อีเมลที่ส่ง",
+        en="Show what changed since this date (Thai time), e.g. 01/12/2569 or "
+           "\"01/12/2569 09:00\": arrivals, state changes, messages sent.")
 @lang_option
 @click.pass_obj
 @friendly
-def status_cmd(ctx: Ctx, round_dir, orgs, fmt, xlsx_path, force):
+def status_cmd(ctx: Ctx, round_dir, orgs, fmt, xlsx_path, force, since):
     import ita_xlsx
     from ita_xlsx.mail import status as st
+
+    if since is not None:
+        _changes(ctx, round_dir, since, fmt)
+        return
 
     items = ita_xlsx.round_status(round_dir, orgs)
     if not items:
@@ -296,7 +309,11 @@ def status_cmd(ctx: Ctx, round_dir, orgs, fmt, xlsx_path, force):
     if fmt == "json":
         import json
 
-        click.echo(json.dumps([i.as_dict() for i in items], ensure_ascii=False, indent=1))
+        from ita_xlsx.thai.dates import iso_moment
+
+        rows = [{**d, **{k: iso_moment(d[k]) or d[k] for k in st.TIME_COLUMNS}}
+                for d in (i.as_dict() for i in items)]  # ISO 8601, Thai offset
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
     elif fmt == "csv":
         from ita_xlsx.core.files import csv_text
 
@@ -307,22 +324,55 @@ def status_cmd(ctx: Ctx, round_dir, orgs, fmt, xlsx_path, force):
         ctx.say(("Written: " if ctx.lang == "en" else "เขียนไฟล์: ") + str(xlsx_path))
 
 
+def _changes(ctx: Ctx, round_dir, since, fmt: str) -> None:
+    """``status --since``: what happened since then, oldest first."""
+    import ita_xlsx
+    from ita_xlsx.thai.dates import format_moment, iso_moment
+
+    start = ita_xlsx.api.parse_since(since)
+    changes = ita_xlsx.round_changes(round_dir, start)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps({"since": iso_moment(start),
+                               "changes": [c.as_dict(ctx.lang) for c in changes]},
+                              ensure_ascii=False, indent=1))
+        return
+    if fmt == "csv":
+        from ita_xlsx.core.files import csv_text
+
+        heads = ["at", "code", "kind", "text"] if ctx.lang == "en" else [
+            "เมื่อ", vocab.label(vocab.HEADINGS, "org_code"), "ประเภท", "รายละเอียด"]
+        click.echo(csv_text(heads, [[format_moment(c.at, ctx.lang), c.code, c.kind,
+                                     c.text(ctx.lang)] for c in changes], "\n"), nl=False)
+        return
+    en = ctx.lang == "en"
+    ctx.say(f"Since {format_moment(start, ctx.lang)}: {len(changes)} change(s)" if en else
+            f"ตั้งแต่ {format_moment(start, ctx.lang)}: เปลี่ยนแปลง {len(changes)} รายการ",
+            style="bold")
+    for c in changes:
+        ctx.say(f"  {format_moment(c.at, ctx.lang)}  {c.code or '-':<10} {c.text(ctx.lang)}")
+    if not changes:
+        ctx.say("  nothing changed" if en else "  ไม่มีอะไรเปลี่ยน")
+
+
 def _table(ctx: Ctx, items, st) -> None:
     from rich.table import Table
 
     en = ctx.lang == "en"
     styles = {"valid": "green", "warnings": "yellow", "invalid": "red", "unreadable": "red",
               "missing": "dim"}
-    table = Table(*(("code", "name", "sent", "returned", "result", "err/warn", "feedback",
-                     "reminded") if en else
-                    ("รหัส", "หน่วยงาน", "ส่งแบบฟอร์ม", "ไฟล์ที่ได้รับ", "ผลตรวจ", "ผิด/สังเกต",
-                     "ส่งผลตรวจ", "ติดตาม")))
+    h = vocab.HEADINGS
+    table = Table(*(h[k].label(ctx.lang) for k in ("org_code", "org_name", "sent_at",
+                                                    "returned_files", "status")),
+                  f"{h['errors'].label(ctx.lang)}/{h['warnings'].text(ctx.lang)}",
+                  *(h[k].label(ctx.lang) for k in ("feedback_sent_at", "reminded_at")))
     for i in items:
         sent = st.when(i.sent_at, ctx.lang) if i.sent_at else (
             ("failed" if en else "ไม่สำเร็จ") if i.send_error else "-")
-        label = (st.STATE_EN if en else st.STATE_TH).get(i.validation, i.validation)
+        shown = vocab.label(vocab.FILE_STATES, i.validation, ctx.lang)
         table.add_row(i.code, i.name, sent, str(len(i.returned_files)),
-                      f"[{styles.get(i.validation, '')}]{label}[/]",
+                      f"[{styles.get(i.validation, '')}]{shown}[/]",
                       f"{i.errors}/{i.warnings}" if i.returned_files else "-",
                       st.when(i.feedback_sent_at, ctx.lang) or "-",
                       st.when(i.reminded_at, ctx.lang) or "-")
@@ -330,8 +380,7 @@ def _table(ctx: Ctx, items, st) -> None:
     counts: dict[str, int] = {}
     for i in items:
         counts[i.validation] = counts.get(i.validation, 0) + 1
-    ctx.say(", ".join(f"{(st.STATE_EN if en else st.STATE_TH)[k]} {v}"
-                      for k, v in counts.items()))
+    ctx.say(vocab.tally(counts, ctx.lang, tuple(counts)))
 
 
 @click.group("mail", cls=Group, help="ตั้งค่าอีเมล: mail init เขียนไฟล์ตั้งค่า, mail test ทดลองเข้าสู่ระบบ",
