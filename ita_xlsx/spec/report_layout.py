@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ita_xlsx.core.vocabulary import HEADINGS, label
-from ita_xlsx.spec.roles import Roles
+from ita_xlsx.spec.roles import Fields, Roles
 
 if TYPE_CHECKING:
     from ita_xlsx.spec.template import Bound, Template
@@ -78,6 +78,7 @@ _SHARED = {"org_code": "org_code", "org_name": "org_name", "status": "status", "
            "recorded": "recorded", "file_time": "file_time", "source_file": "source_file",
            "severity": "severity", "code": "code", "sheet_name": "sheet", "cell": "cell",
            "value": "value", "path": "file", "total": "total"}
+_SHARED.update({Fields.ROUND: "round", Fields.STATUS: "status"})  # the results sheet's, by role
 
 
 def heading(key: str, thai: str, lang: str) -> str:
