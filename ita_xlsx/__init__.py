@@ -15,7 +15,7 @@ Every verb of the round is a function here (documented one by one in ``ita_xlsx.
 
 Verbs: make_workbooks, render_workbook, simulate_return, validate, write_feedback,
 write_check_report, report_text, consolidate, write_consolidated, write_consolidated_csv,
-next_round. Inputs: load_template, bind_template, describe_template, read_orgs,
+next_round, export_itas. Inputs: load_template, bind_template, describe_template, read_orgs,
 find_workbooks, parse_year, parse_deadline. Records: Org, Prefill, Finding, NextRound,
 MISTAKES; Roles, Fields, Cells (the template roles records are keyed by). Result types: Report, FileReport, Returned, Decision, Selection, MergeResult,
 OrgEntry, NewResult, FeedbackResult, CollectResult, SendResult, OrgStatus, DocumentsResult,
@@ -43,6 +43,8 @@ _API = (
     "make_workbooks", "next_round", "parse_deadline", "parse_year", "read_orgs", "refuse_input_as_output",
     "render_workbook", "report_text", "simulate_return", "validate", "write_check_report",
     "write_consolidated", "write_consolidated_csv", "write_feedback",
+    # the OIT items for the NACC's ITAS system (issue 20)
+    "export_itas",
     # the round by email
     "collect", "load_settings", "mail_test", "round_changes", "round_status", "send_workbooks",
     # documents (ita-xlsx docs)

@@ -339,6 +339,8 @@ def consolidate(
     exclude: Iterable[PathLike] = (),
     workers: int | None = None,
     progress: Progress = None,
+    check_links: bool = False,
+    link_timeout: float = 10.0,
 ) -> MergeResult:
     """Read returns and consolidated reports (ZIP archives and saved mails opened); keep the
     one that counts per organisation: one fiscal year and round (as asked, else the newest
@@ -347,7 +349,8 @@ def consolidate(
 
     ``exclude``: files never read (the report being written, when it sits among the inputs).
     No workbook at all gives every listed organisation as missing. Raises :class:`InputError`
-    when a path does not exist.
+    when a path does not exist. ``check_links``: open every evidence URL and read every OIT
+    item's page, so the OIT grid tells dead pages and last year's pages apart.
     """
     from ita_xlsx.consolidation.merge import merge
 
@@ -359,7 +362,8 @@ def consolidate(
     return merge(paths, template=template, orgs_path=orgs, fiscal_year=fiscal_year,
                  round=round, framework=str(framework) if framework else None,
                  workers=workers, progress=progress,
-                 exclude={Path(p) for p in exclude})
+                 exclude={Path(p) for p in exclude}, check_links=check_links,
+                 link_timeout=link_timeout)
 
 
 def write_consolidated(result: MergeResult, out: PathLike, *, force: bool = False,
@@ -481,6 +485,7 @@ def send_workbooks(
     resend: Iterable[str] = (),
     feedback: PathLike | None = None,
     remind: bool = False,
+    remind_oit: bool = False,
     force: bool = False,
     retry_delays: tuple[float, ...] | None = None,
     progress: Progress = None,
@@ -489,7 +494,9 @@ def send_workbooks(
     to its return; with ``remind``, a reminder when it has not returned a valid workbook).
 
     What was sent is recorded in the round's ledger and never sent twice unless its code is in
-    ``resend``. ``dry_run`` writes .eml files into ``outbox`` and sends nothing (no mail
+    ``resend``. ``remind_oit``: reminders list each organisation's missing or failing OIT
+    items, read from its newest saved return, and a valid return that lacks items gets an
+    OIT reminder too. ``dry_run`` writes .eml files into ``outbox`` and sends nothing (no mail
     settings needed). Raises ``ita_xlsx.mail.transport.MailError`` for login/settings problems;
     a refused message is reported per organisation in the result.
     """
@@ -507,7 +514,8 @@ def send_workbooks(
         if feedback:
             outgoing = s.plan_feedback(settings, org_list, Path(feedback), ledger, result)
         elif remind:
-            outgoing = s.plan_reminders(settings, org_list, ledger, result)
+            missing = _oit_missing(ledger, settings, round_dir) if remind_oit else None
+            outgoing = s.plan_reminders(settings, org_list, ledger, result, oit_missing=missing)
         else:
             outgoing = s.plan_workbooks(settings, org_list,
                                         Path(workbooks) if workbooks else round_dir / "workbooks",
@@ -520,6 +528,41 @@ def send_workbooks(
                                   else {})
         return s.send_messages(settings, outgoing, ledger, password=_mail_password(
             settings, password), result=result, resend=set(resend), progress=progress, **kwargs)
+
+
+def _oit_missing(ledger, settings: Settings, round_dir: Path) -> dict[str, list[str]]:
+    """Per organisation (code folded), its newest saved return's OIT items that are missing
+    or failing, as reminder lines ("O7 รายงานผลการดำเนินงานประจำปี (ไม่มี URL)"). The ledger
+    names each saved return inside the round's returned/ folder."""
+    newest: dict[str, Path] = {}
+    for row in ledger.received_rows():  # oldest first: the last one wins
+        if not (row.saved and row.code):
+            continue
+        path = Path(row.saved) if Path(row.saved).is_absolute() else (
+            round_dir / "returned" / row.saved)
+        if path.is_file():
+            newest[row.code.casefold()] = path
+    if not newest:
+        return {}
+    report = validate(list(newest.values()), fiscal_year=settings.round.fiscal_year)
+    by_path = {Path(f.path): f for f in report.files}
+    out: dict[str, list[str]] = {}
+    for code, path in newest.items():
+        rep = by_path.get(path)
+        if rep is not None:
+            out[code] = [f"{it.code} {it.name} ({it.detail})" for it in rep.oit if it.failing]
+    return out
+
+
+def export_itas(report: Report, out_dir: PathLike, *, force: bool = False,
+                lang: str = "th") -> list[Path]:
+    """Per organisation, its OIT items and URLs in the order the NACC's ITAS system asks for
+    them: ``<code>_<name>_ITAS.csv`` (UTF-8 with BOM) and a printable
+    ``<code>_<name>_ITAS.xlsx``. Only the file that counts per organisation; returns without
+    an OIT sheet are skipped. Raises OutputExists for a file already there (unless ``force``)."""
+    from ita_xlsx.outputs.itas import write_itas
+
+    return write_itas(report, Path(out_dir), force=force, lang=lang)
 
 
 def collect(
@@ -683,6 +726,7 @@ __all__ = [
     "bind_template",
     "consolidate",
     "describe_template",
+    "export_itas",
     "find_workbooks",
     "load_template",
     "make_district_memo",

@@ -53,7 +53,8 @@ def v1_return(folder: Path) -> Path:
 
 def test_the_default_template_is_version_2_with_optional_document_fields(tmp_path):
     t = load_template()
-    assert t.version == "2" and set(t.compatible_versions) == {"1", "2"}
+    # version 3 (the OIT sheet) keeps version 2's fields where they were
+    assert t.version == "3" and set(t.compatible_versions) == {"1", "2", "3"}
     org = t.sheet("org")
     fields = {f.key: f for f in org.fields}
     for key, cell in zip(SIGNER, ("C16", "C17", "C18", "C19", "C20"), strict=True):
@@ -103,9 +104,9 @@ def test_new_from_upgrades_version_1_returns(tmp_path):
     (made,) = list(out.glob("*.xlsx"))
     wb = openpyxl.load_workbook(made)
     props = {p.name: p.value for p in wb.custom_doc_props.props}
-    assert props["ita_template_version"] == "2"
+    assert props["ita_template_version"] == "3"
     org = load_template().sheet("org")
     assert wb[org.name]["B20"].value == "เว็บไซต์หน่วยงาน"
-    # ... and the upgraded workbook, filled and returned, validates as version 2.
+    # ... and the upgraded workbook, filled and returned, validates as the current version.
     again = ita_xlsx.validate([made])
-    assert again.files[0].returned.template_version == "2"
+    assert again.files[0].returned.template_version == "3"

@@ -174,10 +174,11 @@ def test_year_loads_and_validates(year: int) -> None:
 
 
 @pytest.mark.parametrize("year", SHIPPED)
-def test_weights_unconfirmed_from_2566(year: int) -> None:
+def test_weights_unconfirmed_from_2565(year: int) -> None:
     fw = load_framework(year)
     assert [t.weight for t in fw.tools] == [0.30, 0.30, 0.40]
-    assert all(t.unconfirmed == (year >= 2566) for t in fw.tools)
+    # the worked examples that reproduce 30/30/40 are ITA 2563 and 2564 results only
+    assert all(t.unconfirmed == (year >= 2565) for t in fw.tools)
     assert all(t.note for t in fw.tools if t.unconfirmed)
 
 
@@ -217,7 +218,11 @@ def test_oit_lists_by_year(year: int, count: int, measures: tuple[str, ...]) -> 
 
 def test_oit_item_details() -> None:
     assert load_framework(2564).oit_item("O42").group == "10.2"
-    assert not any(o.unconfirmed for o in load_framework(2564).oit_items)
+    # 2564: only the items an อบต.'s own 2564 menu shows are backed by a source
+    backed = {"O2", "O4", "O6", "O7", "O8", "O9", "O11", "O12", "O13", "O15", "O17"}
+    fw64 = load_framework(2564)
+    assert {o.code for o in fw64.oit_items if not o.unconfirmed} == backed
+    assert all(o.note for o in fw64.oit_items)
     assert load_framework(2566).oit_item("O10").name_th == "นโยบายคุ้มครองข้อมูลส่วนบุคคล"
     assert load_framework(2566).oit_item("O39").unconfirmed
     assert load_framework(2569).oit_item("O25").label == (
@@ -225,6 +230,24 @@ def test_oit_item_details() -> None:
     assert load_framework(2568).oit_item("O5").unconfirmed
     assert all(o.unconfirmed for o in load_framework(2570).oit_items)
     assert all(i.unconfirmed for i in load_framework(2570).indicators)
+
+
+@pytest.mark.parametrize("year", SHIPPED)
+def test_framework_files_cite_addresses_not_paths(year: int) -> None:
+    """The header points at the sources by address; no file names a path users lack."""
+    text = (Path(load_framework(year).source_file)).read_text(encoding="utf-8")
+    assert "/work/" not in text and "ita-facts" not in text
+    fw = load_framework(year)
+    for code, content in fw.oit_content:
+        assert content.shows and content.source.startswith(("http://", "https://")), code
+        assert content.source in fw.sources, code
+
+
+def test_oit_content_where_a_source_gives_it() -> None:
+    assert load_framework(2566).oit_shows("O1").source == "http://banklongsuan.go.th/ita-2566/"
+    assert load_framework(2569).oit_shows("O12").year_rule == "previous"
+    assert load_framework(2569).oit_shows("O11").year_rule == "current"
+    assert load_framework(2564).oit_content == ()
 
 
 def test_lookups_raise_key_error() -> None:

@@ -86,9 +86,11 @@ def test_unusable_org_list_is_a_clear_error(tmp_path):
 def test_schema_json(tmp_path):
     res = invoke("schema", "--json", "--year", "2570")
     data = json.loads(res.output)
-    assert data["template"] == {"id": "ita-measures", "version": "2", "fiscal_year": 2570}
+    assert data["template"] == {"id": "ita-measures", "version": "3", "fiscal_year": 2570}
     sheets = {s["key"]: s for s in data["sheets"]}
-    assert set(sheets) == {"org", "analysis", "measures", "results"}
+    assert set(sheets) == {"org", "analysis", "measures", "results", "oit"}
+    assert [c["key"] for c in sheets["oit"]["columns"]] == ["oit_code", "oit_name", "oit_urls",
+                                                            "oit_note"]
     assert sheets["org"]["kind"] == "form"
     assert {"key": "org_code", "cell": "C4"}.items() <= sheets["org"]["columns"][0].items()
     m = {c["key"]: c for c in sheets["measures"]["columns"]}

@@ -61,6 +61,8 @@ class OrgEntry:
     unusable: bool = False  # sent something, none of which can count
     reason: str = ""  # this file's own decision (the files table)
     reason_en: str = ""
+    # OIT items (template version 3): code, name, status, urls (one per line), detail
+    oit: list[dict] = field(default_factory=list)
 
     @property
     def newest_key(self) -> tuple[str, str]:
@@ -118,6 +120,9 @@ def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
     if not ret.readable or b is None:
         return e
     e.org_type = b.choice_labels.get(b.template.choice_key(Roles.ORG, Fields.ORG_TYPE), {}).get(e.org_type, e.org_type)
+    e.oit = [{"code": it.code, "name": it.name, "status": it.status,
+              "urls": "\n".join(it.export_urls), "detail": it.detail,
+              "detail_en": it.detail_en} for it in rep.oit]
     from ita_xlsx.thai.values import score_value, split_urls, timeframe
 
     for ind, r in indicator_rows(ret, b):
@@ -375,7 +380,18 @@ def load_report(path: Path, template: Template, framework: str | None = None,
             if key == "results":
                 rec["evidence_ok"] = clean_text(rec.get("evidence_ok")) in ("ใช่", "True", "1")
             getattr(e, attr).append(rec)
+    _load_oit(report, entries)
     return list(entries.values()), meta
+
+
+def _load_oit(report: ReportBook, entries: dict[str, OrgEntry]) -> None:
+    """The OIT grid of an earlier consolidated report back into its entries' items."""
+    from ita_xlsx.consolidation.oit_grid import read_back
+
+    for row in read_back(report):
+        e = entries.get(row["org_code"].casefold())
+        if e is not None:
+            e.oit = [{**it, "urls": "", "detail": "", "detail_en": ""} for it in row["items"]]
 
 
 def _num(v: object) -> float | None:
@@ -421,6 +437,8 @@ def merge(
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
     exclude: set[Path] | None = None,
+    check_links: bool = False,
+    link_timeout: float = 10.0,
 ) -> MergeResult:
     """Read everything sent, load any consolidated reports, and keep for each organisation
     the file that counts (see ``selection``): one fiscal year, one round, the newest return;
@@ -440,7 +458,8 @@ def merge(
     with gather(list(inputs), {o.code for o in orgs.values()} or None, exclude) as inbox:
         report = check([], template, fiscal_year=fiscal_year, framework=framework,
                        workers=workers, progress=progress, inbox=inbox, do_select=False,
-                       reports_as_files=False)
+                       reports_as_files=False, check_links=check_links,
+                       link_timeout=link_timeout)
         report_entries: list[OrgEntry] = []
         failed_reports: list[OrgEntry] = []  # reports that could not be read safely
         # listed as not returned in a report: not a file, so never a candidate; shown as

@@ -18,6 +18,7 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
+from ita_xlsx.consolidation import oit_grid
 from ita_xlsx.consolidation.merge import MergeResult, OrgEntry
 from ita_xlsx.core import vocabulary as vocab
 from ita_xlsx.core.files import (
@@ -180,6 +181,7 @@ class Writer:
         self._findings(wb)
         self._files(wb)
         self._charts(wb)
+        oit_grid.write_sheet(self, wb)
         self._meta(wb)
         wb.close()
 

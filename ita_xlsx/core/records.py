@@ -34,6 +34,7 @@ class Prefill:
     extra: dict[str, object] = field(default_factory=dict)  # analysis extra fields
     measures: list[dict[str, object]] = field(default_factory=list)
     results: list[dict[str, object]] = field(default_factory=list)
+    oit: dict[str, dict[str, object]] = field(default_factory=dict)  # OIT item code -> values
     notes: dict = field(default_factory=dict)  # Notes to show on pre-filled cells
 
 

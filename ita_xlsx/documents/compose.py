@@ -53,7 +53,10 @@ def compose(t: DocTemplate, values: dict, tables: Tables, arabic_digits: bool = 
         elif kind == "heading":
             doc.heading(f(b.get("text", "")))
         elif kind == "paragraph":
-            doc.paragraph(f(b.get("text", "")), indent=b.get("indent", True),
+            text = f(b.get("text", ""))
+            if not text.strip():  # a paragraph of a field the data leave empty
+                continue
+            doc.paragraph(text, indent=b.get("indent", True),
                           align=b.get("align", "justify"))
         elif kind == "closing":
             doc.closing([f(x) for x in b.get("lines", [])])

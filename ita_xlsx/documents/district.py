@@ -54,6 +54,8 @@ class DistrictFigures:
     in_progress: int
     not_started: int
     with_evidence: int
+    # OIT (issue 20): the sentence naming the items most missing across the district
+    oit_sentence: str = ""
 
     @property
     def evidence_share(self) -> float | None:
@@ -125,7 +127,18 @@ def read_figures(path: Path, template: Template, framework: str | None = None
         levels=level_rows, weakest=weakest, measures=total("measures"),
         results=done + doing + todo, done=done, in_progress=doing, not_started=todo,
         with_evidence=total("results_with_evidence"),
+        oit_sentence=_oit_sentence(report),
     )
+
+
+def _oit_sentence(report) -> str:
+    """The OIT grid of the report, read back: one sentence naming the items most missing."""
+    from types import SimpleNamespace
+
+    from ita_xlsx.consolidation.oit_grid import build, memo_sentence, read_back
+
+    rows = read_back(report)
+    return memo_sentence(build([SimpleNamespace(oit=r["items"]) for r in rows])) if rows else ""
 
 
 def find_settings(report: Path, given: Path | None) -> Path | None:
@@ -178,6 +191,7 @@ def memo_values(f: DistrictFigures, settings: dict[str, str], words: dict[str, s
         "n_evidence": str(f.with_evidence),
         "evidence_percent": f"{share * 100:.1f}" if share is not None else "0",
         "attachment": attachment, "date": thai_long_date(today),
+        "oit_sentence": f.oit_sentence,
         "district_name": settings.get("name", "") or missing,
         **{k: settings.get(k, "") or missing for k in DISTRICT_KEYS if k != "name"},
     }

@@ -34,6 +34,7 @@ from ita_xlsx.spec.template import (
     Template,
     column_letter,
     split_cell,
+    version_before,
 )
 from ita_xlsx.thai import clean_text
 from ita_xlsx.thai.text import OrgCode, read_code, typed_text
@@ -296,6 +297,9 @@ def _read_workbook(wb, props: dict[str, str], template: Template, out: Returned,
         return
     for s in template.data_sheets:
         name = out.sheet_names.get(s.key)
+        if name is None and s.since and (not out.template_version
+                                         or version_before(out.template_version, s.since)):
+            continue  # a sheet added after this return's template version (or unknown)
         if name is None:
             out.findings.append(Finding("sheet-missing", sheet=s.key, sheet_name=s.name))
             continue
@@ -485,6 +489,9 @@ def _read_table(rows: list[list], s: Sheet, name: str, out: Returned,
                         label_en=f.label_en))
         if s.rows == "framework.indicators":
             if values.get(Fields.INDICATOR) is None:
+                continue
+        elif s.rows == "framework.oit_items":
+            if values.get("oit_code") is None:  # each item's row is kept, filled or not
                 continue
         elif not any(values.get(f.key) is not None for f in content):
             continue  # blank row, or only the pre-filled measure id

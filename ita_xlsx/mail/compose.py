@@ -70,13 +70,29 @@ DEFAULT_TEXTS = {
         "{office} ยังไม่ได้รับแบบรายงานมาตรการส่งเสริมคุณธรรมและความโปร่งใส (ITA) "
         "ประจำปีงบประมาณ {fiscal_year} {round_label} ของหน่วยงานท่าน{why}\n"
         "ขอความร่วมมือส่งภายในวันที่ {deadline} โดยตอบกลับอีเมลนี้พร้อมแนบไฟล์ "
+        "และคงข้อความ {tag} ไว้ในหัวเรื่อง\n"
+        "{oit_missing}\n"
+        "สอบถามเพิ่มเติม: {contact}\n\n"
+        "{sender_name}\n"
+    ),
+    # send --remind --oit: a return that is in, but whose OIT items are missing or failing
+    "remind_oit_subject": "{tag} ขอติดตามรายการ OIT ปี {fiscal_year} — {org_name}",
+    "remind_oit_body": (
+        "เรียน {org_name}\n\n"
+        "{office} ได้รับแบบรายงาน ITA ประจำปีงบประมาณ {fiscal_year} {round_label} "
+        "ของหน่วยงานท่านแล้ว แต่รายการเผยแพร่ข้อมูลสาธารณะ (OIT) บางข้อยังไม่มี URL "
+        "หรือ URL ไม่ถูกต้อง\n"
+        "{oit_missing}\n"
+        "ขอความร่วมมือเผยแพร่บนเว็บไซต์หน่วยงาน กรอก URL ในแผ่นงาน \"รายการ OIT\" "
+        "แล้วตอบกลับอีเมลนี้พร้อมแนบไฟล์ ภายในวันที่ {deadline} "
         "และคงข้อความ {tag} ไว้ในหัวเรื่อง\n\n"
         "สอบถามเพิ่มเติม: {contact}\n\n"
         "{sender_name}\n"
     ),
 }
 PLACEHOLDERS = ("tag", "org_code", "org_name", "fiscal_year", "round_label", "deadline",
-                "contact", "office", "sender_name", "file_name", "result", "summary", "why")
+                "contact", "office", "sender_name", "file_name", "result", "summary", "why",
+                "oit_missing")
 
 
 class TemplateTextError(ItaError):
@@ -132,6 +148,13 @@ def message_id_for(kind: str, key: str, sender: str) -> str:
 def new_message_id(sender: str) -> str:
     domain = sender.rpartition("@")[2] or "ita-xlsx.invalid"
     return make_msgid("ita", domain=domain)
+
+
+def oit_block(items: list[str]) -> str:
+    """The reminder's list of the organisation's missing OIT items ("" when none)."""
+    if not items:
+        return ""
+    return "\nรายการ OIT ที่ยังขาด:\n" + "\n".join(f"- {i}" for i in items) + "\n"
 
 
 @dataclass

@@ -195,7 +195,7 @@ def _values(settings: Settings, org: Org, file_name: str = "", **extra: object) 
         "round_label": compose.ROUND_LABELS.get(round_key, round_key),
         "deadline": settings.round.deadline or "-", "contact": settings.round.contact or "-",
         "office": office, "sender_name": settings.mail.sender_name or office,
-        "file_name": file_name, "result": "", "summary": "", "why": "",
+        "file_name": file_name, "result": "", "summary": "", "why": "", "oit_missing": "",
     }
     values.update(extra)
     return values
@@ -279,7 +279,11 @@ def plan_feedback(settings: Settings, orgs: list[Org], folder: Path, ledger: Led
 
 
 def plan_reminders(settings: Settings, orgs: list[Org], ledger: Ledger, result: SendResult,
-                   today: date | None = None) -> list[Outgoing]:
+                   today: date | None = None,
+                   oit_missing: dict[str, list[str]] | None = None) -> list[Outgoing]:
+    """Reminders to organisations without a valid return. ``oit_missing`` (organisation code
+    folded -> its missing or failing OIT items, as lines): each reminder lists them, and an
+    organisation whose return is valid but lacks OIT items gets the OIT reminder."""
     status: dict[str, str] = {}
     for row in ledger.received_rows():
         if row.saved and row.code:
@@ -288,15 +292,19 @@ def plan_reminders(settings: Settings, orgs: list[Org], ledger: Ledger, result: 
     out = []
     for org in orgs:
         state = status.get(org.code.casefold())
+        items = (oit_missing or {}).get(org.code.casefold(), [])
+        kind = "remind"
         if state in ("valid", "warnings"):
-            result.skipped.append(org.code)
-            continue
+            if not items:
+                result.skipped.append(org.code)
+                continue
+            kind = "remind_oit"
         why = "" if state is None else " (ไฟล์ที่ได้รับยังมีข้อผิดพลาดที่ต้องแก้ไข)"
-        values = _values(settings, org, why=why)
+        values = _values(settings, org, why=why, oit_missing=compose.oit_block(items))
         sent = ledger.sent("workbook", org.code)
         out.append(Outgoing("remind", f"{org.code}:{day}", org, split_emails(org.email),
-                            compose.fill(settings.message, "remind_subject", values),
-                            compose.fill(settings.message, "remind_body", values), [],
+                            compose.fill(settings.message, f"{kind}_subject", values),
+                            compose.fill(settings.message, f"{kind}_body", values), [],
                             in_reply_to=sent.message_id if sent else ""))
     return out
 

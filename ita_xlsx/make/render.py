@@ -22,6 +22,8 @@ from ita_xlsx.make import print_layout
 from ita_xlsx.spec.framework import Framework, score
 from ita_xlsx.spec.roles import Cells, Fields, Roles
 from ita_xlsx.spec.template import (
+    MAX_MESSAGE,
+    MAX_TITLE,
     META_SHEET,
     PROP_PREFIX,
     Bound,
@@ -365,6 +367,8 @@ class Renderer:
         ws.freeze_panes(s.first_data_row - 1, 0)
         if s.rows == "framework.indicators":
             self._analysis_rows(ws, s)
+        elif s.rows == "framework.oit_items":
+            self._oit_rows(ws, s)
         else:
             self._input_rows(ws, s)
         if s.validation_rows:
@@ -496,6 +500,44 @@ class Renderer:
                     "format": self.fmt.flag,
                 },
             )
+
+    def _oit_rows(self, ws: Worksheet, s: Sheet) -> None:
+        """One locked row per OIT item of the year; the URLs and the note are the inputs.
+
+        The URL cell's input message says what the item's page must show, where the
+        framework data give the item's content rule."""
+        fw = self.bound.target_fw
+        first = s.first_data_row - 1
+        cols = {c.key: c for c in s.fields}
+        for i, item in enumerate(fw.oit_items):
+            row0 = first + i
+            given = self.prefill.oit.get(item.code, {})
+            lines = max(text_lines(item.name_th, s.widths.get(cols["oit_name"].column, 10)),
+                        text_lines(given.get("oit_urls"), s.widths.get(cols["oit_urls"].column, 10)))
+            if lines > 1:
+                ws.set_row(row0, min(409, ROW_HEIGHT * lines))
+            for c in s.fields:
+                if c.key == "oit_code":
+                    ws.write_string(row0, c.col_index, item.code, self.fmt.locked)
+                elif c.key == "oit_name":
+                    ws.write_string(row0, c.col_index, item.name_th, self.fmt.locked)
+                else:
+                    fmt = self.fmt.input_wrap
+                    fmt = self._note(ws, s.key, row0 + 1, c.col_index) or fmt
+                    self._write_value(ws, row0, c.col_index, c, given.get(c.key), fmt)
+                    if c.key == "oit_urls":
+                        self._oit_message(ws, c, row0, item)
+                    else:
+                        self._validation(ws, c, row0, c.col_index, row0)
+
+    def _oit_message(self, ws: Worksheet, c: Field, row0: int, item) -> None:
+        content = self.bound.target_fw.oit_shows(item.code)
+        message = f"ต้องแสดง: {content.shows}" if content and content.shows else c.hint
+        opts = {"validate": "any",
+                "input_title": f"{item.code} {item.name_th}"[:MAX_TITLE - 1].rstrip() or item.code,
+                "input_message": message[:MAX_MESSAGE]}
+        if ws.data_validation(row0, c.col_index, row0, c.col_index, opts) != 0:
+            raise RuntimeError(f"data validation for {item.code} was rejected by XlsxWriter")
 
     def _summary(
         self,

@@ -21,6 +21,7 @@ from ita_xlsx.make.render import Formats, RenderOptions, render_workbook
 from ita_xlsx.outputs.check_report import status_text
 from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.spec.template import Bound, column_letter, split_cell
+from ita_xlsx.thai import clean_text
 from ita_xlsx.thai.dates import format_day, now_thai
 from ita_xlsx.validators.cross import indicator_rows
 from ita_xlsx.validators.engine import FileReport, Report
@@ -51,7 +52,21 @@ def prefill_from(ret: Returned, bound: Bound) -> Prefill:
         extra={k: v for k, (v, _cell) in ret.extras.items()},
         measures=[shown(Roles.MEASURES, r.values) for r in ret.tables.get(Roles.MEASURES, [])],
         results=[shown(Roles.RESULTS, r.values) for r in ret.tables.get(Roles.RESULTS, [])],
+        oit=_oit_prefill(ret, bound),
     )
+
+
+def _oit_prefill(ret: Returned, bound: Bound) -> dict[str, dict[str, object]]:
+    """Each OIT item's URLs and note as typed (line breaks kept), by item code."""
+    out: dict[str, dict[str, object]] = {}
+    for r in ret.tables.get("oit", []):
+        code = bound.target_fw.oit_item_from_text(r.values.get("oit_code"))
+        if code and code not in out:
+            raw = r.raw.get("oit_urls")
+            value = r.values.get("oit_urls")
+            linked = isinstance(value, str) and value != clean_text(raw)
+            out[code] = {"oit_urls": value if linked else raw, "oit_note": r.raw.get("oit_note")}
+    return out
 
 
 def org_of(ret: Returned) -> Org:
@@ -87,6 +102,12 @@ def relocate(ret: Returned, bound: Bound, f: Finding) -> tuple[str, int, int] | 
         if str(number) not in numbers or not f.column:
             return None
         return (s.key, s.first_data_row + numbers.index(str(number)), s.field(f.column).col_index)
+    if f.sheet == "oit":  # the copy lists the items in the year's order, whatever the file did
+        codes = [o.code for o in bound.target_fw.oit_items]
+        code = f.params.get("item")
+        if code not in codes or not f.column:
+            return None
+        return (s.key, s.first_data_row + codes.index(code), s.field(f.column).col_index)
     index = next((i for i, r in enumerate(ret.tables.get(f.sheet, [])) if r.row == f.row), None)
     if index is None or not f.column:
         return None

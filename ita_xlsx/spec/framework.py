@@ -32,6 +32,7 @@ __all__ = [
     "FrameworkError",
     "Indicator",
     "LevelBand",
+    "OitContent",
     "OitGroup",
     "OitItem",
     "PassRule",
@@ -113,6 +114,15 @@ class OitItem:
 
 
 @dataclass(frozen=True)
+class OitContent:
+    """What an OIT item's page must show, where a public source says so (``[oit_content]``)."""
+
+    shows: str
+    source: str = ""  # the address that says it
+    year_rule: str = ""  # "current" | "previous" | "": which fiscal year the page is about
+
+
+@dataclass(frozen=True)
 class OitGroup:
     """A sub-indicator of the OIT ("9.3 การบริหารเงินงบประมาณ") and the indicator it is part of."""
 
@@ -146,6 +156,12 @@ class Framework:
     measures_note: str = ""
     override_file: str = ""  # the user's file merged over source_file, if any
     oit_groups: tuple[OitGroup, ...] = ()
+    # OIT checklist data (issue 20): item code -> what its page must show, and the source.
+    oit_content: tuple[tuple[str, OitContent], ...] = ()
+
+    def oit_shows(self, code: str) -> OitContent | None:
+        """What item ``code``'s page must show, when a source says so."""
+        return dict(self.oit_content).get(code)
 
     # -- lookups ------------------------------------------------------------------------------
 
@@ -666,6 +682,7 @@ def _build(data: dict[str, Any], source_file: str, override_file: str) -> Framew
             measures_unconfirmed=bool(data.get("measures_unconfirmed", False)),
             measures_note=str(data.get("measures_note", "")),
             override_file=override_file,
+            oit_content=_oit_content(data.get("oit_content", {})),
         )
     except KeyError as exc:
         raise FrameworkError(
@@ -713,6 +730,14 @@ def _pass_rule(e: dict[str, Any]) -> PassRule:
         note=str(e.get("note", "")),
         label_en=str(e.get("label_en", "")),
     )
+
+
+def _oit_content(table: dict[str, Any]) -> tuple[tuple[str, OitContent], ...]:
+    return tuple(
+        (str(code).strip().upper(), OitContent(shows=str(e.get("shows", "")),
+                                               source=str(e.get("source", "")),
+                                               year_rule=str(e.get("year_rule", ""))))
+        for code, e in table.items())
 
 
 def _oit_item(e: dict[str, Any]) -> OitItem:
@@ -822,6 +847,14 @@ def _validate_oit(fw: Framework, where: str) -> None:
     if bad or len(set(codes)) != len(codes):
         raise _fail(where, "รหัสรายการ OIT ต้องเป็นรูปแบบ O<เลข> และไม่ซ้ำ",
                     f"OIT codes must look like O<number> and be unique (bad: {bad})")
+    stray = [c for c, _ in fw.oit_content if c not in set(codes)]
+    if stray:
+        raise _fail(where, f"oit_content อ้างรายการที่ไม่มี: {', '.join(stray)}",
+                    f"oit_content names unknown OIT items: {', '.join(stray)}")
+    rules = [c for c, v in fw.oit_content if v.year_rule not in ("", "current", "previous")]
+    if rules:
+        raise _fail(where, f"year_rule ต้องเป็น current, previous หรือว่าง ({', '.join(rules)})",
+                    f"year_rule must be current, previous or empty ({', '.join(rules)})")
     numbers = {i.number for i in fw.indicators}
     groups = {g.code for g in fw.oit_groups}
     bad_groups = [g.code for g in fw.oit_groups if g.indicator not in numbers]

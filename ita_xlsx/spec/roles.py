@@ -17,6 +17,7 @@ class Roles:
     MEASURES = "measures"
     RESULTS = "results"
     CATALOGUE = "catalogue"  # optional: the suggested measures
+    OIT = "oit"  # optional: the OIT items and their URLs
 
 
 class Fields:
@@ -63,6 +64,11 @@ class Fields:
     # the catalogue of suggested measures (also INDICATOR, OIT_ITEM, MEASURE)
     UNIT = "unit"
     SOURCE = "source"
+    # the OIT sheet
+    OIT_CODE = "oit_code"
+    OIT_NAME = "oit_name"
+    OIT_URLS = "oit_urls"
+    OIT_NOTE = "oit_note"
 
 
 class Cells:

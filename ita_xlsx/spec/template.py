@@ -131,6 +131,9 @@ class Sheet:
     value_column: str = "C"
     role: str = ""
     file_key: str = ""
+    # The template version that added the sheet: returns of older versions lack it and are
+    # read without it (no sheet-missing finding).
+    since: str = ""
 
     def field(self, key: str) -> Field:
         for f in self.fields:
@@ -140,6 +143,16 @@ class Sheet:
 
     def text(self, lang: str) -> str:
         return self.name_en if lang == "en" and self.name_en else self.name
+
+
+def version_before(version: str, since: str) -> bool:
+    """Whether template ``version`` is older than ``since`` ("" counts as not older)."""
+    if not version or not since:
+        return False
+    try:
+        return _version_key(version) < _version_key(since)
+    except TypeError:  # "2" against "3a": compare as text
+        return version < since
 
 
 @dataclass(frozen=True)
@@ -158,6 +171,9 @@ class Template:
     source_file: str
     # Round rules: rule -> round key -> value (see ROUND_RULES).
     rules: dict[str, dict[str, str]] = field(default_factory=dict)
+    # [oit] official_hosts: hosts besides the organisation's own site where an OIT item may
+    # be published (a host and its subdomains), e.g. the e-GP procurement site.
+    oit_official_hosts: tuple[str, ...] = ()
 
     def rule(self, name: str, round_key: str | None) -> str:
         """A round rule for ``round_key`` ("" when the round is unknown or has none)."""
@@ -251,12 +267,19 @@ ROLE_GROUPS: dict[str, tuple[tuple[str, ...], ...]] = {
 COMPUTED_ROLES: dict[str, tuple[str, ...]] = {
     Roles.ANALYSIS: (Cells.TOOL_MEAN, Cells.TOTAL, Cells.LEVEL),
 }
-# Sheets a template may leave out; when it has one, it must keep these field roles.
+# Sheets a template may leave out (a copy made before the sheet existed); when it has one, it
+# must keep these field roles.
 OPTIONAL_ROLES: dict[str, tuple[str, ...]] = {
     Roles.CATALOGUE: (Fields.INDICATOR, Fields.MEASURE),
+    Roles.OIT: (Fields.OIT_CODE, Fields.OIT_NAME, Fields.OIT_URLS, Fields.OIT_NOTE),
 }
 # What a catalogue sheet's column may show (its role, or its key): see Renderer._catalogue.
 CATALOGUE_FIELDS = (Fields.INDICATOR, Fields.OIT_ITEM, Fields.MEASURE, Fields.UNIT, Fields.SOURCE)
+# Field roles the code uses when present, a copy may leave out: without the website, the OIT
+# URLs are not checked against the organisation's own site.
+OPTIONAL_FIELD_ROLES: dict[str, tuple[str, ...]] = {Roles.ORG: (Fields.WEBSITE,)}
+# Table sheets whose rows come from the framework data: rows value -> what fills them.
+FIXED_ROWS = ("framework.indicators", "framework.oit_items")
 # Rules that differ by round, as template data ([rules.<name>] round = value).
 ROUND_RULES: dict[str, str] = {
     "result_missing": "severity of a measure without a result of the round: error, warning or ''",
@@ -306,6 +329,8 @@ def _role_problems(t: Template) -> list[tuple[str, str]]:
     sheets = {s.role: s for s in t.sheets if s.role}
     for role, field_roles in ROLES.items():
         s = sheets.get(role)
+        if s is None and role in OPTIONAL_ROLES:
+            continue
         if s is None:
             problems.append((f"no sheet has role = {role!r} (the code relies on it)",
                              f"ไม่มีแผ่นงานที่ระบุ role = {role!r} (โปรแกรมต้องใช้)"))
@@ -421,6 +446,8 @@ def parse_template(data: dict, source_file: str = "<memory>") -> Template:
             source_file=source_file,
             rules={str(name): {str(k): str(v) for k, v in rule.items()}
                    for name, rule in data.get("rules", {}).items()},
+            oit_official_hosts=tuple(str(h).strip().lower() for h in
+                                     data.get("oit", {}).get("official_hosts", [])),
         )
     except (KeyError, TypeError) as exc:
         raise TemplateError(source_file, [f"malformed template: {exc!r}"]) from exc
@@ -643,6 +670,8 @@ class Bound:
         """Number of pre-formatted rows of a table sheet."""
         if sheet.rows == "framework.indicators":
             return len(self.analysis_fw.indicators)
+        if sheet.rows == "framework.oit_items":
+            return len(self.target_fw.oit_items)
         if sheet.rows == "catalogue.measures":
             return len(self.suggestions())
         return int(sheet.rows)

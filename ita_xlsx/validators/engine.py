@@ -20,7 +20,7 @@ from ita_xlsx.spec.framework import FrameworkError
 from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.spec.template import Bound, Sheet, Template, bind, load_template
 from ita_xlsx.thai import normalize_year, to_arabic_digits
-from ita_xlsx.validators import cross
+from ita_xlsx.validators import cross, oit
 
 
 @dataclass
@@ -32,6 +32,7 @@ class FileReport:
     round: str | None = None
     bound: Bound | None = None
     decision: Decision | None = None  # whether this file counts, and why
+    oit: list = field(default_factory=list)  # oit.ItemResult per OIT item of the year
 
     @property
     def status(self) -> str:
@@ -51,6 +52,7 @@ class Report:
     files: list[FileReport]
     seconds: float = 0.0
     links: dict[str, dict[str, object]] = field(default_factory=dict)
+    oit_links: dict = field(default_factory=dict)  # counts of the OIT pages read
     missing: list[tuple[str, str]] | None = None  # with an organisation list: (code, name)
     selection: Selection | None = None  # which file counts per organisation
     skipped: list[Item] = field(default_factory=list)  # sent but not read as a return
@@ -222,6 +224,8 @@ def _schema_findings(reports: list[FileReport], bound: Bound) -> None:
     from ita_xlsx.validators.schema import compile_schema, finding_detail, run_schema
 
     for s in bound.template.data_sheets:
+        if s.key == oit.SHEET:  # its items are checked one by one in oit.py
+            continue
         frame, where = _frame(s, reports)
         if frame is None:
             continue
@@ -316,6 +320,9 @@ def validate_files(
             rep.findings += cross.measure_checks(ret, b)
             rep.findings += cross.oit_item_checks(ret, b)
             rep.findings += cross.result_checks(ret, b, rep.round)
+            if b is not None:
+                rep.oit = oit.check_items(ret, b, template.oit_official_hosts)
+                rep.findings += oit.findings_of(rep.oit)
             if orgs is not None:
                 rep.findings += cross.org_list_checks(ret, orgs, orgs_source)
     report = Report(reports)
@@ -324,6 +331,7 @@ def validate_files(
         report.missing = [(o.code, o.name) for key, o in sorted(orgs.items()) if key not in sent]
     if check_links:
         _link_findings(report, template, link_timeout, link_progress)
+        _oit_page_findings(report, link_timeout, link_progress)
     order = {s.key: i for i, s in enumerate(template.sheets)}
     for rep in reports:
         rep.findings.sort(key=lambda f: sort_key(f, order))
@@ -358,6 +366,19 @@ def _template_findings(rep: FileReport, template: Template) -> None:
             template.compatible_versions:  # a compatible older version reads as it is
         rep.findings.append(Finding("template-outdated", value=version,
                                     params={"expected": template.version}))
+
+
+def _oit_page_findings(report: Report, timeout: float, progress) -> None:
+    """Read each OIT item's pages: dead, a login or error page, or not this year's."""
+    files = [rep for rep in report.files if rep.oit]
+    if not files:
+        return
+    before = {id(it): len(it.findings) for rep in files for it in rep.oit}
+    report.oit_links = oit.check_pages([(rep.oit, rep.fiscal_year) for rep in files],
+                                       timeout=timeout, progress=progress)
+    for rep in files:
+        for it in rep.oit:
+            rep.findings += it.findings[before[id(it)]:]
 
 
 def _link_findings(report: Report, template: Template, timeout: float, progress) -> None:

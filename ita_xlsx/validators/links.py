@@ -67,6 +67,9 @@ class _Reply:
     status: int
     location: str | None
     retry_after: str | None
+    body: bytes = b""  # only when the page itself is read (read_pages)
+    content_type: str = ""
+    truncated: bool = False  # the body was cut at the size bound
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ class _Options:
     max_redirects: int
     retries: int
     user_agent: str
+    read_body: int = 0  # bytes of the page to read (read_pages); 0: the status only
 
     @property
     def budget(self) -> float:
@@ -182,7 +186,7 @@ def _fetch(target: _Target, method: str, opts: _Options, deadline: float) -> _Re
     else:
         conn = http.client.HTTPConnection(target.host, target.port, timeout=limit)
     headers = {"User-Agent": opts.user_agent, "Accept": "*/*", "Connection": "close"}
-    if method == "GET":
+    if method == "GET" and not opts.read_body:
         headers["Range"] = "bytes=0-0"  # the first byte is enough; evidence files can be huge
     try:
         with _Watchdog(conn, limit) as dog:
@@ -195,6 +199,14 @@ def _fetch(target: _Target, method: str, opts: _Options, deadline: float) -> _Re
                 raise
             if dog.fired:  # cut off mid-headers can still parse as a reply; it is not one
                 raise TimeoutError("request cut off at its time limit")
+            if method == "GET" and opts.read_body and resp.status not in REDIRECTS:
+                body = _read_bounded(resp, opts.read_body)
+                if dog.fired:
+                    raise TimeoutError("request cut off at its time limit")
+                return _Reply(resp.status, resp.getheader("Location"),
+                              resp.getheader("Retry-After"), body[:opts.read_body],
+                              resp.getheader("Content-Type") or "",
+                              len(body) > opts.read_body)
             if method == "GET":
                 # The status is already known; a body that breaks off does not change it.
                 with contextlib.suppress(OSError, http.client.HTTPException):
@@ -202,6 +214,21 @@ def _fetch(target: _Target, method: str, opts: _Options, deadline: float) -> _Re
             return _Reply(resp.status, resp.getheader("Location"), resp.getheader("Retry-After"))
     finally:
         conn.close()
+
+
+def _read_bounded(resp: http.client.HTTPResponse, limit: int) -> bytes:
+    """Up to ``limit`` + 1 bytes of the body (one more tells that it was cut); a body that
+    breaks off keeps what arrived."""
+    chunks: list[bytes] = []
+    got = 0
+    with contextlib.suppress(OSError, http.client.HTTPException):
+        while got <= limit:
+            chunk = resp.read(min(65536, limit + 1 - got))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+    return b"".join(chunks)
 
 
 def _odd(exc: BaseException) -> bool:
@@ -215,7 +242,10 @@ def _transient(exc: BaseException) -> bool:
 
 
 def _probe(target: _Target, opts: _Options, deadline: float) -> _Reply:
-    """HEAD first (cheap); GET when the server refuses or mangles HEAD."""
+    """HEAD first (cheap); GET when the server refuses or mangles HEAD, or when the page
+    itself is wanted."""
+    if opts.read_body:
+        return _fetch(target, "GET", opts, deadline)
     try:
         reply = _fetch(target, "HEAD", opts, deadline)
     except (OSError, http.client.HTTPException) as exc:
@@ -397,6 +427,68 @@ def check_links(urls: Iterable[str], *, timeout: float = 10.0, max_redirects: in
             for future in as_completed(futures):
                 for raw in futures[future]:
                     results[raw] = replace(future.result(), url=raw)
+                    _tick(progress)
+    return {raw: results[raw] for raw in order}
+
+
+PAGE_BYTES = 1_048_576  # read_pages reads no more of a page than this
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """A page read for its content: the link check's result and the first bytes of the page."""
+
+    link: LinkResult
+    body: bytes = b""
+    content_type: str = ""
+    truncated: bool = False  # the page is longer than the bound; ``body`` is its beginning
+
+
+def _check_page(target: _Target, opts: _Options, limiter: _HostLimiter) -> PageResult:
+    clock = _Clock(opts.budget)
+    try:
+        reply, final_url = _follow(target, opts, limiter, clock)
+    except _Failure as failure:
+        return PageResult(LinkResult(target.url, False, failure.status, failure.reason,
+                                     failure.detail, failure.url, clock.elapsed()))
+    except Exception as exc:  # a checker bug must not abort a whole validation run
+        return PageResult(LinkResult(target.url, False, None, "error",
+                                     f"{type(exc).__name__}: {exc}", target.url, clock.elapsed()))
+    ok = 200 <= reply.status < 400
+    link = LinkResult(target.url, ok, reply.status, "ok" if ok else "http-error",
+                      f"HTTP {reply.status}", final_url, clock.elapsed())
+    return PageResult(link, reply.body, reply.content_type, reply.truncated)
+
+
+def read_pages(urls: Iterable[str], *, max_bytes: int = PAGE_BYTES, timeout: float = 10.0,
+               max_redirects: int = 5, retries: int = 1, workers: int = 16, per_host: int = 4,
+               progress: Callable[[int], None] | None = None,
+               user_agent: str = "ita-xlsx link check") -> dict[str, PageResult]:
+    """Like :func:`check_links`, but GET each page and keep its first ``max_bytes`` bytes,
+    for checks of what a page shows (the OIT items). Same time budget, retries and per-host
+    limit; a page longer than the bound is cut, never read whole."""
+    opts = _Options(timeout, max_redirects, max(0, retries), user_agent, max(1, max_bytes))
+    results: dict[str, PageResult] = {}
+    pending: dict[str, tuple[_Target, list[str]]] = {}
+    order = list(dict.fromkeys(u if isinstance(u, str) else str(u) for u in urls))
+    for raw in order:
+        try:
+            target = _parse(raw)
+        except ValueError as exc:
+            results[raw] = PageResult(LinkResult(raw, False, None, "invalid", str(exc),
+                                                 raw.strip(), 0.0))
+            _tick(progress)
+            continue
+        pending.setdefault(target.url, (target, []))[1].append(raw)
+    if pending:
+        limiter = _HostLimiter(per_host)
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(pending)))) as pool:
+            futures = {pool.submit(_check_page, target, opts, limiter): spellings
+                       for target, spellings in pending.values()}
+            for future in as_completed(futures):
+                page = future.result()
+                for raw in futures[future]:
+                    results[raw] = replace(page, link=replace(page.link, url=raw))
                     _tick(progress)
     return {raw: results[raw] for raw in order}
 

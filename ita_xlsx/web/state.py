@@ -132,6 +132,7 @@ class Overview:
     list_problems: list[str]
     has_status: bool  # the mail module's round_status answered
     fiscal_year: int | None
+    oit: object = None  # oit_grid.Grid of the returns that count (issue 20), None without
 
 
 class RoundState:
@@ -475,7 +476,8 @@ class RoundState:
         counts_full["files"] = len(stored)
         kept = [s.entry for s in counting.values()]
         return Overview(ordered, counts_full, *self._charts(kept), bool(orgs), problems,
-                        has_status, self.fiscal_year() or _common_year(kept))
+                        has_status, self.fiscal_year() or _common_year(kept),
+                        oit=_oit_grid(kept))
 
     def _merge_status(self, rows: dict[str, OrgRow]) -> bool:
         """Sent / feedback sent / reminded from the mail module, once it exists."""
@@ -606,6 +608,13 @@ class RoundState:
                 atomic_write(d / self.DOCS_SOURCE,
                              self._source_of(row.counting).encode("utf-8"), True)
         return result
+
+
+def _oit_grid(kept):
+    """The OIT grid of the returns that count (issue 20)."""
+    from ita_xlsx.consolidation.oit_grid import build
+
+    return build(kept)
 
 
 def _expand(name: str, data: bytes):

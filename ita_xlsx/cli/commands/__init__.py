@@ -14,6 +14,7 @@ MODULES: tuple[str, ...] = (  # one line each: "mail", "docs", "serve", ...
     "mail",
     "docs",
     "serve",
+    "itas",
 )
 
 

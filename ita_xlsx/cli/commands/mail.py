@@ -48,7 +48,8 @@ def _settings(round_dir: str):
   ita-xlsx send --dry-run
   ita-xlsx send
   ita-xlsx send --feedback feedback/
-  ita-xlsx send --remind""", help_en="""Email each organisation its workbook (or its feedback
+  ita-xlsx send --remind
+  ita-xlsx send --remind --oit""", help_en="""Email each organisation its workbook (or its feedback
 copy with --feedback, or a reminder with --remind); nothing already sent is sent again.
 
 \b
@@ -56,7 +57,8 @@ Examples:
   ita-xlsx send --dry-run
   ita-xlsx send
   ita-xlsx send --feedback feedback/
-  ita-xlsx send --remind""")
+  ita-xlsx send --remind
+  ita-xlsx send --remind --oit""")
 @dir_option
 @option("--workbooks", type=click.Path(exists=True, file_okay=False), default=None,
         th="โฟลเดอร์แบบรายงานที่สร้างด้วย new (ค่าเริ่มต้น: <dir>/workbooks)",
@@ -78,13 +80,18 @@ Examples:
 @option("--remind", is_flag=True,
         th="ติดตามหน่วยงานที่ยังไม่ส่งคืน หรือส่งคืนแล้วยังต้องแก้ไข",
         en="Remind organisations that have not returned a valid workbook.")
+@option("--oit", "remind_oit", is_flag=True,
+        th="กับ --remind: ระบุรายการ OIT ที่ยังไม่มี URL หรือ URL ผิดรูปแบบของแต่ละหน่วยงาน "
+           "และติดตามหน่วยงานที่ส่งครบแล้วแต่รายการ OIT ยังขาดด้วย",
+        en="With --remind: list each organisation's OIT items without a URL (or with a "
+           "malformed one), and remind those whose return is valid but lacks OIT items too.")
 @option("--force", is_flag=True, th="เขียนทับไฟล์ .eml ของ --dry-run ครั้งก่อน",
         en="Overwrite .eml files of an earlier --dry-run.")
 @lang_option
 @click.pass_obj
 @friendly
 def send_cmd(ctx: Ctx, round_dir, workbooks, orgs, dry_run, outbox, resend, feedback, remind,
-             force):
+             remind_oit, force):
     import ita_xlsx
 
     if feedback and remind:
@@ -97,7 +104,7 @@ def send_cmd(ctx: Ctx, round_dir, workbooks, orgs, dry_run, outbox, resend, feed
         return ita_xlsx.send_workbooks(
             round_dir, workbooks=workbooks, orgs=orgs, settings=settings, password=password,
             dry_run=dry_run, outbox=outbox, resend=resend, feedback=feedback, remind=remind,
-            force=force, progress=step)
+            remind_oit=remind_oit, force=force, progress=step)
 
     result = _with_progress(ctx, _org_count(round_dir, orgs),
                             "ส่งอีเมล" if ctx.lang != "en" else "sending", work)
