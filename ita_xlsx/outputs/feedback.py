@@ -59,13 +59,13 @@ def prefill_from(ret: Returned, bound: Bound) -> Prefill:
 def _oit_prefill(ret: Returned, bound: Bound) -> dict[str, dict[str, object]]:
     """Each OIT item's URLs and note as typed (line breaks kept), by item code."""
     out: dict[str, dict[str, object]] = {}
-    for r in ret.tables.get("oit", []):
-        code = bound.target_fw.oit_item_from_text(r.values.get("oit_code"))
+    for r in ret.tables.get(Roles.OIT, []):
+        code = bound.target_fw.oit_item_from_text(r.values.get(Fields.OIT_CODE))
         if code and code not in out:
-            raw = r.raw.get("oit_urls")
-            value = r.values.get("oit_urls")
+            raw = r.raw.get(Fields.OIT_URLS)
+            value = r.values.get(Fields.OIT_URLS)
             linked = isinstance(value, str) and value != clean_text(raw)
-            out[code] = {"oit_urls": value if linked else raw, "oit_note": r.raw.get("oit_note")}
+            out[code] = {Fields.OIT_URLS: value if linked else raw, Fields.OIT_NOTE: r.raw.get(Fields.OIT_NOTE)}
     return out
 
 
@@ -102,7 +102,7 @@ def relocate(ret: Returned, bound: Bound, f: Finding) -> tuple[str, int, int] | 
         if str(number) not in numbers or not f.column:
             return None
         return (s.key, s.first_data_row + numbers.index(str(number)), s.field(f.column).col_index)
-    if f.sheet == "oit":  # the copy lists the items in the year's order, whatever the file did
+    if f.sheet == Roles.OIT:  # the copy lists the items in the year's order, whatever the file did
         codes = [o.code for o in bound.target_fw.oit_items]
         code = f.params.get("item")
         if code not in codes or not f.column:
