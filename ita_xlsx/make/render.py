@@ -512,20 +512,20 @@ class Renderer:
         for i, item in enumerate(fw.oit_items):
             row0 = first + i
             given = self.prefill.oit.get(item.code, {})
-            lines = max(text_lines(item.name_th, s.widths.get(cols["oit_name"].column, 10)),
-                        text_lines(given.get("oit_urls"), s.widths.get(cols["oit_urls"].column, 10)))
+            lines = max(text_lines(item.name_th, s.widths.get(cols[Fields.OIT_NAME].column, 10)),
+                        text_lines(given.get(Fields.OIT_URLS), s.widths.get(cols[Fields.OIT_URLS].column, 10)))
             if lines > 1:
                 ws.set_row(row0, min(409, ROW_HEIGHT * lines))
             for c in s.fields:
-                if c.key == "oit_code":
+                if c.key == Fields.OIT_CODE:
                     ws.write_string(row0, c.col_index, item.code, self.fmt.locked)
-                elif c.key == "oit_name":
+                elif c.key == Fields.OIT_NAME:
                     ws.write_string(row0, c.col_index, item.name_th, self.fmt.locked)
                 else:
                     fmt = self.fmt.input_wrap
                     fmt = self._note(ws, s.key, row0 + 1, c.col_index) or fmt
                     self._write_value(ws, row0, c.col_index, c, given.get(c.key), fmt)
-                    if c.key == "oit_urls":
+                    if c.key == Fields.OIT_URLS:
                         self._oit_message(ws, c, row0, item)
                     else:
                         self._validation(ws, c, row0, c.col_index, row0)
