@@ -491,7 +491,7 @@ def _read_table(rows: list[list], s: Sheet, name: str, out: Returned,
             if values.get(Fields.INDICATOR) is None:
                 continue
         elif s.rows == "framework.oit_items":
-            if values.get("oit_code") is None:  # each item's row is kept, filled or not
+            if values.get(Fields.OIT_CODE) is None:  # each item's row is kept, filled or not
                 continue
         elif not any(values.get(f.key) is not None for f in content):
             continue  # blank row, or only the pre-filled measure id
