@@ -300,7 +300,7 @@ def test_no_code_path_reads_a_key_string(both, tmp_path):
     import sys
 
     tpl = renamed_copy(tmp_path)
-    tpl.write_text(re.sub(r'(?m)^role = "([a-z_]+)"$', r'role = "r_\1"',
+    tpl.write_text(re.sub(r'(?m)^role = "([a-z_]+)"', r'role = "r_\1"',
                           tpl.read_text(encoding="utf-8")), encoding="utf-8")
     dump = tmp_path / "outputs.json"
     env = {**__import__("os").environ,
