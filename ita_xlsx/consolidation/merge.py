@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ita_xlsx.core.findings import Finding
 from ita_xlsx.core.vocabulary import FILE_STATES, ROUNDS, SEVERITIES, key_of
@@ -25,6 +26,10 @@ from ita_xlsx.thai.dates import iso_moment, parse_moment
 from ita_xlsx.thai.text import normalise_code, read_code, typed_text
 from ita_xlsx.validators.cross import indicator_rows
 from ita_xlsx.validators.engine import FileReport, choice_lookups
+
+if TYPE_CHECKING:  # annotations of MergeResult only
+    from ita_xlsx.intake.inbox import Item
+    from ita_xlsx.intake.selection import Selection
 
 STATUSES = ("valid", "warnings", "invalid", "unreadable", "missing")
 
@@ -84,8 +89,8 @@ class MergeResult:
     fiscal_year: int | None = None
     seconds: float = 0.0
     round: str = ""  # the round that counted ("" when the returns say none)
-    selection: object = None  # selection.Selection: every file's decision
-    skipped: list = field(default_factory=list)  # inbox.Item: sent, not read as a return
+    selection: Selection | None = None  # every file's decision
+    skipped: list[Item] = field(default_factory=list)  # sent, not read as a return
 
 
 # ---------------------------------------------------------------- entries from returns
@@ -269,7 +274,7 @@ class ReportBook:
     sheet holds what, its column keys and first data rows). Used by ``load_report`` and by the
     district memo, so both read a report the same way and through the same checks."""
 
-    book: object  # python_calamine.CalamineWorkbook
+    book: Any  # python_calamine.CalamineWorkbook (the library has no types)
     meta: dict[str, str]
 
     def rows(self, sheet_key: str, first_row_key: str) -> list[list]:
@@ -321,6 +326,7 @@ def load_report(path: Path, template: Template, framework: str | None = None,
                 for row in report.table(key)]
 
     entries: dict[str, OrgEntry] = {}
+    e: OrgEntry | None  # an entry made here, then one looked up (or not found) below
     for row in table("summary"):
         read = read_code(row.get("org_code"))
         code = read.code
@@ -394,7 +400,7 @@ def _load_oit(report: ReportBook, entries: dict[str, OrgEntry]) -> None:
             e.oit = [{**it, "urls": "", "detail": "", "detail_en": ""} for it in row["items"]]
 
 
-def _num(v: object) -> float | None:
+def _num(v: Any) -> float | None:  # a cell value as calamine gives it
     """A number read back from a report; anything else, and NaN or infinity, is None."""
     try:
         number = float(v) if v not in (None, "") else None
@@ -483,6 +489,7 @@ def merge(
         return ref if isinstance(ref, OrgEntry) else entries[id(ref)]
 
     kept: list[OrgEntry] = []
+    e: OrgEntry | None  # an entry, or a lookup by code below that may find none
     for cand in sel.counting.values():
         e = entry_of(cand.ref)
         e.org_code = cand.code

@@ -13,6 +13,7 @@ import gc
 import math
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import xlsxwriter
@@ -103,7 +104,8 @@ class Writer:
                        for k in template.choices}
             self.shown = {f.key: english[f.choices]
                           for f in (*template.sheet(Roles.MEASURES).fields,
-                                    *template.sheet(Roles.RESULTS).fields) if f.key in self.shown}
+                                    *template.sheet(Roles.RESULTS).fields)
+                          if f.choices and f.key in self.shown}
         self.names = sheet_names(lang)
         self.yes, self.no = self.tr("ใช่", "yes"), self.tr("ไม่", "no")
         self.meta: list[tuple[str, str]] = []
@@ -209,7 +211,7 @@ class Writer:
         }
 
     def _sheet(self, wb, key: str, columns, title: str, first_row: int = 3,
-               printed: int | None = None, block: list[tuple[str, str]] = ()):
+               printed: int | None = None, block: Sequence[tuple[str, str]] = ()):
         """A sheet with its title, subtitle and heading row; on paper A4, one page wide at a
         readable scale or split with code and name repeated (``printed``: columns on paper)."""
         ws = wb.add_worksheet(self.names[key], worksheet_class=FastSheet)
@@ -395,8 +397,8 @@ class Writer:
         self.indicator_means = []
         for i, ind in enumerate(inds):
             r = 4 + i
-            vals = [e.scores.get(ind.number) for e in scored]
-            vals = [v for v in vals if v is not None]
+            given = [e.scores.get(ind.number) for e in scored]
+            vals = [v for v in given if v is not None]
             col = column_letter(2 + i)
             rng = f"{col}{first}:{col}{last}"
             ws.write_string(r, 0, self._ind_label(ind), self.f_text)
@@ -617,7 +619,7 @@ class Writer:
             g[0] += e.count_status("done")
             g[1] += e.count_status("in_progress")
             g[2] += e.count_status("not_started")
-        return [(k, tuple(v)) for k, v in groups.items()]
+        return [(k, (v[0], v[1], v[2])) for k, v in groups.items()]
 
     def _meta(self, wb) -> None:
         ws = wb.add_worksheet(REPORT_META_SHEET)

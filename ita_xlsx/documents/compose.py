@@ -67,7 +67,8 @@ def compose(t: DocTemplate, values: dict, tables: Tables, arabic_digits: bool = 
                                                         "subject", "addressee")))
         else:  # a table
             cols = b.get("columns", [])
-            rows, groups = [], set()
+            rows: list[list] = []
+            groups: set[int] = set()
             group_at = dict(tables.groups.get(kind, []))
             for i, row in enumerate(tables.rows.get(kind, [])):
                 if i in group_at:

@@ -12,6 +12,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ita_xlsx.consolidation.merge import bound_for, open_report
 from ita_xlsx.core.errors import InputError
@@ -71,7 +72,7 @@ class DistrictMemo:
     pdf_problem: tuple[str, str] | None = None
 
 
-def _num(v: object) -> float:
+def _num(v: Any) -> float:  # a cell value as calamine gives it
     try:
         return float(v) if v not in (None, "") else 0.0
     except (TypeError, ValueError):

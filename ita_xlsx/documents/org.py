@@ -81,14 +81,15 @@ def _date(value: object) -> str:
 def org_values(rep: FileReport, e: OrgEntry, t_words: dict[str, str]) -> dict[str, str]:
     """Everything a template's text may name, as text."""
     b = rep.bound
+    assert b is not None  # documents are made only for bound returns (make_documents)
     form = rep.returned.form
     fy = int(rep.fiscal_year or b.fiscal_year)
     missing = t_words.get("missing", "................................")
     fw = b.analysis_fw
     level = e.level or ""
     phrase_key = "level_pass" if fw.result_scheme == "pass" else "level_letter"
-    weak = [i for i in fw.indicators if (e.scores.get(i.number) is not None
-                                         and e.scores[i.number] < fw.pass_mark)]
+    weak = [i for i in fw.indicators if ((got := e.scores.get(i.number)) is not None
+                                         and got < fw.pass_mark)]
     values = {
         "org_code": e.org_code, "org_name": e.org_name, "district": e.district or missing,
         "province": e.province or missing, "fiscal_year": str(fy),
@@ -160,6 +161,7 @@ def result_rows(b: Bound, e: OrgEntry, round_key: str, words: dict[str, str]
 
     status_label = _labels(b, b.template.choice_key(Roles.RESULTS, Fields.STATUS))
     by_id: dict[str, dict] = {}
+    r: dict | None  # a result here; below, a measure's result or None
     for r in e.results:
         if _text(r.get(Fields.ROUND)) in (round_key, ""):
             by_id[_text(r.get(Fields.MEASURE_ID)).casefold()] = r
@@ -206,6 +208,7 @@ def documents_for(rep: FileReport, template: Template, overrides: dict[str, Path
     """(file name, .docx bytes) for each document of this return's round."""
     e = entry or entry_from_return(rep, template)
     b = rep.bound
+    assert b is not None  # documents are made only for bound returns (make_documents)
     out = []
     for kind in DOCS_FOR_ROUND.get(rep.round or "", ()):
         t = dt_templates.load(kind, overrides)

@@ -85,6 +85,7 @@ def parse(data: dict, source: str, kind: str | None = None) -> DocTemplate:
         names |= _names(text)
     if problems:
         raise DocTemplateError(source, problems)
+    assert k is not None  # a kind outside KINDS is a problem, raised just above
     return DocTemplate(k, str(data.get("file_name", k)), words, blocks, source,
                        str(data.get("font", "TH Sarabun New")), float(data.get("font_size", 16)),
                        bool(data.get("landscape", False)), names)

@@ -9,6 +9,7 @@ complex-script properties too (w:cs, w:szCs, w:bCs) or Thai text falls back to a
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from io import BytesIO
 
 from docx import Document
@@ -197,7 +198,7 @@ class ThaiDocument:
     # -- tables ------------------------------------------------------------------------------
 
     def table(self, columns: list[dict], rows: list[list], font_size: float | None = None,
-              group_rows: set[int] = frozenset()) -> None:
+              group_rows: AbstractSet[int] = frozenset()) -> None:
         """A grid table; ``rows`` hold str, or a list of URLs (live links) per cell.
         Rows listed in ``group_rows`` are one merged bold cell (a tool's heading)."""
         size = font_size or self.size

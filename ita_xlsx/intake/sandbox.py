@@ -26,6 +26,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import wait
+from typing import Any
 
 MiB = 1024 * 1024
 
@@ -281,7 +282,7 @@ class _Worker:
         self.kill()
 
 
-def run_jobs(fn: Callable, args: Sequence, on_failure: Callable[[object, Failure], object], *,
+def run_jobs(fn: Callable, args: Sequence, on_failure: Callable[[Any, Failure], object], *,
              workers: int | None = None, budget: Budget | None = None,
              progress: Callable[[int], None] | None = None, method: str | None = None) -> list:
     """``[fn(a) for a in args]``, each call in a worker process within ``budget``.

@@ -77,7 +77,7 @@ class Selection:
     borrowed: list[Candidate] = field(default_factory=list)
     ties: list[tuple[Candidate, Candidate]] = field(default_factory=list)  # (counts, other)
 
-    def decision(self, cand: Candidate) -> Decision | None:
+    def decision(self, cand: Candidate | None) -> Decision | None:
         return next((d for d in self.decisions if d.cand is cand), None)
 
     def counts(self, ref: object) -> bool:

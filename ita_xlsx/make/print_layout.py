@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 
 from ita_xlsx.core.vocabulary import ROUNDS, SEVERITIES, label
 
@@ -32,18 +33,18 @@ def row_height(font_size: float, lines: int = 1) -> float:
     return min(409.0, math.ceil(font_size * 1.7) * max(1, lines) + 2)
 
 
-def width_points(widths: list[float]) -> float:
+def width_points(widths: Sequence[float]) -> float:
     """Printed width of columns given in Excel width units."""
     return sum((w * COL_PX + 5) * 0.75 for w in widths if w)
 
 
-def fit_scale(widths: list[float], orientation: str = "landscape") -> int:
+def fit_scale(widths: Sequence[float], orientation: str = "landscape") -> int:
     """The scale (%) that fits these columns on one A4 page wide, at most 100."""
     printable = PAGE_PT[orientation] - 2 * 72 * MARGIN_IN
     return max(10, min(100, int(printable / max(width_points(widths), 1.0) * 100)))
 
 
-def setup_page(ws, widths: list[float], *, title_rows: tuple[int, int] | None = None,
+def setup_page(ws, widths: Sequence[float], *, title_rows: tuple[int, int] | None = None,
                repeat_columns: tuple[int, int] | None = None, orientation: str = "auto",
                footer: str = "") -> int:
     """A4, readable: fitted to one page wide when that keeps the scale at or above

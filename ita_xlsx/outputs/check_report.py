@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import json
 import math
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ita_xlsx.core.files import atomic_write, write_csv
 from ita_xlsx.core.vocabulary import FILE_STATES, HEADINGS, ORG_STATES, SEVERITIES, label, tally
@@ -68,7 +70,7 @@ FINDING_COLUMNS = ["path", "org_code", "org_name", "status", "severity", "code",
                    "sheet_name", "row", "column", "cell", "value", "message"]
 
 
-def finding_rows(files: list[FileReport], lang: str = "th") -> list[list[object]]:
+def finding_rows(files: Sequence[FileReport], lang: str = "th") -> list[list[Any]]:
     rows = []
     for f in files:
         for x in f.findings:
@@ -135,7 +137,7 @@ def write_report_xlsx(report: Report, path: Path, lang: str = "th", force: bool 
     footer = f'&L&"TH Sarabun New,Regular"&12{title}&C&12' + ("หน้า &P/&N" if th else
                                                                "Page &P/&N")
 
-    def titled(ws, heads: list[str], widths: list[float], repeat=None, hidden=()) -> int:
+    def titled(ws, heads: Sequence[str], widths: Sequence[float], repeat=None, hidden=()) -> int:
         ws.set_row(0, row_height(18))
         ws.write_string(0, 0, title, title_fmt)
         ws.set_row(1, row_height(size))
@@ -185,7 +187,7 @@ def write_report_xlsx(report: Report, path: Path, lang: str = "th", force: bool 
     ws = wb.add_worksheet("ข้อค้นพบ" if th else "Findings")
     h = titled(ws, finding_headings(lang), FINDING_WIDTHS,
                repeat=(1, 2), hidden=FINDING_HIDDEN)
-    rows = finding_rows(report.files, lang)
+    rows: list[Any] = finding_rows(report.files, lang)  # then the pending sheet's rows, below
     for r, row in enumerate(rows, start=h + 1):
         severity = row[4]
         shown = {3: status_text(row[3], lang),

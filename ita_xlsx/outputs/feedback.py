@@ -86,6 +86,8 @@ def relocate(ret: Returned, bound: Bound, f: Finding) -> tuple[str, int, int] | 
         return None
     s = t.sheet(f.sheet)
     if s.kind == "form":
+        if f.column is None:  # no cell named: nothing to point at
+            return None
         try:
             row, col = split_cell(s.field(f.column).cell)
         except (KeyError, ValueError):

@@ -111,17 +111,20 @@ class Timeframe:
         return self.reason is None and self.start is not None and self.end is not None
 
     def overlaps_fiscal_year(self, fy: int) -> bool:
-        return (self.ok and self.start <= YearMonth.fiscal_end(fy)
+        return (self.ok and self.start is not None and self.end is not None
+                and self.start <= YearMonth.fiscal_end(fy)
                 and self.end >= YearMonth.fiscal_start(fy))
 
     def within_fiscal_year(self, fy: int) -> bool:
-        return (self.ok and self.start >= YearMonth.fiscal_start(fy)
+        return (self.ok and self.start is not None and self.end is not None
+                and self.start >= YearMonth.fiscal_start(fy)
                 and self.end <= YearMonth.fiscal_end(fy))
 
     def label(self, lang: str = "th") -> str:
         """"ต.ค. 2565 - มี.ค. 2566" (one month alone when start == end); "" when not ok."""
         if not self.ok:
             return ""
+        assert self.start is not None and self.end is not None  # ok means both ends are known
         if self.start == self.end:
             return format_month(self.start, lang)
         return f"{format_month(self.start, lang)} - {format_month(self.end, lang)}"
@@ -336,7 +339,9 @@ def _scan_points(text: str) -> tuple[list[_Point], bool]:
                 points.append(point)
                 pos = point.stop
             else:  # skip the whole run of digits, not one digit at a time
-                pos = _DIGITS.match(text, match.start()).end()
+                digits = _DIGITS.match(text, match.start())
+                assert digits is not None  # the candidate began with a digit
+                pos = digits.end()
             continue
         found = _month_key(match.group())
         kind = found[1] if found else _KIND_FULL
@@ -444,6 +449,7 @@ def _resolve(segment: _Segment, ctx: _Context) -> tuple[YearMonth, YearMonth] | 
         if segment.kind == "deadline" and fy is not None:
             start = YearMonth.fiscal_start(fy)
         elif segment.kind == "from":
+            assert fy is not None  # a "from" span always keeps its own year (set just above)
             end = YearMonth.fiscal_end(fy)
             ctx.notes.append("open-end")  # decision open-end: said, never silent
     return start, end
@@ -484,7 +490,8 @@ def _refused(text: str, reason: str, hint: str = "") -> Timeframe:
 def _from_months(text: str, points: list[_Point], fiscal_year: int | None) -> Timeframe:
     first_year = next((p for p in points if p.year is not None), None)
     ctx = _Context(fiscal_year, _text_fiscal_year(text, loose=False),
-                   YearMonth(first_year.year, first_year.month).fiscal_year if first_year else None)
+                   YearMonth(first_year.year, first_year.month).fiscal_year
+                   if first_year and first_year.year is not None else None)
     spans = []
     for segment in _segments(text, points):
         if _dangling(text, segment):

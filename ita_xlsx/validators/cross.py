@@ -5,8 +5,10 @@ Each returns findings; values are already canonical (choice values, not labels).
 
 from __future__ import annotations
 
+from typing import Any
+
 from ita_xlsx.core.findings import Finding
-from ita_xlsx.intake.read import Returned, measure_key
+from ita_xlsx.intake.read import Returned, Row, measure_key
 from ita_xlsx.spec.framework import score
 from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.spec.template import Bound
@@ -74,11 +76,11 @@ def _name_key(name: str) -> str:
     return n.casefold()
 
 
-def indicator_rows(ret: Returned, bound: Bound) -> list[tuple[int, object]]:
+def indicator_rows(ret: Returned, bound: Bound) -> list[tuple[int, Row]]:
     """(indicator number, row) for the analysis rows naming an indicator of the framework;
     a row whose indicator cell was typed over is left to the choice check."""
     known = {str(i.number) for i in bound.analysis_fw.indicators}
-    return [(int(r.values[Fields.INDICATOR]), r) for r in ret.tables.get(Roles.ANALYSIS, [])
+    return [(int(str(r.values[Fields.INDICATOR])), r) for r in ret.tables.get(Roles.ANALYSIS, [])
             if str(r.values.get(Fields.INDICATOR)) in known]
 
 
@@ -89,6 +91,7 @@ def analysis_checks(ret: Returned, bound: Bound) -> list[Finding]:
     name = ret.sheet_names.get(Roles.ANALYSIS, s.name)
     result = score(bound.analysis_fw, {n: score_value(r.values.get(Fields.SCORE))
                                        for n, r in indicator_rows(ret, bound)})
+    common: dict[str, Any]  # Finding's keyword arguments, of several types
     for f in s.extra_fields:
         value, cell = ret.extras.get(f.key, (None, ""))
         if value is None:
@@ -235,6 +238,7 @@ def result_checks(ret: Returned, bound: Bound, round_key: str | None) -> list[Fi
                                params={"expected": _nearest(mid, measures) or example}))
     severity = bound.template.rule("result_missing", round_key)
     if severity and Roles.RESULTS in ret.sheet_names:
+        assert round_key is not None  # rule() gives "" when the round is unknown
         label = bound.template.round_label(round_key)
         label_en = bound.template.round_label(round_key, "en")
         m_name = ret.sheet_names.get(Roles.MEASURES, "")

@@ -164,14 +164,14 @@ def canonicalize(ret: Returned, bound: Bound, lookups: Lookups | None = None) ->
     t = bound.template
     lookups_all = lookups or choice_lookups(bound)
     for s in t.data_sheets:
-        lookups = lookups_all[s.key]
-        if not lookups:
+        sheet_lookups = lookups_all[s.key]
+        if not sheet_lookups:
             continue
         if s.kind == "form":
-            for k, fn in lookups.items():
+            for k, fn in sheet_lookups.items():
                 ret.form[k] = fn(ret.form.get(k))
         for row in ret.tables.get(s.key, []):
-            for k, fn in lookups.items():
+            for k, fn in sheet_lookups.items():
                 row.values[k] = fn(row.values.get(k))
 
 
@@ -309,12 +309,14 @@ def validate_files(
         if year not in canon:
             canon[year] = choice_lookups(rep.bound)
         canonicalize(ret, rep.bound, canon[year])
-        rep.round = ret.form.get(Fields.ROUND) or ret.identity.get(Fields.ROUND) or None
+        round_value = ret.form.get(Fields.ROUND) or ret.identity.get(Fields.ROUND) or None
+        rep.round = None if round_value is None else str(round_value)  # typed over: may be a number
         groups.setdefault(year, []).append(rep)
     for year, group in groups.items():
         _schema_findings(group, bounds[year])
         for rep in group:
             ret, b = rep.returned, rep.bound
+            assert b is not None  # every report in a group was bound above
             rep.findings += cross.identity_checks(ret, b, fiscal_year, rep.fiscal_year)
             rep.findings += cross.analysis_checks(ret, b)
             rep.findings += cross.measure_checks(ret, b)

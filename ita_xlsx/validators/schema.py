@@ -30,6 +30,7 @@ FY_COLUMN = "__fy"
 def _condition(bound: Bound, f: Field):
     """A function df -> bool Series: rows where ``f`` is required by its condition."""
     c = f.required_when
+    assert c is not None  # only called for a field that has a condition
     if c.below is not None:
         limit = bound.analysis_fw.pass_mark if c.below == "pass_mark" else float(c.below)
         numeric = f"{c.column}__num"
@@ -133,6 +134,7 @@ def finding_detail(code: str, f: Field, value: object, fy: int | None, bound: Bo
         return {"indicator": names.get(ind, {"th": ind, "en": ind}), "value": record[Fields.SCORE],
                 "expected": f"{bound.analysis_fw.pass_mark:g}"}
     if code == "choice-invalid":
+        assert f.choices is not None  # this check exists only on a field with a choice list
         items = bound.choice_items(f.choices)
         return {"expected": " / ".join(c.label for c in items[:4])}
     if code == "required-missing":

@@ -486,6 +486,7 @@ class Pages:
 
         def work():
             st = self.state
+            assert row is not None  # checked above, before this runs
             if what == "feedback":
                 if row.counting is None or st.feedback_copy(row.counting) is None:
                     return None
@@ -513,6 +514,7 @@ class Pages:
             form = await request.form(max_files=0, max_fields=5, max_part_size=4096)
             self._check_csrf(request, form.get("csrf"))
             if self.access.password_ok(str(form.get("password") or "")):
+                assert session is not None  # the gate gives /login a session before it runs
                 session.authed = True
                 return RedirectResponse("/", status_code=303)
             return self.render(request, "login.html", code=403, wrong=True)
@@ -603,6 +605,8 @@ def _charts(ov) -> dict:
 class Guard:
     """ASGI wrapper: host check, access, body limits, headers; errors become Thai pages."""
 
+    state: RoundState  # the round behind the pages, set by the app factory (the server warms it)
+
     def __init__(self, app, pages: Pages, allowed_hosts: set[str] | None):
         self.app, self.pages, self.access = app, pages, pages.access
         self.allowed_hosts = allowed_hosts
@@ -666,7 +670,7 @@ class Guard:
         except Exception:  # noqa: BLE001 - even the error page failing gets an answer
             return Response(message, status_code=status, media_type="text/plain; charset=utf-8")
 
-    def _gate(self, scope) -> Response | None:
+    def _gate(self, scope) -> Response | _SetCookieThen | None:
         """None when the request may go on; otherwise the answer to send instead."""
         lang = self.pages.lang
         host = (_header(scope, b"host") or "").lower()
@@ -688,6 +692,7 @@ class Guard:
             rest = {k: v for k, v in query.items() if k != "token"}
             target = path + ("?" + urlencode(rest, doseq=True) if rest else "")
             response = RedirectResponse(target, status_code=303)
+            assert sid is not None  # the session exists, found by or made with this id
             self._set_cookie(response, sid)
             return response
         if session is not None and session.authed:
@@ -779,7 +784,8 @@ def create_app(root: Path | str, *, lang: str = "th", access: Access | None = No
     access = access or Access()
     pages = Pages(state, access, limits or Limits())
 
-    async def http_error(request: Request, exc: HTTPException) -> Response:
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)  # registered for HTTPException only
         if exc.status_code == 403 and exc.detail == "csrf":
             return pages.error(request, 403, pages.t("error.csrf"))
         if exc.status_code in (404, 405):

@@ -57,7 +57,8 @@ class Access:
         return self.sessions.get(sid) if sid else None
 
     def token_ok(self, given: str | None) -> bool:
-        return bool(given) and secrets.compare_digest(given.encode(), self.token.encode())
+        return given is not None and bool(given) and secrets.compare_digest(given.encode(),
+                                                                            self.token.encode())
 
     def password_ok(self, given: str | None) -> bool:
         return (self.password is not None and given is not None
@@ -65,7 +66,7 @@ class Access:
 
     @staticmethod
     def csrf_ok(session: Session | None, given: str | None) -> bool:
-        return (session is not None and bool(given)
+        return (session is not None and given is not None and bool(given)
                 and secrets.compare_digest(given.encode(), session.csrf.encode()))
 
 

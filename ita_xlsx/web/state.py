@@ -21,10 +21,15 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ita_xlsx
 from ita_xlsx.core.files import atomic_write, safe_filename
 from ita_xlsx.intake.safety import LIMITS
+
+if TYPE_CHECKING:  # annotations only: loading this module stays cheap, as ita_xlsx does
+    from ita_xlsx.consolidation.merge import OrgEntry
+    from ita_xlsx.validators.engine import FileReport
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 OWN_OUTPUTS = ("feedback", "check-report", "report")  # never kept as something sent
@@ -44,8 +49,8 @@ class Stored:
 
     path: Path
     key: tuple[int, int]  # (size, mtime_ns): re-check when either changes
-    report: object  # FileReport
-    entry: object  # merge.OrgEntry
+    report: FileReport
+    entry: OrgEntry
     original: str = ""  # the name it had on the sender's computer, shown only
     code: str = ""  # the organisation it is for ("" when nobody can tell)
     counts: bool = False
@@ -534,7 +539,7 @@ class RoundState:
             if self.lang == "en":
                 labels = {c.value: (c.label_en or c.label) for c in bound.choice_items(
                     bound.template.choice_key(ita_xlsx.Roles.RESULTS, ita_xlsx.Fields.STATUS))}
-        progress = Counter()
+        progress: Counter[str] = Counter()
         for e in usable:
             for r in e.results:
                 progress[str(r.get(ita_xlsx.Fields.STATUS) or "")] += 1
@@ -596,6 +601,7 @@ class RoundState:
         """Write the documents of the counting return into ``documents/<code>/`` (the
         tool names the files); the previous ones of this organisation are replaced."""
         d = self.documents_dir(row.code)
+        assert row.counting is not None  # the page offers documents only for a counting return
         with self.lock:
             d.mkdir(parents=True, exist_ok=True)
             (d / self.DOCS_SOURCE).unlink(missing_ok=True)
@@ -625,11 +631,12 @@ def _expand(name: str, data: bytes):
         yield name, data, None
         return
     try:  # the library's bounded reader (ZIP and .eml), where this version has it
-        from ita_xlsx.intake import archive
+        from ita_xlsx.intake.archive import eml_workbooks, zip_workbooks
     except ImportError:
-        archive = None
-    if archive is not None:
-        reader = archive.zip_workbooks if suffix == ".zip" else archive.eml_workbooks
+        reader = None
+    else:
+        reader = zip_workbooks if suffix == ".zip" else eml_workbooks
+    if reader is not None:
         try:
             members = list(reader(data, name))
         except Exception as exc:  # noqa: BLE001 - a bad archive is a finding for that file
@@ -716,45 +723,33 @@ def _select(stored: list[Stored], orgs: dict, fiscal_year: int | None) -> dict[s
     """The file that counts per organisation (code casefold -> Stored), with the reasons.
 
     The library's own rules decide: ``selection.choose`` (one year and round, the newest
-    report, borrowed workbooks for nobody) where it exists, else ``merge.pick_newest``.
+    report, borrowed workbooks for nobody).
     """
+    s: Stored | None  # a stored file, or a lookup below that may find none
     for s in stored:
         s.counts, s.why_th, s.why_en = False, "", ""
-    try:
-        from ita_xlsx.intake.selection import choose
-        from ita_xlsx.validators.returns import candidate
-    except ImportError:
-        candidate = None
-    if candidate is not None:
-        cands = []
-        by_ref = {}
-        for s in stored:
-            c = candidate(s.report)
-            c.code = c.code or s.code
-            s.code = c.code
-            cands.append(c)
-            by_ref[id(s.report)] = s
-        sel = choose(cands, fiscal_year=fiscal_year, orgs=orgs or None)
-        for d in sel.decisions:
-            s = by_ref.get(id(d.cand.ref))
-            if s is not None:
-                s.why_th, s.why_en = d.th, d.en
-        out = {}
-        for key, c in sel.counting.items():
-            s = by_ref.get(id(c.ref))
-            if s is not None:
-                s.counts = True
-                out[key.casefold()] = s
-        return out
-    from ita_xlsx.consolidation.merge import pick_newest
+    from ita_xlsx.intake.selection import choose
+    from ita_xlsx.validators.returns import candidate
 
-    by_entry = {id(s.entry): s for s in stored}
-    kept, _ = pick_newest([s.entry for s in stored if s.code])
+    cands = []
+    by_ref = {}
+    for s in stored:
+        c = candidate(s.report)
+        c.code = c.code or s.code
+        s.code = c.code
+        cands.append(c)
+        by_ref[id(s.report)] = s
+    sel = choose(cands, fiscal_year=fiscal_year, orgs=orgs or None)
+    for d in sel.decisions:
+        s = by_ref.get(id(d.cand.ref))
+        if s is not None:
+            s.why_th, s.why_en = d.th, d.en
     out = {}
-    for e in kept:
-        s = by_entry[id(e)]
-        s.counts = True
-        out[s.code.casefold()] = s
+    for key, c in sel.counting.items():
+        s = by_ref.get(id(c.ref))
+        if s is not None:
+            s.counts = True
+            out[key.casefold()] = s
     return out
 
 
