@@ -49,6 +49,8 @@ _API = (
     "collect", "load_settings", "mail_test", "round_changes", "round_status", "send_workbooks",
     # documents (ita-xlsx docs)
     "make_documents", "make_district_memo",
+    # the round model: one answer for every surface
+    "open_round", "set_aside_file", "assign_file", "restore_file", "unpack",
 )
 # The types the verbs return and take, each loaded from its own module on first use.
 _TYPES = {
@@ -62,6 +64,11 @@ _TYPES = {
     "DistrictMemo": "ita_xlsx.documents.district", "Template": "ita_xlsx.spec.template",
     "Bound": "ita_xlsx.spec.template", "Settings": "ita_xlsx.spec.settings",
     "OrgProblem": "ita_xlsx.spec.orgs", "Cancelled": "ita_xlsx.core.errors",
+    # the round model's result types (dataclasses and the state enum)
+    "Round": "ita_xlsx.rounds.model", "OrgRound": "ita_xlsx.rounds.model",
+    "OrgState": "ita_xlsx.rounds.model", "RoundFile": "ita_xlsx.rounds.model",
+    "RoundFigures": "ita_xlsx.rounds.model", "IndicatorFigure": "ita_xlsx.rounds.model",
+    "Reply": "ita_xlsx.rounds.store", "FileRuling": "ita_xlsx.rounds.store",
 }
 __all__ = ["__version__", *_API, *_TYPES]
 

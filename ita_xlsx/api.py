@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # types only; importing them here would load xlsxwriter and p
     from ita_xlsx.mail.transport import MailError
     from ita_xlsx.make.generate import NewResult
     from ita_xlsx.outputs.feedback import FeedbackResult
+    from ita_xlsx.rounds.model import Round
     from ita_xlsx.spec.orgs import OrgProblem
     from ita_xlsx.spec.settings import Settings
     from ita_xlsx.spec.template import Bound, Template
@@ -513,9 +514,11 @@ def send_workbooks(
     with Ledger.of_round(round_dir) as ledger:
         if feedback:
             outgoing = s.plan_feedback(settings, org_list, Path(feedback), ledger, result)
-        elif remind:
-            missing = _oit_missing(ledger, settings, round_dir) if remind_oit else None
-            outgoing = s.plan_reminders(settings, org_list, ledger, result, oit_missing=missing)
+        elif remind:  # who is chased is the round model's answer, as status shows it
+            rnd = open_round(round_dir, orgs=org_list or None)
+            missing = _oit_missing(rnd) if remind_oit else None
+            outgoing = s.plan_reminders(settings, org_list, ledger, result, rnd=rnd,
+                                        oit_missing=missing)
         else:
             outgoing = s.plan_workbooks(settings, org_list,
                                         Path(workbooks) if workbooks else round_dir / "workbooks",
@@ -530,27 +533,16 @@ def send_workbooks(
             settings, password), result=result, resend=set(resend), progress=progress, **kwargs)
 
 
-def _oit_missing(ledger, settings: Settings, round_dir: Path) -> dict[str, list[str]]:
-    """Per organisation (code folded), its newest saved return's OIT items that are missing
-    or failing, as reminder lines ("O7 รายงานผลการดำเนินงานประจำปี (ไม่มี URL)"). The ledger
-    names each saved return inside the round's returned/ folder."""
-    newest: dict[str, Path] = {}
-    for row in ledger.received_rows():  # oldest first: the last one wins
-        if not (row.saved and row.code):
-            continue
-        path = Path(row.saved) if Path(row.saved).is_absolute() else (
-            round_dir / "returned" / row.saved)
-        if path.is_file():
-            newest[row.code.casefold()] = path
-    if not newest:
-        return {}
-    report = validate(list(newest.values()), fiscal_year=settings.round.fiscal_year)
-    by_path = {Path(f.path): f for f in report.files}
+def _oit_missing(rnd: Round) -> dict[str, list[str]]:
+    """Per organisation (code folded), the OIT items of the return that counts for it in the
+    round that are missing or failing, as reminder lines ("O7 รายงานผลการดำเนินงานประจำปี
+    (ไม่มี URL)"): the same file every other surface counts."""
     out: dict[str, list[str]] = {}
-    for code, path in newest.items():
-        rep = by_path.get(path)
+    for org in rnd.orgs:
+        rep = org.counting.report if org.counting is not None else None
         if rep is not None:
-            out[code] = [f"{it.code} {it.name} ({it.detail})" for it in rep.oit if it.failing]
+            out[org.code.casefold()] = [f"{it.code} {it.name} ({it.detail})"
+                                        for it in rep.oit if it.failing]
     return out
 
 
@@ -590,18 +582,133 @@ def collect(
         return validate(paths, orgs=orgs_path if orgs_path and orgs_path.is_file() else org_list
                         or None, fiscal_year=settings.round.fiscal_year)
 
-    return _collect(round_dir, Path(out) if out else round_dir / "returned", settings,
-                    _mail_password(settings, password), orgs=org_list, orgs_path=orgs_path,
-                    folder=folder, since=since, mark_seen=mark_seen, check=check,
-                    progress=progress)
+    out_dir = Path(out) if out else round_dir / "returned"
+    result = _collect(round_dir, out_dir, settings, _mail_password(settings, password),
+                      orgs=org_list, orgs_path=orgs_path, folder=folder, since=since,
+                      mark_seen=mark_seen, check=check, progress=progress)
+    if result.saved:  # the verdict on arrival is the round's: the same as status and merge
+        rnd = open_round(out_dir if out else round_dir, orgs=org_list or None)
+        for saved in result.saved:
+            f = rnd.file(saved.path.name)
+            org = rnd.org(f.code) if f is not None and f.code else None
+            if f is None:
+                continue
+            saved.state = org.state.value if f.counts and org is not None else "not_counted"
+            saved.why, saved.why_en = f.why_th, f.why_en
+    return result
 
 
-def round_status(round_dir: PathLike = ".", orgs: PathLike | Sequence[Org] | None = None
-                 ) -> list[OrgStatus]:
-    """Per organisation: sent, returned, validation, feedback, reminder (from the ledger)."""
+def open_round(
+    source: PathLike | Sequence[PathLike] = ".",
+    *,
+    orgs: PathLike | Sequence[Org] | None = None,
+    fiscal_year: int | None = None,
+    round: str | None = None,
+    template: Template | None = None,
+    framework: PathLike | None = None,
+    exclude: Iterable[PathLike] = (),
+    check_links: bool = False,
+    link_timeout: float = 10.0,
+    workers: int | None = None,
+    progress: Progress = None,
+    reports_as_files: bool = False,
+) -> Round:
+    """The round, decided once: a round folder (``returned/`` or the demo's ``2-returned/``
+    inside), a plain folder of returns, or any files and folders.
+
+    For each organisation on the list or found in the inputs: the files it sent and its
+    replies without a workbook, which file counts and why, its state (:class:`OrgState`),
+    findings and figures; and the district's figures with the files they counted
+    (``round.figures``). Every surface (status, send --remind, collect, validate, merge, the
+    page, the district memo) reads this answer. Raises :class:`InputError` when a path does
+    not exist. ``reports_as_files``: a consolidated report among the inputs is checked as a
+    file (what ``validate`` does), not merged.
+    """
+    from ita_xlsx.rounds import open_round as _open
+
+    template = template or load_template()
+    given = [source] if isinstance(source, str | Path) else list(source)
+    find_workbooks(given)  # a path that does not exist is an InputError
+    if isinstance(orgs, str | Path):
+        read_orgs(orgs, template)  # an unusable list is refused before any work
+    return _open(source if isinstance(source, str | Path) else given, orgs=orgs,
+                 fiscal_year=fiscal_year, round=round, template=template,
+                 framework=str(framework) if framework else None, workers=workers,
+                 progress=progress, exclude=[Path(p) for p in exclude],
+                 check_links=check_links, link_timeout=link_timeout,
+                 reports_as_files=reports_as_files)
+
+
+def unpack(data: bytes, name: str) -> list[tuple[str, bytes]]:
+    """The workbooks inside a ZIP archive or a saved e-mail (``name`` says which), read within
+    the safety limits: (inner name, content) each. Raises :class:`InputError` (Thai and
+    English) for an archive that cannot be opened safely."""
+    from ita_xlsx.intake.archive import ArchiveError, eml_workbooks, zip_workbooks
+
+    reader = eml_workbooks if str(name).lower().endswith(".eml") else zip_workbooks
+    try:
+        members = reader(data, name)
+    except ArchiveError as exc:
+        raise InputError(f"{name}: {exc.th}", f"{name}: {exc.en}", 2) from None
+    return [(m.inner_name, m.data) for m in members]
+
+
+def set_aside_file(round_dir: PathLike, file: str, reason: str) -> None:
+    """The officer's "this file does not count, because …", kept in the round's SQLite file
+    (``file``: its name as the round shows it, or inside the returns folder)."""
+    from ita_xlsx.rounds import set_aside
+
+    _need_reason(reason)
+    set_aside(round_dir, _file_key(round_dir, file), reason.strip())
+
+
+def assign_file(round_dir: PathLike, file: str, code: str, reason: str = "") -> None:
+    """The officer's "this file is ``code``'s"."""
+    from ita_xlsx.rounds import assign
+
+    assign(round_dir, _file_key(round_dir, file), code.strip(), reason.strip())
+
+
+def restore_file(round_dir: PathLike, file: str, reason: str = "") -> None:
+    """Take back the officer's decision about ``file`` (it counts by the rules again)."""
+    from ita_xlsx.rounds import restore
+
+    restore(round_dir, _file_key(round_dir, file), reason.strip())
+
+
+def _need_reason(reason: str) -> None:
+    if not (reason or "").strip():
+        raise InputError("ระบุเหตุผลที่ไม่นับไฟล์นี้ด้วย (จะแสดงในทุกหน้าของรอบนี้)",
+                         "Give the reason this file does not count (every surface shows it)", 2)
+
+
+def _file_key(round_dir: PathLike, file: str) -> str:
+    """A decision is kept under the file's name inside the returns folder: "returned/x.xlsx"
+    and "x.xlsx" are the same file."""
+    from ita_xlsx.rounds import layout_of
+
+    lay = layout_of(round_dir)
+    text = str(file).replace("\\", "/")
+    if lay.root is not None and lay.returns_dir is not None:
+        try:
+            prefix = lay.returns_dir.resolve().relative_to(lay.root.resolve()).as_posix()
+        except ValueError:
+            prefix = ""
+        if prefix and prefix != "." and text.startswith(prefix + "/"):
+            text = text[len(prefix) + 1:]
+    return text
+
+
+def round_status(round_dir: PathLike = ".", orgs: PathLike | Sequence[Org] | None = None,
+                 *, round_model: Round | None = None) -> list[OrgStatus]:
+    """Per organisation: sent, returned, its state in the round (the round model's, see
+    :func:`open_round`), feedback, reminder (from the ledger). ``round_model``: the round
+    already opened, so it is not read twice."""
     from ita_xlsx.mail.status import round_status as _status
 
-    return _status(round_dir, _round_orgs(Path(round_dir), orgs)[0])
+    org_list = _round_orgs(Path(round_dir), orgs)[0]
+    rnd = round_model or open_round(round_dir, orgs=org_list or None)
+    return _status(round_dir, org_list, rnd)
 
 
 def round_changes(round_dir: PathLike = ".", since: object = None) -> list[Change]:
@@ -660,14 +767,19 @@ def make_documents(
     """Word documents (and PDFs) for each return that passed: the measures document and its
     memo (plan round), or the results report and its memo (6/12 months). Returns with errors
     are refused (with the reasons) unless ``force``; existing files are kept unless ``force``.
+
+    Only the file that counts for each organisation, as the round model decides
+    (:func:`open_round`): never an older copy, another round's file or a borrowed workbook.
     """
     from ita_xlsx.documents import org, templates
     from ita_xlsx.documents.pdf import to_pdf
 
-    report = validate(paths, fiscal_year=fiscal_year, template=template, framework=framework,
-                      progress=progress)
+    rnd = open_round(list(paths), fiscal_year=fiscal_year, template=template,
+                     framework=framework, progress=progress)
+    counting = [o.counting.report for o in rnd.orgs
+                if o.counting is not None and o.counting.report is not None]
     overrides = templates.overrides_from(list(doc_templates))
-    result = org.make_documents(report.files, template or load_template(), Path(out),
+    result = org.make_documents(counting, template or load_template(), Path(out),
                                 force=force, arabic_digits=arabic_digits, overrides=overrides)
     if pdf:
         result.pdf, result.pdf_problem = to_pdf(result.written, Path(out), force=True)
@@ -723,6 +835,11 @@ __all__ = [
     "round_changes",
     "round_status",
     "send_workbooks",
+    "open_round",
+    "unpack",
+    "set_aside_file",
+    "assign_file",
+    "restore_file",
     "bind_template",
     "consolidate",
     "describe_template",

@@ -157,12 +157,12 @@ def test_officer_round_in_chromium(browser, demo, tmp_path):
         merged = ita_xlsx.consolidate([demo["returned"]], orgs=demo["orgs"])
         shown = {tr.get_attribute("data-code"): tr.get_attribute("data-status")
                  for tr in d.find_elements(By.CSS_SELECTOR, "#orgs tbody tr")}
-        assert shown == {e.org_code: e.status for e in merged.entries}
+        assert shown == ita_xlsx.open_round(root).states()  # the round model's states
         shot(d, "4-round")
-        d.find_element(By.CSS_SELECTOR, '#counts a[data-status="invalid"]').click()
+        d.find_element(By.CSS_SELECTOR, '#counts a[data-status="needs_fixing"]').click()
         statuses = {tr.get_attribute("data-status")
                     for tr in d.find_elements(By.CSS_SELECTOR, "#orgs tbody tr")}
-        assert statuses == {"invalid"}
+        assert statuses == {"needs_fixing"}
 
         # --- one organisation: a known finding at its cell, the feedback copy
         worst = max(merged.entries, key=lambda e: e.errors)

@@ -98,7 +98,8 @@ def test_the_round_by_email_from_the_pages(mail_world, round_dir):
     assert "รับไฟล์ 1 ไฟล์" in r.text, r.text[-2000:]
     states = dict(re.findall(r'<tr data-code="([^"]+)" data-status="([^"]*)"',
                              client.get("/").text))
-    assert states == {CODES[0]: "invalid", CODES[1]: "missing", CODES[2]: "missing"}
+    # the round model's states (issue 16)
+    assert states == {CODES[0]: "needs_fixing", CODES[1]: "not_sent", CODES[2]: "not_sent"}
 
     # the feedback copy to organisation 1, a reminder to organisation 2
     r = client.post(f"/org/{CODES[0]}/send/feedback", data={"csrf": csrf})

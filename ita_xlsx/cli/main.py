@@ -36,7 +36,6 @@ from ita_xlsx.cli.base import (
 )
 from ita_xlsx.core.errors import ItaError
 from ita_xlsx.core.messages import msg
-from ita_xlsx.core.vocabulary import tally
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]},
@@ -281,8 +280,13 @@ Examples:
 def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, round_key,
              all_files, check_links, link_timeout, force, workers, max_findings, framework,
              template_path) -> None:
-    from ita_xlsx.api import find_workbooks, report_text, write_check_report, write_feedback
-    from ita_xlsx.api import validate as run_validate
+    from ita_xlsx.api import (
+        find_workbooks,
+        open_round,
+        report_text,
+        write_check_report,
+        write_feedback,
+    )
 
     template = _template(template_path)
     files = find_workbooks(inputs)  # for the progress bar; ZIPs and mails add their own
@@ -292,12 +296,15 @@ def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, 
     if report_path:
         _not_the_output(inputs, Path(report_path))
     fy = _fiscal_year(year) if year else None
-    report = _with_progress(
+    # the round model decides (the same answer as merge, status and the page): the report
+    # is its files' findings, and its JSON carries each organisation's state
+    rnd = _with_progress(
         ctx, max(len(files), 1), "กำลังตรวจ" if ctx.lang == "th" else "Checking",
-        lambda step: run_validate(inputs, orgs=orgs_path, fiscal_year=fy, round=round_key,
-                                  template=template, framework=framework,
-                                  check_links=check_links, link_timeout=link_timeout,
-                                  workers=workers, progress=step))
+        lambda step: open_round(inputs, orgs=orgs_path, fiscal_year=fy, round=round_key,
+                                template=template, framework=framework,
+                                check_links=check_links, link_timeout=link_timeout,
+                                workers=workers, progress=step, reports_as_files=True))
+    report = rnd.report
     if not report.files:  # only PDFs, links, Word files...: nothing was checked
         if fmt == "text":
             from ita_xlsx.cli.console import print_selection
@@ -308,6 +315,7 @@ def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, 
         from ita_xlsx.cli.console import print_console
 
         print_console(report, ctx.console.print, ctx.lang, max_findings)
+        _say_states(ctx, rnd)
     else:
         text = report_text(report, fmt, lang=ctx.lang)
         echo_utf8(text + "\n" if fmt == "json" else text)
@@ -329,6 +337,17 @@ def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, 
                      if ctx.lang == "th" else "No feedback for {n} file(s) that do not count "
                      "(--all-files to make them)").format(n=len(written.skipped)))
     sys.exit(0 if report.ok else 1)
+
+
+def _say_states(ctx: Ctx, rnd) -> None:
+    """One line: organisations by state, in the round model's words."""
+    counts = rnd.figures.states
+    if not rnd.orgs:
+        return
+    from ita_xlsx import OrgState
+
+    parts = [f"{OrgState(k).text(ctx.lang)} {n}" for k, n in counts.items() if n]
+    ctx.say(("Organisations: " if ctx.lang == "en" else "หน่วยงาน: ") + " · ".join(parts))
 
 
 def _not_the_output(inputs, out: Path) -> None:
@@ -414,7 +433,7 @@ Examples:
 @friendly
 def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, check_links,
           link_timeout, force, workers, framework, template_path) -> None:
-    from ita_xlsx.api import consolidate, find_workbooks, write_consolidated
+    from ita_xlsx.api import find_workbooks, open_round, write_consolidated
 
     template = _template(template_path)
     out = Path(out_path)
@@ -430,13 +449,16 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, check
     files = find_workbooks(inputs, exclude=[out])
     if not files and not anything_sent(inputs, exclude=[out]):
         raise UserError.of("error.no_workbooks", 2)
-    result = _with_progress(
+    # the round model decides which file counts and each organisation's state; the report
+    # written is its merge result
+    rnd = _with_progress(
         ctx, max(len(files), 1),
         "กำลังอ่านและตรวจ" if ctx.lang == "th" else "Reading and checking",
-        lambda step: consolidate(inputs, orgs=orgs_path, fiscal_year=fy, round=round_key,
-                                 template=template, framework=framework, exclude=[out],
-                                 workers=workers, progress=step, check_links=check_links,
-                                 link_timeout=link_timeout))
+        lambda step: open_round(inputs, orgs=orgs_path, fiscal_year=fy, round=round_key,
+                                template=template, framework=framework, exclude=[out],
+                                workers=workers, progress=step, check_links=check_links,
+                                link_timeout=link_timeout))
+    result = rnd.merge
     if len(result.files) == len(result.skipped):  # not one workbook among the inputs
         from ita_xlsx.cli.console import merge_lines
 
@@ -447,18 +469,18 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, check
     with _status(writing):  # the report and the CSV files together, all or none
         write_consolidated(result, out, force=force, lang=ctx.lang, template=template,
                            framework=framework, csv_dir=csv_dir)
-    counts = {s: sum(e.status == s for e in result.entries) for s in
-              ("valid", "warnings", "invalid", "unreadable", "missing")}
-    # unreadable files no organisation could be named for are not entries, but still count
-    counts["unreadable"] += sum(f["status"] == "unreadable" and not f["org_code"]
-                                for f in result.files)
-    states = tally(counts, ctx.lang)
+    from ita_xlsx import OrgState
+
+    states = rnd.figures.states
+    shown = ", ".join(f"{OrgState(k).text(ctx.lang)} {n}" for k, n in states.items() if n)
+    not_counted = sum(not f.counts for f in rnd.files() if f.is_return)
     if ctx.lang == "en":
-        ctx.say(f"Consolidated report: {out} · {len(result.entries)} organisations "
-                f"({states}) · {len(result.superseded)} files not counted")
+        ctx.say(f"Consolidated report: {out} · {len(rnd.orgs)} organisations ({shown}) · "
+                f"{not_counted} files not counted")
     else:
-        ctx.say(f"รายงานรวม: {out} · {len(result.entries)} หน่วยงาน ({states}) · "
-                f"ไฟล์ที่ไม่นับ {len(result.superseded)}")
+        ctx.say(f"รายงานรวม: {out} · {len(rnd.orgs)} หน่วยงาน ({shown}) · "
+                f"ไฟล์ที่ไม่นับ {not_counted}")
+    _say_figures(ctx, rnd)
     _say_selection(ctx, result)
     if csv_dir:  # written above with the report: success is said after the last write
         written = [Path(csv_dir) / n for n in ("summary.csv", "measures.csv", "results.csv",
@@ -473,6 +495,18 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, check
                 f"! มี {len(unread)} ไฟล์ที่เปิดไม่ได้ รายงานรวมระบุไว้ในแผ่นงาน \"ไฟล์\" "
                 "(รหัสออก 1)")
         sys.exit(1)
+
+
+def _say_figures(ctx: Ctx, rnd) -> None:
+    """The district's figures as the round model counts them, and from how many files."""
+    fig = rnd.figures
+    weak = ", ".join(f"{i.label} {i.mean:.2f}" for i in fig.weakest(3))
+    if ctx.lang == "en":
+        ctx.say(f"Figures from {fig.returned} counted return(s): results {fig.results} (done "
+                f"{fig.done}) · weakest: {weak or '-'}")
+    else:
+        ctx.say(f"ตัวเลขจากแบบรายงานที่นับ {fig.returned} ไฟล์: ผลการดำเนินการ {fig.results} "
+                f"รายการ (ดำเนินการแล้ว {fig.done}) · ตัวชี้วัดที่ต่ำสุด: {weak or '-'}")
 
 
 def _say_selection(ctx: Ctx, result) -> None:

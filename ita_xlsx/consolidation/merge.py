@@ -30,6 +30,7 @@ from ita_xlsx.validators.engine import FileReport, choice_lookups
 if TYPE_CHECKING:  # annotations of MergeResult only
     from ita_xlsx.intake.inbox import Item
     from ita_xlsx.intake.selection import Selection
+    from ita_xlsx.validators.engine import Report
 
 STATUSES = ("valid", "warnings", "invalid", "unreadable", "missing")
 
@@ -68,6 +69,7 @@ class OrgEntry:
     reason_en: str = ""
     # OIT items (template version 3): code, name, status, urls (one per line), detail
     oit: list[dict] = field(default_factory=list)
+    state: str = ""  # the round model's state of the organisation (rounds.OrgState value)
 
     @property
     def newest_key(self) -> tuple[str, str]:
@@ -91,6 +93,7 @@ class MergeResult:
     round: str = ""  # the round that counted ("" when the returns say none)
     selection: Selection | None = None  # every file's decision
     skipped: list[Item] = field(default_factory=list)  # sent, not read as a return
+    report: Report | None = None  # every return read and checked
 
 
 # ---------------------------------------------------------------- entries from returns
@@ -443,12 +446,20 @@ def merge(
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
     exclude: set[Path] | None = None,
+    org_list: Sequence | None = None,
+    ruling: Callable | None = None,
     check_links: bool = False,
     link_timeout: float = 10.0,
+    reports_as_files: bool = False,
 ) -> MergeResult:
     """Read everything sent, load any consolidated reports, and keep for each organisation
     the file that counts (see ``selection``): one fiscal year, one round, the newest return;
-    borrowed workbooks count for nobody; what could not be used is listed, not dropped."""
+    borrowed workbooks count for nobody; what could not be used is listed, not dropped.
+
+    ``org_list`` (records already read) stands in for ``orgs_path``; ``ruling`` carries the
+    officer's decisions about files (see ``intake.select``). ``reports_as_files``: a
+    consolidated report among the inputs is checked as a file (what ``validate`` says of it),
+    not merged."""
     import time
 
     from ita_xlsx.intake.inbox import gather
@@ -461,17 +472,21 @@ def merge(
     if orgs_path:
         listed, _ = read_org_list(orgs_path, org_type_labels(template))
         orgs = {o.code.casefold(): o for o in listed}
+    if org_list is not None:
+        orgs = {o.code.casefold(): o for o in org_list}
     with gather(list(inputs), {o.code for o in orgs.values()} or None, exclude) as inbox:
         report = check([], template, fiscal_year=fiscal_year, framework=framework,
                        workers=workers, progress=progress, inbox=inbox, do_select=False,
-                       reports_as_files=False, check_links=check_links,
+                       reports_as_files=reports_as_files, orgs=orgs or None,
+                       check_links=check_links,
                        link_timeout=link_timeout)
         report_entries: list[OrgEntry] = []
         failed_reports: list[OrgEntry] = []  # reports that could not be read safely
         # listed as not returned in a report: not a file, so never a candidate; shown as
         # missing unless something that counts arrives for them
         listed_missing: list[OrgEntry] = []
-        for loaded in load_reports(inbox.reports, template, framework, workers, progress):
+        to_load = [] if reports_as_files else inbox.reports
+        for loaded in load_reports(to_load, template, framework, workers, progress):
             if isinstance(loaded, OrgEntry):
                 failed_reports.append(loaded)
             else:
@@ -483,7 +498,8 @@ def merge(
                        readable=e.status != "unreadable", fiscal_year=e.fiscal_year,
                        round=e.round, recorded=e.recorded, file_time=e.file_time, ref=e)
              for e in report_entries]
-    sel = select(report, fiscal_year=fiscal_year, round=round, orgs=orgs or None, extra=extra)
+    sel = select(report, fiscal_year=fiscal_year, round=round, orgs=orgs or None, extra=extra,
+                 ruling=ruling)
 
     def entry_of(ref) -> OrgEntry:
         return ref if isinstance(ref, OrgEntry) else entries[id(ref)]
@@ -545,7 +561,8 @@ def merge(
               "superseded_by": "", "round": "", "reason": s.th, "reason_en": s.en}
              for s in report.skipped]
     return MergeResult(kept, superseded, rows, sel.fiscal_year, time.perf_counter() - started,
-                       round=sel.round, selection=sel, skipped=list(report.skipped))
+                       round=sel.round, selection=sel, skipped=list(report.skipped),
+                       report=report)
 
 
 def merge_notes(result: MergeResult, lang: str = "th") -> tuple[list[str], list[str]]:

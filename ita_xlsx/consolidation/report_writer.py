@@ -33,6 +33,7 @@ from ita_xlsx.core.files import (
     write_all,
 )
 from ita_xlsx.core.findings import Finding
+from ita_xlsx.core.vocabulary import ORG_STATES
 from ita_xlsx.make.fast_sheet import FastSheet
 from ita_xlsx.make.print_layout import (
     be_date,
@@ -69,6 +70,7 @@ def summary_values(e: OrgEntry) -> dict:
     return {
         "org_code": e.org_code, "org_name": e.org_name, "org_type": e.org_type,
         "district": e.district, "province": e.province, "status": e.status,
+        "state": e.state,
         "template_version": e.template_version, "round": e.round, "ita_score": e.total,
         "ita_level": e.level, "measures": len(e.measures) if e.status != "missing" else None,
         "results_done": e.count_status("done") if n else (0 if e.measures else None),
@@ -82,6 +84,9 @@ def summary_values(e: OrgEntry) -> dict:
         "source_file": e.source_file,
         "via": e.via,
     }
+
+
+STATE_KEYS = tuple(ORG_STATES)
 
 
 class Writer:
@@ -343,6 +348,9 @@ class Writer:
                 if key == "status":
                     ws.write_string(r, c, vocab.label(vocab.FILE_STATES, v, self.lang),
                                     self.f_status[v])
+                elif key == "state" and v:
+                    ws.write_string(r, c, vocab.label(vocab.ORG_STATES, v, self.lang),
+                                    self.f_wrap)
                 elif key == "evidence_share" and v is not None:
                     ws.write_number(r, c, v, self.f_pct)
                 elif key == "ita_score" and v is not None:
@@ -365,6 +373,12 @@ class Writer:
         es = self.r.entries
         count = {k: sum(e.status == k for e in es) for k in
                  ("valid", "warnings", "invalid", "unreadable", "missing")}
+        if any(e.state for e in es):  # the round model decided: its states are the answer
+            by = {k: sum(e.state == k for e in es) for k in STATE_KEYS}
+            count = {"valid": by["passed"], "warnings": by["passed_with_notes"],
+                     "invalid": by["needs_fixing"],
+                     "unreadable": by["unusable"] + by["not_counted"],
+                     "missing": by["not_sent"] + by["sent"]}
         returned = len(es) - count["missing"]
         results = sum(len(e.results) for e in es)
         evidence = sum(e.with_evidence for e in es)

@@ -57,6 +57,7 @@ class DistrictFigures:
     with_evidence: int
     # OIT (issue 20): the sentence naming the items most missing across the district
     oit_sentence: str = ""
+    counted_files: list[str] = field(default_factory=list)  # the returns the figures count
 
     @property
     def evidence_share(self) -> float | None:
@@ -142,6 +143,53 @@ def _oit_sentence(report) -> str:
     return memo_sentence(build([SimpleNamespace(oit=r["items"]) for r in rows])) if rows else ""
 
 
+def _oit_sentence_of(entries) -> str:
+    """The same sentence from the round's own entries (their OIT items)."""
+    from ita_xlsx.consolidation.oit_grid import build, memo_sentence
+
+    with_items = [e for e in entries if getattr(e, "oit", None)]
+    return memo_sentence(build(with_items)) if with_items else ""
+
+
+def figures_from_round(rnd) -> DistrictFigures:
+    """The memo's figures as the round model decided them (``rounds.Round``): the same states
+    and the same district figures every other surface shows. Organisations whose return does
+    not count yet are listed by name, with what they sent when they sent something."""
+    from ita_xlsx.core.vocabulary import org_state_text
+    from ita_xlsx.rounds.model import OrgState
+
+    fig = rnd.figures
+    waiting = []
+    for o in rnd.orgs:
+        if o.state in (OrgState.PASSED, OrgState.PASSED_WITH_NOTES, OrgState.NEEDS_FIXING):
+            continue
+        name = o.name or o.code
+        waiting.append(name if o.state == OrgState.NOT_SENT
+                       else f"{name} ({org_state_text(o.state.value).split(' (')[0]})")
+    states = fig.states
+    return DistrictFigures(
+        fiscal_year=rnd.fiscal_year, round=rnd.round, orgs=len(rnd.orgs),
+        returned=fig.returned,
+        valid=states.get("passed", 0) + states.get("passed_with_notes", 0),
+        invalid=states.get("needs_fixing", 0), missing=waiting, levels=list(fig.levels),
+        weakest=[(i.label, i.mean) for i in fig.weakest(WEAKEST) if i.mean is not None],
+        measures=fig.measures, results=fig.results, done=fig.done,
+        in_progress=fig.in_progress, not_started=fig.not_started,
+        with_evidence=fig.with_evidence, counted_files=list(fig.counted_files),
+        oit_sentence=_oit_sentence_of(rnd.merge.entries))
+
+
+def round_of_report(report: Path) -> Path | None:
+    """The round folder a consolidated report was written into (``<round>/reports/``), when
+    that folder holds the round's returns: then the memo reads the round itself."""
+    from ita_xlsx.rounds.model import RETURNS_FOLDERS
+
+    folder = report.parent.parent if report.parent.name == "reports" else None
+    if folder is not None and any((folder / n).is_dir() for n in RETURNS_FOLDERS):
+        return folder
+    return None
+
+
 def find_settings(report: Path, given: Path | None) -> Path | None:
     """The settings file: the one given, else ita-settings.toml in the report's folder, its
     parent (the round folder, when the report is in reports/) or the current folder."""
@@ -202,11 +250,29 @@ def make_memo(report: Path, out: Path, template: Template, *, settings: Path | N
               force: bool = False, arabic_digits: bool = False,
               overrides: dict[str, Path] | None = None, framework: str | None = None,
               today: dt.date | None = None) -> DistrictMemo:
-    figures = read_figures(report, template, framework)
-    settings_file = find_settings(report, settings)
+    # A round folder, or a report written into one: the round model's answer (what the
+    # page, status and merge say). A report from elsewhere (a province merging districts):
+    # the figures it holds.
+    round_dir = report if report.is_dir() else round_of_report(report)
+    if round_dir is not None:
+        from ita_xlsx.rounds.model import open_round
+
+        figures = figures_from_round(open_round(round_dir, template=template,
+                                                framework=framework))
+        if report.is_dir():
+            books = sorted((report / "reports").glob("*.xlsx")) if (
+                report / "reports").is_dir() else []
+            attachment = books[-1].name if books else ""
+            settings_file = settings or (report / SETTINGS_NAME if (
+                report / SETTINGS_NAME).is_file() else None)
+        else:
+            attachment, settings_file = report.name, find_settings(report, settings)
+    else:
+        figures = read_figures(report, template, framework)
+        attachment, settings_file = report.name, find_settings(report, settings)
     values_settings = read_district_settings(settings_file)
     t = dt_templates.load("district_memo", overrides)
-    values = memo_values(figures, values_settings, t.words, template, report.name,
+    values = memo_values(figures, values_settings, t.words, template, attachment,
                          today or dt.date.today())
     name = safe_filename(t.file_name.format_map(values), fallback="district_memo") + ".docx"
     path = out / name

@@ -228,12 +228,21 @@ def _classify(inbox: Inbox, path: Path, codes: set[str] | None, reports: list[Pa
 
 
 def _zip_is_workbook(path: Path) -> bool:
+    """A spreadsheet package (Excel or OpenDocument), not any Office file: a Word document
+    or a presentation is also a ZIP with ``[Content_Types].xml`` and must be listed as what
+    it is, never read as an unreadable return."""
     try:
         with open_zip(path) as zf:
             names = set(zf.namelist()[: LIMITS.max_entries])
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            if "mimetype" in names and zf.getinfo("mimetype").file_size < 200:
+                return zf.read("mimetype").startswith(
+                    b"application/vnd.oasis.opendocument.spreadsheet")
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError):
         return False
-    return "[Content_Types].xml" in names or "mimetype" in names
+    if "[Content_Types].xml" not in names:
+        return False
+    # an Excel package keeps its parts under xl/; Word under word/, PowerPoint under ppt/
+    return not any(n.startswith(("word/", "ppt/")) for n in names)
 
 
 def _open_container(inbox: Inbox, path: Path, code: str, codes: set[str] | None,

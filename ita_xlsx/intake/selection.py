@@ -60,6 +60,7 @@ class Decision:
     code: str  # the organisation it was considered for ("" for none)
     th: str
     en: str
+    officer: bool = False  # the officer set the file aside (rounds.store)
 
     def text(self, lang: str = "th") -> str:
         return self.en if lang == "en" else self.th

@@ -33,6 +33,7 @@ from ita_xlsx.core.records import Org
 from ita_xlsx.mail import compose
 from ita_xlsx.mail.ledger import Ledger, ReceivedRow
 from ita_xlsx.mail.transport import MailError, connection_cause
+from ita_xlsx.rounds.store import Reply, record_reply
 from ita_xlsx.spec.orgs import split_emails
 from ita_xlsx.spec.settings import Settings
 from ita_xlsx.thai.dates import format_moment
@@ -58,6 +59,9 @@ class Saved:
     status: str
     errors: int
     warnings: int
+    state: str = ""  # the verdict in the round (rounds.OrgState value), set after saving
+    why: str = ""  # why, in Thai
+    why_en: str = ""
 
 
 @dataclass
@@ -185,6 +189,13 @@ def _describe_nothing(msg, others) -> tuple[str, str]:
                 "attachments that are not workbooks: " + ", ".join(
                     f"{o.inner_name} ({o.en})" for o in others[:5]))
     return "ไม่มีไฟล์แนบ (ข้อความเท่านั้น)", "no attachment (text only)"
+
+
+def _reply_kind(msg, others) -> str:
+    """link | attachment | text: what a reply without a workbook carried."""
+    if CLOUD_LINK.search(_text_of(msg)):
+        return "link"
+    return "attachment" if others else "text"
 
 
 def _received_time(msg, internal: datetime | None) -> datetime:
@@ -421,6 +432,11 @@ def _look_at(raw, uid, mid, size, internal, folder, ledger, by_code, by_address,
             note, note_en = _describe_nothing(msg, others)
             result.without_workbook.append(NoWorkbook(
                 sender, subject, format_moment(received), note, note_en))
+            # kept for the round model: the organisation replied, it is not "not sent"
+            record_reply(ledger.db, Reply(
+                mid, hints[0][0] if hints else "", sender, subject,
+                received.isoformat(timespec="seconds"), _reply_kind(msg, others), note,
+                note_en))
         else:
             result.unrelated += 1
     code = hints[0][0] if hints else ""

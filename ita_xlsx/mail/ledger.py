@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ita_xlsx.core.errors import ItaError
+from ita_xlsx.rounds.store import prepare
 
 LEDGER_FILE = "ita-ledger.sqlite"
 SEND_LOCK_FILE = "ita-send.lock"
@@ -271,13 +272,15 @@ class Ledger:
             conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT)
         except sqlite3.Error as exc:
             raise LedgerError(self.path, exc) from None
-        # WAL with synchronous=NORMAL: a commit survives the program being killed (what the
-        # "sending"/"sent" records are for) without waiting for the disk on every message.
+        # The round's file is prepared the one way (rounds.store.prepare): WAL with
+        # synchronous=NORMAL, so a commit survives the program being killed (what the
+        # "sending"/"sent" records are for) without waiting for the disk on every message;
+        # and the round model's tables (replies without a workbook, the officer's decisions).
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-        except sqlite3.DatabaseError:  # a network drive without shared memory: keep defaults
-            pass
+            prepare(conn)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise LedgerError(self.path, exc) from None
         self.db = _Db(conn, self.path)
         try:
             self.db.executescript(SCHEMA)

@@ -34,6 +34,7 @@ from ita_xlsx.core.vocabulary import COUNTS, FILE_STATES, word
 from ita_xlsx.mail import compose
 from ita_xlsx.mail.ledger import SEND_LOCK_FILE, Ledger, LedgerError, SentRow, now_iso
 from ita_xlsx.mail.transport import MailError, connection_cause, find_in_sent, smtp_connect
+from ita_xlsx.rounds.model import Round
 from ita_xlsx.spec.orgs import split_emails
 from ita_xlsx.spec.settings import MailSettings, Settings
 
@@ -278,28 +279,36 @@ def plan_feedback(settings: Settings, orgs: list[Org], folder: Path, ledger: Led
     return out
 
 
+# what a reminder adds about what arrived, by the organisation's state in the round
+REMIND_WHY = {
+    "sent": " (ได้รับข้อความแล้วแต่ไม่มีไฟล์แบบรายงานแนบ โปรดแนบไฟล์ Excel มาด้วย)",
+    "unusable": " (ไฟล์ที่ได้รับเปิดหรือใช้เป็นแบบรายงานไม่ได้ โปรดส่งไฟล์ Excel ของแบบรายงาน)",
+    "needs_fixing": " (ไฟล์ที่ได้รับยังมีข้อผิดพลาดที่ต้องแก้ไข)",
+    "not_counted": " (ไฟล์ที่ได้รับไม่ใช่แบบรายงานของรอบนี้ของหน่วยงาน จึงไม่นับ)",
+}
+
+
 def plan_reminders(settings: Settings, orgs: list[Org], ledger: Ledger, result: SendResult,
-                   today: date | None = None,
+                   today: date | None = None, rnd: Round | None = None,
                    oit_missing: dict[str, list[str]] | None = None) -> list[Outgoing]:
-    """Reminders to organisations without a valid return. ``oit_missing`` (organisation code
-    folded -> its missing or failing OIT items, as lines): each reminder lists them, and an
-    organisation whose return is valid but lacks OIT items gets the OIT reminder."""
-    status: dict[str, str] = {}
-    for row in ledger.received_rows():
-        if row.saved and row.code:
-            status[row.code.casefold()] = row.status  # newest last
+    """A reminder to every listed organisation whose state in the round (``rnd``, the round
+    model's answer) is not passed: nothing sent, a reply without a workbook, a file that
+    cannot be used, one to fix, or one that does not count. ``oit_missing`` (organisation
+    code folded -> its missing or failing OIT items, as lines): each reminder lists them, and
+    an organisation whose return passed but lacks OIT items gets the OIT reminder."""
+    state_of = {o.code.casefold(): o.state.value for o in (rnd.orgs if rnd else [])}
     day = (today or date.today()).isoformat()
     out = []
     for org in orgs:
-        state = status.get(org.code.casefold())
+        state = state_of.get(org.code.casefold(), "not_sent")
         items = (oit_missing or {}).get(org.code.casefold(), [])
         kind = "remind"
-        if state in ("valid", "warnings"):
+        if state in ("passed", "passed_with_notes"):
             if not items:
                 result.skipped.append(org.code)
                 continue
             kind = "remind_oit"
-        why = "" if state is None else " (ไฟล์ที่ได้รับยังมีข้อผิดพลาดที่ต้องแก้ไข)"
+        why = REMIND_WHY.get(state, "")
         values = _values(settings, org, why=why, oit_missing=compose.oit_block(items))
         sent = ledger.sent("workbook", org.code)
         out.append(Outgoing("remind", f"{org.code}:{day}", org, split_emails(org.email),

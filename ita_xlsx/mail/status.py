@@ -1,7 +1,9 @@
-"""The round at a glance, per organisation: sent, returned, valid, feedback, reminded, missing.
+"""The round at a glance, per organisation: sent, returned, its state, feedback, reminded.
 
-Built from the organisation list and the ledger only (no mail server needed), so the console
-table, the JSON/CSV and the .xlsx, and the web view all show the same thing.
+The state, the files received and the file that counts are the round model's answer
+(``ita_xlsx.rounds.open_round``: every file in the returns folder, however it got there, and
+the replies without a workbook); what was sent, fed back and reminded is the mail ledger's.
+The console table, the JSON/CSV, the .xlsx and the web view all show the same thing.
 """
 
 from __future__ import annotations
@@ -11,16 +13,18 @@ from datetime import datetime
 from pathlib import Path
 
 from ita_xlsx.core.records import Org
-from ita_xlsx.core.vocabulary import FILE_STATES, HEADINGS, label
+from ita_xlsx.core.vocabulary import FILE_STATES, HEADINGS, ORG_STATES, label
 from ita_xlsx.mail.ledger import LEDGER_FILE, Ledger
+from ita_xlsx.rounds.model import LEGACY_STATUS, Round
 from ita_xlsx.spec.orgs import split_emails
 from ita_xlsx.thai.dates import format_moment
 
+STATE_TH = {k: v.th for k, v in ORG_STATES.items()}
+STATE_EN = {k: v.en for k, v in ORG_STATES.items()}
 COLUMNS = ("code", "name", "emails", "sent_at", "send_error", "returned_files", "counting_file",
-           "validation", "errors", "warnings", "feedback_sent_at", "reminded_at")
-# the column headings are the vocabulary's (validation: a file's result, the "status" word)
-_HEADING_KEYS = {"code": "org_code", "name": "org_name", "emails": "email",
-                 "validation": "status"}
+           "state", "errors", "warnings", "feedback_sent_at", "reminded_at")
+# the column headings are the vocabulary's (state: the organisation's, the "status" word)
+_HEADING_KEYS = {"code": "org_code", "name": "org_name", "emails": "email", "state": "status"}
 
 
 @dataclass
@@ -32,22 +36,25 @@ class OrgStatus:
     send_error: str = ""
     returned_files: list[str] = field(default_factory=list)
     counting_file: str = ""
-    validation: str = "missing"  # valid | warnings | invalid | unreadable | missing
+    state: str = "not_sent"  # the round model's state (rounds.OrgState value)
+    why: str = ""  # why that state, in Thai (why_en in English)
+    why_en: str = ""
+    validation: str = "missing"  # the older words: valid | warnings | invalid | unreadable | missing
     errors: int = 0
     warnings: int = 0
     feedback_sent_at: str = ""
     reminded_at: str = ""
+    replies: list[str] = field(default_factory=list)  # replies without a workbook (notes)
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
-def statuses(orgs: list[Org], ledger: Ledger | None) -> list[OrgStatus]:
+def statuses(orgs: list[Org], ledger: Ledger | None, rnd: Round | None = None
+             ) -> list[OrgStatus]:
     table: dict[str, OrgStatus] = {}
     for org in orgs:
         table[org.code.casefold()] = OrgStatus(org.code, org.name, split_emails(org.email))
-    if ledger is None:
-        return list(table.values())
 
     def entry(code: str) -> OrgStatus:
         key = code.casefold()
@@ -55,6 +62,17 @@ def statuses(orgs: list[Org], ledger: Ledger | None) -> list[OrgStatus]:
             table[key] = OrgStatus(code, "")
         return table[key]
 
+    for o in rnd.orgs if rnd is not None else []:
+        st = entry(o.code)
+        st.name = st.name or o.name
+        st.state, st.validation = o.state.value, LEGACY_STATUS[o.state.value]
+        st.why, st.why_en = o.why_th, o.why_en
+        st.returned_files = [f.key or f.name for f in o.files]
+        st.counting_file = (o.counting.key or o.counting.name) if o.counting else ""
+        st.errors, st.warnings = o.errors, o.warnings
+        st.replies = [r.note_th for r in o.replies]
+    if ledger is None:
+        return list(table.values())
     for row in ledger.sent_rows():
         st = entry(row.code)
         if row.kind == "workbook":
@@ -69,26 +87,23 @@ def statuses(orgs: list[Org], ledger: Ledger | None) -> list[OrgStatus]:
             st.feedback_sent_at = max(st.feedback_sent_at, row.at)
         elif row.kind == "remind" and row.state == "sent":
             st.reminded_at = max(st.reminded_at, row.at)
-    for got in ledger.received_rows():  # oldest first: the newest return counts
-        if not got.code or not got.saved:
-            continue
-        st = entry(got.code)
-        st.returned_files.append(got.saved)
-        st.counting_file = got.saved
-        st.validation = got.status or "unreadable"
-        st.errors, st.warnings = got.errors, got.warnings
     return list(table.values())
 
 
-def round_status(round_dir: str | Path, orgs: list[Org]) -> list[OrgStatus]:
-    """One :class:`OrgStatus` per organisation in ``orgs``, plus any code the ledger of the
-    round in ``round_dir`` knows that is not listed (``ita_xlsx.round_status`` reads the list)."""
+def round_status(round_dir: str | Path, orgs: list[Org], rnd: Round | None = None
+                 ) -> list[OrgStatus]:
+    """One :class:`OrgStatus` per organisation in ``orgs``, plus any organisation the round
+    found that is not listed. ``rnd``: the round already opened (else it is opened here)."""
     round_dir = Path(round_dir)
+    if rnd is None:
+        from ita_xlsx.rounds.model import open_round
+
+        rnd = open_round(round_dir, orgs=list(orgs) if orgs else None)
     ledger_path = round_dir / LEDGER_FILE
     if not ledger_path.is_file():
-        return statuses(list(orgs), None)
+        return statuses(list(orgs), None, rnd)
     with Ledger(ledger_path) as ledger:
-        return statuses(list(orgs), ledger)
+        return statuses(list(orgs), ledger, rnd)
 
 
 TIME_COLUMNS = ("sent_at", "feedback_sent_at", "reminded_at")
@@ -103,6 +118,8 @@ def _cell(st: OrgStatus, column: str, lang: str) -> object:
     value = getattr(st, column)
     if column in TIME_COLUMNS:
         return when(value, lang)
+    if column == "state":
+        return label(ORG_STATES, value, lang)
     if column == "validation":
         return label(FILE_STATES, value, lang)
     if isinstance(value, list):
@@ -133,8 +150,9 @@ def write_status_xlsx(items: list[OrgStatus], path: Path, lang: str = "th",
     bold = wb.add_format({**font, "bold": True, "bg_color": "#DDEBF7", "border": 1,
                           "text_wrap": True, "valign": "top"})
     text = wb.add_format({**font, "valign": "top"})
-    fills = {"valid": "#C6EFCE", "warnings": "#FFEB9C", "invalid": "#FFC7CE",
-             "unreadable": "#FFC7CE", "missing": "#EDEDED"}
+    fills = {"passed": "#C6EFCE", "passed_with_notes": "#FFEB9C", "needs_fixing": "#FFC7CE",
+             "unusable": "#FFC7CE", "not_counted": "#FFC7CE", "sent": "#DDEBF7",
+             "not_sent": "#EDEDED"}
     state_fmt = {k: wb.add_format({**font, "bg_color": v, "valign": "top"})
                  for k, v in fills.items()}
     heads = headings(lang)
@@ -143,7 +161,7 @@ def write_status_xlsx(items: list[OrgStatus], path: Path, lang: str = "th",
     for r, st in enumerate(items, start=1):
         for c, column in enumerate(COLUMNS):
             value = _cell(st, column, lang)
-            fmt = state_fmt.get(st.validation, text) if column == "validation" else text
+            fmt = state_fmt.get(st.state, text) if column == "state" else text
             if isinstance(value, int):
                 ws.write_number(r, c, value, fmt)
             else:

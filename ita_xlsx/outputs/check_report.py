@@ -43,7 +43,19 @@ def to_dict(report: Report, lang: str = "th") -> dict:
         **({"links": report.links} if report.links else {}),
         **({"missing": [{"org_code": c, "org_name": n} for c, n in report.missing]}
            if report.missing is not None else {}),
+        **round_dict(report, lang),
     }
+
+
+def round_dict(report: Report, lang: str = "th") -> dict:
+    """Each organisation's state and the district's figures, as the round model decided
+    (the same answer ``status``, ``merge``, the page and the memo give)."""
+    rnd = report.round
+    if rnd is None:
+        return {}
+    return {"orgs": [{k: v for k, v in o.to_dict(lang).items() if k != "files"}
+                     for o in rnd.orgs],
+            "figures": rnd.figures.to_dict()}
 
 
 def selection_dict(report: Report, lang: str = "th") -> dict:

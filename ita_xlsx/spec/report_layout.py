@@ -22,6 +22,7 @@ REPORT_KIND = "ita-consolidated"  # its document property ita_report
 SUMMARY = [
     ("org_code", "รหัส", 10), ("org_name", "หน่วยงาน", 30), ("org_type", "ประเภท", 18),
     ("district", "อำเภอ", 12), ("province", "จังหวัด", 12), ("status", "สถานะ", 14),
+    ("state", "สถานะในรอบ", 16),  # the round model's state (rounds.OrgState)
     ("template_version", "รุ่นแบบฟอร์ม", 8), ("round", "รอบ", 8),
     ("ita_score", "คะแนน ITA ปีก่อน", 10), ("ita_level", "ระดับ", 12),
     ("measures", "จำนวนมาตรการ", 9), ("results_done", "ผลแล้วเสร็จ", 9),
@@ -48,7 +49,8 @@ ANALYSIS = [("org_code", "รหัส", 10), ("org_name", "หน่วยง�
 # English headings (``merge --lang en``), by column key; template columns use their label_en.
 HEADINGS_EN = {
     "org_code": "Code", "org_name": "Organisation", "org_type": "Type", "district": "District",
-    "province": "Province", "status": "Status", "template_version": "Template version",
+    "province": "Province", "status": "Status", "state": "State in the round",
+    "template_version": "Template version",
     "round": "Round", "ita_score": "Last year's ITA score", "ita_level": "Level",
     "measures": "Measures", "results_done": "Results done", "results_in_progress": "In progress",
     "results_not_started": "Not started", "results_with_evidence": "Results with evidence",

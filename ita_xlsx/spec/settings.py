@@ -208,6 +208,51 @@ def load_district(path: Path) -> DistrictSettings:
     return _fill(DistrictSettings, _read(Path(path)).get("district"), Path(path), "district")
 
 
+def _toml_string(value: str) -> str:
+    out = value.replace("\\", "\\\\").replace('"', '\\"')
+    for ch, esc in (("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")):
+        out = out.replace(ch, esc)
+    return f'"{out}"'
+
+
+def save_district(path: str | Path, values: dict[str, str]) -> DistrictSettings:
+    """Write the ``[district]`` section of the settings file (made when missing); every other
+    section, and its comments, stay as they are. Empty values are left out. The file is
+    read back through the same reader before it replaces the old one."""
+    import re
+
+    from ita_xlsx.core.files import atomic_write
+
+    path = Path(path)
+    known = [f.name for f in fields(DistrictSettings)]
+    unknown = [k for k in values if k not in known]
+    if unknown:
+        raise SettingsError(f"ส่วน [district] ไม่มีคีย์ {', '.join(unknown)}",
+                            f"[district] has no key {', '.join(unknown)}")
+    old = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
+    block = "[district]\n" + "".join(f"{k} = {_toml_string(str(values[k]))}\n"
+                                      for k in known if str(values.get(k) or "").strip())
+    lines = old.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines)
+                  if re.match(r"\s*\[district\]\s*(#.*)?$", line)), None)
+    if start is None:
+        text = old + ("\n" if old and not old.endswith("\n") else "") + (
+            "\n" if old.strip() else "") + block
+    else:
+        end = next((i for i in range(start + 1, len(lines))
+                    if re.match(r"\s*\[[^\]]+\]", lines[i])), len(lines))
+        tail = "".join(lines[end:])
+        text = "".join(lines[:start]) + block + ("\n" + tail if tail else "")
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:  # the rest of the file was broken already
+        raise SettingsError(f"ไฟล์ตั้งค่า {path.name} มีรูปแบบไม่ถูกต้องอยู่แล้ว ({exc}) "
+                            "ให้แก้ไฟล์ก่อน", f"{path.name} is not valid TOML ({exc}); fix "
+                            "it first") from None
+    atomic_write(path, text.encode("utf-8"), force=True)
+    return load_district(path)
+
+
 def password_for(mail: MailSettings) -> str | None:
     """The password from the environment, then the OS keyring; None when neither has it."""
     value = os.environ.get(mail.password_env or DEFAULT_PASSWORD_ENV)

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ita_xlsx.core.findings import Finding, sort_key
 from ita_xlsx.intake.inbox import Item
@@ -58,6 +59,7 @@ class Report:
     skipped: list[Item] = field(default_factory=list)  # sent but not read as a return
     # organisations that sent something, none of it usable: (code, name, what they sent)
     unusable: list[tuple[str, str, str]] = field(default_factory=list)
+    round: Any = None  # rounds.Round, when the round model read these files
 
     @property
     def valid(self) -> bool:

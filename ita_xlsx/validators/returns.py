@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ita_xlsx.core.findings import Finding
 from ita_xlsx.intake.inbox import Inbox, code_in_name, gather
-from ita_xlsx.intake.selection import Candidate, Selection, choose
+from ita_xlsx.intake.selection import Candidate, Decision, Selection, choose
 from ita_xlsx.spec.roles import Fields
 from ita_xlsx.spec.template import Template
 from ita_xlsx.thai import parse_date
@@ -121,14 +121,37 @@ def relabel(report: Report, inbox: Inbox) -> None:
 
 
 def select(report: Report, *, fiscal_year: int | None = None, round: str | None = None,
-           orgs: dict | None = None, extra: Sequence[Candidate] = ()) -> Selection:
-    """Decide which file counts; ``extra`` adds rows of consolidated reports to compete."""
+           orgs: dict | None = None, extra: Sequence[Candidate] = (),
+           ruling: Callable[[Candidate], object] | None = None) -> Selection:
+    """Decide which file counts; ``extra`` adds rows of consolidated reports to compete.
+
+    ``ruling`` gives the officer's decision about a file (``rounds.store.FileRuling``, or
+    None): a file the officer said is X's is X's; one the officer set aside does not compete.
+    """
     cands = [candidate(rep) for rep in report.files] + list(extra)
     codes = {o.code for o in orgs.values()} if orgs else None
     for c in cands:
         if not c.code and not c.readable:  # an unreadable "<code>_....xlsx" is still theirs
             c.code = code_in_name(c.path.rsplit(" > ", 1)[-1], codes)
-    sel = choose(cands, fiscal_year=fiscal_year, round=round, orgs=orgs)
+    competing, set_aside = list(cands), []
+    if ruling is not None:
+        competing = []
+        for c in cands:
+            r = ruling(c)
+            assigned = str(getattr(r, "assigned", "") or "")
+            if assigned:  # the officer knows whose it is: no longer a borrowed workbook
+                listed = (orgs or {}).get(assigned.casefold())
+                c.code, c.borrowed_from = (listed.code if listed else assigned), ""
+                c.name = getattr(listed, "name", "") or c.name
+            excluded = str(getattr(r, "excluded", "") or "")
+            if excluded:
+                set_aside.append((c, excluded))
+            else:
+                competing.append(c)
+    sel = choose(competing, fiscal_year=fiscal_year, round=round, orgs=orgs)
+    for c, why in set_aside:
+        sel.decisions.append(Decision(c, False, c.code, f"เจ้าหน้าที่ระบุว่าไม่นับ: {why}",
+                                      f"set aside by the officer: {why}", officer=True))
     for d in sel.decisions:
         rep = d.cand.ref
         if not isinstance(rep, FileReport):

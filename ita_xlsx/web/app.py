@@ -38,7 +38,7 @@ from starlette.staticfiles import StaticFiles
 import ita_xlsx
 from ita_xlsx.core.errors import what_happened
 from ita_xlsx.web.security import Access, BodyTimeout, BodyTooLarge, Limits, MiB, limited_receive
-from ita_xlsx.web.state import ORG_LIST_NAMES, STATUSES, RoundState
+from ita_xlsx.web.state import DISTRICT_KEYS, ORG_LIST_NAMES, PASSED, STATUSES, RoundState
 from ita_xlsx.web.texts import text
 
 HERE = Path(__file__).parent
@@ -107,7 +107,8 @@ class Pages:
         session = request.scope.get("ita_session")
         html = self.env.get_template(name).render(
             t=self.t, lang=self.lang, csrf=session.csrf if session else "",
-            folder=str(self.state.root), path=request.url.path, limits=self.limits,
+            # the round folder by its name only: no page shows the server's own paths
+            folder=self.state.root.name, path=request.url.path, limits=self.limits,
             ready=self.state.warmed.is_set(),
             mib=MiB, **ctx)
         return HTMLResponse(html, status_code=code)
@@ -185,7 +186,7 @@ class Pages:
         row = await run_in_threadpool(self.state.org, request.path_params["code"])
         if row is None:
             return self.error(request, 404, self.t("error.404"))
-        if row.counting is None or row.status not in ("valid", "warnings"):
+        if row.counting is None or row.status not in PASSED:
             return self.render(request, "org.html", **self._org_context(row))
         result = await run_in_threadpool(self.changes.run, "documents",
                                          self.state.make_org_documents, row)
@@ -205,16 +206,40 @@ class Pages:
     def _org_file(self, row, n: int):
         if row is None or not 0 <= n < len(row.files):
             return None
-        stored = row.files[n]
-        return stored if self.state.inside(stored.path) and stored.path.is_file() else None
+        f = row.files[n]
+        where = f.location
+        return f if where is not None and self.state.inside(where) and where.is_file() else None
 
     async def org_file(self, request: Request) -> Response:
         row = await run_in_threadpool(self.state.org, request.path_params["code"])
-        stored = self._org_file(row, request.path_params["n"])
-        if stored is None:
+        f = self._org_file(row, request.path_params["n"])
+        if f is None:
             return self.error(request, 404, self.t("error.404"))
-        return FileResponse(stored.path, filename=stored.name,
+        return FileResponse(f.location, filename=f.location.name,
                             media_type="application/octet-stream")
+
+    async def org_file_ruling(self, request: Request) -> Response:
+        """The officer's "does not count" / "restore" for one file, each with a reason; kept
+        in the round's SQLite file, so every surface (status, merge, the memo) follows it."""
+        form = await request.form(max_files=0, max_fields=5, max_part_size=8192)
+        self._check_csrf(request, form.get("csrf"))
+        what = request.path_params["what"]
+        reason = str(form.get("reason") or "").strip()[:500]
+        row = await run_in_threadpool(self.state.org, request.path_params["code"])
+        n = request.path_params["n"]
+        if row is None or not 0 <= n < len(row.files) or what not in ("set-aside", "restore"):
+            return self.error(request, 404, self.t("error.404"))
+        f = row.files[n]
+        if not reason:
+            return self.render(request, "org.html", code=400, **self._org_context(
+                row, ruling_error=self.t("org.reason_needed")))
+        if what == "set-aside":
+            await run_in_threadpool(self.changes.run, "decision", self.state.set_aside, f.key,
+                                    reason)
+        else:
+            await run_in_threadpool(self.changes.run, "decision", self.state.restore, f.key,
+                                    reason)
+        return RedirectResponse(f"/org/{_q(row.code)}", status_code=303)
 
     async def org_feedback(self, request: Request) -> Response:
         row = await run_in_threadpool(self.state.org, request.path_params["code"])
@@ -384,16 +409,37 @@ class Pages:
         books = [p for p in self._report_files() if p.suffix.lower() == ".xlsx"]
         return max(books, key=lambda p: p.stat().st_mtime_ns) if books else None
 
+    def _report_context(self, **extra) -> dict:
+        ov = self.state.overview()
+        return {"files": self._report_files(), "has_report": self._consolidated() is not None,
+                "ov": ov, "fig": ov.figures, "district": self.state.district(),
+                "district_keys": DISTRICT_KEYS, "statuses": STATUSES, **extra}
+
     async def report_page(self, request: Request) -> Response:
-        return self.render(request, "report.html", files=self._report_files(),
-                           has_report=self._consolidated() is not None)
+        ctx = await run_in_threadpool(self._report_context)
+        return self.render(request, "report.html", **ctx)
 
     async def report_memo(self, request: Request) -> Response:
         form = await request.form(max_files=0, max_fields=10)
         self._check_csrf(request, form.get("csrf"))
         outcome = await run_in_threadpool(self.changes.run, "report", self._build_memo)
-        return self.render(request, "report.html", files=self._report_files(), outcome=outcome,
-                           has_report=self._consolidated() is not None)
+        ctx = await run_in_threadpool(self._report_context, outcome=outcome)
+        return self.render(request, "report.html", **ctx)
+
+    async def report_district(self, request: Request) -> Response:
+        """The district header the memo needs ([district] of ita-settings.toml)."""
+        form = await request.form(max_files=0, max_fields=20, max_part_size=8192)
+        self._check_csrf(request, form.get("csrf"))
+        values = {k: str(form.get(k) or "")[:300] for k in DISTRICT_KEYS}
+        errors: list[str] = []
+        try:
+            await run_in_threadpool(self.changes.run, "settings", self.state.save_district,
+                                    values)
+        except ita_xlsx.ItaError as exc:
+            errors.append(exc.text(self.lang))
+        ctx = await run_in_threadpool(self._report_context, outcome={
+            "errors": errors, "district_saved": not errors})
+        return self.render(request, "report.html", **ctx)
 
     def _build_memo(self) -> dict:
         st = self.state
@@ -402,9 +448,9 @@ class Pages:
             return {"errors": [self.t("report.memo_needs_report")]}
         settings = st.root / "ita-settings.toml"
         try:
-            with st.lock:
+            with st.lock:  # the round itself: the figures the page shows
                 memo = ita_xlsx.make_district_memo(
-                    report, report.parent, settings=settings if settings.is_file() else None,
+                    st.root, report.parent, settings=settings if settings.is_file() else None,
                     force=True, template=st.template)
         except ita_xlsx.ItaError as exc:  # a report the memo cannot read: said in Thai
             return {"errors": [exc.en if self.lang == "en" else exc.th]}
@@ -415,16 +461,15 @@ class Pages:
         form = await request.form(max_files=0, max_fields=10)
         self._check_csrf(request, form.get("csrf"))
         outcome = await run_in_threadpool(self.changes.run, "report", self._build_report)
-        return self.render(request, "report.html", files=self._report_files(), outcome=outcome,
-                           has_report=self._consolidated() is not None)
+        ctx = await run_in_threadpool(self._report_context, outcome=outcome)
+        return self.render(request, "report.html", **ctx)
 
     def _build_report(self) -> dict:
         st = self.state
         if not (st.returned_dir.is_dir() and ita_xlsx.find_workbooks([st.returned_dir])):
             return {"errors": [self.t("report.no_returns")]}
-        with st.lock:
-            result = ita_xlsx.consolidate([st.returned_dir], orgs=st.orgs_file(),
-                                          fiscal_year=st.fiscal_year(), template=st.template)
+        with st.lock:  # the round model's merge: the report says what the page says
+            result = st.round().merge
             out_dir = st.root / "reports"
             out_dir.mkdir(exist_ok=True)
             for old in out_dir.glob("*.docx"):  # a memo of the previous report would mislead
@@ -534,7 +579,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _findings(row) -> list:
-    return row.counting.report.findings if row is not None and row.counting is not None else []
+    rep = row.counting.report if row is not None and row.counting is not None else None
+    return list(getattr(rep, "findings", []) or [])
 
 
 def _send_summary(result, lang: str) -> list[str]:
@@ -805,6 +851,7 @@ def create_app(root: Path | str, *, lang: str = "th", access: Access | None = No
         Route("/make/send", pages.make_send, methods=["POST"]),
         Route("/org/{code}", pages.org),
         Route("/org/{code}/file/{n:int}", pages.org_file),
+        Route("/org/{code}/file/{n:int}/{what}", pages.org_file_ruling, methods=["POST"]),
         Route("/org/{code}/documents", pages.org_documents_make, methods=["POST"]),
         Route("/org/{code}/document/{name}", pages.org_document),
         Route("/org/{code}/feedback/{n:int}", pages.org_feedback),
@@ -814,6 +861,7 @@ def create_app(root: Path | str, *, lang: str = "th", access: Access | None = No
         Route("/report", pages.report_page),
         Route("/report/build", pages.report_build, methods=["POST"]),
         Route("/report/memo", pages.report_memo, methods=["POST"]),
+        Route("/report/district", pages.report_district, methods=["POST"]),
         Route("/report/file/{name}", pages.report_file),
         Route("/login", pages.login, methods=["GET", "POST"]),
         Route("/favicon.ico", lambda request: Response(status_code=204)),

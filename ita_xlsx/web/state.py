@@ -10,26 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
 import os
 import secrets
 import threading
 import time
-import zipfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import ita_xlsx
 from ita_xlsx.core.files import atomic_write, safe_filename
-from ita_xlsx.intake.safety import LIMITS
 
 if TYPE_CHECKING:  # annotations only: loading this module stays cheap, as ita_xlsx does
-    from ita_xlsx.consolidation.merge import OrgEntry
-    from ita_xlsx.validators.engine import FileReport
+    pass
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 OWN_OUTPUTS = ("feedback", "check-report", "report")  # never kept as something sent
@@ -38,53 +34,13 @@ OWN_OUTPUTS = ("feedback", "check-report", "report")  # never kept as something 
 ARCHIVE_SUFFIXES = (".zip",)
 ORG_LIST_NAMES = ("orgs.csv", "orgs.xlsx")
 STATE_DIR = ".ita-serve"  # the server's own working files, inside the round folder
-STATUSES = ("valid", "warnings", "invalid", "unreadable", "missing")
-MAX_ZIP_MEMBERS = 2000
+# the round model's states (ita_xlsx.OrgState), in the order the page lists them
+STATUSES = ("not_sent", "sent", "unusable", "needs_fixing", "passed_with_notes", "passed",
+            "not_counted")
+PASSED = ("passed", "passed_with_notes")
+DISTRICT_KEYS = ("name", "office", "document_prefix", "signer_name", "signer_position",
+                 "addressee")
 WORKERS = 1  # a batch is checked in the server process: a worker pool per request costs more
-
-
-@dataclass
-class Stored:
-    """One return in ``returned/`` with its validation result."""
-
-    path: Path
-    key: tuple[int, int]  # (size, mtime_ns): re-check when either changes
-    report: FileReport
-    entry: OrgEntry
-    original: str = ""  # the name it had on the sender's computer, shown only
-    code: str = ""  # the organisation it is for ("" when nobody can tell)
-    counts: bool = False
-    why_th: str = ""  # why it counts or not, when the library says
-    why_en: str = ""
-
-    def __post_init__(self) -> None:
-        self.code = self.code or self.entry.org_code
-
-    @property
-    def name(self) -> str:
-        return self.path.name
-
-    def why(self, lang: str) -> str:
-        return self.why_en if lang == "en" else self.why_th
-
-
-@dataclass
-class Skipped:
-    """A file in ``returned/`` the library does not take as a return, and why."""
-
-    path: Path
-    key: tuple[int, int]
-    why_th: str = ""
-    why_en: str = ""
-    code: str = ""  # the organisation that sent it, when its name says
-    original: str = ""
-
-    @property
-    def name(self) -> str:
-        return self.path.name
-
-    def why(self, lang: str) -> str:
-        return self.why_en if lang == "en" else self.why_th
 
 
 @dataclass
@@ -108,22 +64,32 @@ class Intake:
 
 @dataclass
 class OrgRow:
+    """One organisation as the pages show it: the round model's answer (``OrgRound``) with
+    what the mail ledger says was sent."""
+
     code: str
     name: str
-    status: str = "missing"
-    files: list[Stored] = field(default_factory=list)
-    counting: Stored | None = None
+    status: str = "not_sent"  # the round model's state (ita_xlsx.OrgState value)
+    files: list = field(default_factory=list)  # ita_xlsx.RoundFile: the returns it sent
+    counting: Any = None  # the RoundFile that counts
     errors: int = 0
     warnings: int = 0
     level: str = ""
     total: float | None = None
     in_list: bool = True
-    set_aside: list[Skipped] = field(default_factory=list)  # sent, but not a return
+    set_aside: list = field(default_factory=list)  # RoundFile: sent, but not a workbook
+    replies: list = field(default_factory=list)  # replies that carried no workbook
+    why_th: str = ""
+    why_en: str = ""
     emails: list[str] = field(default_factory=list)
     sent_at: str = ""
     send_error: str = ""
     feedback_sent_at: str = ""
     reminded_at: str = ""
+    originals: dict[str, str] = field(default_factory=dict)  # file key -> name as sent
+
+    def why(self, lang: str) -> str:
+        return self.why_en if lang == "en" and self.why_en else self.why_th
 
 
 @dataclass
@@ -137,7 +103,11 @@ class Overview:
     list_problems: list[str]
     has_status: bool  # the mail module's round_status answered
     fiscal_year: int | None
-    oit: object = None  # oit_grid.Grid of the returns that count (issue 20), None without
+    oit: Any = None  # oit_grid.Grid of the returns that count (issue 20), None without
+    unplaced: list = field(default_factory=list)  # RoundFile: sent, nobody can tell by whom
+    summary: str = ""  # which year and round count
+    counted_files: list[str] = field(default_factory=list)
+    figures: object = None  # ita_xlsx.RoundFigures
 
 
 class RoundState:
@@ -147,8 +117,8 @@ class RoundState:
         self.root = Path(root).resolve()
         self.lang = lang
         self.lock = threading.RLock()
-        self._cache: dict[str, Stored] = {}
-        self._skipped: dict[str, Skipped] = {}  # files in returned/ that are not returns
+        self._round = None  # the round model's answer, and what it was computed from
+        self._round_key: tuple | None = None
         self._hashes: dict[str, str] = {}  # sha256 -> stored file name
         self._originals: dict[str, str] = {}
         self._orgs_key: tuple | None = None
@@ -162,7 +132,20 @@ class RoundState:
 
     @property
     def returned_dir(self) -> Path:
-        return self.root / "returned"
+        """Where the returns are, as the round model finds them: ``returned/`` (or the demo's
+        ``2-returned/``), else the folder itself when it is a plain folder of returns; a new
+        round gets ``returned/``."""
+        for name in ("returned", "2-returned"):
+            if (self.root / name).is_dir():
+                return self.root / name
+        own = {*ORG_LIST_NAMES, "ita-settings.toml", "ita-ledger.sqlite",
+               "ita-ledger.sqlite-wal", "ita-ledger.sqlite-shm"}
+        try:
+            plain = any(q.is_file() and q.name not in own and not q.name.startswith(".")
+                        for q in self.root.iterdir())
+        except OSError:
+            plain = False
+        return self.root if plain else self.root / "returned"
 
     @property
     def state_dir(self) -> Path:
@@ -227,64 +210,74 @@ class RoundState:
 
     # ------------------------------------------------------------ validation cache
 
-    def refresh(self, progress: Callable[[int], None] | None = None) -> list[Stored]:
-        """Check new or changed files in ``returned/``; forget removed ones."""
+    def round(self, progress: Callable[[int], None] | None = None):
+        """The round model's answer (``ita_xlsx.open_round``), recomputed only when a file in
+        the returns folder, the list, the settings or the round's SQLite file changed."""
         with self.lock:
-            files = self._inputs()
-            seen, todo = set(), []
-            for p in files:
-                k = _real(p)
-                seen.add(k)
-                st = p.stat()
-                cached = self._cache.get(k) or self._skipped.get(k)
-                if cached is None or cached.key != (st.st_size, st.st_mtime_ns):
-                    todo.append(p)
-            for table in (self._cache, self._skipped):
-                for k in list(table):
-                    if k not in seen:
-                        del table[k]
-            if todo:  # all new (the first look): as a folder, so the library sorts it
-                self._check(todo, progress, whole=len(todo) == len(files))
-            return sorted(self._cache.values(), key=lambda s: s.name)
+            key = self._fingerprint()
+            if self._round is None or key != self._round_key:
+                orgs, _ = self.orgs()
+                self._round = ita_xlsx.open_round(self.root, orgs=orgs or None,
+                                                  template=self.template, workers=WORKERS,
+                                                  progress=progress)
+                self._round_key = key
+            return self._round
 
-    def _inputs(self) -> list[Path]:
-        if not self.returned_dir.is_dir():
-            return []
-        # Every file, not only workbooks: the library sorts PDFs, mails and the rest itself.
-        return sorted(p for p in self.returned_dir.rglob("*") if p.is_file()
-                      and not p.name.startswith((".", "~$")))
+    def _fingerprint(self) -> tuple:
+        parts: list = []
+        folders = [self.returned_dir] if self.returned_dir != self.root else []
+        for folder in folders:
+            if folder.is_dir():
+                for q in sorted(folder.rglob("*")):
+                    if q.is_file():
+                        st = q.stat()
+                        parts.append((str(q), st.st_size, st.st_mtime_ns))
+        if self.returned_dir == self.root:  # a plain folder of returns: its own files
+            for q in sorted(self.root.iterdir()):
+                if q.is_file():
+                    st = q.stat()
+                    parts.append((str(q), st.st_size, st.st_mtime_ns))
+        for name in (*ORG_LIST_NAMES, "ita-settings.toml", "ita-ledger.sqlite",
+                     "ita-ledger.sqlite-wal"):
+            q = self.root / name
+            if q.is_file():
+                st = q.stat()
+                parts.append((name, st.st_size, st.st_mtime_ns))
+        return tuple(parts), self.lang
 
-    def _check(self, paths: list[Path], progress=None, whole: bool = False) -> list[Stored]:
-        from ita_xlsx.consolidation.merge import entry_from_return
+    # ------------------------------------------------------------ the officer's decisions
 
-        orgs, _ = self.orgs()
-        report = ita_xlsx.validate([self.returned_dir] if whole else paths, orgs=orgs or None,
-                                   fiscal_year=self.fiscal_year(), template=self.template,
-                                   progress=progress)
-        out = []
-        skipped = {_real(k): v for k, v in _skipped_items(report).items()}
-        answered = set()
-        for rep in report.files:
-            p = Path(rep.path)
-            if not p.is_file():  # a member of an archive: not what this folder stores
-                continue
-            answered.add(_real(p))
-            st = p.stat()
-            entry = entry_from_return(rep, self.template)
-            if not entry.org_code:
-                entry.org_code = _code_from_name(p.name, {o.code.casefold() for o in orgs})
-            stored = Stored(p, (st.st_size, st.st_mtime_ns), rep, entry,
-                            self._originals.get(p.name, ""))
-            self._cache[_real(p)] = stored
-            out.append(stored)
-        for p in paths:  # not taken as a return (the library says why, where it can)
-            if _real(p) not in answered and p.is_file():
-                st = p.stat()
-                th, en, code, _kind = skipped.get(_real(p), ("", "", "", ""))
-                self._skipped[_real(p)] = Skipped(p, (st.st_size, st.st_mtime_ns), th, en, code)
-        return out
+    def set_aside(self, file_key: str, reason: str) -> None:
+        with self.lock:
+            ita_xlsx.set_aside_file(self.root, file_key, reason)
+            self._round = None
 
-    # ------------------------------------------------------------ taking in returns
+    def restore(self, file_key: str, reason: str) -> None:
+        with self.lock:
+            ita_xlsx.restore_file(self.root, file_key, reason)
+            self._round = None
+
+    # ------------------------------------------------------------ the district header
+
+    def district(self) -> dict[str, str]:
+        from ita_xlsx.spec.settings import load_district
+
+        path = self.root / "ita-settings.toml"
+        if not path.is_file():
+            return {}
+        try:
+            d = load_district(path)
+        except ita_xlsx.ItaError:
+            return {}
+        return {k: getattr(d, k) for k in DISTRICT_KEYS}
+
+    def save_district(self, values: dict[str, str]) -> None:
+        from ita_xlsx.spec.settings import save_district
+
+        with self.lock:
+            save_district(self.root / "ita-settings.toml",
+                          {k: str(values.get(k, "")).strip() for k in DISTRICT_KEYS})
+
 
     def ingest(self, uploads: list[tuple[str, bytes, float | None]]) -> list[Intake]:
         """Store and check uploaded files (name as sent, content, the sender's file time).
@@ -296,7 +289,7 @@ class RoundState:
         pending: list[tuple[Path, Intake, float | None, str]] = []
         self.warmed.wait(60)  # not racing the start-up's loading of the same modules
         with self.lock:
-            self.refresh()
+            self._index_hashes()
             # One scratch folder per batch, each file under its sender's (cleaned) name in a
             # numbered folder: the library then sorts it exactly as a dropped folder.
             batch = self.state_dir / "incoming" / secrets.token_hex(6)
@@ -331,8 +324,8 @@ class RoundState:
         return results
 
     def _file_away(self, pending, batch: Path) -> None:
-        from ita_xlsx.consolidation.merge import entry_from_return
-
+        """Put each upload into the returns folder under a name the tool chooses, then give
+        each the round model's verdict: the same one ``status`` and ``merge`` give."""
         orgs, _ = self.orgs()
         report = ita_xlsx.validate([batch], orgs=orgs or None, workers=WORKERS,
                                    fiscal_year=self.fiscal_year(), template=self.template)
@@ -340,9 +333,10 @@ class RoundState:
         skipped = {_real(k): v for k, v in _skipped_items(report).items()}
         self.returned_dir.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        placed: list[tuple[Intake, Path]] = []
         for tmp, item, when, digest in pending:
             rep = by_path.get(_real(tmp))
-            if rep is None:  # the library did not take it as a return (a PDF, a copy ...)
+            if rep is None:  # not a workbook (a PDF, a Word file) or one of the tool's outputs
                 th, en, code, kind = skipped.get(_real(tmp), (
                     "ไม่ใช่แบบรายงานที่ส่งกลับ จึงไม่ได้รับไว้", "Not a returned workbook; not taken in.",
                     "", ""))
@@ -351,12 +345,10 @@ class RoundState:
                 if code and kind not in OWN_OUTPUTS:  # kept: the organisation sent it
                     target = self._place(code, stamp, tmp.suffix)
                     os.replace(tmp, target)
-                    st = target.stat()
-                    self._skipped[_real(target)] = Skipped(target, (st.st_size, st.st_mtime_ns),
-                                                           th, en, code)
                     self._hashes[digest] = target.name
                     self._originals[target.name] = item.original
                     item.stored_as, item.outcome = target.name, "kept"
+                    placed.append((item, target))
                 else:
                     tmp.unlink(missing_ok=True)
                     self._hashes.pop(digest, None)
@@ -367,21 +359,49 @@ class RoundState:
             os.replace(tmp, target)
             when = _sane_time(when)
             os.utime(target, (when, when))
-            rep.path = str(target)
-            rep.returned.path = str(target)
-            rep.returned.mtime = when
-            entry = entry_from_return(rep, self.template)
-            entry.org_code = entry.org_code or code
-            st = target.stat()
             self._originals[target.name] = item.original
             self._hashes[digest] = target.name
-            self._cache[_real(target)] = Stored(target, (st.st_size, st.st_mtime_ns), rep, entry,
-                                              item.original)
             item.outcome, item.stored_as = "stored", target.name
-            item.org_code, item.org_name = entry.org_code, entry.org_name
-            item.status, item.errors, item.warnings = rep.status, rep.count("error"), \
-                rep.count("warning")
+            item.org_code = code
+            placed.append((item, target))
         self._save_originals()
+        if not placed:
+            return
+        self._round = None
+        rnd = self.round()
+        for item, target in placed:
+            f = rnd.file(self._key(target))
+            org = rnd.org(f.code) if f is not None and f.code else None
+            if f is None:
+                continue
+            item.org_code = f.code or item.org_code
+            item.org_name = org.name if org is not None else ""
+            item.errors, item.warnings = f.errors, f.warnings
+            if item.outcome == "stored":
+                # the file's verdict in the round: the organisation's state when it counts,
+                # "not counted" (with the reason) when it does not
+                item.status = (org.state.value if f.counts and org is not None
+                               else "not_counted")
+                item.detail_th, item.detail_en = f.why_th, f.why_en
+
+    def _key(self, path: Path) -> str:
+        """A stored file's name inside the returns folder (what the round model keys it by)."""
+        try:
+            return path.resolve().relative_to(self.returned_dir.resolve()).as_posix()
+        except ValueError:
+            return path.name
+
+    def _index_hashes(self) -> None:
+        """Every file already in the returns folder (copied by hand too) is not taken twice."""
+        if not self.returned_dir.is_dir():
+            return
+        known = set(self._hashes.values())
+        for q in self.returned_dir.rglob("*"):
+            if q.is_file() and q.name not in known and not q.name.startswith("ita-ledger"):
+                try:
+                    self._hashes[hashlib.sha256(q.read_bytes()).hexdigest()] = q.name
+                except OSError:
+                    pass
 
     def _place(self, code: str, stamp: str, suffix: str) -> Path:
         """A free name in ``returned/`` chosen by the tool: ``<code>_web_<time>[-n]<suffix>``."""
@@ -432,66 +452,41 @@ class RoundState:
     # ------------------------------------------------------------ the overview
 
     def overview(self) -> Overview:
+        """The round page: every row is the round model's answer (``ita_xlsx.open_round``),
+        with what the mail ledger says was sent, fed back and reminded."""
+        rnd = self.round()
+        _orgs, problems = self.orgs()
         with self.lock:
-            stored = self.refresh()
-            orgs, problems = self.orgs()
-            counting = _select(stored, {o.code.casefold(): o for o in orgs},
-                               self.fiscal_year())
-        files_by_code: dict[str, list[Stored]] = {}
-        for s in stored:
-            files_by_code.setdefault(s.code.casefold(), []).append(s)
+            originals = dict(self._originals)
         rows: dict[str, OrgRow] = {}
-        for o in orgs:
-            rows[o.code.casefold()] = OrgRow(o.code, o.name, emails=_emails(o.email))
-        for key, files in files_by_code.items():
-            if not key:
-                continue
-            first = files[0]
-            row = rows.get(key) or OrgRow(first.code, first.entry.org_name, in_list=False)
-            rows[key] = row
-            row.files = sorted(files, key=lambda s: s.name)
-            chosen = counting.get(key)
-            if chosen is None:  # sent something, none of it counts (another year, borrowed)
-                row.status = ("invalid" if any(f.report.returned.readable for f in files)
-                              else "unreadable")
-                continue
-            e = chosen.entry
-            row.name = row.name or e.org_name
-            row.counting = chosen
-            row.status, row.errors, row.warnings = e.status, e.errors, e.warnings
-            row.level, row.total = e.level, e.total
-        with self.lock:
-            aside = [k for k in self._skipped.values() if k.code]
-        for k in aside:
-            key = k.code.casefold()
-            row = rows.get(key) or OrgRow(k.code, "", in_list=False)
-            rows[key] = row
-            k.original = self._originals.get(k.name, "")
-            row.set_aside.append(k)
-            if row.counting is None and row.status == "missing":  # sent only what cannot count
-                row.status = "unreadable"
-        unknown = files_by_code.get("", [])
-        if unknown:
-            rows["\0unknown"] = OrgRow("", "", in_list=False, files=unknown, status="unreadable")
-        has_status = self._merge_status(rows)
-        ordered = sorted(rows.values(), key=lambda r: (r.code == "", r.code))
-        counts = Counter(r.status for r in ordered if r.code)
+        for o in rnd.orgs:
+            returns = [f for f in o.files if f.is_return]
+            rows[o.code.casefold()] = OrgRow(
+                o.code, o.name, o.state.value, files=returns, counting=o.counting,
+                errors=o.errors, warnings=o.warnings, level=o.level, total=o.total,
+                in_list=o.in_list, set_aside=[f for f in o.files if not f.is_return],
+                replies=list(o.replies), why_th=o.why_th, why_en=o.why_en,
+                emails=_emails(o.email),
+                originals={f.key: originals.get(f.key.rsplit("/", 1)[-1], "")
+                           for f in o.files})
+        has_status = self._merge_status(rows, rnd)
+        ordered = list(rows.values())
+        counts = Counter(r.status for r in ordered)
         counts_full = {s: counts.get(s, 0) for s in STATUSES}
-        counts_full["orgs"] = sum(1 for r in ordered if r.code)
-        counts_full["files"] = len(stored)
-        kept = [s.entry for s in counting.values()]
-        return Overview(ordered, counts_full, *self._charts(kept), bool(orgs), problems,
-                        has_status, self.fiscal_year() or _common_year(kept),
-                        oit=_oit_grid(kept))
+        counts_full["orgs"] = len(ordered)
+        counts_full["files"] = len(rnd.files())
+        levels, weakest, progress = self._charts(rnd)
+        return Overview(ordered, counts_full, levels, weakest, progress, rnd.has_list, problems,
+                        has_status, rnd.fiscal_year, unplaced=list(rnd.unplaced),
+                        summary=rnd.summary(self.lang),
+                        counted_files=list(rnd.figures.counted_files), figures=rnd.figures,
+                        oit=_oit_grid([o.entry for o in rnd.orgs
+                                       if o.counting is not None and o.entry is not None]))
 
-    def _merge_status(self, rows: dict[str, OrgRow]) -> bool:
-        """Sent / feedback sent / reminded from the mail module, once it exists."""
+    def _merge_status(self, rows: dict[str, OrgRow], rnd) -> bool:
+        """Sent / feedback sent / reminded from the mail ledger (``ita_xlsx.round_status``)."""
         try:
-            round_status = ita_xlsx.round_status
-        except AttributeError:
-            return False
-        try:
-            statuses = round_status(self.root)
+            statuses = ita_xlsx.round_status(self.root, round_model=rnd)
         except Exception:  # noqa: BLE001 - the mail ledger must not take the page down
             return False
         for st in statuses:
@@ -505,47 +500,24 @@ class RoundState:
             row.reminded_at = getattr(st, "reminded_at", "") or ""
         return True
 
-    def _charts(self, kept) -> tuple[list, list, list]:
-        from ita_xlsx.consolidation.merge import bound_for
-
-        usable = [e for e in kept if e.status in ("valid", "warnings")]
-        levels: dict[str, tuple[int, float]] = {}
-        for e in usable:
-            if e.level:
-                n, best = levels.get(e.level, (0, -1.0))
-                levels[e.level] = (n + 1, max(best, e.total or 0))
-        level_rows = [(k, v[0]) for k, v in sorted(levels.items(), key=lambda kv: -kv[1][1])]
-        sums: dict[int, list[float]] = {}
-        for e in usable:
-            for ind, v in e.scores.items():
-                if v is not None:
-                    sums.setdefault(ind, []).append(v)
-        years = [e.fiscal_year for e in usable if e.fiscal_year]
-        bound = bound_for(self.template, max(set(years), key=years.count) if years else None)
-        fw = bound.analysis_fw if bound else None
-        means = []
-        for ind, vals in sums.items():
-            label = str(ind)
-            if fw is not None:
-                try:
-                    label = fw.indicator(ind).label or label
-                except Exception:  # noqa: BLE001 - an unknown indicator keeps its number
-                    pass
-            means.append((label, round(sum(vals) / len(vals), 2)))
-        weakest = sorted(means, key=lambda m: m[1])[:5]
-        labels = {}
-        if bound is not None:
-            labels = bound.choice_labels.get(bound.template.choice_key(ita_xlsx.Roles.RESULTS, ita_xlsx.Fields.STATUS), {})
-            if self.lang == "en":
-                labels = {c.value: (c.label_en or c.label) for c in bound.choice_items(
-                    bound.template.choice_key(ita_xlsx.Roles.RESULTS, ita_xlsx.Fields.STATUS))}
-        progress: Counter[str] = Counter()
-        for e in usable:
-            for r in e.results:
-                progress[str(r.get(ita_xlsx.Fields.STATUS) or "")] += 1
-        order = list(labels) + [k for k in progress if k not in labels]
-        prog = [(labels.get(k, k or "-"), progress[k]) for k in order if progress.get(k)]
-        return level_rows, weakest, prog
+    def _charts(self, rnd) -> tuple[list, list, list]:
+        """The district's figures as the round model counts them (the memo's and the
+        consolidated report's): levels, the weakest indicators, results by status."""
+        fig = rnd.figures
+        weakest = [(i.label, i.mean) for i in fig.weakest(5)]
+        labels: dict[str, str] = {}
+        try:
+            bound = ita_xlsx.bind_template(self.template, fiscal_year=rnd.fiscal_year)
+            items = bound.choice_items(bound.template.choice_key(ita_xlsx.Roles.RESULTS,
+                                                                 ita_xlsx.Fields.STATUS))
+            labels = {c.value: ((c.label_en or c.label) if self.lang == "en" else c.label)
+                      for c in items}
+        except ita_xlsx.ItaError:
+            pass
+        counts = {"done": fig.done, "in_progress": fig.in_progress,
+                  "not_started": fig.not_started}
+        prog = [(labels.get(k, k), n) for k, n in counts.items() if n]
+        return list(fig.levels), weakest, prog
 
     def org(self, code: str) -> OrgRow | None:
         for row in self.overview().rows:
@@ -555,21 +527,22 @@ class RoundState:
 
     # ------------------------------------------------------------ outputs
 
-    def feedback_copy(self, stored: Stored) -> Path | None:
+    def feedback_copy(self, f) -> Path | None:
         """The marked-up copy of one return (written into ``feedback/``)."""
         from ita_xlsx.validators.engine import Report
 
+        if f.report is None:
+            return None
         try:  # the copy states the round's deadline and contact (else the workbook's own)
             rnd = ita_xlsx.load_settings(self.root).round
             deadline, contact = rnd.deadline, rnd.contact
         except ita_xlsx.ItaError:
             deadline = contact = ""
         with self.lock:
-            result = ita_xlsx.write_feedback(Report([stored.report]), self.root / "feedback",
+            result = ita_xlsx.write_feedback(Report([f.report]), self.root / "feedback",
                                              force=True, lang=self.lang, deadline=deadline,
                                              contact=contact)
         return result.written[0] if result.written else None
-
 
     # ------------------------------------------------------------ documents
 
@@ -579,13 +552,14 @@ class RoundState:
         return self.root / "documents" / safe_filename(code, fallback="org")
 
     @staticmethod
-    def _source_of(stored: Stored) -> str:
-        return f"{stored.name}\t{stored.key[0]}\t{stored.key[1]}"
+    def _source_of(f) -> str:
+        st = f.location.stat() if f.location is not None and f.location.is_file() else None
+        return f"{f.name}\t{st.st_size if st else 0}\t{st.st_mtime_ns if st else 0}"
 
     def org_documents(self, row: OrgRow) -> list[Path]:
         """The documents of the return that counts now, when it passed: never those of an
         older return (a figure under the organisation's name must be the current one)."""
-        if row.counting is None or row.status not in ("valid", "warnings"):
+        if row.counting is None or row.status not in PASSED:
             return []
         d = self.documents_dir(row.code)
         try:
@@ -607,7 +581,7 @@ class RoundState:
             (d / self.DOCS_SOURCE).unlink(missing_ok=True)
             for old in d.glob("*.docx"):
                 old.unlink(missing_ok=True)
-            result = ita_xlsx.make_documents([row.counting.path], d, force=True,
+            result = ita_xlsx.make_documents([row.counting.location], d, force=True,
                                              template=self.template,
                                              fiscal_year=self.fiscal_year())
             if result.written:
@@ -630,69 +604,14 @@ def _expand(name: str, data: bytes):
     if suffix not in (*ARCHIVE_SUFFIXES, ".eml"):
         yield name, data, None
         return
-    try:  # the library's bounded reader (ZIP and .eml), where this version has it
-        from ita_xlsx.intake.archive import eml_workbooks, zip_workbooks
-    except ImportError:
-        reader = None
-    else:
-        reader = zip_workbooks if suffix == ".zip" else eml_workbooks
-    if reader is not None:
-        try:
-            members = list(reader(data, name))
-        except Exception as exc:  # noqa: BLE001 - a bad archive is a finding for that file
-            th = getattr(exc, "th", "") or "เปิดไฟล์นี้ไม่ได้ ให้แตกไฟล์แล้วลากไฟล์แบบรายงานมาวางแทน"
-            en = getattr(exc, "en", "") or "This file cannot be opened; drop the workbooks instead."
-            yield name, b"", (th, en)
-            return
-        for m in members:
-            yield f"{name} › {m[0]}", m[1], None
+    try:  # the library's bounded reader of ZIP archives and saved mails
+        members = ita_xlsx.unpack(data, name)
+    except ita_xlsx.ItaError as exc:  # a bad archive is a finding for that file
+        yield name, b"", (exc.th or "เปิดไฟล์นี้ไม่ได้ ให้แตกไฟล์แล้วลากไฟล์แบบรายงานมาวางแทน",
+                          exc.en or "This file cannot be opened; drop the workbooks instead.")
         return
-    if suffix == ".eml":
-        yield name, data, None  # skipped as "not a workbook" below
-        return
-    yield from _unzip(name, data)
-
-
-def _unzip(name: str, data: bytes):
-    problem = ("เปิดไฟล์ ZIP นี้ไม่ได้ หรือไฟล์ใหญ่เกินกำหนด ให้แตกไฟล์แล้วลากไฟล์แบบรายงานมาวางแทน",
-               "This ZIP cannot be opened or is too large; unpack it and drop the workbooks instead.")
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        infos = [i for i in zf.infolist() if not i.is_dir()]
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        yield name, b"", problem
-        return
-    if len(infos) > MAX_ZIP_MEMBERS or sum(i.file_size for i in infos) > LIMITS.max_uncompressed:
-        yield name, b"", problem
-        return
-    for info in infos:
-        inner = info.filename.replace("\\", "/").split("/")[-1]
-        if info.flag_bits & 0x800 == 0:  # not marked UTF-8: Thai Windows zips use cp874
-            try:
-                inner = info.filename.encode("cp437").decode("cp874").split("\\")[-1]
-                inner = inner.split("/")[-1]
-            except (UnicodeEncodeError, UnicodeDecodeError):
-                pass
-        shown = f"{name} › {inner}"
-        if Path(inner).suffix.lower() not in WORKBOOK_SUFFIXES or inner.startswith("~$"):
-            continue
-        try:
-            body = _read_bounded(zf, info, LIMITS.max_file_bytes)
-        except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, RuntimeError):
-            yield shown, b"", problem
-            continue
-        yield shown, body, None
-
-
-def _read_bounded(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
-    """A member's bytes, measured as they inflate (the declared size may lie)."""
-    out = bytearray()
-    with zf.open(info) as fh:
-        while chunk := fh.read(1 << 16):
-            out += chunk
-            if len(out) > limit:
-                raise ValueError("member too large")
-    return bytes(out)
+    for inner, body in members:
+        yield f"{name} › {inner}", body, None
 
 
 def _sane_time(when: float | None) -> float:
@@ -719,40 +638,6 @@ def _skipped_items(report) -> dict[str, tuple[str, str, str, str]]:
     return out
 
 
-def _select(stored: list[Stored], orgs: dict, fiscal_year: int | None) -> dict[str, Stored]:
-    """The file that counts per organisation (code casefold -> Stored), with the reasons.
-
-    The library's own rules decide: ``selection.choose`` (one year and round, the newest
-    report, borrowed workbooks for nobody).
-    """
-    s: Stored | None  # a stored file, or a lookup below that may find none
-    for s in stored:
-        s.counts, s.why_th, s.why_en = False, "", ""
-    from ita_xlsx.intake.selection import choose
-    from ita_xlsx.validators.returns import candidate
-
-    cands = []
-    by_ref = {}
-    for s in stored:
-        c = candidate(s.report)
-        c.code = c.code or s.code
-        s.code = c.code
-        cands.append(c)
-        by_ref[id(s.report)] = s
-    sel = choose(cands, fiscal_year=fiscal_year, orgs=orgs or None)
-    for d in sel.decisions:
-        s = by_ref.get(id(d.cand.ref))
-        if s is not None:
-            s.why_th, s.why_en = d.th, d.en
-    out = {}
-    for key, c in sel.counting.items():
-        s = by_ref.get(id(c.ref))
-        if s is not None:
-            s.counts = True
-            out[key.casefold()] = s
-    return out
-
-
 def _emails(text: str) -> list[str]:
     return [e.strip() for e in str(text or "").replace(",", ";").split(";") if e.strip()]
 
@@ -760,8 +645,3 @@ def _emails(text: str) -> list[str]:
 def _code_from_name(name: str, codes: set[str]) -> str:
     head = Path(name).name.split("_")[0].split(" ")[0].split(".")[0]
     return head if head.casefold() in codes else ""
-
-
-def _common_year(entries) -> int | None:
-    years = [e.fiscal_year for e in entries if e.fiscal_year]
-    return max(set(years), key=years.count) if years else None

@@ -16,6 +16,53 @@ TEXTS: dict[str, tuple[str, str]] = {
     "folder": ("โฟลเดอร์รอบ", "Round folder"),
     # statuses
     "status.all": ("ทั้งหมด", "All"),
+    # the round model's states of an organisation (core.vocabulary.ORG_STATES) are added below
+    "round.summary": ("ไฟล์ที่นับ", "Counting"),
+    "round.unplaced": ("ไฟล์ที่ไม่ทราบว่าเป็นของหน่วยงานใด", "Files nobody can tell whose"),
+    "round.own_outputs": ("ไฟล์ที่โปรแกรมสร้าง บันทึกไว้ปนกับแบบรายงาน (ไม่นับ)",
+                          "The tool's own outputs saved among the returns (not counted)"),
+    "round.counted_files": ("ตัวเลขของอำเภอนับจากไฟล์เหล่านี้", "The district's figures count these files"),
+    "kind.return": ("แบบรายงาน", "return"),
+    "kind.pdf": ("ไฟล์ PDF", "a PDF"),
+    "kind.word": ("เอกสาร Word", "a Word document"),
+    "kind.image": ("รูปภาพ", "an image"),
+    "kind.zip": ("ไฟล์ ZIP", "a ZIP archive"),
+    "kind.mail": ("ข้อความอีเมล", "a mail message"),
+    "kind.other": ("ไฟล์อื่น", "another file"),
+    "kind.refused": ("ไฟล์ที่ไม่ได้เปิด", "a file not opened"),
+    "kind.feedback": ("สำเนาแจ้งผล", "a feedback copy"),
+    "kind.check-report": ("รายงานผลการตรวจ", "a check report"),
+    "kind.report": ("รายงานรวม", "a consolidated report"),
+    "org.replies": ("ข้อความที่ตอบกลับโดยไม่มีไฟล์แบบรายงาน", "Replies without a workbook"),
+    "org.state_why": ("เหตุผล", "Why"),
+    "org.set_aside_button": ("ไม่นับไฟล์นี้", "Does not count"),
+    "org.restore_button": ("นับตามปกติ", "Restore"),
+    "org.reason": ("เหตุผล", "Reason"),
+    "org.reason_needed": ("ระบุเหตุผลก่อนกดปุ่ม (เหตุผลจะแสดงในทุกหน้าของรอบนี้)",
+                          "Give the reason first (every surface of the round shows it)"),
+    "org.officer_set_aside": ("เจ้าหน้าที่ระบุว่าไม่นับ", "Set aside by the officer"),
+    "report.figures": ("ตัวเลขของอำเภอ", "The district's figures"),
+    "report.states": ("สถานะของหน่วยงาน", "Organisations by state"),
+    "report.indicator": ("ตัวชี้วัด", "Indicator"),
+    "report.mean": ("คะแนนเฉลี่ย", "Mean"),
+    "report.n_files": ("จำนวนไฟล์", "Files"),
+    "report.results": ("ผลการดำเนินการ", "Results"),
+    "report.done": ("ดำเนินการแล้ว", "Done"),
+    "report.in_progress": ("อยู่ระหว่างดำเนินการ", "In progress"),
+    "report.not_started": ("ยังไม่ดำเนินการ", "Not started"),
+    "report.measures": ("มาตรการ", "Measures"),
+    "report.with_evidence": ("มีหลักฐาน", "With evidence"),
+    "report.district": ("หัวบันทึกข้อความของอำเภอ", "The district's memo header"),
+    "report.district_help": ("บันทึกลงในไฟล์ ita-settings.toml ส่วน [district] ของโฟลเดอร์รอบนี้",
+                             "Saved into the [district] section of this round's ita-settings.toml"),
+    "report.district_save": ("บันทึก", "Save"),
+    "report.district_saved": ("บันทึกหัวบันทึกข้อความแล้ว", "The header is saved"),
+    "district.name": ("ชื่ออำเภอ", "District name"),
+    "district.office": ("ส่วนราชการ", "Office"),
+    "district.document_prefix": ("เลขที่หนังสือ (ที่)", "Document number prefix"),
+    "district.signer_name": ("ชื่อผู้ลงนาม", "Signer's name"),
+    "district.signer_position": ("ตำแหน่งผู้ลงนาม", "Signer's position"),
+    "district.addressee": ("เรียน", "Addressee"),
     "count.orgs": ("หน่วยงาน", "Organisations"),
     # round page
     "round.heading": ("ภาพรวมรอบการรายงาน", "The round at a glance"),
@@ -127,6 +174,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "busy.send": ("ส่งอีเมล", "sending mail"),
     "busy.report": ("ทำรายงานรวม", "building the report"),
     "busy.documents": ("ทำเอกสาร", "making documents"),
+    "busy.settings": ("บันทึกหัวบันทึกข้อความ", "saving the memo header"),
+    "busy.decision": ("บันทึกการไม่นับหรือนับไฟล์", "recording a decision about a file"),
     "make.list_type": ("ไฟล์รายชื่อต้องเป็น .csv หรือ .xlsx", "The list must be a .csv or .xlsx file"),
     "make.list_empty": ("ไม่พบหน่วยงานที่ใช้ได้ในไฟล์รายชื่อ", "No usable organisation in the list"),
     # report page
@@ -141,9 +190,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "report.files": ("ไฟล์ในโฟลเดอร์ reports", "Files in the reports folder"),
     "report.memo": ("บันทึกข้อความของอำเภอ", "The district memo"),
     "report.memo_help": (
-        "บันทึกข้อความถึงจังหวัดจากรายงานรวมล่าสุด (ตัวเลขอ่านจากรายงานรวม) ส่วนหัวหนังสือมาจาก ita-settings.toml หัวข้อ [district]",
-        "The memo to the province from the latest consolidated report (its figures are read "
-        "from the report); the header comes from ita-settings.toml [district]."),
+        "บันทึกข้อความถึงจังหวัด ตัวเลขจากรอบนี้ตามที่หน้านี้แสดง (ชุดเดียวกับรายงานรวม) "
+        "ส่วนหัวหนังสือมาจากแบบฟอร์มหัวบันทึกข้อความด้านล่าง (ita-settings.toml หัวข้อ [district])",
+        "The memo to the province, with this round's figures as this page shows them (the "
+        "consolidated report's too); the header comes from the form below (ita-settings.toml "
+        "[district])."),
     "report.memo_make": ("ทำบันทึกข้อความ", "Make the memo"),
     "report.memo_made": ("ทำบันทึกข้อความแล้ว: {name}", "Memo made: {name}"),
     "report.memo_no_settings": (
@@ -225,6 +276,8 @@ def _words() -> dict[str, Word]:
              "org.sheet": "sheet", "org.cell": "cell", "org.message": "message",
              "org.total": "total", "returns.file": "file"}
     return {**{f"status.{k}": w for k, w in FILE_STATES.items()},
+            # the round model's states of an organisation (the page's rows and counts)
+            **{f"status.{k}": w for k, w in ORG_STATES.items()},
             **{f"sev.{k}": w for k, w in SEVERITIES.items()},
             **{k: HEADINGS[v] for k, v in heads.items()},
             "org.not_counted": ORG_STATES["not_counted"]}

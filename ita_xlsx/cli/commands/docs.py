@@ -30,7 +30,8 @@ from ita_xlsx.cli.base import (
 ตัวอย่าง:
   ita-xlsx docs returned --out documents
   ita-xlsx docs returned --out documents --pdf --arabic-digits
-  ita-xlsx docs --district reports/district-report.xlsx --out documents""",
+  ita-xlsx docs --district reports/district-report.xlsx --out documents
+  ita-xlsx docs --district . --out documents""",
     help_en="""Word documents (.docx) from returns that passed: the measures document and the
 memo presenting it (plan round), or the results report and its memo (6/12 months); or the
 district's memo to the province (--district).
@@ -39,13 +40,16 @@ district's memo to the province (--district).
 Examples:
   ita-xlsx docs returned --out documents
   ita-xlsx docs returned --out documents --pdf --arabic-digits
-  ita-xlsx docs --district reports/district-report.xlsx --out documents""")
+  ita-xlsx docs --district reports/district-report.xlsx --out documents
+  ita-xlsx docs --district . --out documents""")
 @click.argument("inputs", nargs=-1, type=click.Path())
 @option("--out", "out_dir", type=click.Path(file_okay=False), required=True,
         th="โฟลเดอร์ที่จะเขียนเอกสาร", en="Folder for the documents.")
-@option("--district", "district_report", type=click.Path(dir_okay=False, exists=True),
-        default=None, th="รายงานรวม (ผลของ merge): ทำบันทึกข้อความของอำเภอถึงจังหวัดแทน",
-        en="A consolidated report (merge output): write the district's memo instead.")
+@option("--district", "district_report", type=click.Path(exists=True),
+        default=None, th="โฟลเดอร์รอบ หรือรายงานรวม (ผลของ merge): ทำบันทึกข้อความของอำเภอถึงจังหวัดแทน "
+        "(ตัวเลขจากรอบเดียวกับที่คำสั่ง status และหน้าเว็บแสดง)",
+        en="The round folder, or a consolidated report (merge output): write the district's "
+           "memo instead (the round's figures, as status and the page show them).")
 @option("--settings", "settings_path", type=click.Path(dir_okay=False, exists=True),
         default=None, th="ไฟล์ตั้งค่าที่มีหมวด [district] (ค่าเริ่มต้น: ita-settings.toml ในโฟลเดอร์รอบ)",
         en="Settings file with [district] (default: ita-settings.toml of the round folder).")

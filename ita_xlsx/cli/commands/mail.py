@@ -229,9 +229,14 @@ def _report_collect(ctx: Ctx, r) -> None:
     ctx.say(f"{r.new_messages} new message(s) of {r.messages}; saved {len(r.saved)} workbook(s)"
             if en else f"ข้อความใหม่ {r.new_messages} จาก {r.messages} ฉบับ; "
                        f"บันทึกแบบรายงาน {len(r.saved)} ไฟล์")
+
     for s in r.saved:
-        shown = vocab.label(vocab.FILE_STATES, s.status, ctx.lang)
+        # the round model's verdict (the same as status, merge and the page)
+        shown = (vocab.label(vocab.ORG_STATES, s.state, ctx.lang) if s.state
+                 else vocab.label(vocab.FILE_STATES, s.status, ctx.lang))
         ctx.say(f"  {s.path.name}  [{shown}; {s.errors}/{s.warnings}]  ← {s.sender}")
+        if s.state == "not_counted" and (s.why_en if en else s.why):
+            ctx.say(f"      {s.why_en if en else s.why}", style="yellow")
     for name, sender, earlier in r.duplicates:
         ctx.say(f"  same file again: {name} from {sender} (saved as {earlier})" if en else
                 f"  ไฟล์เดิมส่งซ้ำ: {name} จาก {sender} (บันทึกไว้แล้วเป็น {earlier})")
@@ -367,8 +372,8 @@ def _table(ctx: Ctx, items, st) -> None:
     from rich.table import Table
 
     en = ctx.lang == "en"
-    styles = {"valid": "green", "warnings": "yellow", "invalid": "red", "unreadable": "red",
-              "missing": "dim"}
+    styles = {"passed": "green", "passed_with_notes": "yellow", "needs_fixing": "red",
+              "unusable": "red", "not_counted": "red", "sent": "cyan", "not_sent": "dim"}
     h = vocab.HEADINGS
     table = Table(*(h[k].label(ctx.lang) for k in ("org_code", "org_name", "sent_at",
                                                     "returned_files", "status")),
@@ -377,17 +382,18 @@ def _table(ctx: Ctx, items, st) -> None:
     for i in items:
         sent = st.when(i.sent_at, ctx.lang) if i.sent_at else (
             ("failed" if en else "ไม่สำเร็จ") if i.send_error else "-")
-        shown = vocab.label(vocab.FILE_STATES, i.validation, ctx.lang)
+        shown = vocab.label(vocab.ORG_STATES, i.state, ctx.lang)  # the round model's state
         table.add_row(i.code, i.name, sent, str(len(i.returned_files)),
-                      f"[{styles.get(i.validation, '')}]{shown}[/]",
+                      f"[{styles.get(i.state, '')}]{shown}[/]",
                       f"{i.errors}/{i.warnings}" if i.returned_files else "-",
                       st.when(i.feedback_sent_at, ctx.lang) or "-",
                       st.when(i.reminded_at, ctx.lang) or "-")
     ctx.console.print(table)
     counts: dict[str, int] = {}
     for i in items:
-        counts[i.validation] = counts.get(i.validation, 0) + 1
-    ctx.say(vocab.tally(counts, ctx.lang, tuple(counts)))
+        counts[i.state] = counts.get(i.state, 0) + 1
+    ctx.say(", ".join(f"{vocab.word(vocab.ORG_STATES, k, ctx.lang)} {v}"
+                      for k, v in counts.items()))
 
 
 @click.group("mail", cls=Group, help="ตั้งค่าอีเมล: mail init เขียนไฟล์ตั้งค่า, mail test ทดลองเข้าสู่ระบบ",
