@@ -138,7 +138,7 @@ def check_items(ret: Returned, bound: Bound, official_hosts: Iterable[str] = ())
         code = bound.target_fw.oit_item_from_text(r.values.get(Fields.OIT_CODE))
         if code and code not in rows:
             rows[code] = r
-    site = site_host(ret.form.get("website"))
+    site = site_host(ret.form.get(Fields.WEBSITE))
     official = tuple(official_hosts)
     results = []
     for i, item in enumerate(bound.target_fw.oit_items):
