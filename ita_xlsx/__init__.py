@@ -17,7 +17,7 @@ Verbs: make_workbooks, render_workbook, simulate_return, validate, write_feedbac
 write_check_report, report_text, consolidate, write_consolidated, write_consolidated_csv,
 next_round, export_itas. Inputs: load_template, bind_template, describe_template, read_orgs,
 find_workbooks, parse_year, parse_deadline. Records: Org, Prefill, Finding, NextRound,
-MISTAKES. Result types: Report, FileReport, Returned, Decision, Selection, MergeResult,
+MISTAKES; Roles, Fields, Cells (the template roles records are keyed by). Result types: Report, FileReport, Returned, Decision, Selection, MergeResult,
 OrgEntry, NewResult, FeedbackResult, CollectResult, SendResult, OrgStatus, DocumentsResult,
 DistrictMemo, Template, Bound, Settings, OrgProblem. Errors (Thai and English text and an exit code): ItaError and its subclasses
 TemplateError, FrameworkError, OrgListError, InputError, OutputError, OutputExists.
@@ -36,6 +36,8 @@ _API = (
     "TemplateError",
     # records
     "Finding", "Org", "Prefill", "NextRound", "MISTAKES",
+    # the template roles records are keyed by, whatever a copy names its keys
+    "Roles", "Fields", "Cells",
     # verbs
     "bind_template", "consolidate", "describe_template", "find_workbooks", "load_template",
     "make_workbooks", "next_round", "parse_deadline", "parse_year", "read_orgs", "refuse_input_as_output",

@@ -34,6 +34,7 @@ from ita_xlsx.core.errors import (
 )
 from ita_xlsx.core.findings import Finding
 from ita_xlsx.core.records import Org, Prefill
+from ita_xlsx.spec.roles import Cells, Fields, Roles
 
 if TYPE_CHECKING:  # types only; importing them here would load xlsxwriter and pandas
     from ita_xlsx.consolidation.merge import MergeResult
@@ -783,8 +784,12 @@ def make_documents(
                      framework=framework, progress=progress)
     counting = [o.counting.report for o in rnd.orgs
                 if o.counting is not None and o.counting.report is not None]
+    # Files that do not count still give what their organisation typed (ที่, เรียน, the
+    # website of the plan return heads the 6-month memo); they get no documents.
+    others = [f.report for f in rnd.files() if not f.counts and f.report is not None
+              and f.report.decision is not None and not f.report.decision.counts]
     overrides = templates.overrides_from(list(doc_templates))
-    result = org.make_documents(counting, template or load_template(), Path(out),
+    result = org.make_documents(counting + others, template or load_template(), Path(out),
                                 force=force, arabic_digits=arabic_digits, overrides=overrides,
                                 emblem=_emblem(emblem, settings, paths))
     if pdf:
@@ -854,6 +859,9 @@ __all__ = [
     "TemplateError",
     "Finding",
     "MISTAKES",
+    "Cells",
+    "Fields",
+    "Roles",
     "Org",
     "Prefill",
     "NextRound",

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 import ita_xlsx
 from ita_xlsx.cli.main import main
-from ita_xlsx.spec.template import OPTIONAL_FIELD_ROLES, ROLES, TEMPLATE_DIR
+from ita_xlsx.spec.template import OPTIONAL_FIELD_ROLES, ROLE_GROUPS, ROLES, TEMPLATE_DIR
 
 SHIPPED = TEMPLATE_DIR / "ita-measures-1.toml"
 FY = 2570
@@ -68,8 +68,10 @@ def test_shipped_template_declares_every_role_and_round_rule():
     t = ita_xlsx.load_template()
     for sheet_role, field_roles in ROLES.items():
         sheet = next(s for s in t.sheets if s.role == sheet_role)
-        optional = OPTIONAL_FIELD_ROLES.get(sheet_role, ())
-        assert sorted(f.role for f in sheet.fields if f.role) == sorted((*field_roles, *optional))
+        grouped = {r for group in ROLE_GROUPS.get(sheet_role, ()) for r in group}
+        optional = set(OPTIONAL_FIELD_ROLES.get(sheet_role, ()))
+        assert sorted(f.role for f in sheet.fields if f.role) == sorted({*field_roles, *grouped,
+                                                                          *optional})
     assert t.rules == {"result_missing": {"plan": "", "6": "warning", "12": "error"},
                        "next_round": {"plan": "6", "6": "12", "12": "12"}}
 

@@ -169,3 +169,57 @@ def test_each_rule(mutate, problem):
     (thai,) = err.value.problems_th  # the same problem, said in Thai
     assert re.search("[\u0e00-\u0e7f]", thai) and thai != problem
     assert err.value.text("th") == f"แบบฟอร์ม copy.toml ใช้ไม่ได้: {thai}"
+
+
+def _role_drops():
+    """(sheet role, group, role) for every role the code reads: each one dropped in turn."""
+    from ita_xlsx.spec.template import COMPUTED_ROLES, ROLES
+
+    out = [(sheet, "fields", role) for sheet, roles in ROLES.items() for role in roles]
+    out += [(sheet, "computed", role) for sheet, roles in COMPUTED_ROLES.items() for role in roles]
+    return out
+
+
+@pytest.mark.parametrize("sheet_role, group, role", _role_drops(),
+                         ids=[f"{s}.{r}" for s, _, r in _role_drops()])
+def test_a_copy_lacking_any_role_the_code_reads_is_refused(sheet_role, group, role):
+    data = copy.deepcopy(SHIPPED)
+    sheet = next(s for s in data["sheets"] if s.get("role") == sheet_role)
+    items = sheet.get(group) or sheet.get("columns") or []
+    item = next(f for f in items if f.get("role") == role)
+    del item["role"]
+    item["key"] = f"renamed_{role}"  # a copy that renamed the key and forgot the role
+    with pytest.raises(TemplateError) as err:
+        parse_template(data, "copy.toml")
+    what = "computed cell" if group == "computed" else "column or field"
+    problem = f"sheet {sheet['name']!r}: no {what} has role = {role!r}"
+    assert problem in err.value.problems  # (a renamed score also leaves required_when dangling)
+    thai = err.value.problems_th[err.value.problems.index(problem)]
+    assert f"role = {role!r}" in thai and re.search("[\u0e00-\u0e7f]", thai)
+
+
+@pytest.mark.parametrize("role", ["signer_name", "website"])
+def test_a_copy_with_part_of_a_role_group_is_refused(role):
+    """Version 1 had none of the document fields: a copy with some renamed the others."""
+    data = copy.deepcopy(SHIPPED)
+    item = next(f for f in _sheet(data, "org")["fields"] if f.get("role") == role)
+    del item["role"]
+    item["key"] = f"renamed_{role}"
+    with pytest.raises(TemplateError) as err:
+        parse_template(data, "copy.toml")
+    have = sorted({"signer_name", "signer_position", "executive_title", "doc_prefix",
+                   "website"} - {role})
+    assert err.value.problems == [f"sheet 'ข้อมูลหน่วยงาน': no column or field has role = "
+                                  f"{role!r} (it has {', '.join(have)})"]
+    org = _sheet(data, "org")
+    org["fields"] = [f for f in org["fields"] if f["key"] not in (*have, f"renamed_{role}")]
+    assert parse_template(data, "copy.toml").id  # none of them, as in version 1: usable
+
+
+def test_a_key_is_checked_as_the_file_writes_it_even_under_a_role():
+    data = copy.deepcopy(SHIPPED)
+    _col(data, "measures", "owner")["key"] = "Owner!"
+    with pytest.raises(TemplateError) as err:
+        parse_template(data, "copy.toml")
+    assert err.value.problems == [
+        "sheet measures field Owner!: key must be lower-case letters, digits and _"]

@@ -19,6 +19,7 @@ from ita_xlsx.core.vocabulary import FILE_STATES, ROUNDS, SEVERITIES, key_of
 from ita_xlsx.spec.framework import score
 from ita_xlsx.spec.orgs import org_type_labels, read_org_list
 from ita_xlsx.spec.report_layout import DATA_SHEETS, REPORT_KIND, REPORT_META_SHEET
+from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.spec.template import Bound, Template, load_template
 from ita_xlsx.thai import clean_text, is_valid_url, parse_date
 from ita_xlsx.thai.dates import iso_moment, parse_moment
@@ -75,7 +76,7 @@ class OrgEntry:
         return (self.recorded, self.file_time)
 
     def count_status(self, status: str) -> int:
-        return sum(r.get("status") == status for r in self.results)
+        return sum(r.get(Fields.STATUS) == status for r in self.results)
 
     @property
     def with_evidence(self) -> int:
@@ -109,9 +110,9 @@ def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
     e = OrgEntry(
         org_code=ret.org_code,
         org_name=ret.org_name,
-        org_type=str(form.get("org_type") or ret.identity.get("org_type") or ""),
-        district=str(form.get("district") or ret.identity.get("district") or ""),
-        province=str(form.get("province") or ret.identity.get("province") or ""),
+        org_type=str(form.get(Fields.ORG_TYPE) or ret.identity.get(Fields.ORG_TYPE) or ""),
+        district=str(form.get(Fields.DISTRICT) or ret.identity.get(Fields.DISTRICT) or ""),
+        province=str(form.get(Fields.PROVINCE) or ret.identity.get(Fields.PROVINCE) or ""),
         status=rep.status,
         template_version=ret.template_version,
         fiscal_year=rep.fiscal_year,
@@ -122,32 +123,32 @@ def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
         file_time=_iso_time(ret.mtime),
         findings=list(rep.findings),  # typed: shown in the report's language when written
     )
-    day = parse_date(form.get("report_date")) if form.get("report_date") else None
+    day = parse_date(form.get(Fields.REPORT_DATE)) if form.get(Fields.REPORT_DATE) else None
     e.recorded = day.isoformat() if day else ""
     if not ret.readable or b is None:
         return e
-    e.org_type = b.choice_labels["org_type"].get(e.org_type, e.org_type)
+    e.org_type = b.choice_labels.get(b.template.choice_key(Roles.ORG, Fields.ORG_TYPE), {}).get(e.org_type, e.org_type)
     e.oit = [{"code": it.code, "name": it.name, "status": it.status,
               "urls": "\n".join(it.export_urls), "detail": it.detail,
               "detail_en": it.detail_en} for it in rep.oit]
     from ita_xlsx.thai.values import score_value, split_urls, timeframe
 
     for ind, r in indicator_rows(ret, b):
-        e.scores[ind] = score_value(r.values.get("score"))
-        if r.values.get("issue"):
-            e.issues[ind] = str(r.values["issue"])
+        e.scores[ind] = score_value(r.values.get(Fields.SCORE))
+        if r.values.get(Fields.ISSUE):
+            e.issues[ind] = str(r.values[Fields.ISSUE])
     result = score(b.analysis_fw, e.scores)
     e.total, e.level = result.total, result.label or ""
-    for r in ret.tables.get("measures", []):
+    for r in ret.tables.get(Roles.MEASURES, []):
         m = {k: v for k, v in r.values.items()}
-        tf = timeframe(r.values.get("timeframe"), rep.fiscal_year)
+        tf = timeframe(r.values.get(Fields.TIMEFRAME), rep.fiscal_year)
         m["timeframe_start"] = f"{tf.start.year}-{tf.start.month:02d}" if tf.ok else ""
         m["timeframe_end"] = f"{tf.end.year}-{tf.end.month:02d}" if tf.ok else ""
         m["sheet_row"] = r.row
         e.measures.append(m)
-    for r in ret.tables.get("results", []):
+    for r in ret.tables.get(Roles.RESULTS, []):
         res = {k: v for k, v in r.values.items()}
-        urls = split_urls(r.values.get("evidence_url"))
+        urls = split_urls(r.values.get(Fields.EVIDENCE_URL))
         res["evidence_ok"] = bool(urls) and all(is_valid_url(u) for u in urls)
         res["sheet_row"] = r.row
         e.results.append(res)
@@ -371,14 +372,15 @@ def load_report(path: Path, template: Template, framework: str | None = None,
         number = _num(row.get("indicator_no"))
         if e and number and row.get("issue"):
             e.issues[int(number)] = typed_text(str(row.get("issue")))
-    for key, attr in (("measures", "measures"), ("results", "results"),
-                      ("findings", "findings")):
+    # report sheet, entry attribute, the template sheet (role) its columns come from
+    for key, attr, role in (("measures", "measures", Roles.MEASURES), ("results", "results", Roles.RESULTS),
+                            ("findings", "findings", "")):
         for row in table(key):
             e = entries.get(normalise_code(row.get("org_code")).casefold())
             if e is None:
                 continue
             rec = {k: v for k, v in row.items() if k not in DATA_SHEETS["provenance"]}
-            for k, canon in lookups.get(key, {}).items():
+            for k, canon in lookups.get(role, {}).items():
                 rec[k] = canon(rec.get(k))
             if isinstance(rec.get("sheet_row"), float):
                 rec["sheet_row"] = int(rec["sheet_row"])

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ita_xlsx.consolidation.merge import OrgEntry, merge
 from ita_xlsx.core.records import Org, Prefill
+from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.spec.template import Bound, Template
 
 
@@ -21,39 +22,39 @@ def next_round(entries: Sequence[OrgEntry], template: Template) -> str:
 
 
 CARRIED_TH = "ยกมาจากผลรอบ 6 เดือน: ตรวจและแก้ไขเฉพาะที่เปลี่ยนแปลง"
-CARRIED_KEYS = ("status", "summary", "outcome", "evidence_url", "problems")
+CARRIED_KEYS = (Fields.STATUS, Fields.SUMMARY, Fields.OUTCOME, Fields.EVIDENCE_URL, Fields.PROBLEMS)
 
 
 def prefill_for(entry: OrgEntry, bound: Bound, round_key: str) -> Prefill:
     from ita_xlsx.core.records import Note
 
     shown, labels = bound.shown, bound.choice_labels
-    measures = [shown("measures", m) for m in entry.measures]
+    measures = [shown(Roles.MEASURES, m) for m in entry.measures]
     results = []
     notes: dict = {}
     if round_key in ("6", "12"):
-        label = labels["round"].get(round_key, round_key)
-        done = {(str(r.get("measure_id")), str(r.get("round"))): r for r in entry.results}
-        sheet = bound.template.sheet("results")
+        label = labels[bound.template.choice_key(Roles.RESULTS, Fields.ROUND)].get(round_key, round_key)
+        done = {(str(r.get(Fields.MEASURE_ID)), str(r.get(Fields.ROUND))): r for r in entry.results}
+        sheet = bound.template.sheet(Roles.RESULTS)
         for m in entry.measures:
-            mid = str(m.get("measure_id"))
+            mid = str(m.get(Fields.MEASURE_ID))
             prev = done.get((mid, round_key))
             earlier = done.get((mid, "6")) if round_key == "12" else None
             if prev:  # a result already reported for this round
-                results.append(shown("results", prev))
+                results.append(shown(Roles.RESULTS, prev))
             elif earlier:  # the 6-month result as the 12-month starting point, marked
                 row = sheet.first_data_row + len(results)
-                results.append({**shown("results", {k: earlier.get(k) for k in
-                                                    ("measure_id", *CARRIED_KEYS)}),
-                                "round": label})
+                results.append({**shown(Roles.RESULTS, {k: earlier.get(k) for k in
+                                                    (Fields.MEASURE_ID, *CARRIED_KEYS)}),
+                                Fields.ROUND: label})
                 for key in CARRIED_KEYS:
                     if earlier.get(key) not in (None, ""):
-                        notes[("results", row, sheet.field(key).col_index)] = [
+                        notes[(Roles.RESULTS, row, sheet.field(key).col_index)] = [
                             Note("info", CARRIED_TH)]
             else:
-                results.append({"measure_id": m.get("measure_id"), "round": label})
+                results.append({Fields.MEASURE_ID: m.get(Fields.MEASURE_ID), Fields.ROUND: label})
     return Prefill(
-        analysis={n: {"score": s, "issue": entry.issues.get(n)} for n, s in entry.scores.items()},
+        analysis={n: {Fields.SCORE: s, Fields.ISSUE: entry.issues.get(n)} for n, s in entry.scores.items()},
         measures=measures,
         results=results,
         notes=notes,

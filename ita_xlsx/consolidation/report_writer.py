@@ -60,6 +60,7 @@ from ita_xlsx.spec.report_layout import (
     score_columns,
     sheet_names,
 )
+from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.spec.template import Bound, Template, column_letter
 from ita_xlsx.thai import is_valid_url
 
@@ -115,15 +116,15 @@ class Writer:
         labels = bound.choice_labels if bound else {}
         # column key -> {value: label}, for the choice columns of the stacked sheets
         self.shown = {f.key: labels.get(f.choices, {})
-                      for f in (*template.sheet("measures").fields,
-                                *template.sheet("results").fields)
+                      for f in (*template.sheet(Roles.MEASURES).fields,
+                                *template.sheet(Roles.RESULTS).fields)
                       if f.choices and template.choices[f.choices].strict}
         if lang == "en" and bound:  # choices shown by their English labels
             english = {k: {c.value: c.label_en or c.label for c in bound.choice_items(k)}
                        for k in template.choices}
             self.shown = {f.key: english[f.choices]
-                          for f in (*template.sheet("measures").fields,
-                                    *template.sheet("results").fields)
+                          for f in (*template.sheet(Roles.MEASURES).fields,
+                                    *template.sheet(Roles.RESULTS).fields)
                           if f.choices and f.key in self.shown}
         self.names = sheet_names(lang)
         self.yes, self.no = self.tr("ใช่", "yes"), self.tr("ไม่", "no")
@@ -536,7 +537,7 @@ class Writer:
         ws = self._sheet(wb, "results", cols, self.tr("ผลการดำเนินการของทุกหน่วยงาน",
                                                       "Results of every organisation"),
                          printed=printed)
-        self._rows(ws, cols, self._stacked("results"), 3, link_key="evidence_url")
+        self._rows(ws, cols, self._stacked("results"), 3, link_key=Fields.EVIDENCE_URL)
 
     def _stacked(self, attr: str):
         for e in self.r.entries:

@@ -38,6 +38,7 @@ from ita_xlsx.make.generate import generate
 from ita_xlsx.make.render import RenderOptions, render_workbook
 from ita_xlsx.make.simulate import Filled, apply_mistakes, fill_workbook, sample_content
 from ita_xlsx.spec.orgs import org_type_labels, read_org_list
+from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.spec.template import Template, bind, split_cell
 
 XLSX_MIME = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -124,25 +125,25 @@ def _excel_habits(path: Path, bound, content: Filled) -> None:
 
     t = bound.template
     wb = openpyxl.load_workbook(path)
-    m = t.sheet("measures")
+    m = t.sheet(Roles.MEASURES)
     ws = wb[m.name]
-    col = m.field("owner").col_index + 1
+    col = m.field(Fields.OWNER).col_index + 1
     first = m.first_data_row
     for r in (first + 1, first + 2):
         ws.cell(r, col).value = None
     ws.merge_cells(start_row=first, start_column=col, end_row=first + 2, end_column=col)
-    a = t.sheet("analysis")
+    a = t.sheet(Roles.ANALYSIS)
     ws = wb[a.name]
-    cell = ws.cell(a.first_data_row, a.field("score").col_index + 1)
+    cell = ws.cell(a.first_data_row, a.field(Fields.SCORE).col_index + 1)
     cell.value = round(float(str(content.scores[0])) / 100, 6)
     cell.number_format = "0.00%"
-    res = t.sheet("results")
+    res = t.sheet(Roles.RESULTS)
     ws = wb[res.name]
     for n, r in enumerate(content.results):
-        if r.get("evidence_url"):
-            cell = ws.cell(res.first_data_row + n, res.field("evidence_url").col_index + 1)
+        if r.get(Fields.EVIDENCE_URL):
+            cell = ws.cell(res.first_data_row + n, res.field(Fields.EVIDENCE_URL).col_index + 1)
             cell.value = "คลิกที่นี่"
-            cell.hyperlink = r["evidence_url"]
+            cell.hyperlink = r[Fields.EVIDENCE_URL]
             break
     wb.save(path)
 
@@ -151,7 +152,7 @@ def _set_org_fields(path: Path, bound, values: dict[str, str]) -> None:
     """Type over the identity cells of the organisation sheet (a borrowed workbook)."""
     import openpyxl
 
-    org = bound.template.sheet("org")
+    org = bound.template.sheet(Roles.ORG)
     wb = openpyxl.load_workbook(path)
     ws = wb[org.name]
     for key, value in values.items():
@@ -189,11 +190,11 @@ def messy_round(folder: Path, template: Template, fiscal_year: int, orgs_csv: by
     for i in range(8):
         c = sample_content(bound, random.Random(i), "6", thai_digits=(i == 3))
         apply_mistakes(c, CONTENT_MISTAKES.get(i, ()))  # content mistakes: same in both rounds
-        c.org_fields["report_date"] = f"15/04/{fy}"
+        c.org_fields[Fields.REPORT_DATE] = f"15/04/{fy}"
         if i == 5:
             c.scores[0] = 92.11
             for m in c.measures[:3]:
-                m["owner"] = "สำนักปลัด"
+                m[Fields.OWNER] = "สำนักปลัด"
         contents[i] = c
         fill_workbook(blank[codes[i]], clean / f"{codes[i]}.xlsx", bound, c)
     result = MessyRound(folder, clean, returned, orgs_file, fy, codes)
@@ -213,7 +214,7 @@ def messy_round(folder: Path, template: Template, fiscal_year: int, orgs_csv: by
     set_saved_time(newer, saved)
     os.utime(newer, (base, base))
     draft = apply_mistakes(sample_content(bound, random.Random(99), "6"), ("done-no-url",))
-    draft.org_fields["report_date"] = f"15/04/{fy}"
+    draft.org_fields[Fields.REPORT_DATE] = f"15/04/{fy}"
     older = returned / f"{codes[0]}_แบบรายงาน (ฉบับแรก).xlsx"
     fill_workbook(blank[codes[0]], older, bound, draft)
     set_saved_time(older, saved - dt.timedelta(days=1))
@@ -228,7 +229,7 @@ def messy_round(folder: Path, template: Template, fiscal_year: int, orgs_csv: by
                                                            type=orgs[1].type),
                                            RenderOptions(fiscal_year=fy, round="plan")))
     plan = sample_content(plan_bound, random.Random(55), "plan")
-    plan.org_fields["report_date"] = f"20/04/{fy}"
+    plan.org_fields[Fields.REPORT_DATE] = f"20/04/{fy}"
     fill_workbook(plan_blank, returned / f"{codes[1]}_แผน.xlsx", plan_bound, plan)
     plan_blank.unlink()
     os.utime(returned / f"{codes[1]}_แผน.xlsx", (base + 60, base + 60))
@@ -236,9 +237,9 @@ def messy_round(folder: Path, template: Template, fiscal_year: int, orgs_csv: by
     # 2: fills 1's workbook, types its own code and name, dated later than 1's own return
     borrowed = returned / f"{codes[2]}_แบบรายงาน.xlsx"
     other = sample_content(bound, random.Random(22), "6")
-    other.org_fields["report_date"] = f"20/04/{fy}"
+    other.org_fields[Fields.REPORT_DATE] = f"20/04/{fy}"
     fill_workbook(blank[codes[1]], borrowed, bound, other)
-    _set_org_fields(borrowed, bound, {"org_code": orgs[2].code, "org_name": orgs[2].name})
+    _set_org_fields(borrowed, bound, {Fields.ORG_CODE: orgs[2].code, Fields.ORG_NAME: orgs[2].name})
     os.utime(borrowed, (base + 120, base + 120))
     result.borrowed = (codes[2], codes[1])
 
@@ -264,7 +265,7 @@ def messy_round(folder: Path, template: Template, fiscal_year: int, orgs_csv: by
     # 7: last year's return too (newest file time), result ids without leading zeros
     c7 = contents[7]
     short = Filled(c7.scores, c7.issues, c7.measures,
-                   [{**r, "measure_id": re.sub(r"M0(\d)", r"M\1", r["measure_id"])}
+                   [{**r, Fields.MEASURE_ID: re.sub(r"M0(\d)", r"M\1", r[Fields.MEASURE_ID])}
                     for r in c7.results], c7.org_fields)
     fill_workbook(blank[codes[7]], returned / f"{codes[7]}.xlsx", bound, short)
     os.utime(returned / f"{codes[7]}.xlsx", (base, base))
@@ -274,7 +275,7 @@ def messy_round(folder: Path, template: Template, fiscal_year: int, orgs_csv: by
                                                            type=orgs[7].type),
                                            RenderOptions(fiscal_year=fy - 1, round="6")))
     last = sample_content(last_bound, random.Random(77), "6")
-    last.org_fields["report_date"] = f"15/04/{fy - 1}"
+    last.org_fields[Fields.REPORT_DATE] = f"15/04/{fy - 1}"
     fill_workbook(last_blank, returned / f"{codes[7]}_ปีที่แล้ว.xlsx", last_bound, last)
     last_blank.unlink()
     os.utime(returned / f"{codes[7]}_ปีที่แล้ว.xlsx", (base + 7200, base + 7200))

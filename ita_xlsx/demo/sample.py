@@ -8,11 +8,12 @@ import random
 from pathlib import Path
 
 from ita_xlsx.core.files import atomic_write
+from ita_xlsx.spec.roles import Fields
 
 SEED_YEAR = 2565  # the fiscal year of the published measures document the figures come from
-SIGNER = {"signer_name": "นายสมหมาย ตัวอย่าง", "signer_position": "นายกเทศมนตรีตำบลห้วยวน",
-          "executive_title": "นายกเทศมนตรีตำบลห้วยวน", "doc_prefix": "พย 52301",
-          "website": "https://www.huaywon.go.th"}
+SIGNER = {Fields.SIGNER_NAME: "นายสมหมาย ตัวอย่าง", Fields.SIGNER_POSITION: "นายกเทศมนตรีตำบลห้วยวน",
+          Fields.EXECUTIVE_TITLE: "นายกเทศมนตรีตำบลห้วยวน", Fields.DOC_PREFIX: "พย 52301",
+          Fields.WEBSITE: "https://www.huaywon.go.th"}
 SETTINGS = """# Settings of this round folder (ita-xlsx). [district] heads the district's memo.
 [district]
 name = "อำเภอ{district}"

@@ -19,12 +19,14 @@ from ita_xlsx.documents import templates as dt_templates
 from ita_xlsx.documents.compose import Tables, compose
 from ita_xlsx.documents.emblem import Emblem
 from ita_xlsx.documents.writer import thai_list
+from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.spec.template import Bound, Template
 from ita_xlsx.thai import format_date, is_valid_url, parse_date
 from ita_xlsx.validators.engine import FileReport
 
 # Fields of version 2 of the workbook template (optional; blank in version 1 returns).
-OPTIONAL_FORM = ("signer_name", "signer_position", "executive_title", "doc_prefix", "website")
+OPTIONAL_FORM = {"signer_name": Fields.SIGNER_NAME, "signer_position": Fields.SIGNER_POSITION,  # placeholder: role
+                 "executive_title": Fields.EXECUTIVE_TITLE, "doc_prefix": Fields.DOC_PREFIX, "website": Fields.WEBSITE}
 DOCS_FOR_ROUND = {"plan": ("measures", "measures_memo", "publication_request"),
                   "6": ("results", "results_memo", "publication_request"),
                   "12": ("results", "results_memo", "publication_request")}
@@ -59,7 +61,7 @@ class DocumentsResult:
 
 def round_label(bound: Bound, round_key: str) -> str:
     """"รอบ 6 เดือน" (the choice label, without the months in brackets)."""
-    for c in bound.choice_items("round"):
+    for c in bound.choice_items(bound.template.choice_key(Roles.ORG, Fields.ROUND)):
         if c.value == round_key:
             return c.label.split(" (")[0]
     return bound.template.round_label(round_key).split(" (")[0]
@@ -126,16 +128,16 @@ def org_values(rep: FileReport, e: OrgEntry, t_words: dict[str, str],
         "pass_mark": f"{fw.pass_mark:g}", "n_weak": str(len(weak)),
         "weak_list": thai_list([f"ตัวชี้วัดที่ {i.number} {i.name_th}" for i in weak]) or "-",
         "n_measures": str(len(e.measures)),
-        "date": _date(form.get("report_date")) or missing,
-        "announced_on": _date(form.get("report_date")) or missing,
+        "date": _date(form.get(Fields.REPORT_DATE)) or missing,
+        "announced_on": _date(form.get(Fields.REPORT_DATE)) or missing,
         "office": e.org_name,
-        "contact_name": _text(form.get("contact_name")) or missing,
-        "contact_position": _text(form.get("contact_position")) or missing,
-        "phone": _text(form.get("phone")), "email": _text(form.get("email")),
+        "contact_name": _text(form.get(Fields.CONTACT_NAME)) or missing,
+        "contact_position": _text(form.get(Fields.CONTACT_POSITION)) or missing,
+        "phone": _text(form.get(Fields.PHONE)), "email": _text(form.get(Fields.EMAIL)),
     }
     known = known or {}
-    for key in OPTIONAL_FORM:
-        values[key] = _text(form.get(key)) or known.get(key) or missing
+    for key, role in OPTIONAL_FORM.items():
+        values[key] = _text(form.get(role)) or known.get(key) or missing
     if values["executive_title"] == missing:
         values["executive_title"] = executive_title(e.org_name) or missing
     unit = t_words.get("unit", "สำนักปลัด")
@@ -175,19 +177,20 @@ def scores_rows(b: Bound, e: OrgEntry, words: dict[str, str], values: dict) -> T
 
 
 def measure_rows(b: Bound, e: OrgEntry) -> list[dict]:
-    ind, oit = _labels(b, "indicator"), _labels(b, "oit_item")
+    ind = _labels(b, b.template.choice_key(Roles.MEASURES, Fields.INDICATOR))
+    oit = _labels(b, b.template.choice_key(Roles.MEASURES, Fields.OIT_ITEM))
     rows = []
     for n, m in enumerate(e.measures, start=1):
-        indicator = ind.get(_text(m.get("indicator")), _text(m.get("indicator")))
-        item = oit.get(_text(m.get("oit_item")), _text(m.get("oit_item")))
-        tool = _text(m.get("tool"))
+        indicator = ind.get(_text(m.get(Fields.INDICATOR)), _text(m.get(Fields.INDICATOR)))
+        item = oit.get(_text(m.get(Fields.OIT_ITEM)), _text(m.get(Fields.OIT_ITEM)))
+        tool = _text(m.get(Fields.TOOL))
         rows.append({
-            "no": str(n), "measure_id": _text(m.get("measure_id")), "tool": tool,
+            "no": str(n), "measure_id": _text(m.get(Fields.MEASURE_ID)), "tool": tool,
             "indicator": indicator, "oit_item": item,
             "tool_indicator": "\n".join(x for x in (tool, indicator, item) if x),
-            "measure": _text(m.get("measure")), "method": _text(m.get("method")),
-            "owner": _text(m.get("owner")), "timeframe": _text(m.get("timeframe")),
-            "followup": _text(m.get("followup")),
+            "measure": _text(m.get(Fields.MEASURE)), "method": _text(m.get(Fields.METHOD)),
+            "owner": _text(m.get(Fields.OWNER)), "timeframe": _text(m.get(Fields.TIMEFRAME)),
+            "followup": _text(m.get(Fields.FOLLOWUP)),
         })
     return rows
 
@@ -197,36 +200,36 @@ def result_rows(b: Bound, e: OrgEntry, round_key: str, words: dict[str, str]
     """One row per measure with its result of this round; counts by status."""
     from ita_xlsx.validators.schema import split_urls
 
-    status_label = _labels(b, "status")
+    status_label = _labels(b, b.template.choice_key(Roles.RESULTS, Fields.STATUS))
     by_id: dict[str, dict] = {}
     r: dict | None  # a result here; below, a measure's result or None
     for r in e.results:
-        if _text(r.get("round")) in (round_key, ""):
-            by_id[_text(r.get("measure_id")).casefold()] = r
+        if _text(r.get(Fields.ROUND)) in (round_key, ""):
+            by_id[_text(r.get(Fields.MEASURE_ID)).casefold()] = r
     counts = {"done": 0, "in_progress": 0, "not_started": 0, "evidence": 0}
     rows = []
     seen = set()
-    items = [(m, by_id.get(_text(m.get("measure_id")).casefold())) for m in e.measures]
-    ids = {_text(m.get("measure_id")).casefold() for m in e.measures}
-    items += [({"measure_id": r.get("measure_id"), "measure": _text(r.get("measure_id"))}, r)
+    items = [(m, by_id.get(_text(m.get(Fields.MEASURE_ID)).casefold())) for m in e.measures]
+    ids = {_text(m.get(Fields.MEASURE_ID)).casefold() for m in e.measures}
+    items += [({Fields.MEASURE_ID: r.get(Fields.MEASURE_ID), Fields.MEASURE: _text(r.get(Fields.MEASURE_ID))}, r)
               for k, r in by_id.items() if k not in ids]
     for n, (m, r) in enumerate(items, start=1):
-        seen.add(_text(m.get("measure_id")).casefold())
-        status = _text(r.get("status")) if r else ""
+        seen.add(_text(m.get(Fields.MEASURE_ID)).casefold())
+        status = _text(r.get(Fields.STATUS)) if r else ""
         status = status if status in ("done", "in_progress") else "not_started"
         counts[status] += 1
-        urls = split_urls(r.get("evidence_url")) if r else []
+        urls = split_urls(r.get(Fields.EVIDENCE_URL)) if r else []
         good = [u for u in urls if is_valid_url(u)]
         counts["evidence"] += bool(good)
         rows.append({
-            "no": str(n), "measure_id": _text(m.get("measure_id")),
-            "measure": _text(m.get("measure")),
-            "owner": _text(m.get("owner")), "timeframe": _text(m.get("timeframe")),
+            "no": str(n), "measure_id": _text(m.get(Fields.MEASURE_ID)),
+            "measure": _text(m.get(Fields.MEASURE)),
+            "owner": _text(m.get(Fields.OWNER)), "timeframe": _text(m.get(Fields.TIMEFRAME)),
             "status": status_label.get(status, status) if r else words.get("no_result", ""),
-            "summary": _text(r.get("summary")) if r else "",
-            "outcome": _text(r.get("outcome")) if r else "",
+            "summary": _text(r.get(Fields.SUMMARY)) if r else "",
+            "outcome": _text(r.get(Fields.OUTCOME)) if r else "",
             "evidence": good + [u for u in urls if u not in good],
-            "problems": _text(r.get("problems")) if r else "",
+            "problems": _text(r.get(Fields.PROBLEMS)) if r else "",
         })
     return rows, counts
 
@@ -288,8 +291,8 @@ def known_fields(readable: list[tuple[FileReport, OrgEntry]]) -> dict[str, dict[
     out: dict[str, dict[str, str]] = {}
     for rep, e in sorted(readable, key=lambda g: g[1].newest_key, reverse=True):
         mine = out.setdefault(e.org_code.casefold(), {})
-        for key in OPTIONAL_FORM:
-            value = _text(rep.returned.form.get(key))
+        for key, role in OPTIONAL_FORM.items():
+            value = _text(rep.returned.form.get(role))
             if value and key not in mine:
                 mine[key] = value
     return out

@@ -26,6 +26,7 @@ from ita_xlsx.core.findings import Finding
 from ita_xlsx.intake.safety import preflight
 from ita_xlsx.intake.zips import open_zip
 from ita_xlsx.spec.report_layout import REPORT_SHEET
+from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.spec.template import (
     META_SHEET,
     PROP_PREFIX,
@@ -83,11 +84,11 @@ class Returned:
 
     @property
     def org_code(self) -> str:
-        return self.identity.get("org_code") or str(self.form.get("org_code") or "")
+        return self.identity.get(Fields.ORG_CODE) or str(self.form.get(Fields.ORG_CODE) or "")
 
     @property
     def org_name(self) -> str:
-        return str(self.form.get("org_name") or self.identity.get("org_name") or "")
+        return str(self.form.get(Fields.ORG_NAME) or self.identity.get(Fields.ORG_NAME) or "")
 
     def cell(self, sheet: str, row: int, column: str) -> str:
         """The A1 cell of ``column`` (template key) on ``row`` as laid out in this file."""
@@ -314,7 +315,7 @@ def _read_workbook(wb, props: dict[str, str], template: Template, out: Returned,
     if not out.identity:
         out.identity_source = "form"
         out.identity = {k: str(out.form.get(k) or "") for k in
-                        ("org_code", "org_name", "fiscal_year")}
+                        (Fields.ORG_CODE, Fields.ORG_NAME, Fields.FISCAL_YEAR)}
         out.findings.append(Finding("identity-missing"))
 
 
@@ -324,9 +325,9 @@ def normalise_identity(out: Returned, template: Template) -> None:
     ๖๕๖๐๑๐๑, ٦٥٦٠١٠١ and ６５６０１٠١ are 6560101; invisible characters go. The first code that
     is still not a plain code gets the one ``org-code-invalid`` finding."""
     bad: list[tuple[OrgCode, bool]] = []  # (code, on the organisation sheet)
-    if "org_code" in out.form_raw:
-        typed = read_code(out.form_raw.get("org_code"))
-        out.form["org_code"] = typed.code or None
+    if Fields.ORG_CODE in out.form_raw:
+        typed = read_code(out.form_raw.get(Fields.ORG_CODE))
+        out.form[Fields.ORG_CODE] = typed.code or None
         if typed.code and not typed.plain:
             bad.append((typed, True))
     done: set[int] = set()
@@ -334,19 +335,19 @@ def normalise_identity(out: Returned, template: Template) -> None:
         if id(ident) in done:  # the identity is one of the other two
             continue
         done.add(id(ident))
-        if ident.get("org_code"):
-            stored = read_code(ident["org_code"])
-            ident["org_code"] = stored.code
+        if ident.get(Fields.ORG_CODE):
+            stored = read_code(ident[Fields.ORG_CODE])
+            ident[Fields.ORG_CODE] = stored.code
             if stored.code and not stored.plain and out.identity_source != "form":
                 bad.append((stored, False))
-        for key in ("org_name", "org_type", "district", "province"):
+        for key in (Fields.ORG_NAME, Fields.ORG_TYPE, Fields.DISTRICT, Fields.PROVINCE):
             if ident.get(key):
                 ident[key] = clean_text(ident[key])
     if not bad:
         return
     code, on_sheet = bad[0]
     out.bad_code = code
-    form = template.sheet("org")
+    form = template.sheet(Roles.ORG)
     if code.shown:
         th = (f"รหัสนี้มีอักขระกลับทิศทางข้อความ (right-to-left override) บนจอจึงแสดงเป็น "
               f"{code.shown} แต่รหัสที่บันทึกจริงคือ {code.code}")
@@ -358,9 +359,9 @@ def normalise_identity(out: Returned, template: Template) -> None:
     detail = {"detail": {"th": th, "en": en}}
     if on_sheet:
         out.findings.append(Finding(
-            "org-code-invalid", sheet="org", sheet_name=out.sheet_names.get("org", form.name),
-            column="org_code", cell=out.form_cells.get("org_code"),
-            label=form.field("org_code").label, value=code.code, params=detail))
+            "org-code-invalid", sheet=Roles.ORG, sheet_name=out.sheet_names.get(Roles.ORG, form.name),
+            column=Fields.ORG_CODE, cell=out.form_cells.get(Fields.ORG_CODE),
+            label=form.field(Fields.ORG_CODE).label, value=code.code, params=detail))
     else:
         out.findings.append(Finding("org-code-invalid", value=code.code, params=detail))
 
@@ -487,10 +488,10 @@ def _read_table(rows: list[list], s: Sheet, name: str, out: Returned,
                         cell=f"{column_letter(col)}{r}", value=span, label=f.label,
                         label_en=f.label_en))
         if s.rows == "framework.indicators":
-            if values.get("indicator") is None:
+            if values.get(Fields.INDICATOR) is None:
                 continue
         elif s.rows == "framework.oit_items":
-            if values.get("oit_code") is None:  # each item's row is kept, filled or not
+            if values.get(Fields.OIT_CODE) is None:  # each item's row is kept, filled or not
                 continue
         elif not any(values.get(f.key) is not None for f in content):
             continue  # blank row, or only the pre-filled measure id
@@ -725,11 +726,11 @@ def align_measure_ids(out: Returned) -> None:
     """Results name their measure as typed; use the measures sheet's spelling of the same id
     so the result and its measure meet in every check and report."""
     canonical: dict[str, str] = {}
-    for r in out.tables.get("measures", []):
-        mid = r.values.get("measure_id")
+    for r in out.tables.get(Roles.MEASURES, []):
+        mid = r.values.get(Fields.MEASURE_ID)
         if mid is not None:
             canonical.setdefault(measure_key(mid), str(mid))
-    for r in out.tables.get("results", []):
-        mid = r.values.get("measure_id")
+    for r in out.tables.get(Roles.RESULTS, []):
+        mid = r.values.get(Fields.MEASURE_ID)
         if mid is not None:
-            r.values["measure_id"] = canonical.get(measure_key(mid), mid)
+            r.values[Fields.MEASURE_ID] = canonical.get(measure_key(mid), mid)

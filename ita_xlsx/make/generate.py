@@ -10,6 +10,7 @@ from ita_xlsx.core.files import OutputExists, OutputFailed, atomic_write, safe_f
 from ita_xlsx.core.records import Org, Prefill
 from ita_xlsx.make.render import RenderOptions, render_workbook
 from ita_xlsx.make.stamp import Stamper, placeholder_org
+from ita_xlsx.spec.roles import Fields
 from ita_xlsx.spec.template import Template, bind
 
 
@@ -36,12 +37,12 @@ def workbook_filename(org: Org, fiscal_year: int, round_key: str = "plan") -> st
 
 def _stamp_values(org: Org) -> dict[str, str]:
     return {
-        "org_code": org.code,
-        "org_name": org.name,
-        "org_type": org.type,
-        "district": org.district,
-        "province": org.province,
-        "email": org.first_email,
+        Fields.ORG_CODE: org.code,
+        Fields.ORG_NAME: org.name,
+        Fields.ORG_TYPE: org.type,
+        Fields.DISTRICT: org.district,
+        Fields.PROVINCE: org.province,
+        Fields.EMAIL: org.first_email,
     }
 
 

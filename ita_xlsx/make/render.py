@@ -20,6 +20,7 @@ from xlsxwriter.worksheet import Worksheet
 from ita_xlsx.core.records import Notes, Org, Prefill
 from ita_xlsx.make import print_layout
 from ita_xlsx.spec.framework import Framework, score
+from ita_xlsx.spec.roles import Cells, Fields, Roles
 from ita_xlsx.spec.template import (
     MAX_MESSAGE,
     MAX_TITLE,
@@ -39,13 +40,13 @@ LISTS_SHEET = "_lists"
 META_KEYS = (
     "template_id",
     "template_version",
-    "org_code",
-    "org_name",
-    "org_type",
-    "district",
-    "province",
-    "fiscal_year",
-    "round",
+    Fields.ORG_CODE,
+    Fields.ORG_NAME,
+    Fields.ORG_TYPE,
+    Fields.DISTRICT,
+    Fields.PROVINCE,
+    Fields.FISCAL_YEAR,
+    Fields.ROUND,
     "generated_at",
     "deadline",
     "contact",  # kept so that a feedback copy says what the original said
@@ -68,13 +69,13 @@ def meta_values(bound: Bound, org: Org, options: RenderOptions) -> dict[str, str
     return {
         "template_id": t.id,
         "template_version": t.version,
-        "org_code": org.code,
-        "org_name": org.name,
-        "org_type": org.type,
-        "district": org.district,
-        "province": org.province,
-        "fiscal_year": str(options.fiscal_year),
-        "round": options.round,
+        Fields.ORG_CODE: org.code,
+        Fields.ORG_NAME: org.name,
+        Fields.ORG_TYPE: org.type,
+        Fields.DISTRICT: org.district,
+        Fields.PROVINCE: org.province,
+        Fields.FISCAL_YEAR: str(options.fiscal_year),
+        Fields.ROUND: options.round,
         "generated_at": options.generated_at.isoformat(),
         "deadline": options.deadline,
         "contact": options.contact,
@@ -328,18 +329,18 @@ class Renderer:
         ws.write_string(0, 0, self._fill(s.title or s.name), f.title)
         ws.set_row(0, ROW_HEIGHT + 10)
         identity = {
-            "org_code": self.org.code,
-            "org_name": self.org.name,
-            "org_type": self.org.type,
-            "district": self.org.district,
-            "province": self.org.province,
-            "fiscal_year": str(self.options.fiscal_year),
+            Fields.ORG_CODE: self.org.code,
+            Fields.ORG_NAME: self.org.name,
+            Fields.ORG_TYPE: self.org.type,
+            Fields.DISTRICT: self.org.district,
+            Fields.PROVINCE: self.org.province,
+            Fields.FISCAL_YEAR: str(self.options.fiscal_year),
         }
         defaults = {
-            "round": self.t.choices["round"].items[
-                [c.value for c in self.t.choices["round"].items].index(self.options.round)
+            Fields.ROUND: self.t.choices[self.t.choice_key(Roles.ORG, Fields.ROUND)].items[
+                [c.value for c in self.t.choices[self.t.choice_key(Roles.ORG, Fields.ROUND)].items].index(self.options.round)
             ].label,
-            "email": self.org.first_email,
+            Fields.EMAIL: self.org.first_email,
         }
         for fld in s.fields:
             row, col = split_cell(fld.cell)
@@ -407,9 +408,9 @@ class Renderer:
         labels = {i.number: i.label for i in b.analysis_fw.indicators}
         first = s.first_data_row - 1
         for i, sug in enumerate(b.suggestions()):
-            values = {"indicator": labels.get(sug.indicator, str(sug.indicator)),
-                      "oit_item": b.suggestion_item(sug), "measure": sug.measure,
-                      "unit": sug.unit, "source": sug.source.label}
+            values = {Fields.INDICATOR: labels.get(sug.indicator, str(sug.indicator)),
+                      Fields.OIT_ITEM: b.suggestion_item(sug), Fields.MEASURE: sug.measure,
+                      Fields.UNIT: sug.unit, Fields.SOURCE: sug.source.label}
             lines = max(print_layout.text_lines(values.get(c.key) or "", s.widths.get(c.column, 10),
                                                 self.t.font_size) for c in s.fields)
             ws.set_row(first + i, min(409, print_layout.row_height(self.t.font_size, lines)))
@@ -422,7 +423,10 @@ class Renderer:
 
     def _input_rows(self, ws: Worksheet, s: Sheet) -> None:
         """Pre-formatted input rows, filled from ``prefill`` when given."""
-        data = getattr(self.prefill, s.key, []) or []
+        # by role, not by the Prefill attribute that happens to share its name (other table
+        # sheets: the attribute named as their role)
+        data = ({Roles.MEASURES: self.prefill.measures, Roles.RESULTS: self.prefill.results}.get(s.key)
+                or getattr(self.prefill, s.key, []) or [])
         n_rows = max(self.bound.table_rows(s), len(data) + 5)
         first = s.first_data_row - 1
         for i in range(n_rows):
@@ -478,23 +482,23 @@ class Renderer:
             row0 = first + i
             given = self.prefill.analysis.get(ind.number, {})
             try:
-                scores[ind.number] = parse_number(given.get("score"))
+                scores[ind.number] = parse_number(given.get(Fields.SCORE))
             except ValueError:
                 scores[ind.number] = None
             for c in s.fields:
-                if c.key == "indicator":
+                if c.key == Fields.INDICATOR:
                     ws.write_string(row0, c.col_index, ind.label, self.fmt.locked)
-                elif c.key == "tool":
+                elif c.key == Fields.TOOL:
                     ws.write_string(row0, c.col_index, ind.tool, self.fmt.locked)
                 else:
                     fmt = self.fmt.input_number if c.type == "score" else self.fmt.input_wrap
                     fmt = self._note(ws, s.key, row0 + 1, c.col_index) or fmt
                     self._write_value(ws, row0, c.col_index, c, given.get(c.key), fmt)
                     self._validation(ws, c, row0, c.col_index, row0)
-        score_col = cols["score"].column
+        score_col = cols[Fields.SCORE].column
         rows = {ind.number: s.first_data_row + i for i, ind in enumerate(fw.indicators)}
         self._summary(ws, s, fw, scores, score_col, rows)
-        issue = cols.get("issue")
+        issue = cols.get(Fields.ISSUE)
         if issue:
             last = first + len(fw.indicators) - 1
             r = s.first_data_row
@@ -519,20 +523,20 @@ class Renderer:
         for i, item in enumerate(fw.oit_items):
             row0 = first + i
             given = self.prefill.oit.get(item.code, {})
-            lines = max(text_lines(item.name_th, s.widths.get(cols["oit_name"].column, 10)),
-                        text_lines(given.get("oit_urls"), s.widths.get(cols["oit_urls"].column, 10)))
+            lines = max(text_lines(item.name_th, s.widths.get(cols[Fields.OIT_NAME].column, 10)),
+                        text_lines(given.get(Fields.OIT_URLS), s.widths.get(cols[Fields.OIT_URLS].column, 10)))
             if lines > 1:
                 ws.set_row(row0, min(409, ROW_HEIGHT * lines))
             for c in s.fields:
-                if c.key == "oit_code":
+                if c.key == Fields.OIT_CODE:
                     ws.write_string(row0, c.col_index, item.code, self.fmt.locked)
-                elif c.key == "oit_name":
+                elif c.key == Fields.OIT_NAME:
                     ws.write_string(row0, c.col_index, item.name_th, self.fmt.locked)
                 else:
                     fmt = self.fmt.input_wrap
                     fmt = self._note(ws, s.key, row0 + 1, c.col_index) or fmt
                     self._write_value(ws, row0, c.col_index, c, given.get(c.key), fmt)
-                    if c.key == "oit_urls":
+                    if c.key == Fields.OIT_URLS:
                         self._oit_message(ws, c, row0, item)
                     else:
                         self._validation(ws, c, row0, c.col_index, row0)
@@ -561,22 +565,22 @@ class Renderer:
         labels = {c.key: c.label for c in s.computed}
         label_col = 0
         for tool in fw.tools:
-            cell = cells[f"tool_mean:{tool.code}"]
+            cell = cells[f"{Cells.TOOL_MEAN}:{tool.code}"]
             refs = ",".join(f"{score_col}{rows[n]}" for n in tool.indicators)
             formula = (
                 f'=IF(COUNT({refs})={len(tool.indicators)},AVERAGE({refs}),"")'
             )
             cached = result.tool_means.get(tool.code)
-            self._formula_row(ws, cell, labels["tool_mean"].format(tool=tool.code), formula,
+            self._formula_row(ws, cell, labels[Cells.TOOL_MEAN].format(tool=tool.code), formula,
                               cached, label_col)
-        means = {t.code: cells[f"tool_mean:{t.code}"] for t in fw.tools}
+        means = {t.code: cells[f"{Cells.TOOL_MEAN}:{t.code}"] for t in fw.tools}
         weighted = "+".join(f"{t.weight:g}*{means[t.code]}" for t in fw.tools)
         refs = ",".join(means.values())
         total_formula = f'=IF(COUNT({refs})={len(fw.tools)},ROUND({weighted},2),"")'
-        self._formula_row(ws, cells["total"], labels["total"], total_formula, result.total,
+        self._formula_row(ws, cells[Cells.TOTAL], labels[Cells.TOTAL], total_formula, result.total,
                           label_col)
-        level_formula = "=" + level_formula_for(fw, cells["total"], list(means.values()))
-        self._formula_row(ws, cells["level"], labels["level"], level_formula, result.label,
+        level_formula = "=" + level_formula_for(fw, cells[Cells.TOTAL], list(means.values()))
+        self._formula_row(ws, cells[Cells.LEVEL], labels[Cells.LEVEL], level_formula, result.label,
                           label_col, text=True)
         for fld in s.extra_fields:
             row, col = split_cell(cells[fld.key])

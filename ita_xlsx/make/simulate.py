@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.spec.template import Bound, split_cell
 
 # Seed 000 (เทศบาลตำบลห้วยวน): its ITA 2564 result, analysed in its FY2565 measures document:
@@ -103,9 +104,9 @@ def sample_content(bound: Bound, rng: random.Random, round_key: str = "plan",
     measures = []
     for n, (tool, number, item, text, method, owner, tf) in enumerate(chosen, start=1):
         measures.append({
-            "measure_id": f"M{n:02d}", "tool": tool, "indicator": ind[number],
-            "oit_item": _oit_label(fw, oit, item), "measure": text, "method": method, "owner": owner,
-            "timeframe": tf.format(**years), "followup": "รายงานผลต่อผู้บริหารทุก 6 เดือน",
+            Fields.MEASURE_ID: f"M{n:02d}", Fields.TOOL: tool, Fields.INDICATOR: ind[number],
+            Fields.OIT_ITEM: _oit_label(fw, oit, item), Fields.MEASURE: text, Fields.METHOD: method, Fields.OWNER: owner,
+            Fields.TIMEFRAME: tf.format(**years), Fields.FOLLOWUP: "รายงานผลต่อผู้บริหารทุก 6 เดือน",
         })
     results = []
     if round_key in ("6", "12"):
@@ -114,15 +115,15 @@ def sample_content(bound: Bound, rng: random.Random, round_key: str = "plan",
         for m in measures:
             status = rng.choice(["ดำเนินการแล้วเสร็จ", "ดำเนินการแล้วเสร็จ", "อยู่ระหว่างดำเนินการ"])
             results.append({
-                "measure_id": m["measure_id"], "round": label, "status": status,
-                "summary": "ดำเนินการตามขั้นตอนที่กำหนด และรายงานผู้บริหารแล้ว",
-                "outcome": "ข้อมูลเผยแพร่ครบถ้วนและเป็นปัจจุบัน",
-                "evidence_url": f"{site}/ita/{m['measure_id'].lower()}"
+                Fields.MEASURE_ID: m[Fields.MEASURE_ID], Fields.ROUND: label, Fields.STATUS: status,
+                Fields.SUMMARY: "ดำเนินการตามขั้นตอนที่กำหนด และรายงานผู้บริหารแล้ว",
+                Fields.OUTCOME: "ข้อมูลเผยแพร่ครบถ้วนและเป็นปัจจุบัน",
+                Fields.EVIDENCE_URL: f"{site}/ita/{m[Fields.MEASURE_ID].lower()}"
                 if status == "ดำเนินการแล้วเสร็จ" else "",
-                "problems": "",
+                Fields.PROBLEMS: "",
             })
-    org_fields: dict[str, object] = {"contact_name": "นางสาวยุภาวดี คำมี", "contact_position": "นักจัดการงานทั่วไป",
-                  "phone": "0 5445 1234", "report_date": f"15/{'01' if round_key == 'plan' else '04'}"
+    org_fields: dict[str, object] = {Fields.CONTACT_NAME: "นางสาวยุภาวดี คำมี", Fields.CONTACT_POSITION: "นักจัดการงานทั่วไป",
+                  Fields.PHONE: "0 5445 1234", Fields.REPORT_DATE: f"15/{'01' if round_key == 'plan' else '04'}"
                   f"/{fy}"}
     return Filled(shown, issues, measures, results, org_fields)
 
@@ -142,23 +143,23 @@ def apply_mistakes(content: Filled, mistakes: tuple[str, ...]) -> Filled:
     m, r = content.measures, content.results
     for mistake in mistakes:
         if mistake == "owner-missing" and m:
-            m[0]["owner"] = ""
+            m[0][Fields.OWNER] = ""
         elif mistake == "timeframe-bad" and len(m) > 1:
-            m[1]["timeframe"] = "เร็วๆ นี้"
+            m[1][Fields.TIMEFRAME] = "เร็วๆ นี้"
         elif mistake == "timeframe-old-year" and len(m) > 2:
-            m[2]["timeframe"] = "ม.ค.- มี.ค.๖๕"
+            m[2][Fields.TIMEFRAME] = "ม.ค.- มี.ค.๖๕"
         elif mistake == "url-space" and r:
-            done = next((x for x in r if x["evidence_url"]), r[0])
-            done.update(status="ดำเนินการแล้วเสร็จ",
-                        evidence_url="http://www.khoksaadch aiyaphum.go.th/")
+            done = next((x for x in r if x[Fields.EVIDENCE_URL]), r[0])
+            done.update({Fields.STATUS: "ดำเนินการแล้วเสร็จ",
+                         Fields.EVIDENCE_URL: "http://www.khoksaadch aiyaphum.go.th/"})
         elif mistake == "done-no-url" and len(r) > 1:
-            r[-1].update(status="ดำเนินการแล้วเสร็จ", evidence_url="")
+            r[-1].update({Fields.STATUS: "ดำเนินการแล้วเสร็จ", Fields.EVIDENCE_URL: ""})
         elif mistake == "issue-missing" and content.issues:
             content.issues.pop(min(content.issues))
         elif mistake == "measure-unknown" and r:
-            r.append({**r[0], "measure_id": "M99"})
+            r.append({**r[0], Fields.MEASURE_ID: "M99"})
         elif mistake == "measure-duplicate" and len(m) > 1:
-            m[1]["measure_id"] = m[0]["measure_id"]
+            m[1][Fields.MEASURE_ID] = m[0][Fields.MEASURE_ID]
         elif mistake == "score-bad":
             content.scores[0] = "๙๒,๑๑ คะแนน"
     return content
@@ -170,19 +171,19 @@ def fill_workbook(src: Path, dst: Path, bound: Bound, content: Filled) -> None:
 
     wb = openpyxl.load_workbook(src)
     t = bound.template
-    org = t.sheet("org")
+    org = t.sheet(Roles.ORG)
     ws = wb[org.name]
     for key, value in content.org_fields.items():
         row, col = split_cell(org.field(key).cell)
         ws.cell(row, col + 1, value)
-    a = t.sheet("analysis")
+    a = t.sheet(Roles.ANALYSIS)
     ws = wb[a.name]
     for i, value in enumerate(content.scores):
         row = a.first_data_row + i
-        ws.cell(row, a.field("score").col_index + 1, value)
+        ws.cell(row, a.field(Fields.SCORE).col_index + 1, value)
         if i + 1 in content.issues:
-            ws.cell(row, a.field("issue").col_index + 1, content.issues[i + 1])
-    for key, rows in (("measures", content.measures), ("results", content.results)):
+            ws.cell(row, a.field(Fields.ISSUE).col_index + 1, content.issues[i + 1])
+    for key, rows in ((Roles.MEASURES, content.measures), (Roles.RESULTS, content.results)):
         s = t.sheet(key)
         ws = wb[s.name]
         for n, values in enumerate(rows):

@@ -19,8 +19,9 @@ from xml.sax.saxutils import escape
 
 from ita_xlsx.core.records import Org
 from ita_xlsx.make.render import footer_safe
+from ita_xlsx.spec.roles import Fields
 
-STAMP_KEYS = ("org_code", "org_name", "org_type", "district", "province", "email")
+STAMP_KEYS = (Fields.ORG_CODE, Fields.ORG_NAME, Fields.ORG_TYPE, Fields.DISTRICT, Fields.PROVINCE, Fields.EMAIL)
 _DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01, as XlsxWriter writes by default
 
 
@@ -31,8 +32,8 @@ def token(key: str) -> str:
 
 def placeholder_org(units: tuple[str, ...] = ()) -> Org:
     """An organisation whose every stamped field is its token: rendered once, then stamped."""
-    return Org(code=token("org_code"), name=token("org_name"), type=token("org_type"),
-               district=token("district"), province=token("province"), email=token("email"),
+    return Org(code=token(Fields.ORG_CODE), name=token(Fields.ORG_NAME), type=token(Fields.ORG_TYPE),
+               district=token(Fields.DISTRICT), province=token(Fields.PROVINCE), email=token(Fields.EMAIL),
                units=units)
 
 

@@ -19,6 +19,7 @@ from ita_xlsx.intake.read import Returned
 from ita_xlsx.make.print_layout import row_height, setup_page, text_lines
 from ita_xlsx.make.render import Formats, RenderOptions, render_workbook
 from ita_xlsx.outputs.check_report import status_text
+from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.spec.template import Bound, column_letter, split_cell
 from ita_xlsx.thai import clean_text
 from ita_xlsx.thai.dates import format_day, now_thai
@@ -41,16 +42,16 @@ class FeedbackResult:
 def prefill_from(ret: Returned, bound: Bound) -> Prefill:
     """The organisation's own data, choices shown as their labels again."""
     t, shown = bound.template, bound.shown
-    org_fields = {k: v for k, v in shown("org", ret.form).items()
-                  if not t.sheet("org").field(k).identity}
-    analysis = {n: {"score": r.values.get("score"), "issue": r.values.get("issue")}
+    org_fields = {k: v for k, v in shown(Roles.ORG, ret.form).items()
+                  if not t.sheet(Roles.ORG).field(k).identity}
+    analysis = {n: {Fields.SCORE: r.values.get(Fields.SCORE), Fields.ISSUE: r.values.get(Fields.ISSUE)}
                 for n, r in indicator_rows(ret, bound)}
     return Prefill(
         org_fields=org_fields,
         analysis=analysis,
         extra={k: v for k, (v, _cell) in ret.extras.items()},
-        measures=[shown("measures", r.values) for r in ret.tables.get("measures", [])],
-        results=[shown("results", r.values) for r in ret.tables.get("results", [])],
+        measures=[shown(Roles.MEASURES, r.values) for r in ret.tables.get(Roles.MEASURES, [])],
+        results=[shown(Roles.RESULTS, r.values) for r in ret.tables.get(Roles.RESULTS, [])],
         oit=_oit_prefill(ret, bound),
     )
 
@@ -58,13 +59,13 @@ def prefill_from(ret: Returned, bound: Bound) -> Prefill:
 def _oit_prefill(ret: Returned, bound: Bound) -> dict[str, dict[str, object]]:
     """Each OIT item's URLs and note as typed (line breaks kept), by item code."""
     out: dict[str, dict[str, object]] = {}
-    for r in ret.tables.get("oit", []):
-        code = bound.target_fw.oit_item_from_text(r.values.get("oit_code"))
+    for r in ret.tables.get(Roles.OIT, []):
+        code = bound.target_fw.oit_item_from_text(r.values.get(Fields.OIT_CODE))
         if code and code not in out:
-            raw = r.raw.get("oit_urls")
-            value = r.values.get("oit_urls")
+            raw = r.raw.get(Fields.OIT_URLS)
+            value = r.values.get(Fields.OIT_URLS)
             linked = isinstance(value, str) and value != clean_text(raw)
-            out[code] = {"oit_urls": value if linked else raw, "oit_note": r.raw.get("oit_note")}
+            out[code] = {Fields.OIT_URLS: value if linked else raw, Fields.OIT_NOTE: r.raw.get(Fields.OIT_NOTE)}
     return out
 
 
@@ -74,8 +75,8 @@ def org_of(ret: Returned) -> Org:
     def pick(key: str) -> str:
         return str(form.get(key) or ident.get(key) or "")
 
-    return Org(code=ret.org_code, name=pick("org_name"), type=pick("org_type"),
-               district=pick("district"), province=pick("province"), email=str(form.get("email") or ""))
+    return Org(code=ret.org_code, name=pick(Fields.ORG_NAME), type=pick(Fields.ORG_TYPE),
+               district=pick(Fields.DISTRICT), province=pick(Fields.PROVINCE), email=str(form.get(Fields.EMAIL) or ""))
 
 
 def relocate(ret: Returned, bound: Bound, f: Finding) -> tuple[str, int, int] | None:
@@ -92,18 +93,18 @@ def relocate(ret: Returned, bound: Bound, f: Finding) -> tuple[str, int, int] | 
         except (KeyError, ValueError):
             return None
         return (s.key, row, col)
-    if f.sheet == "analysis":
+    if f.sheet == Roles.ANALYSIS:
         cells = bound.summary_cells(s)
         if f.column in cells:
             row, col = split_cell(cells[f.column])
             return (s.key, row, col)
-        rows = ret.tables.get("analysis", [])
-        number = next((r.values.get("indicator") for r in rows if r.row == f.row), None)
+        rows = ret.tables.get(Roles.ANALYSIS, [])
+        number = next((r.values.get(Fields.INDICATOR) for r in rows if r.row == f.row), None)
         numbers = [str(i.number) for i in bound.analysis_fw.indicators]
         if str(number) not in numbers or not f.column:
             return None
         return (s.key, s.first_data_row + numbers.index(str(number)), s.field(f.column).col_index)
-    if f.sheet == "oit":  # the copy lists the items in the year's order, whatever the file did
+    if f.sheet == Roles.OIT:  # the copy lists the items in the year's order, whatever the file did
         codes = [o.code for o in bound.target_fw.oit_items]
         code = f.params.get("item")
         if code not in codes or not f.column:
@@ -198,7 +199,7 @@ def feedback_workbook(rep: FileReport, lang: str = "th", *, deadline: str = "",
                             contact=contact or stored.get("contact", ""))
     org = org_of(ret)
     # canonical values are machine keys ("sao"); the copy shows the label, as the original
-    org.type = bound.choice_labels.get("org_type", {}).get(org.type, org.type)
+    org.type = bound.choice_labels.get(bound.template.choice_key(Roles.ORG, Fields.ORG_TYPE), {}).get(org.type, org.type)
     return render_workbook(bound, org, options, prefill_from(ret, bound), notes,
                            _cover(rep, bound, places, lang))
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ita_xlsx.core.errors import OrgListError, what_happened
 from ita_xlsx.core.records import Org
+from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.thai import clean_text
 from ita_xlsx.thai.text import read_code
 
@@ -100,7 +101,7 @@ def org_type_labels(template) -> dict[str, str]:
     """Every accepted spelling of an organisation type (lower-cased, no spaces) -> its label."""
     return {
         spelling.lower().replace(" ", ""): item.label
-        for item in template.choices["org_type"].items
+        for item in template.choices[template.choice_key(Roles.ORG, Fields.ORG_TYPE)].items
         for spelling in (item.label, item.value, *item.aliases)
     }
 

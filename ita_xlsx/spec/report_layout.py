@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ita_xlsx.core.vocabulary import HEADINGS, label
+from ita_xlsx.spec.roles import Fields, Roles
 
 if TYPE_CHECKING:
     from ita_xlsx.spec.template import Bound, Template
@@ -79,6 +80,7 @@ _SHARED = {"org_code": "org_code", "org_name": "org_name", "status": "status", "
            "recorded": "recorded", "file_time": "file_time", "source_file": "source_file",
            "severity": "severity", "code": "code", "sheet_name": "sheet", "cell": "cell",
            "value": "value", "path": "file", "total": "total"}
+_SHARED.update({Fields.ROUND: "round", Fields.STATUS: "status"})  # the results sheet's, by role
 
 
 def heading(key: str, thai: str, lang: str) -> str:
@@ -110,13 +112,13 @@ def _width(f) -> int:
 
 
 def measure_columns(t: Template, lang: str = "th") -> list[tuple[str, str, int]]:
-    cols = [(f.key, _label(f, lang), _width(f)) for f in t.sheet("measures").fields]
+    cols = [(f.key, _label(f, lang), _width(f)) for f in t.sheet(Roles.MEASURES).fields]
     return [*PROVENANCE, *cols, ("timeframe_start", "เริ่ม (ปี-เดือน)", 10),
             ("timeframe_end", "สิ้นสุด (ปี-เดือน)", 10)]
 
 
 def result_columns(t: Template, lang: str = "th") -> list[tuple[str, str, int]]:
-    cols = [(f.key, _label(f, lang), _width(f)) for f in t.sheet("results").fields]
+    cols = [(f.key, _label(f, lang), _width(f)) for f in t.sheet(Roles.RESULTS).fields]
     return [*PROVENANCE, *cols, ("evidence_ok", "URL ใช้ได้", 8)]
 
 

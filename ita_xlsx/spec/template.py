@@ -17,6 +17,7 @@ from pathlib import Path
 from ita_xlsx.core.errors import TemplateError, what_happened
 from ita_xlsx.spec.catalogue import Catalogue, load_catalogue
 from ita_xlsx.spec.framework import Framework, load_framework
+from ita_xlsx.spec.roles import Cells, Fields, Roles
 
 TEMPLATE_DIR = Path(__file__).parent.parent / "workbook_templates"
 DEFAULT_TEMPLATE_ID = "ita-measures"
@@ -104,6 +105,8 @@ class Computed:
     label: str
     label_en: str = ""
     per: str = ""
+    role: str = ""
+    file_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,16 @@ class Template:
                 return s
         raise KeyError(key)
 
+    def choice_key(self, sheet_role: str, field_role: str) -> str:
+        """The choice list of a role's field, by role: a copy may name its lists as it likes
+        ("" when the template has no such field or it offers no list)."""
+        for s in self.sheets:
+            if s.key == sheet_role:
+                for f in (*s.fields, *s.extra_fields):
+                    if f.key == field_role:
+                        return f.choices or ""
+        return ""
+
     @property
     def data_sheets(self) -> tuple[Sheet, ...]:
         return tuple(s for s in self.sheets if s.kind in ("form", "table"))
@@ -232,24 +245,39 @@ def split_cell(cell: str) -> tuple[int, int]:
 # ``role = "..."`` on the sheet or field; the role is then the key the code uses, so a
 # province's copy may name its keys as it likes. The linter refuses a template lacking one.
 ROLES: dict[str, tuple[str, ...]] = {
-    "guide": (),
-    "org": ("org_code", "org_name", "org_type", "district", "province", "fiscal_year", "round",
-            "report_date", "email"),
-    "analysis": ("indicator", "tool", "score", "issue"),
-    "measures": ("measure_id", "tool", "indicator", "oit_item", "owner", "timeframe"),
-    "results": ("measure_id", "round", "status", "evidence_url"),
+    Roles.GUIDE: (),
+    Roles.ORG: (Fields.ORG_CODE, Fields.ORG_NAME, Fields.ORG_TYPE, Fields.DISTRICT, Fields.PROVINCE,
+                Fields.FISCAL_YEAR, Fields.ROUND, Fields.REPORT_DATE, Fields.EMAIL,
+                Fields.CONTACT_NAME, Fields.CONTACT_POSITION, Fields.PHONE),
+    Roles.ANALYSIS: (Fields.INDICATOR, Fields.TOOL, Fields.SCORE, Fields.ISSUE),
+    Roles.MEASURES: (Fields.MEASURE_ID, Fields.TOOL, Fields.INDICATOR, Fields.OIT_ITEM,
+                     Fields.OWNER, Fields.TIMEFRAME, Fields.MEASURE, Fields.METHOD,
+                     Fields.FOLLOWUP),
+    Roles.RESULTS: (Fields.MEASURE_ID, Fields.ROUND, Fields.STATUS, Fields.EVIDENCE_URL,
+                    Fields.SUMMARY, Fields.OUTCOME, Fields.PROBLEMS),
+}
+# Roles that come as a group a template has whole or not at all: version 1 of the template
+# had none of the fields the documents print (blank prints as a dotted line), version 2 has
+# them all. A copy with some of them has renamed the others without their role.
+ROLE_GROUPS: dict[str, tuple[tuple[str, ...], ...]] = {
+    Roles.ORG: ((Fields.SIGNER_NAME, Fields.SIGNER_POSITION, Fields.EXECUTIVE_TITLE,
+                 Fields.DOC_PREFIX, Fields.WEBSITE),),
+}
+# The computed cells the renderer writes formulas for, by sheet role.
+COMPUTED_ROLES: dict[str, tuple[str, ...]] = {
+    Roles.ANALYSIS: (Cells.TOOL_MEAN, Cells.TOTAL, Cells.LEVEL),
 }
 # Sheets a template may leave out (a copy made before the sheet existed); when it has one, it
 # must keep these field roles.
 OPTIONAL_ROLES: dict[str, tuple[str, ...]] = {
-    "catalogue": ("indicator", "measure"),
-    "oit": ("oit_code", "oit_name", "oit_urls", "oit_note"),
+    Roles.CATALOGUE: (Fields.INDICATOR, Fields.MEASURE),
+    Roles.OIT: (Fields.OIT_CODE, Fields.OIT_NAME, Fields.OIT_URLS, Fields.OIT_NOTE),
 }
 # What a catalogue sheet's column may show (its role, or its key): see Renderer._catalogue.
-CATALOGUE_FIELDS = ("indicator", "oit_item", "measure", "unit", "source")
+CATALOGUE_FIELDS = (Fields.INDICATOR, Fields.OIT_ITEM, Fields.MEASURE, Fields.UNIT, Fields.SOURCE)
 # Field roles the code uses when present, a copy may leave out: without the website, the OIT
 # URLs are not checked against the organisation's own site.
-OPTIONAL_FIELD_ROLES: dict[str, tuple[str, ...]] = {"org": ("website",)}
+OPTIONAL_FIELD_ROLES: dict[str, tuple[str, ...]] = {Roles.ORG: (Fields.WEBSITE,)}
 # Table sheets whose rows come from the framework data: rows value -> what fills them.
 FIXED_ROWS = ("framework.indicators", "framework.oit_items")
 # Rules that differ by round, as template data ([rules.<name>] round = value).
@@ -274,7 +302,7 @@ def _apply_roles(data: dict) -> dict:
         if s.get("role"):
             s["file_key"], s["key"] = old, s["role"]
         sheet_key[old] = s.get("key", "")
-        for group in ("fields", "columns", "extra_fields"):
+        for group in ("fields", "columns", "extra_fields", "computed"):
             if group in s:
                 s[group] = [dict(f) for f in s[group]]
                 for f in s[group]:
@@ -312,6 +340,20 @@ def _role_problems(t: Template) -> list[tuple[str, str]]:
             if fr not in have:
                 problems.append((f"sheet {s.name!r}: no column or field has role = {fr!r}",
                                  f"แผ่นงาน {s.name!r}: ไม่มีคอลัมน์หรือช่องที่ระบุ role = {fr!r}"))
+        for group in ROLE_GROUPS.get(role, ()):
+            if have & set(group):
+                for fr in group:
+                    if fr not in have:
+                        problems.append((
+                            f"sheet {s.name!r}: no column or field has role = {fr!r} "
+                            f"(it has {', '.join(sorted(have & set(group)))})",
+                            f"แผ่นงาน {s.name!r}: ไม่มีคอลัมน์หรือช่องที่ระบุ role = {fr!r} "
+                            f"(มี {', '.join(sorted(have & set(group)))})"))
+        computed = {c.role for c in s.computed if c.role}
+        for cr in COMPUTED_ROLES.get(role, ()):
+            if cr not in computed:
+                problems.append((f"sheet {s.name!r}: no computed cell has role = {cr!r}",
+                                 f"แผ่นงาน {s.name!r}: ไม่มีเซลล์คำนวณที่ระบุ role = {cr!r}"))
     for role, field_roles in OPTIONAL_ROLES.items():
         optional = sheets.get(role)
         if optional is None:
@@ -321,7 +363,7 @@ def _role_problems(t: Template) -> list[tuple[str, str]]:
             if fr not in have:
                 problems.append((f"sheet {optional.name!r}: no column has role = {fr!r}",
                                  f"แผ่นงาน {optional.name!r}: ไม่มีคอลัมน์ที่ระบุ role = {fr!r}"))
-        if role == "catalogue":
+        if role == Roles.CATALOGUE:
             s = optional
             for f in s.fields:
                 if f.key not in CATALOGUE_FIELDS:
@@ -502,9 +544,9 @@ def lint_problems(t: Template) -> list[tuple[str, str]]:
             if f.key in keys:
                 add((f"{fw[0]}: duplicate key", f"{fw[1]}: คีย์ซ้ำ"))
             keys.add(f.key)
-            if not re.fullmatch(r"[a-z_][a-z0-9_]*", f.key):
-                add((f"{fw[0]}: key must be lower-case letters, digits and _",
-                     f"{fw[1]}: คีย์ต้องเป็นอักษรอังกฤษตัวเล็ก ตัวเลข และ _"))
+            if not re.fullmatch(r"[a-z_][a-z0-9_]*", f.file_key or f.key):  # as written
+                add((f"{where[0]} field {f.file_key or f.key}: key must be lower-case letters, digits and _",
+                     f"{where[1]} ช่อง {f.file_key or f.key}: คีย์ต้องเป็นอักษรอังกฤษตัวเล็ก ตัวเลข และ _"))
             if f.type not in FIELD_TYPES:
                 add((f"{fw[0]}: unknown type {f.type!r}", f"{fw[1]}: ไม่รู้จักชนิดข้อมูล {f.type!r}"))
             if f.severity not in SEVERITIES:
@@ -561,8 +603,9 @@ def lint_problems(t: Template) -> list[tuple[str, str]]:
         # Lists are written to a hidden sheet, but keep them inline-safe as a second guard.
         inline = ",".join(i.label for i in c.items)
         add(_len_problem(cw, ("inline list", "รายการรวมกัน"), inline, MAX_INLINE_LIST))
+    round_list = t.choices.get(t.choice_key(Roles.ORG, Fields.ROUND))  # None: no round role, said below
     for key in t.rounds:
-        if key not in {i.value for i in t.choices.get("round", ChoiceList("round")).items}:
+        if round_list is not None and key not in {i.value for i in round_list.items}:
             add((f"round {key!r} is not in the round choice list",
                  f"รอบ {key!r} ไม่อยู่ในรายการให้เลือก round"))
     problems += _role_problems(t)

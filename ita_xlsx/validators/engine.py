@@ -18,6 +18,7 @@ from ita_xlsx.intake.inbox import Item
 from ita_xlsx.intake.read import Returned, normalize_header, read_return
 from ita_xlsx.intake.selection import Decision, Selection
 from ita_xlsx.spec.framework import FrameworkError
+from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.spec.template import Bound, Sheet, Template, bind, load_template
 from ita_xlsx.thai import normalize_year, to_arabic_digits
 from ita_xlsx.validators import cross, oit
@@ -177,7 +178,7 @@ def canonicalize(ret: Returned, bound: Bound, lookups: Lookups | None = None) ->
 
 
 def file_year(ret: Returned) -> int | None:
-    for value in (ret.identity.get("fiscal_year"), ret.form.get("fiscal_year")):
+    for value in (ret.identity.get(Fields.FISCAL_YEAR), ret.form.get(Fields.FISCAL_YEAR)):
         if value not in (None, ""):
             try:
                 return normalize_year(value)
@@ -291,10 +292,10 @@ def validate_files(
         year = file_year(ret) or fiscal_year
         rep.fiscal_year = year
         if year is None:
-            f = template.sheet("org").field("fiscal_year")
+            f = template.sheet(Roles.ORG).field(Fields.FISCAL_YEAR)
             rep.findings.append(Finding(
-                "required-missing", sheet="org", sheet_name=ret.sheet_names.get(
-                    "org", template.sheet("org").name), column=f.key,
+                "required-missing", sheet=Roles.ORG, sheet_name=ret.sheet_names.get(
+                    Roles.ORG, template.sheet(Roles.ORG).name), column=f.key,
                 cell=ret.form_cells.get(f.key, f.cell), label=f.label, label_en=f.label_en,
                 params={"detail": {"th": f.required_message,
                                    "en": f.required_message_en or f.required_message}}))
@@ -310,7 +311,7 @@ def validate_files(
         if year not in canon:
             canon[year] = choice_lookups(rep.bound)
         canonicalize(ret, rep.bound, canon[year])
-        round_value = ret.form.get("round") or ret.identity.get("round") or None
+        round_value = ret.form.get(Fields.ROUND) or ret.identity.get(Fields.ROUND) or None
         rep.round = None if round_value is None else str(round_value)  # typed over: may be a number
         groups.setdefault(year, []).append(rep)
     for year, group in groups.items():
@@ -390,12 +391,12 @@ def _link_findings(report: Report, template: Template, timeout: float, progress)
     from ita_xlsx.thai.values import split_urls
     from ita_xlsx.validators.links import check_links, describe, summarize
 
-    f = template.sheet("results").field("evidence_url")
+    f = template.sheet(Roles.RESULTS).field(Fields.EVIDENCE_URL)
     places = [
         (rep, r.row, url)
-        for rep in report.files if "results" in rep.returned.sheet_names
-        for r in rep.returned.tables.get("results", [])
-        for url in split_urls(r.values.get("evidence_url")) if is_valid_url(url)
+        for rep in report.files if Roles.RESULTS in rep.returned.sheet_names
+        for r in rep.returned.tables.get(Roles.RESULTS, [])
+        for url in split_urls(r.values.get(Fields.EVIDENCE_URL)) if is_valid_url(url)
     ]
     results = check_links([u for _, _, u in places], timeout=timeout, progress=progress)
     report.links = summarize(results)
@@ -404,7 +405,7 @@ def _link_findings(report: Report, template: Template, timeout: float, progress)
         if not res.ok:
             ret = rep.returned
             rep.findings.append(Finding(
-                "url-unreachable", sheet="results", sheet_name=ret.sheet_names.get("results"),
-                row=row, column=f.key, cell=ret.cell("results", row, f.key), value=url,
+                "url-unreachable", sheet=Roles.RESULTS, sheet_name=ret.sheet_names.get(Roles.RESULTS),
+                row=row, column=f.key, cell=ret.cell(Roles.RESULTS, row, f.key), value=url,
                 label=f.label, label_en=f.label_en,
                 params={"detail": {"th": describe(res, "th"), "en": describe(res, "en")}}))

@@ -20,11 +20,12 @@ from urllib.parse import urlsplit
 
 from ita_xlsx.core.findings import Finding
 from ita_xlsx.intake.read import Returned, Row
+from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.spec.template import Bound
 from ita_xlsx.thai import clean_text, clean_url, is_valid_url
 from ita_xlsx.thai.values import url_problem
 
-SHEET = "oit"  # the sheet's role
+SHEET = Roles.OIT  # the sheet's role
 # Item statuses, worst last; the grid and the exports show them in this order.
 STATUSES = ("present", "missing", "invalid", "dead", "old")
 STATUS_TEXT = {
@@ -130,32 +131,32 @@ def check_items(ret: Returned, bound: Bound, official_hosts: Iterable[str] = ())
         return []
     t = bound.template
     sheet = t.sheet(SHEET)
-    url_field = sheet.field("oit_urls")
+    url_field = sheet.field(Fields.OIT_URLS)
     sheet_name = ret.sheet_names.get(SHEET, sheet.name)
     rows: dict[str, Row] = {}
     for r in ret.tables.get(SHEET, []):
-        code = bound.target_fw.oit_item_from_text(r.values.get("oit_code"))
+        code = bound.target_fw.oit_item_from_text(r.values.get(Fields.OIT_CODE))
         if code and code not in rows:
             rows[code] = r
-    site = site_host(ret.form.get("website"))
+    site = site_host(ret.form.get(Fields.WEBSITE))
     official = tuple(official_hosts)
     results = []
     for i, item in enumerate(bound.target_fw.oit_items):
         found = rows.get(item.code)
         row = found.row if found else sheet.first_data_row + i
-        cell = ret.cell(SHEET, row, "oit_urls") or f"{url_field.column}{row}"
+        cell = ret.cell(SHEET, row, Fields.OIT_URLS) or f"{url_field.column}{row}"
         res = ItemResult(item.code, item.name_th, row, cell)
         results.append(res)
         res.where = {"sheet": SHEET, "sheet_name": sheet_name, "row": row,
-                     "column": "oit_urls", "cell": cell, "label": url_field.label,
+                     "column": Fields.OIT_URLS, "cell": cell, "label": url_field.label,
                      "label_en": url_field.label_en}
         if found is not None:
-            raw = found.raw.get("oit_urls")
-            value = found.values.get("oit_urls")
+            raw = found.raw.get(Fields.OIT_URLS)
+            value = found.values.get(Fields.OIT_URLS)
             # A linked cell ("คลิกที่นี่") reads as its target; else the text as typed.
             typed = value if isinstance(value, str) and value != clean_text(raw) else raw
             res.typed = "" if typed is None else str(typed)
-            res.note = str(found.values.get("oit_note") or "")
+            res.note = str(found.values.get(Fields.OIT_NOTE) or "")
         common = res.where
         params = {"item": item.code, "name": item.name_th}
         candidates = split_item_urls(res.typed) if res.typed.strip() else []

@@ -12,6 +12,7 @@ from pathlib import Path
 from ita_xlsx.core.findings import Finding
 from ita_xlsx.intake.inbox import Inbox, code_in_name, gather
 from ita_xlsx.intake.selection import Candidate, Decision, Selection, choose
+from ita_xlsx.spec.roles import Fields
 from ita_xlsx.spec.template import Template
 from ita_xlsx.thai import parse_date
 from ita_xlsx.thai.dates import iso_moment
@@ -29,17 +30,17 @@ def stored_identity_conflict(rep: FileReport) -> tuple[str, str, str]:
     ret = rep.returned
     if ret.bad_code is not None:  # counts for no organisation at all (org-code-invalid)
         return "", "", ""
-    form_code = str(ret.form.get("org_code") or "").strip()
-    prop = ret.prop_identity.get("org_code", "").strip()
-    meta = ret.meta_identity.get("org_code", "").strip()
-    stored_name = ret.prop_identity.get("org_name", "") or ret.meta_identity.get("org_name", "")
+    form_code = str(ret.form.get(Fields.ORG_CODE) or "").strip()
+    prop = ret.prop_identity.get(Fields.ORG_CODE, "").strip()
+    meta = ret.meta_identity.get(Fields.ORG_CODE, "").strip()
+    stored_name = ret.prop_identity.get(Fields.ORG_NAME, "") or ret.meta_identity.get(Fields.ORG_NAME, "")
     if prop and meta and prop.casefold() != meta.casefold():
         # properties and hidden sheet name different organisations: one was copied over;
         # the one the sheet does not show is the workbook's original owner
         typed = form_code or meta
         other = prop if typed.casefold() != prop.casefold() else meta
-        other_name = (ret.prop_identity.get("org_name", "") if other == prop
-                      else ret.meta_identity.get("org_name", ""))
+        other_name = (ret.prop_identity.get(Fields.ORG_NAME, "") if other == prop
+                      else ret.meta_identity.get(Fields.ORG_NAME, ""))
         return typed, other, other_name
     stored = prop or meta
     if stored and form_code and stored.casefold() != form_code.casefold():
@@ -50,13 +51,13 @@ def stored_identity_conflict(rep: FileReport) -> tuple[str, str, str]:
 def candidate(rep: FileReport) -> Candidate:
     ret = rep.returned
     typed, stored, stored_name = stored_identity_conflict(rep) if ret.readable else ("", "", "")
-    day = parse_date(ret.form.get("report_date")) if ret.form.get("report_date") else None
+    day = parse_date(ret.form.get(Fields.REPORT_DATE)) if ret.form.get(Fields.REPORT_DATE) else None
     bad = ret.bad_code.code if ret.bad_code is not None else ""
     return Candidate(
         path=rep.path,
         code="" if bad else (typed or ret.org_code),
         bad_code=bad,
-        name=str(ret.form.get("org_name") or "") if typed else ret.org_name,
+        name=str(ret.form.get(Fields.ORG_NAME) or "") if typed else ret.org_name,
         readable=ret.readable,
         fiscal_year=rep.fiscal_year,
         round=str(rep.round or ""),

@@ -13,6 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ita_xlsx.core.findings import Finding
+from ita_xlsx.spec.roles import Fields
 from ita_xlsx.spec.template import Bound, Field, Sheet
 from ita_xlsx.thai.values import (
     date_ok,
@@ -127,10 +128,10 @@ def finding_detail(code: str, f: Field, value: object, fy: int | None, bound: Bo
                    record) -> dict:
     """Entry-specific message fields for a schema failure (``record``: the row's values)."""
     if code == "issue-missing":
-        ind = str(record["indicator"])
+        ind = str(record[Fields.INDICATOR])
         names = {str(i.number): {"th": i.label, "en": f"{i.number}. {i.name_en}"}
                  for i in bound.analysis_fw.indicators}
-        return {"indicator": names.get(ind, {"th": ind, "en": ind}), "value": record["score"],
+        return {"indicator": names.get(ind, {"th": ind, "en": ind}), "value": record[Fields.SCORE],
                 "expected": f"{bound.analysis_fw.pass_mark:g}"}
     if code == "choice-invalid":
         assert f.choices is not None  # this check exists only on a field with a choice list

@@ -508,7 +508,8 @@ class RoundState:
         labels: dict[str, str] = {}
         try:
             bound = ita_xlsx.bind_template(self.template, fiscal_year=rnd.fiscal_year)
-            items = bound.choice_items("status")
+            items = bound.choice_items(bound.template.choice_key(ita_xlsx.Roles.RESULTS,
+                                                                 ita_xlsx.Fields.STATUS))
             labels = {c.value: ((c.label_en or c.label) if self.lang == "en" else c.label)
                       for c in items}
         except ita_xlsx.ItaError:
