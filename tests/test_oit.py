@@ -457,7 +457,7 @@ def test_the_page_shows_the_grid_and_each_organisations_items(district, tmp_path
     html = client.get(f"/?token={access.token}").text
     grid = html[html.index('id="oit-grid"'):]
     for code, plan in PLANS.items():
-        row = grid[grid.index(f'<tr data-code="{code}">'):]
+        row = grid[grid.index(f'<tr data-oit-code="{code}">'):]
         row = row[:row.index("</tr>")]
         # the page reads no links: a well-formed URL is present, the rest missing or invalid
         want = ["invalid" if k == "malformed" else "missing" if k == "missing" else "present"

@@ -87,6 +87,7 @@ class OrgRow:
     feedback_sent_at: str = ""
     reminded_at: str = ""
     originals: dict[str, str] = field(default_factory=dict)  # file key -> name as sent
+    oit: list = field(default_factory=list)  # the counted return's OIT items (issue 20)
 
     def why(self, lang: str) -> str:
         return self.why_en if lang == "en" and self.why_en else self.why_th
@@ -468,7 +469,8 @@ class RoundState:
                 replies=list(o.replies), why_th=o.why_th, why_en=o.why_en,
                 emails=_emails(o.email),
                 originals={f.key: originals.get(f.key.rsplit("/", 1)[-1], "")
-                           for f in o.files})
+                           for f in o.files},
+                oit=list(getattr(o.entry, "oit", None) or []) if o.counting is not None else [])
         has_status = self._merge_status(rows, rnd)
         ordered = list(rows.values())
         counts = Counter(r.status for r in ordered)
