@@ -849,6 +849,41 @@ def make_district_memo(
     return memo
 
 
+# ---------------------------------------------------------------- for the page and the CLI
+
+# Names the command line and the page use beside the verbs (settings, words, the status table),
+# each taken from the module that owns it on first use, so that ``web/`` and ``cli/`` reach the
+# library through this module only: ``from ita_xlsx.api import SETTINGS_FILE``.
+_GATEWAY: dict[str, tuple[str, str | None]] = {
+    "SETTINGS_FILE": ("ita_xlsx.spec.settings", "SETTINGS_FILE"),
+    "SAMPLE_SETTINGS": ("ita_xlsx.spec.settings", "SAMPLE"),
+    "SettingsError": ("ita_xlsx.spec.settings", "SettingsError"),
+    "RoundSettings": ("ita_xlsx.spec.settings", "RoundSettings"),
+    "read_settings_file": ("ita_xlsx.spec.settings", "read_file"),
+    "settings_file_of_round": ("ita_xlsx.spec.settings", "load_settings"),
+    "load_district": ("ita_xlsx.spec.settings", "load_district"),
+    "save_district": ("ita_xlsx.spec.settings", "save_district"),
+    "password_for": ("ita_xlsx.spec.settings", "password_for"),
+    "round_text": ("ita_xlsx.intake.selection", "round_text"),
+    "file_status_text": ("ita_xlsx.outputs.check_report", "status_text"),
+    "merge_notes": ("ita_xlsx.consolidation.merge", "merge_notes"),
+    "oit_grid": ("ita_xlsx.consolidation.oit_grid", "build"),
+    "EMBLEM_MISSING": ("ita_xlsx.documents.emblem", "MISSING"),
+    "CollectInterrupted": ("ita_xlsx.mail.collect", "CollectInterrupted"),
+    "status_table": ("ita_xlsx.mail.status", None),  # the status table's columns and writers
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _GATEWAY:
+        import importlib
+
+        module, attr = _GATEWAY[name]
+        loaded = importlib.import_module(module)
+        return loaded if attr is None else getattr(loaded, attr)
+    raise AttributeError(f"module 'ita_xlsx.api' has no attribute {name!r}")
+
+
 __all__ = [
     "FrameworkError",
     "InputError",

@@ -421,8 +421,7 @@ def test_untrusted_zips_are_opened_in_one_module():
     import re
 
     pkg = Path(__file__).resolve().parents[1] / "ita_xlsx"
-    trusted = {"intake/zips.py", "make/stamp.py", "demo/messy.py", "web/app.py",
-               "web/state.py"}  # web/state.py: until the page unpacks through the API
+    trusted = {"intake/zips.py", "make/stamp.py", "demo/messy.py", "web/app.py"}
     direct = []
     for path in pkg.rglob("*.py"):
         rel = path.relative_to(pkg).as_posix()

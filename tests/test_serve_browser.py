@@ -183,7 +183,7 @@ def test_officer_round_in_chromium(browser, demo, tmp_path):
         find(d, By.ID, "make-documents").click()
         links = WebDriverWait(d, WAIT).until(
             lambda drv: drv.find_elements(By.CSS_SELECTOR, "#document-files a"))
-        assert len(links) == 2
+        assert len(links) == 3  # the document, its memo, the request to publish them
         shot(d, "5b-documents")
         before = {p.name for p in d.downloads.iterdir()}
         links[0].click()

@@ -583,17 +583,17 @@ def test_org_documents_for_a_return_that_passed(round_dir, demo):
     r = client.post(f"/org/{e.org_code}/documents", data={"csrf": csrf})
     assert r.status_code == 200
     links = re.findall(r'href="(/org/[^"]+/document/[^"]+)"', r.text)
-    assert len(links) == 2  # the document and its memo
+    assert len(links) == 3  # the document, its memo and the request to publish them
     for link in links:
         got = client.get(link)
         assert got.status_code == 200
         assert e.org_name in _docx_text(got.content)
     # the same names the library writes, in the round folder
     made = sorted(p.name for p in (round_dir / "documents").rglob("*.docx"))
-    assert len(made) == 2
+    assert len(made) == 3
     # still offered on the next visit; nothing but a listed name is served
     again = client.get(f"/org/{e.org_code}").text
-    assert len(re.findall(r'/document/', again)) == 2
+    assert len(re.findall(r'/document/', again)) == 3
     for bad in ("..%2F..%2Forgs.csv", ".source", "nope.docx"):
         assert client.get(f"/org/{e.org_code}/document/{bad}").status_code == 404
 
@@ -643,7 +643,7 @@ def test_documents_of_a_superseded_return_are_not_offered(round_dir, demo, tmp_p
     merged = ita_xlsx.consolidate([demo["returned"]], orgs=demo["orgs"])
     e = next(e for e in merged.entries if e.status in ("valid", "warnings"))
     r = client.post(f"/org/{e.org_code}/documents", data={"csrf": csrf})
-    assert len(re.findall(r'/document/', r.text)) == 2
+    assert len(re.findall(r'/document/', r.text)) == 3  # with the request to publish
     # the organisation sends a corrected copy later (saved again, so other bytes)
     wb = openpyxl.load_workbook(e.source_file)
     saved = tmp_path / "saved.xlsx"

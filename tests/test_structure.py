@@ -6,8 +6,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 PKG = Path(__file__).resolve().parents[1] / "ita_xlsx"
 
 
@@ -150,8 +148,6 @@ def test_readers_import_neither_validators_nor_xlsxwriter():
     assert "pandas" not in _third_party("validators.cross")  # value parsers left the schema
 
 
-@pytest.mark.xfail(reason="web.state, cli.console and cli.commands.mail still reach past the API "
-                          "(moving with the round model and the vocabulary)", strict=False)
 def test_the_page_and_the_command_line_reach_the_library_through_the_api():
     for name, deps in IMPORTS.items():
         if _folder(name) in ("cli", "web"):

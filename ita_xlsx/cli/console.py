@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ita_xlsx.api import file_status_text as status_text
 from ita_xlsx.core.vocabulary import COUNTS, ORG_STATES, SEVERITIES, label, tally, word
-from ita_xlsx.outputs.check_report import status_text
 
 if TYPE_CHECKING:
-    from ita_xlsx.validators.engine import Report
+    from ita_xlsx import Report
 
 _ICON = {"valid": "✔", "warnings": "!", "invalid": "✘", "unreadable": "✘"}
 _STYLE = {"valid": "green", "warnings": "yellow", "invalid": "red", "unreadable": "red"}
@@ -106,6 +106,6 @@ def print_console(report: Report, say, lang: str = "th", max_findings: int = 30)
 def merge_lines(result, lang: str = "th") -> tuple[list[str], list[str]]:
     """What ``merge`` says after the report: the year and round counted, each file not
     counted and why, each file not read as a return; and the tie warnings (each said once)."""
-    from ita_xlsx.consolidation.merge import merge_notes
+    from ita_xlsx.api import merge_notes
 
     return merge_notes(result, lang)

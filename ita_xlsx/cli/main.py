@@ -203,7 +203,8 @@ def schema(ctx: Ctx, as_json, year, framework, template_path) -> None:
 def _round_settings(inputs):
     """The ``[round]`` settings of the round the inputs belong to: ita-settings.toml in the
     working folder, or beside or above an input (``returned/`` sits in the round folder)."""
-    from ita_xlsx.spec.settings import SETTINGS_FILE, RoundSettings, load_settings
+    from ita_xlsx.api import SETTINGS_FILE, RoundSettings
+    from ita_xlsx.api import settings_file_of_round as load_settings
 
     places = [Path.cwd()]
     for item in inputs:

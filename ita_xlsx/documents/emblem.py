@@ -8,11 +8,11 @@ letterhead .docx (``[documents] letterhead``). Without either the documents keep
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ita_xlsx.core.errors import InputError
+from ita_xlsx.intake.zips import ZIP_ERRORS, open_zip, read_member
 
 IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg", b"GIF8": "gif",
                b"BM": "bmp"}
@@ -67,18 +67,18 @@ def from_image(path: Path) -> Emblem:
 def from_letterhead(path: Path) -> Emblem:
     """The first picture of a letterhead .docx (the emblem at the top of the office's form)."""
     try:
-        with zipfile.ZipFile(path) as z:
+        with open_zip(path) as z:
             names = sorted((n for n in z.namelist() if n.startswith("word/media/")),
                            key=lambda n: z.getinfo(n).header_offset)
             for name in names:
                 info = z.getinfo(name)
                 if info.file_size > MAX_BYTES:
                     continue
-                data = z.read(name)
+                data = read_member(z, info, MAX_BYTES)  # the declared size may lie
                 kind = _kind(data)
                 if kind:
                     return Emblem(data, kind, f"{path} ({name})")
-    except (OSError, zipfile.BadZipFile) as exc:
+    except (OSError, *ZIP_ERRORS) as exc:
         raise EmblemError(f"เปิดแบบบันทึกข้อความ {path} ไม่ได้ ({exc}) ต้องเป็นไฟล์ .docx",
                           f"Cannot open the letterhead {path} ({exc}); it must be a .docx."
                           ) from None

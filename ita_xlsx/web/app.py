@@ -345,7 +345,7 @@ class Pages:
             return ""
         if made == (year, round_key):
             return ""
-        from ita_xlsx.intake.selection import round_text
+        from ita_xlsx.api import round_text
 
         return self.t("make.other_round", year=made[0], round=round_text(made[1], self.lang))
 

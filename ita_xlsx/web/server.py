@@ -126,7 +126,8 @@ def bind(host: str, port: int | None) -> socket.socket:
 
 def password_from_settings(root: Path) -> str | None:
     """``[serve] password`` or the environment variable named by ``[serve] password_env``."""
-    from ita_xlsx.spec.settings import SETTINGS_FILE, SettingsError, read_file
+    from ita_xlsx.api import SETTINGS_FILE, SettingsError
+    from ita_xlsx.api import read_settings_file as read_file
 
     try:
         data = read_file(root / SETTINGS_FILE)

@@ -172,7 +172,8 @@ class RoundState:
     # ------------------------------------------------------------ settings and list
 
     def settings(self) -> dict:
-        from ita_xlsx.spec.settings import SETTINGS_FILE, SettingsError, read_file
+        from ita_xlsx.api import SETTINGS_FILE, SettingsError
+        from ita_xlsx.api import read_settings_file as read_file
 
         try:
             return read_file(self.root / SETTINGS_FILE)
@@ -261,7 +262,7 @@ class RoundState:
     # ------------------------------------------------------------ the district header
 
     def district(self) -> dict[str, str]:
-        from ita_xlsx.spec.settings import load_district
+        from ita_xlsx.api import load_district
 
         path = self.root / "ita-settings.toml"
         if not path.is_file():
@@ -273,7 +274,7 @@ class RoundState:
         return {k: getattr(d, k) for k in DISTRICT_KEYS}
 
     def save_district(self, values: dict[str, str]) -> None:
-        from ita_xlsx.spec.settings import save_district
+        from ita_xlsx.api import save_district
 
         with self.lock:
             save_district(self.root / "ita-settings.toml",
@@ -531,7 +532,7 @@ class RoundState:
 
     def feedback_copy(self, f) -> Path | None:
         """The marked-up copy of one return (written into ``feedback/``)."""
-        from ita_xlsx.validators.engine import Report
+        from ita_xlsx import Report
 
         if f.report is None:
             return None
@@ -594,7 +595,7 @@ class RoundState:
 
 def _oit_grid(kept):
     """The OIT grid of the returns that count (issue 20)."""
-    from ita_xlsx.consolidation.oit_grid import build
+    from ita_xlsx.api import oit_grid as build
 
     return build(kept)
 

@@ -83,7 +83,7 @@ def docs(ctx: Ctx, inputs, out_dir, district_report, settings_path, pdf, arabic_
     from pathlib import Path
 
     from ita_xlsx import api
-    from ita_xlsx.documents.emblem import MISSING
+    from ita_xlsx.api import EMBLEM_MISSING as MISSING
     from ita_xlsx.thai import parse_date
 
     th = ctx.lang != "en"

@@ -25,7 +25,7 @@ dir_option = option("--dir", "round_dir", type=click.Path(file_okay=False), defa
 
 
 def _password(settings) -> str | None:
-    from ita_xlsx.spec.settings import password_for
+    from ita_xlsx.api import password_for
 
     found = password_for(settings.mail)
     if found or not settings.mail.configured or not sys.stdin.isatty():
@@ -209,8 +209,8 @@ def collect_cmd(ctx: Ctx, round_dir, out, folder, since, mark_seen):
                             f"--since {since!r} is not a date (dd/mm/yyyy)", 2)
     settings = _settings(round_dir)
     password = _password(settings)
+    from ita_xlsx.api import CollectInterrupted
     from ita_xlsx.cli.base import progress_for
-    from ita_xlsx.mail.collect import CollectInterrupted
 
     try:
         with _status_spinner(ctx):
@@ -303,7 +303,7 @@ Examples:
 @friendly
 def status_cmd(ctx: Ctx, round_dir, orgs, fmt, xlsx_path, force, since):
     import ita_xlsx
-    from ita_xlsx.mail import status as st
+    from ita_xlsx.api import status_table as st
 
     if since is not None:
         _changes(ctx, round_dir, since, fmt)
@@ -438,8 +438,9 @@ def mail_test_cmd(ctx: Ctx, round_dir):
 def mail_init_cmd(ctx: Ctx, round_dir, force):
     from pathlib import Path
 
+    from ita_xlsx.api import SAMPLE_SETTINGS as SAMPLE
+    from ita_xlsx.api import SETTINGS_FILE
     from ita_xlsx.core.files import atomic_write
-    from ita_xlsx.spec.settings import SAMPLE, SETTINGS_FILE
 
     path = Path(round_dir) / SETTINGS_FILE
     atomic_write(path, SAMPLE.encode("utf-8"), force)
