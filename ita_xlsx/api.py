@@ -132,6 +132,17 @@ def find_workbooks(paths: Iterable[PathLike], *, exclude: Iterable[PathLike] = (
     return [f for f in _find(given) if f.resolve() not in skip]
 
 
+def anything_sent(inputs: Iterable[PathLike], exclude: Iterable[PathLike] = ()) -> bool:
+    """Whether the inputs hold any file at all: a folder with only a ZIP, a saved mail or a
+    PDF is a round to report on, not "no workbook found"."""
+    skip = {Path(p).resolve() for p in exclude}
+    for item in map(Path, inputs):
+        files = [item] if item.is_file() else (f for f in item.rglob("*") if f.is_file())
+        if any(f.resolve() not in skip and not f.name.startswith(("~$", ".~")) for f in files):
+            return True
+    return False
+
+
 def refuse_input_as_output(paths: Iterable[PathLike], out: PathLike) -> None:
     """Raise :class:`InputError` when ``out`` is one of the inputs: named among ``paths``, or
     a return found in a folder. An output never replaces an input, even with ``--force``; a
@@ -915,6 +926,7 @@ __all__ = [
     "consolidate",
     "describe_template",
     "export_itas",
+    "anything_sent",
     "find_workbooks",
     "load_template",
     "make_district_memo",

@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from ita_xlsx import __version__
+from ita_xlsx import api as ita_xlsx_api
 from ita_xlsx.cli.base import (
     LANGS,
     Ctx,
@@ -291,7 +292,7 @@ def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, 
 
     template = _template(template_path)
     files = find_workbooks(inputs)  # for the progress bar; ZIPs and mails add their own
-    if not files and not anything_sent(inputs):
+    if not files and not ita_xlsx_api.anything_sent(inputs):
         raise UserError.of("error.no_workbooks", 2)
     _refuse_existing(report_path, force)
     if report_path:
@@ -355,17 +356,6 @@ def _not_the_output(inputs, out: Path) -> None:
     from ita_xlsx.api import refuse_input_as_output
 
     refuse_input_as_output(inputs, out)
-
-def anything_sent(inputs, exclude=()) -> bool:
-    """Whether the inputs hold any file at all: a folder with only a ZIP, a saved mail or a
-    PDF is a round to report on, not "no workbook found"."""
-    skip = {Path(p).resolve() for p in exclude}
-    for item in map(Path, inputs):
-        files = [item] if item.is_file() else (f for f in item.rglob("*") if f.is_file())
-        if any(f.resolve() not in skip and not f.name.startswith(("~$", ".~")) for f in files):
-            return True
-    return False
-
 
 def echo_utf8(text: str) -> None:
     """Machine output (JSON, CSV) as UTF-8 bytes, whatever the console's code page: on Thai
@@ -448,7 +438,7 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, check
     fy = _fiscal_year(year) if year else None
     # The output itself is never read as an input (merging into a folder's own report).
     files = find_workbooks(inputs, exclude=[out])
-    if not files and not anything_sent(inputs, exclude=[out]):
+    if not files and not ita_xlsx_api.anything_sent(inputs, exclude=[out]):
         raise UserError.of("error.no_workbooks", 2)
     # the round model decides which file counts and each organisation's state; the report
     # written is its merge result
