@@ -39,7 +39,8 @@ _API = (
     # the template roles records are keyed by, whatever a copy names its keys
     "Roles", "Fields", "Cells",
     # verbs
-    "bind_template", "consolidate", "describe_template", "find_workbooks", "load_template",
+    "anything_sent", "bind_template", "consolidate", "describe_template", "find_workbooks",
+    "load_template",
     "make_workbooks", "next_round", "parse_deadline", "parse_year", "read_orgs", "refuse_input_as_output",
     "render_workbook", "report_text", "simulate_return", "validate", "write_check_report",
     "write_consolidated", "write_consolidated_csv", "write_feedback",

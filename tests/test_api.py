@@ -54,7 +54,9 @@ def test_readme_python_examples_run(tmp_path, monkeypatch):
     assert [p.name[:7] for p in (tmp_path / "feedback").iterdir()] == ["6560102"]
     # lang="en" at the edge: the consolidated report's findings are English.
     wb = openpyxl.load_workbook(tmp_path / "district-report.xlsx", read_only=True)
-    messages = [r[8] for r in wb["Findings"].iter_rows(min_row=5, values_only=True) if r[8]]
+    rows = list(wb["Findings"].iter_rows(min_row=4, values_only=True))
+    col = next(i for i, h in enumerate(rows[0]) if h and "message" in str(h).lower())
+    messages = [r[col] for r in rows[1:] if r[col]]
     assert messages and all(m.startswith(("Sheet ", "Indicator ", "Measure ")) for m in messages)
 
 

@@ -270,7 +270,7 @@ def test_merge_checks_reports_like_returns(batch, template, tmp_path):
     res = CliRunner().invoke(main, ["merge", *map(str, mixed), "-o", str(tmp_path / "p.xlsx"),
                                     "--csv", str(tmp_path / "csv")])
     assert res.exit_code == 1, res.output  # written, but three inputs could not be read
-    assert "เปิดไม่ได้ 3" in res.output, res.output
+    assert "มี 3 ไฟล์ที่เปิดไม่ได้" in res.output, res.output
     assert (tmp_path / "p.xlsx").exists()
     assert "Traceback" not in res.output
     from python_calamine import CalamineWorkbook

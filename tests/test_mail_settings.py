@@ -75,7 +75,8 @@ def test_round_status_contract(tmp_path):
     """The fields the web view (SERVE task) relies on, per CONTRACTS.md."""
     assert [f.name for f in dataclasses.fields(OrgStatus)] == [
         "code", "name", "emails", "sent_at", "send_error", "returned_files", "counting_file",
-        "validation", "errors", "warnings", "feedback_sent_at", "reminded_at"]
+        "state", "why", "why_en", "validation", "errors", "warnings", "feedback_sent_at",
+        "reminded_at", "replies"]
     (tmp_path / "orgs.csv").write_text("code,name,email\n1,ก,a@b.test; c@d.test\n",
                                        encoding="utf-8")
     (st,) = ita_xlsx.round_status(tmp_path)

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ita_xlsx.core.errors import ItaError
-from ita_xlsx.rounds.store import prepare
+from ita_xlsx.rounds.store import LedgerError, prepare
 
 LEDGER_FILE = "ita-ledger.sqlite"
 SEND_LOCK_FILE = "ita-send.lock"
@@ -117,40 +116,6 @@ INSERT INTO messages (message_id, folder, uid, sender, subject, date, workbooks,
 INSERT OR IGNORE INTO message_uids SELECT folder, 0, uid, message_id, '' FROM messages_v1;
 DROP TABLE messages_v1;
 """
-
-
-class LedgerError(ItaError):
-    """The ledger file cannot be used (damaged, held by another program, not writable): exit 1,
-    naming the file and the cause; nothing was half-recorded (SQLite undoes an unfinished
-    write)."""
-
-    exit_code = 1
-
-    def __init__(self, path: Path, exc: BaseException):
-        self.path = path
-        text = str(exc).lower()
-        if "locked" in text or "busy" in text:
-            th = ("ไฟล์นี้ถูกโปรแกรมอื่นใช้อยู่ (ล็อกไว้) — ปิดโปรแกรมที่เปิดไฟล์นี้ (เช่น DB Browser) "
-                  "หรือรอให้คำสั่ง send/collect ที่ทำงานอยู่เสร็จ แล้วสั่งอีกครั้ง")
-            en = ("another program is using it (locked) — close the program that has it open "
-                  "(such as DB Browser) or wait for the running send/collect, then run again")
-        elif "not a database" in text or "malformed" in text or "corrupt" in text:
-            th = ("ไฟล์เสียหาย (ไม่ใช่ฐานข้อมูล SQLite ที่อ่านได้) — นำสำเนาสำรองของไฟล์นี้กลับมาแทน "
-                  "หากไม่มีสำเนา ให้ย้ายไฟล์ออกไปก่อน แต่ send ครั้งถัดไปจะส่งถึงทุกหน่วยงานอีกครั้ง "
-                  "(ตรวจด้วย send --dry-run ก่อน)")
-            en = ("the file is damaged (not a readable SQLite database) — put back a backup copy; "
-                  "without one, move it away, but the next send would then email every "
-                  "organisation again (check with send --dry-run first)")
-        elif "readonly" in text or "read-only" in text or "unable to open" in text:
-            th = "เขียนไฟล์หรือโฟลเดอร์นี้ไม่ได้ (อ่านอย่างเดียว หรือไม่มีสิทธิ์) — ตรวจสิทธิ์ของโฟลเดอร์รอบ"
-            en = "cannot write the file or its folder (read-only or no permission)"
-        elif "disk" in text or "full" in text:
-            th = "เขียนลงดิสก์ไม่ได้ (ดิสก์เต็มหรือเสีย) — เพิ่มที่ว่างแล้วสั่งอีกครั้ง"
-            en = "cannot write to the disk (full or failing) — free some space and run again"
-        else:
-            detail = str(exc)[:200]
-            th, en = f"ใช้ไฟล์ไม่ได้ ({detail})", f"cannot use it ({detail})"
-        super().__init__(f"บันทึกการส่ง-รับ {path}: {th}", f"The ledger {path}: {en}")
 
 
 class _Cursor:
