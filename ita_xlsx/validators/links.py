@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
 from functools import cache
+from typing import TypeVar
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 REASONS = ("ok", "http-error", "timeout", "dns", "refused", "ssl", "too-many-redirects",
@@ -394,6 +395,9 @@ def _check(target: _Target, opts: _Options, limiter: _HostLimiter) -> LinkResult
                       f"HTTP {reply.status}", final_url, clock.elapsed())
 
 
+R = TypeVar("R")
+
+
 # ---- public API
 
 
@@ -408,27 +412,8 @@ def check_links(urls: Iterable[str], *, timeout: float = 10.0, max_redirects: in
     unusable ones come back with reason ``"invalid"`` and no request is made.
     """
     opts = _Options(timeout, max_redirects, max(0, retries), user_agent)
-    results: dict[str, LinkResult] = {}
-    pending: dict[str, tuple[_Target, list[str]]] = {}  # normalised URL -> target, spellings
-    order = list(dict.fromkeys(u if isinstance(u, str) else str(u) for u in urls))
-    for raw in order:
-        try:
-            target = _parse(raw)
-        except ValueError as exc:
-            results[raw] = LinkResult(raw, False, None, "invalid", str(exc), raw.strip(), 0.0)
-            _tick(progress)
-            continue
-        pending.setdefault(target.url, (target, []))[1].append(raw)
-    if pending:
-        limiter = _HostLimiter(per_host)
-        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(pending)))) as pool:
-            futures = {pool.submit(_check, target, opts, limiter): spellings
-                       for target, spellings in pending.values()}
-            for future in as_completed(futures):
-                for raw in futures[future]:
-                    results[raw] = replace(future.result(), url=raw)
-                    _tick(progress)
-    return {raw: results[raw] for raw in order}
+    return _each_url(urls, _check, lambda link: link, lambda res, raw: replace(res, url=raw),
+                     opts, workers, per_host, progress)
 
 
 PAGE_BYTES = 1_048_576  # read_pages reads no more of a page than this
@@ -468,27 +453,37 @@ def read_pages(urls: Iterable[str], *, max_bytes: int = PAGE_BYTES, timeout: flo
     for checks of what a page shows (the OIT items). Same time budget, retries and per-host
     limit; a page longer than the bound is cut, never read whole."""
     opts = _Options(timeout, max_redirects, max(0, retries), user_agent, max(1, max_bytes))
-    results: dict[str, PageResult] = {}
-    pending: dict[str, tuple[_Target, list[str]]] = {}
+    return _each_url(urls, _check_page, PageResult,
+                     lambda page, raw: replace(page, link=replace(page.link, url=raw)),
+                     opts, workers, per_host, progress)
+
+
+def _each_url(urls: Iterable[str], check: Callable[..., R], invalid: Callable[[LinkResult], R],
+              as_given: Callable[[R, str], R], opts: _Options, workers: int, per_host: int,
+              progress: Callable[[int], None] | None) -> dict[str, R]:
+    """Each distinct URL checked once by ``check``, concurrently within the per-host limit;
+    results keyed by the URLs as given (``as_given``); an unusable URL gets ``invalid`` of its
+    reason without a request."""
+    results: dict[str, R] = {}
+    pending: dict[str, tuple[_Target, list[str]]] = {}  # normalised URL -> target, spellings
     order = list(dict.fromkeys(u if isinstance(u, str) else str(u) for u in urls))
     for raw in order:
         try:
             target = _parse(raw)
         except ValueError as exc:
-            results[raw] = PageResult(LinkResult(raw, False, None, "invalid", str(exc),
-                                                 raw.strip(), 0.0))
+            results[raw] = invalid(LinkResult(raw, False, None, "invalid", str(exc),
+                                              raw.strip(), 0.0))
             _tick(progress)
             continue
         pending.setdefault(target.url, (target, []))[1].append(raw)
     if pending:
         limiter = _HostLimiter(per_host)
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(pending)))) as pool:
-            futures = {pool.submit(_check_page, target, opts, limiter): spellings
+            futures = {pool.submit(check, target, opts, limiter): spellings
                        for target, spellings in pending.values()}
             for future in as_completed(futures):
-                page = future.result()
                 for raw in futures[future]:
-                    results[raw] = replace(page, link=replace(page.link, url=raw))
+                    results[raw] = as_given(future.result(), raw)
                     _tick(progress)
     return {raw: results[raw] for raw in order}
 
