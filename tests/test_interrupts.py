@@ -53,3 +53,17 @@ def test_a_signal_during_a_read_here_ends_the_run(one_return, delay):
 def test_cancelled_is_an_interrupt_and_carries_the_shell_exit_code():
     exc = Cancelled(signal.SIGTERM)
     assert isinstance(exc, KeyboardInterrupt) and exc.exit_code == 143
+
+
+def test_a_stop_signal_in_a_held_section_is_raised_when_it_ends():
+    """Starting a reader process is held: the signal waits, then ends the run as usual."""
+    from ita_xlsx.core.interrupts import held, stop
+
+    after = []
+    with pytest.raises(Cancelled) as exc:
+        with held():
+            stop(signal.SIGTERM)  # what the command line's handler does
+            after.append("the start finished")
+    assert after == ["the start finished"] and exc.value.exit_code == 143
+    with pytest.raises(Cancelled):
+        stop(signal.SIGINT)  # outside a held section: at once

@@ -106,7 +106,9 @@ def friendly(fn):
 
 
 def _cancel(signum, _frame) -> None:
-    raise Cancelled(signum)
+    from ita_xlsx.core.interrupts import stop
+
+    stop(signum)  # Cancelled now, or once a reader process has finished starting
 
 
 def _say_cancelled() -> None:
@@ -117,12 +119,13 @@ def _say_cancelled() -> None:
 
 
 def _stop_signals():
-    """SIGTERM and SIGHUP end the run like Ctrl-C: workers stopped, temporary files removed
-    (``finally`` blocks run), no traceback. Returns the previous handlers."""
+    """SIGINT, SIGTERM and SIGHUP end the run: workers stopped, temporary files removed
+    (``finally`` blocks run), no traceback, exit 128 + the signal. Returns the previous
+    handlers."""
     import signal
 
     previous = {}
-    for name in ("SIGTERM", "SIGHUP"):
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
         signum = getattr(signal, name, None)
         if signum is not None:
             try:

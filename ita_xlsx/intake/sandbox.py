@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any
 
+from ita_xlsx.core.interrupts import held
+
 MiB = 1024 * 1024
 
 
@@ -253,7 +255,8 @@ class _Worker:
         try:
             self.proc = ctx.Process(target=_worker_main, args=(child_end, budget), daemon=True,
                                     name="ita-xlsx-reader")
-            self.proc.start()
+            with held():  # the mask covers this thread only; the handler runs here anyway
+                self.proc.start()
         finally:
             if blocked:
                 signal.pthread_sigmask(signal.SIG_SETMASK, old)
