@@ -880,6 +880,10 @@ _GATEWAY: dict[str, tuple[str, str | None]] = {
     "merge_notes": ("ita_xlsx.consolidation.merge", "merge_notes"),
     "oit_grid": ("ita_xlsx.consolidation.oit_grid", "build"),
     "EMBLEM_MISSING": ("ita_xlsx.documents.emblem", "MISSING"),
+    "EmblemError": ("ita_xlsx.documents.emblem", "EmblemError"),
+    "save_emblem": ("ita_xlsx.documents.emblem", "install"),
+    "round_emblem": ("ita_xlsx.documents.emblem", "current"),
+    "clear_emblem": ("ita_xlsx.documents.emblem", "remove"),
     "CollectInterrupted": ("ita_xlsx.mail.collect", "CollectInterrupted"),
     "status_table": ("ita_xlsx.mail.status", None),  # the status table's columns and writers
 }

@@ -238,22 +238,31 @@ def save_district(path: str | Path, values: dict[str, str]) -> DistrictSettings:
     """Write the ``[district]`` section of the settings file (made when missing); every other
     section, and its comments, stay as they are. Empty values are left out. The file is
     read back through the same reader before it replaces the old one."""
+    _save_section(Path(path), "district", [f.name for f in fields(DistrictSettings)], values)
+    return load_district(Path(path))
+
+
+def save_documents(path: str | Path, values: dict[str, str]) -> DocumentSettings:
+    """Write the ``[documents]`` section (the emblem) as :func:`save_district` does."""
+    _save_section(Path(path), "documents", [f.name for f in fields(DocumentSettings)], values)
+    return load_documents(Path(path))
+
+
+def _save_section(path: Path, section: str, known: list[str], values: dict[str, str]) -> None:
     import re
 
     from ita_xlsx.core.files import atomic_write
 
-    path = Path(path)
-    known = [f.name for f in fields(DistrictSettings)]
     unknown = [k for k in values if k not in known]
     if unknown:
-        raise SettingsError(f"ส่วน [district] ไม่มีคีย์ {', '.join(unknown)}",
-                            f"[district] has no key {', '.join(unknown)}")
+        raise SettingsError(f"ส่วน [{section}] ไม่มีคีย์ {', '.join(unknown)}",
+                            f"[{section}] has no key {', '.join(unknown)}")
     old = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
-    block = "[district]\n" + "".join(f"{k} = {_toml_string(str(values[k]))}\n"
-                                      for k in known if str(values.get(k) or "").strip())
+    block = f"[{section}]\n" + "".join(f"{k} = {_toml_string(str(values[k]))}\n"
+                                       for k in known if str(values.get(k) or "").strip())
     lines = old.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines)
-                  if re.match(r"\s*\[district\]\s*(#.*)?$", line)), None)
+    head = re.compile(rf"\s*\[{section}\]\s*(#.*)?$")
+    start = next((i for i, line in enumerate(lines) if head.match(line)), None)
     if start is None:
         text = old + ("\n" if old and not old.endswith("\n") else "") + (
             "\n" if old.strip() else "") + block
@@ -269,7 +278,6 @@ def save_district(path: str | Path, values: dict[str, str]) -> DistrictSettings:
                             "ให้แก้ไฟล์ก่อน", f"{path.name} is not valid TOML ({exc}); fix "
                             "it first") from None
     atomic_write(path, text.encode("utf-8"), force=True)
-    return load_district(path)
 
 
 def load_documents(path: Path) -> DocumentSettings:

@@ -43,7 +43,7 @@ from ita_xlsx.web.texts import text
 
 HERE = Path(__file__).parent
 log = logging.getLogger("ita_xlsx.web")
-UPLOAD_PATHS = ("/returns/upload", "/make")
+UPLOAD_PATHS = ("/returns/upload", "/make", "/report/emblem")
 OPEN_PATHS = ("/static/", "/favicon.ico")
 ROUNDS = ("plan", "6", "12")
 
@@ -411,8 +411,10 @@ class Pages:
 
     def _report_context(self, **extra) -> dict:
         ov = self.state.overview()
+        emblem, emblem_problem = self.state.emblem()
         return {"files": self._report_files(), "has_report": self._consolidated() is not None,
                 "ov": ov, "fig": ov.figures, "district": self.state.district(),
+                "emblem": emblem, "emblem_problem": emblem_problem,
                 "district_keys": DISTRICT_KEYS, "statuses": STATUSES, **extra}
 
     async def report_page(self, request: Request) -> Response:
@@ -440,6 +442,45 @@ class Pages:
         ctx = await run_in_threadpool(self._report_context, outcome={
             "errors": errors, "district_saved": not errors})
         return self.render(request, "report.html", **ctx)
+
+    async def report_emblem(self, request: Request) -> Response:
+        """The office's emblem (ครุฑ) for the documents: an image or letterhead .docx uploaded
+        into the round folder and named in [documents], or no emblem."""
+        form = await request.form(max_files=1, max_fields=5, max_part_size=8192)
+        try:
+            self._check_csrf(request, form.get("csrf"))
+            upload = form.get("emblem")
+            data, sent_as = None, ""
+            if form.get("remove") != "1" and isinstance(upload, UploadFile) and upload.filename:
+                sent_as = _display_name(upload.filename)
+                data = await upload.read(self.limits.max_file + 1)
+                if len(data) > self.limits.max_file:
+                    raise BodyTooLarge()
+        finally:
+            await form.close()
+        errors: list[str] = []
+        if data is None and form.get("remove") != "1":
+            errors.append(self.t("report.emblem_none_sent"))
+        else:
+            try:
+                if data is None:
+                    await run_in_threadpool(self.changes.run, "settings", self.state.clear_emblem)
+                else:
+                    await run_in_threadpool(self.changes.run, "settings", self.state.save_emblem,
+                                            data, sent_as)
+            except ita_xlsx.ItaError as exc:
+                errors.append(exc.text(self.lang))
+        ctx = await run_in_threadpool(self._report_context, outcome={
+            "errors": errors, "emblem_saved": not errors})
+        return self.render(request, "report.html", **ctx)
+
+    async def report_emblem_image(self, request: Request) -> Response:
+        """The emblem the documents will carry, shown on the report page."""
+        emblem, _problem = await run_in_threadpool(self.state.emblem)
+        if emblem is None:
+            return self.error(request, 404, self.t("error.404"))
+        return Response(emblem.data, media_type=f"image/{emblem.kind}",
+                        headers={"Cache-Control": "no-store"})
 
     def _build_memo(self) -> dict:
         st = self.state
@@ -862,6 +903,8 @@ def create_app(root: Path | str, *, lang: str = "th", access: Access | None = No
         Route("/report/build", pages.report_build, methods=["POST"]),
         Route("/report/memo", pages.report_memo, methods=["POST"]),
         Route("/report/district", pages.report_district, methods=["POST"]),
+        Route("/report/emblem", pages.report_emblem, methods=["POST"]),
+        Route("/report/emblem/image", pages.report_emblem_image),
         Route("/report/file/{name}", pages.report_file),
         Route("/login", pages.login, methods=["GET", "POST"]),
         Route("/favicon.ico", lambda request: Response(status_code=204)),

@@ -281,6 +281,29 @@ class RoundState:
                           {k: str(values.get(k, "")).strip() for k in DISTRICT_KEYS})
 
 
+    # ------------------------------------------------------------ the office's emblem
+
+    def emblem(self) -> tuple[Any, str]:
+        """The emblem the round's settings name, and the problem with it ("" when none)."""
+        from ita_xlsx.api import round_emblem
+
+        try:
+            return round_emblem(self.root / "ita-settings.toml"), ""
+        except ita_xlsx.ItaError as exc:  # a named file gone or broken, a broken settings file
+            return None, exc.text(self.lang)
+
+    def save_emblem(self, data: bytes, name: str) -> None:
+        from ita_xlsx.api import save_emblem
+
+        with self.lock:
+            save_emblem(self.root / "ita-settings.toml", data, name)
+
+    def clear_emblem(self) -> None:
+        from ita_xlsx.api import clear_emblem
+
+        with self.lock:
+            clear_emblem(self.root / "ita-settings.toml")
+
     def ingest(self, uploads: list[tuple[str, bytes, float | None]]) -> list[Intake]:
         """Store and check uploaded files (name as sent, content, the sender's file time).
 
@@ -584,9 +607,11 @@ class RoundState:
             (d / self.DOCS_SOURCE).unlink(missing_ok=True)
             for old in d.glob("*.docx"):
                 old.unlink(missing_ok=True)
+            settings = self.root / "ita-settings.toml"  # the round's emblem, wherever the file
             result = ita_xlsx.make_documents([row.counting.location], d, force=True,
                                              template=self.template,
-                                             fiscal_year=self.fiscal_year())
+                                             fiscal_year=self.fiscal_year(),
+                                             settings=settings if settings.is_file() else None)
             if result.written:
                 atomic_write(d / self.DOCS_SOURCE,
                              self._source_of(row.counting).encode("utf-8"), True)

@@ -57,6 +57,23 @@ TEXTS: dict[str, tuple[str, str]] = {
                              "Saved into the [district] section of this round's ita-settings.toml"),
     "report.district_save": ("บันทึก", "Save"),
     "report.district_saved": ("บันทึกหัวบันทึกข้อความแล้ว", "The header is saved"),
+    "report.emblem": ("ตราครุฑของสำนักงาน", "The office's emblem"),
+    "report.emblem_help": ("ภาพตราครุฑ (.png หรือ .jpg) หรือแบบบันทึกข้อความ (.docx) ที่มีตราครุฑของสำนักงาน "
+                           "ใช้พิมพ์บนประกาศ (๓ ซม.) และบันทึกข้อความ (๑.๕ ซม.) เก็บไว้ในโฟลเดอร์รอบนี้ "
+                           "และระบุใน ita-settings.toml หัวข้อ [documents]",
+                           "The emblem image (.png or .jpg) or the office's letterhead (.docx) "
+                           "holding it, printed on the announcement (3 cm) and the memos "
+                           "(1.5 cm); kept in this round's folder and named in "
+                           "ita-settings.toml [documents]"),
+    "report.emblem_file": ("ไฟล์ตราครุฑ", "Emblem file"),
+    "report.emblem_save": ("บันทึกตราครุฑ", "Save the emblem"),
+    "report.emblem_remove": ("ไม่ใช้ตราครุฑ", "Use no emblem"),
+    "report.emblem_saved": ("บันทึกการตั้งค่าตราครุฑแล้ว เอกสารที่ทำต่อจากนี้จะใช้ค่านี้",
+                            "The emblem setting is saved; documents made from now on use it"),
+    "report.emblem_in_use": ("เอกสารจะพิมพ์ตรานี้", "The documents will carry this emblem"),
+    "report.emblem_absent": ("ยังไม่มีตราครุฑ เอกสารจะเว้นที่ว่างของตราไว้",
+                             "No emblem yet: the documents keep its space blank"),
+    "report.emblem_none_sent": ("ยังไม่ได้เลือกไฟล์ตราครุฑ", "No emblem file was chosen"),
     "district.name": ("ชื่ออำเภอ", "District name"),
     "district.office": ("ส่วนราชการ", "Office"),
     "district.document_prefix": ("เลขที่หนังสือ (ที่)", "Document number prefix"),
