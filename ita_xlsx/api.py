@@ -804,7 +804,8 @@ def make_documents(
                                 force=force, arabic_digits=arabic_digits, overrides=overrides,
                                 emblem=_emblem(emblem, settings, paths))
     if pdf:
-        result.pdf, result.pdf_problem = to_pdf(result.written, Path(out), force=True)
+        result.pdf, result.pdf_problem = to_pdf(result.written, Path(out), force=True,
+                                                thai_digits=not arabic_digits)
     return result
 
 
@@ -856,7 +857,8 @@ def make_district_memo(
                               today=date,
                               emblem=_emblem(emblem, settings, [report_path]))
     if pdf:
-        memo.pdf, memo.pdf_problem = to_pdf([memo.path], Path(out), force=True)
+        memo.pdf, memo.pdf_problem = to_pdf([memo.path], Path(out), force=True,
+                                            thai_digits=not arabic_digits)
     return memo
 
 

@@ -133,9 +133,10 @@ def test_the_announcement_is_signed_on_its_first_page(printed):
 
 
 def test_page_numbers_run_from_page_2_at_the_top_centre(printed):
-    """Page 1 carries none; every later page starts with "- n -". LibreOffice shows Arabic
-    digits (it reads Word's Thai-digit switch as Thai letters, so it is given a plain field);
-    Word shows "- ๒ -" from the field kept for it."""
+    """Page 1 carries none; every later page starts with "- n -". LibreOffice, opening the
+    .docx itself, shows Arabic digits (it reads Word's Thai-digit switch as Thai letters, so
+    it is given a plain field); Word shows "- ๒ -" from the field kept for it, and so do the
+    PDFs the tool makes (the next test)."""
     _root, docs, pdfs, _, _, _ = printed
     for key in ("มาตรการ", "รายงานผล-6", "บันทึกข้อความ"):
         pages = page_lines(pdfs[key])
@@ -146,6 +147,70 @@ def test_page_numbers_run_from_page_2_at_the_top_centre(printed):
     xml = header.xml
     assert "PAGE \\* ThaiArabic" in xml and 'Requires="w15"' in xml
     assert docx.Document(str(docs["มาตรการ"])).sections[0].different_first_page_header_footer
+
+
+def _header_glyphs(pdf: Path, page: int) -> list[frozenset[tuple[int, int]]]:
+    """The ink of the top 2 cm of a page (300 dpi) cut at blank columns into glyphs, each as
+    its pixels from its own corner (so where the text starts does not count, only shapes)."""
+    dpi = 300
+    data = subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", str(dpi),
+                           "-gray", "-x", "0", "-y", "0", "-W", "4000",
+                           "-H", str(int(2.0 / 2.54 * dpi)), str(pdf)],
+                          capture_output=True, check=True).stdout
+    _magic, size, _max, pixels = data.split(b"\n", 3)  # P5 (binary grey): header, then bytes
+    width = int(size.split()[0])
+    ink = {divmod(i, width) for i, v in enumerate(pixels) if v < 128}
+    columns = sorted({c for _, c in ink})
+    runs = [[columns[0]]]
+    for c in columns[1:]:
+        if c - runs[-1][-1] <= 2:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    glyphs = []
+    for run in runs:
+        pts = {(r, c) for r, c in ink if run[0] <= c <= run[-1]}
+        top = min(r for r, _ in pts)
+        glyphs.append(frozenset((r - top, c - run[0]) for r, c in pts))
+    return glyphs
+
+
+def test_the_pdfs_the_tool_makes_number_pages_in_thai_digits(tmp_path, soffice):
+    """``docs --pdf`` prints "- ๒ -", as Word does: page 2's header is drawn exactly as a
+    header holding the literal text "- ๒ -"; with --arabic-digits, "- 2 -"."""
+    import copy
+
+    from ita_xlsx.documents.pdf import to_pdf
+
+    path, _, _ = make_return(tmp_path / "returned", 2570, "6", seed=4)
+    result = ita_xlsx.make_documents([path], tmp_path / "d", pdf=True)
+    assert result.pdf_problem is None
+    doc = next(p for p in result.written if p.name.startswith("รายงานผล"))
+    ours = next(p for p in result.pdf if p.stem == doc.stem)
+    assert len(page_lines(ours)) >= 2
+    # The same document whose header holds the literal text, printed the same way.
+    reference = docx.Document(str(doc))
+    p = reference.sections[0].header.paragraphs[0]._p
+    first_rpr = copy.deepcopy(next(p.iter(f"{W}r")).find(f"{W}rPr"))
+    for child in list(p):
+        if child.tag != f"{W}pPr":
+            p.remove(child)
+    literal = docx.oxml.OxmlElement("w:r")
+    literal.append(first_rpr)
+    t = docx.oxml.OxmlElement("w:t")
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    t.text = "- ๒ -"
+    literal.append(t)
+    p.append(literal)
+    (tmp_path / "ref").mkdir()
+    reference.save(str(tmp_path / "ref" / doc.name))
+    (ref_pdf,), problem = to_pdf([tmp_path / "ref" / doc.name], tmp_path / "ref")
+    assert problem is None
+    (arabic_pdf,), _ = to_pdf([doc], tmp_path / "arabic", thai_digits=False)
+    want = _header_glyphs(ref_pdf, 2)
+    assert len(want) == 3  # "-", "๒", "-"
+    assert _header_glyphs(ours, 2) == want
+    assert _header_glyphs(arabic_pdf, 2) != want
 
 
 def test_table_rows_never_split_and_headings_repeat(printed):

@@ -28,9 +28,25 @@ def soffice() -> str | None:
     return None
 
 
-def to_pdf(docs: list[Path], out_dir: Path, force: bool = False, timeout: float = 300
-           ) -> tuple[list[Path], tuple[str, str] | None]:
-    """Convert ``docs`` into ``out_dir``; (PDFs written, problem (Thai, English) or None)."""
+# LibreOffice reads Word's ``PAGE \* ThaiArabic`` as Thai letters and knows no Thai page
+# number format in .docx, so its page numbers come out "- 2 -". Its "context" numerals draw
+# the digits of Thai-language text as Thai digits: in a document written in Thai digits that
+# touches only the page number, since URLs and addresses are runs marked as English.
+_THAI_NUMERALS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/I18N/CTL"><prop oor:name="CTLFont" oor:op="fuse"\
+><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/I18N/CTL"><prop oor:name="CTLTextNumerals" \
+oor:op="fuse"><value>3</value></prop></item>
+</oor:items>
+"""
+
+
+def to_pdf(docs: list[Path], out_dir: Path, force: bool = False, timeout: float = 300,
+           thai_digits: bool = True) -> tuple[list[Path], tuple[str, str] | None]:
+    """Convert ``docs`` into ``out_dir``; (PDFs written, problem (Thai, English) or None).
+    ``thai_digits``: the documents are written in Thai digits (their page numbers too)."""
     exe = soffice()
     if exe is None:
         return [], NOT_INSTALLED
@@ -42,6 +58,10 @@ def to_pdf(docs: list[Path], out_dir: Path, force: bool = False, timeout: float 
     with tempfile.TemporaryDirectory(prefix="ita-lo-") as tmp, \
             tempfile.TemporaryDirectory(prefix=".~pdf-", dir=out_dir) as stage_dir:
         profile = Path(tmp, "profile")
+        if thai_digits:
+            (profile / "user").mkdir(parents=True)
+            (profile / "user" / "registrymodifications.xcu").write_text(_THAI_NUMERALS,
+                                                                        encoding="utf-8")
         stage = Path(stage_dir)
         cmd = [exe, "--headless", "--norestore", "--nolockcheck",
                f"-env:UserInstallation={profile.as_uri()}", "--convert-to", "pdf",
