@@ -160,19 +160,25 @@ def _pdf_pages(pdf) -> list[str]:
             for p in range(1, n + 1)]
 
 
-@pytest.mark.libreoffice
-def test_the_demos_report_prints_in_few_pages_without_machine_words(tmp_path, soffice):
-    """What a district office files: the summary on one page, then the indicators, the issues,
-    the lists one page wide, the charts; no finding codes, template ids or tool names, the
-    ข้อ numbers apart from the indicator names."""
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory):
     from click.testing import CliRunner
 
     from ita_xlsx.cli.main import main
 
-    out = tmp_path / "demo"
+    out = tmp_path_factory.mktemp("demo") / "demo"
     res = CliRunner().invoke(main, ["demo", "--out", str(out)])
     assert res.exit_code == 0, res.output
-    pdf = soffice(out / "4-district-report.xlsx", "pdf", tmp_path / "pdf")
+    return out
+
+
+@pytest.mark.libreoffice
+def test_the_demos_report_prints_in_few_pages_without_machine_words(demo_out, tmp_path,
+                                                                     soffice):
+    """What a district office files: the summary on one page, then the indicators, the issues,
+    the lists one page wide, the charts; no finding codes, template ids or tool names, the
+    ข้อ numbers apart from the indicator names."""
+    pdf = soffice(demo_out / "4-district-report.xlsx", "pdf", tmp_path / "pdf")
     pages = _pdf_pages(pdf)
     assert len(pages) <= DEMO_REPORT_PAGES, len(pages)
     sheets = [(re.findall(r"· (\S+)\s", p) or [""])[-1] for p in pages]  # the footer names it
@@ -275,3 +281,121 @@ def test_the_check_report_hides_finding_codes_on_paper(tmp_path):
     letter = openpyxl.utils.get_column_letter(col)
     assert ws.column_dimensions[letter].hidden  # kept for filters, not printed
     assert any(ws.cell(r, col).value == "required-missing" for r in range(5, ws.max_row + 1))
+
+
+def _only_sheet(src, keep: int, dst) -> None:
+    """A copy of a workbook that lists only its sheet ``keep`` (and the very hidden sheets
+    the charts read): LibreOffice prints hidden sheets too, so the others are unlisted."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "xl/workbook.xml":
+                xml = data.decode("utf-8")
+                tags = re.findall(r"<sheet [^>]*/>", xml)
+                kept = [i for i, t in enumerate(tags) if i == keep or "veryHidden" in t]
+                index = {old: new for new, old in enumerate(kept)}
+                xml = xml.replace("".join(tags), "".join(tags[i] for i in kept))
+
+                def renumber(m, index=index):
+                    local = re.search(r'localSheetId="(\d+)"', m.group(1))
+                    if local is None:
+                        return m.group(0)
+                    if int(local.group(1)) not in index:
+                        return ""  # a print area or filter of a sheet left out
+                    return m.group(0).replace(
+                        local.group(0), f'localSheetId="{index[int(local.group(1))]}"')
+
+                xml = re.sub(r"<definedName ([^>]*)>.*?</definedName>", renumber, xml)
+                xml = re.sub(r'(activeTab|firstSheet)="\d+"', r'\1="0"', xml)
+                data = xml.encode("utf-8")
+            zout.writestr(item, data)
+
+
+def _word_heights(pdf) -> list[list[float]]:
+    """Each page's word heights in points, as pdftotext -bbox measures them."""
+    import subprocess
+
+    bbox = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return [[float(b) - float(a) for a, b in
+             re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', page)]
+            for page in bbox.split("<page ")[1:]]
+
+
+@pytest.mark.libreoffice
+def test_every_sheet_a_person_prints_reads_at_70_percent_or_more(demo_out, tmp_path):
+    """Each sheet of the consolidated report, a blank workbook, a feedback copy and the check
+    report, printed alone through LibreOffice: on every page the text is drawn at 70 % of its
+    size or more. The scale is read off the paper: the median word height of the page against
+    that of the same font printed at 100 %."""
+    import statistics
+    import subprocess
+    from collections import Counter
+
+    import xlsxwriter
+    from conftest import soffice_path
+
+    calibration = tmp_path / "calibration.xlsx"
+    wb = xlsxwriter.Workbook(str(calibration))
+    ws = wb.add_worksheet()
+    cell = wb.add_format({"font_name": load_template().font, "font_size": 14})
+    for r in range(30):
+        ws.write_string(r, 0, "ตรวจสอบ ข้อมูล องค์การบริหารส่วนตำบล 6560101 ผลการดำเนินการ", cell)
+    wb.close()
+    printed = {
+        "report": demo_out / "4-district-report.xlsx",
+        "blank": next((demo_out / "1-workbooks").glob("*.xlsx")),
+        "feedback": next((demo_out / "3-feedback").glob("*.xlsx")),
+        "check": demo_out / "3-check-report.xlsx",
+    }
+    copies, body = [calibration], {}
+    for kind, path in printed.items():
+        book = openpyxl.load_workbook(path)
+        for i, sheet in enumerate(book.worksheets):
+            if sheet.sheet_state != "visible":
+                continue
+            sizes = Counter(c.font.sz for row in sheet.iter_rows() for c in row
+                            if isinstance(c.value, str) and c.value.strip())
+            copy = tmp_path / f"{kind}-{i}.xlsx"
+            _only_sheet(path, i, copy)
+            copies.append(copy)
+            body[copy.stem] = (f"{path.name} / {sheet.title}", sizes.most_common(1)[0][0])
+    profile = tmp_path / "profile"
+    subprocess.run([soffice_path(), "--headless", "--norestore",
+                    f"-env:UserInstallation={profile.as_uri()}", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path / "pdf"), *map(str, copies)],
+                   capture_output=True, timeout=600, check=True)
+    (at_100,) = _word_heights(tmp_path / "pdf" / "calibration.pdf")
+    per_point = statistics.median(at_100) / 14
+    scales = {}
+    for stem, (where, size) in body.items():
+        pages = _word_heights(tmp_path / "pdf" / f"{stem}.pdf")
+        assert pages, where
+        for n, heights in enumerate(pages, start=1):
+            if len(heights) >= 5:  # a page of a word or two says nothing of the scale
+                scales[f"{where} p.{n}"] = statistics.median(heights) / (per_point * size)
+    assert len({k.split(" p.")[0] for k in scales}) == len(body)  # every sheet measured
+    low = {k: round(v * 100) for k, v in scales.items() if v < 0.70}
+    assert not low, low
+
+
+def test_pages_across_count_whole_columns_and_the_repeated_ones(tmp_path):
+    """The estimate behind fitToWidth: a column is never cut and the repeated columns come
+    again on each page, so N pages across print at the largest scale that keeps them in N."""
+    import xlsxwriter
+
+    from ita_xlsx.make.print_layout import MIN_SCALE, pages_wide, setup_page
+
+    widths = [10, 10, 30, 30, 50, 50, 26, 24, 36]  # the measures sheet before issue 18
+    # by total width two pages would hold it at 70 %; whole columns and A:B again need three
+    assert pages_wide(widths, 70, repeat=0) == 2
+    assert pages_wide(widths, 70, repeat=2) == 3
+    wb = xlsxwriter.Workbook(str(tmp_path / "w.xlsx"))
+    ws = wb.add_worksheet()
+    scale = setup_page(ws, widths, repeat_columns=(0, 1), orientation="landscape")
+    wb.close()
+    assert scale >= MIN_SCALE and pages_wide(widths, scale, repeat=2) == 3
+    assert scale == 100 or pages_wide(widths, scale + 1, repeat=2) > 3  # the largest
+    setup = re.search(r"<pageSetup[^>]*>", _sheets_xml(tmp_path / "w.xlsx")[
+        "xl/worksheets/sheet1.xml"]).group(0)
+    assert 'fitToWidth="3"' in setup and 'fitToHeight="0"' in setup

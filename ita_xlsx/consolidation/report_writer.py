@@ -65,6 +65,13 @@ from ita_xlsx.spec.template import Bound, Template, column_letter
 from ita_xlsx.thai import is_valid_url
 
 FONT_SIZE = 14  # the report's text; titles 18
+# Charts in pixels: as wide as columns A:D (XlsxWriter's 524 px), so that they stay within the
+# table's width however an application draws a column; a bar chart tall enough for its bars.
+CHART_WIDTH, CHART_HEIGHT = 500, 360
+
+
+def _bar_height(bars: int) -> int:
+    return max(CHART_HEIGHT, 100 + 44 * bars)
 MAX_LINKS = 65_000  # Excel allows 65,530 hyperlinks per sheet; past that, plain text
 MAX_URL = 2079
 
@@ -258,11 +265,12 @@ class Writer:
         return ws
 
     def _footer(self) -> str:
-        """The sheet's title at the left, the page at the centre: words a reader uses."""
+        """The sheet's title at the left, the page at the right (a portrait page has no room
+        for both at the centre): words a reader uses."""
         fy = self.r.fiscal_year or ""
         return (f'&L&"{self.t.font},Regular"&12' + self.tr(
-            f"รายงานรวมมาตรการ ITA ปีงบประมาณ {fy} · &A&C&12หน้า &P/&N",
-            f"ITA measures report, fiscal year {fy} · &A&C&12Page &P/&N"))
+            f"รายงานรวมมาตรการ ITA ปีงบประมาณ {fy} · &A&R&12หน้า &P/&N",
+            f"ITA measures report, fiscal year {fy} · &A&R&12Page &P/&N"))
 
     def _head_row(self, ws, row: int, columns) -> None:
         """Column headings, the row as tall as the longest wrapped heading needs."""
@@ -578,13 +586,15 @@ class Writer:
 
     def _charts(self, wb) -> None:
         ws = wb.add_worksheet(self.names["charts"])
-        # Tables in A:D, charts from F (600 px wide): one landscape page wide.
-        setup_page(ws, [30, 14, 14, 14, 2, 60], orientation="landscape",
-                   footer=self._footer())
+        # Each table with its chart under it, within A:D, one block a page: portrait, read at
+        # nearly full size whatever the spreadsheet's column metrics (a chart beside its
+        # table was drawn wider by LibreOffice without Calibri, and the page shrank to 64 %).
+        setup_page(ws, [30, 14, 14, 14], orientation="portrait", footer=self._footer())
         ws.set_default_row(row_height(FONT_SIZE))
         ws.set_row(0, row_height(18))
         ws.write_string(0, 0, self.tr("ภาพรวม", "Overview"), self.f_title)
-        # 1. organisations by level
+        # The three tables, each followed by its chart (every category labelled, tall enough
+        # for its rows); from the second on, each table starts a page.
         levels: dict[str, int] = {}
         for e in self.r.entries:
             if e.level:
@@ -592,23 +602,29 @@ class Writer:
         order = self._level_order()
         level_rows = [(lv, levels[lv]) for lv in order if lv in levels] + [
             (lv, n) for lv, n in sorted(levels.items()) if lv not in order]
+        means = getattr(self, "indicator_means", [])
+        groups = self._status_groups()
+        n1, n2, n3 = max(len(level_rows), 1), max(len(means), 1), max(len(groups), 1)
+        heights = (CHART_HEIGHT, _bar_height(n2), _bar_height(n3))
+
+        def rows_of(px: int) -> int:  # sheet rows a chart of ``px`` pixels covers
+            return -(-px // int(row_height(FONT_SIZE) * 4 / 3)) + 1
+
         r0 = 2
+        r1 = r0 + n1 + 2 + rows_of(heights[0]) + 1
+        r2 = r1 + n2 + 2 + rows_of(heights[1]) + 1
+        ws.set_h_pagebreaks([r1, r2])
         ws.write_string(r0, 0, vocab.label(vocab.HEADINGS, "level", self.lang), self.f_head)
         ws.write_string(r0, 1, self.tr("จำนวนหน่วยงาน", "Organisations"), self.f_head)
         for i, (lv, n) in enumerate(level_rows, start=1):
             ws.write_string(r0 + i, 0, self.level_text(lv), self.f_text)
             ws.write_number(r0 + i, 1, n, self.f_int)
-        # 2. mean score by indicator
-        r1 = r0 + max(len(level_rows), 1) + 3
-        means = getattr(self, "indicator_means", [])
         ws.write_string(r1, 0, self.tr("ตัวชี้วัด", "Indicator"), self.f_head)
         ws.write_string(r1, 1, self.tr("คะแนนเฉลี่ย", "Mean score"), self.f_head)
         for i, (label, mean) in enumerate(means, start=1):
             ws.write_string(r1 + i, 0, label, self.f_text)
             ws.write_number(r1 + i, 1, mean or 0, self.f_num)
-        # 3. result status by organisation (by district when there are many)
-        groups = self._status_groups()
-        r2 = r1 + max(len(means), 1) + 3
+        # result status by organisation (by district when there are many)
         heads = (["Organisation/district", "Done", "In progress", "Not started"] if self.lang == "en"
                  else ["หน่วยงาน/อำเภอ", "แล้วเสร็จ", "ระหว่างดำเนินการ", "ยังไม่ดำเนินการ"])
         for c, h in enumerate(heads):
@@ -622,9 +638,8 @@ class Writer:
         name = self.names["charts"]
         font = {"name": self.t.font, "size": 14}
 
-        def chart(kind, title, series, cats, row, subtype=None, values=None, n=1):
-            """``values``: the value axis, counts ({"count": max}) or scores (0-100); every
-            category labelled, the chart tall enough for ``n`` of them."""
+        def chart(kind, title, series, cats, row, height, subtype=None, values=None):
+            """``values``: the value axis, counts ({"count": max}) or scores (0-100)."""
             opts = {"type": kind}
             if subtype:
                 opts["subtype"] = subtype
@@ -649,40 +664,28 @@ class Writer:
                 ch.set_x_axis(category_axis)
                 ch.set_y_axis(value_axis)
             ch.set_legend({"font": font, "position": "bottom" if len(series) > 1 else "none"})
-            height = 360 if kind == "column" else max(360, 100 + 44 * n)
-            ch.set_size({"width": 600, "height": height})
-            ws.insert_chart(row, 5, ch)
-            return height
+            ch.set_size({"width": CHART_WIDTH, "height": height})
+            ws.insert_chart(row, 0, ch)
 
-        n1 = max(len(level_rows), 1)
-
-        def rows_of(px: int) -> int:  # sheet rows a chart of ``px`` pixels covers
-            return -(-px // int(row_height(FONT_SIZE) * 4 / 3)) + 1
-
-        h = chart("column", self.tr("จำนวนหน่วยงานตามระดับผลการประเมิน",
-                                    "Organisations by assessment level"),
-                  [{"name": self.tr("หน่วยงาน", "Organisations"),
-                    "values": [name, r0 + 1, 1, r0 + n1, 1],
-                    "data_labels": {"value": True}, "fill": {"color": "#4472C4"}}],
-                  [name, r0 + 1, 0, r0 + n1, 0], 2,
-                  values=max((n for _, n in level_rows), default=1))
-        at = 2 + rows_of(h)
-        n2 = max(len(means), 1)
-        h = chart("bar", self.tr("คะแนนเฉลี่ยรายตัวชี้วัด", "Mean score by indicator"),
-                  [{"name": self.tr("คะแนนเฉลี่ย", "Mean score"),
-                    "values": [name, r1 + 1, 1, r1 + n2, 1],
-                    "data_labels": {"value": True, "num_format": "0.00"},
-                    "fill": {"color": "#70AD47"}}],
-                  [name, r1 + 1, 0, r1 + n2, 0], at, values="scores", n=n2)
-        at += rows_of(h)
-        ws.set_h_pagebreaks([at - 1])  # the status chart starts a page: no chart cut in two
-        n3 = max(len(groups), 1)
+        chart("column", self.tr("จำนวนหน่วยงานตามระดับผลการประเมิน",
+                                "Organisations by assessment level"),
+              [{"name": self.tr("หน่วยงาน", "Organisations"),
+                "values": [name, r0 + 1, 1, r0 + n1, 1],
+                "data_labels": {"value": True}, "fill": {"color": "#4472C4"}}],
+              [name, r0 + 1, 0, r0 + n1, 0], r0 + n1 + 2, heights[0],
+              values=max((n for _, n in level_rows), default=1))
+        chart("bar", self.tr("คะแนนเฉลี่ยรายตัวชี้วัด", "Mean score by indicator"),
+              [{"name": self.tr("คะแนนเฉลี่ย", "Mean score"),
+                "values": [name, r1 + 1, 1, r1 + n2, 1],
+                "data_labels": {"value": True, "num_format": "0.00"},
+                "fill": {"color": "#70AD47"}}],
+              [name, r1 + 1, 0, r1 + n2, 0], r1 + n2 + 2, heights[1], values="scores")
         colors = ["#70AD47", "#FFC000", "#A5A5A5"]
         chart("bar", self.tr("สถานะผลการดำเนินการ", "Status of results"),
               [{"name": [name, r2, c], "values": [name, r2 + 1, c, r2 + n3, c],
                 "fill": {"color": colors[c - 1]}} for c in (1, 2, 3)],
-              [name, r2 + 1, 0, r2 + n3, 0], at, subtype="stacked",
-              values=max((sum(c) for _, c in groups), default=1), n=n3)
+              [name, r2 + 1, 0, r2 + n3, 0], r2 + n3 + 2, heights[2], subtype="stacked",
+              values=max((sum(c) for _, c in groups), default=1))
 
     def _level_order(self) -> list[str]:
         if not self.bound:

@@ -44,6 +44,21 @@ def fit_scale(widths: Sequence[float], orientation: str = "landscape") -> int:
     return max(10, min(100, int(printable / max(width_points(widths), 1.0) * 100)))
 
 
+def pages_wide(widths: Sequence[float], scale: float, orientation: str = "landscape",
+               repeat: int = 0) -> int:
+    """Pages across that the columns take at ``scale`` %: a column is never cut, and from the
+    second page on the first ``repeat`` columns are printed again before the rest."""
+    room = (PAGE_PT[orientation] - 2 * 72 * MARGIN_IN) * 100 / scale
+    again = width_points(widths[:repeat])
+    pages, used = 1, 0.0
+    for w in widths:
+        pt = width_points([w])
+        if used and used + pt > room:
+            pages, used = pages + 1, again
+        used += pt
+    return pages
+
+
 def setup_page(ws, widths: Sequence[float], *, title_rows: tuple[int, int] | None = None,
                repeat_columns: tuple[int, int] | None = None, orientation: str = "auto",
                footer: str = "") -> int:
@@ -63,11 +78,14 @@ def setup_page(ws, widths: Sequence[float], *, title_rows: tuple[int, int] | Non
     if scale >= MIN_SCALE:
         ws.fit_to_pages(1, 0)  # the application works out the exact scale: never cut
     else:
-        printable = PAGE_PT[orientation] - 2 * 72 * MARGIN_IN
-        pages = math.ceil(width_points(widths) * MIN_SCALE / 100 / printable)
-        # N pages wide, not a fixed scale: no last column of pages holding one column.
+        # N pages wide, not a fixed scale: no last column of pages holding one column. The
+        # application takes the largest scale at which the columns fit in N pages, whole
+        # columns a page and the repeated ones again on each: so is N chosen here.
+        repeat = repeat_columns[1] + 1 if repeat_columns else 0
+        pages = pages_wide(widths, MIN_SCALE, orientation, repeat)
         ws.fit_to_pages(pages, 0)
-        scale = max(MIN_SCALE, min(100, int(printable * pages / width_points(widths) * 100)))
+        scale = next(s for s in range(100, MIN_SCALE - 1, -1)
+                     if pages_wide(widths, s, orientation, repeat) <= pages)
         if repeat_columns:
             ws.repeat_columns(*repeat_columns)
     if title_rows:
