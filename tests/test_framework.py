@@ -81,7 +81,7 @@ def test_seed_000_under_2569_gives_a_pass_label() -> None:
     result = score(load_framework(2569), SEED_000)
     assert result.total == 59.16
     assert result.level == "D"
-    assert result.pass_label == "ต้องปรับปรุงโดยด่วน"
+    assert result.pass_label == "ไม่ผ่าน"  # below the published pass mark of 85
     assert result.label == result.pass_label
 
 
@@ -311,10 +311,11 @@ ALL = ("IIT", "EIT", "OIT")
         (85.0, {"IIT": 85.0, "EIT": 84.99, "OIT": 90.0}, "ผ่าน"),
         (90.0, {"IIT": 90.0, "EIT": 90.0}, "ผ่าน"),  # a missing tool cannot prove "every tool"
         (90.0, {"iit": 90.0, "eit": 90.0, "oit": 90.0}, "ผ่านดี"),
-        (84.99, dict.fromkeys(ALL, 99.0), "ต้องปรับปรุง"),
-        (70.0, dict.fromkeys(ALL, 70.0), "ต้องปรับปรุง"),
-        (69.99, dict.fromkeys(ALL, 70.0), "ต้องปรับปรุงโดยด่วน"),
-        (0.0, {}, "ต้องปรับปรุงโดยด่วน"),
+        # below the pass mark, the one published word: the NACC publishes no finer label
+        (84.99, dict.fromkeys(ALL, 99.0), "ไม่ผ่าน"),
+        (70.0, dict.fromkeys(ALL, 70.0), "ไม่ผ่าน"),
+        (69.99, dict.fromkeys(ALL, 70.0), "ไม่ผ่าน"),
+        (0.0, {}, "ไม่ผ่าน"),
     ],
 )
 def test_pass_labels_2569(total: float, tools: dict[str, float], label: str) -> None:
@@ -633,3 +634,16 @@ def test_all_hundred_is_hundred(year: int) -> None:
 def test_round_half_up_on_exact_halves(n: int, sign: int) -> None:
     # n.nn5 rounds away from zero at 2 decimals, like Excel's ROUND, whatever the binary error.
     assert round_half_up(sign * (10 * n + 5) / 1000, 2) == sign * (n + 1) / 100
+
+
+def test_only_published_result_labels() -> None:
+    """The labels a document or report prints are the NACC's own words: the pass mark of 85
+    and the categories agencies publish above it; nothing finer below it."""
+    from ita_xlsx.spec.framework import available_years
+
+    published = {"ผ่านดีเยี่ยม", "ผ่านดี", "ผ่าน", "ไม่ผ่าน"}
+    for year in available_years():
+        fw = load_framework(year)
+        assert {r.label for r in fw.pass_labels} <= published, year
+        if fw.pass_labels:
+            assert min(r.min_total for r in fw.pass_labels if r.label.startswith("ผ่าน")) == 85
