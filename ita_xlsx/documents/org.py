@@ -198,7 +198,7 @@ def measure_rows(b: Bound, e: OrgEntry) -> list[dict]:
 def result_rows(b: Bound, e: OrgEntry, round_key: str, words: dict[str, str]
                 ) -> tuple[list[dict], dict[str, int]]:
     """One row per measure with its result of this round; counts by status."""
-    from ita_xlsx.validators.schema import split_urls
+    from ita_xlsx.thai.values import split_urls
 
     status_label = _labels(b, b.template.choice_key(Roles.RESULTS, Fields.STATUS))
     by_id: dict[str, dict] = {}

@@ -1,8 +1,7 @@
 """Validate many returned workbooks at once.
 
-Reading runs in parallel processes; then each sheet's pandera schema runs *once* over the rows
-of all files (pandera costs ~7 ms a call however small the frame, so one call per sheet per
-file would dominate). Cross-sheet checks follow in plain Python.
+Reading runs in parallel processes; then each sheet's rules (``rules.py``) run once over the
+rows of all files, column by column. Cross-sheet checks follow.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from ita_xlsx.spec.framework import FrameworkError
 from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.spec.template import Bound, Sheet, Template, bind, load_template
 from ita_xlsx.thai import normalize_year, to_arabic_digits
-from ita_xlsx.validators import cross, oit
+from ita_xlsx.validators import cross, oit, rules
 
 
 @dataclass
@@ -187,19 +186,14 @@ def file_year(ret: Returned) -> int | None:
     return None
 
 
-# ---------------------------------------------------------------- schema runs
+# ---------------------------------------------------------------- the template's rules
 
 
-def _frame(s: Sheet, reports: list[FileReport]):
-    """One frame of a sheet's rows across all files, and (file index, Excel row) per row."""
-    import pandas as pd
-
-    from ita_xlsx.thai.values import score_value
-    from ita_xlsx.validators.schema import FY_COLUMN
-
+def columns_of(s: Sheet, reports: list[FileReport]) -> tuple[rules.Columns, list]:
+    """A sheet's rows across all files, column by column, and (file index, Excel row) per row."""
     keys = [f.key for f in s.fields]
-    scores = [f.key for f in s.fields if f.type == "score"]
-    records, where = [], []
+    cols: rules.Columns = {k: [] for k in (*keys, rules.FY_COLUMN)}
+    where = []
     for i, rep in enumerate(reports):
         ret = rep.returned
         if s.key not in ret.sheet_names:
@@ -207,32 +201,23 @@ def _frame(s: Sheet, reports: list[FileReport]):
         rows = [(None, ret.form)] if s.kind == "form" else [
             (r.row, r.values) for r in ret.tables.get(s.key, [])]
         for excel_row, values in rows:
-            rec = {k: values.get(k) for k in keys}
-            rec[FY_COLUMN] = float(rep.fiscal_year) if rep.fiscal_year else float("nan")
-            for k in scores:  # numeric twins for conditions such as "below the pass mark"
-                rec[f"{k}__num"] = score_value(values.get(k))
-            records.append(rec)
+            for k in keys:
+                cols[k].append(values.get(k))
+            cols[rules.FY_COLUMN].append(rep.fiscal_year or None)
             where.append((i, excel_row))
-    if not records:
-        return None, where
-    frame = pd.DataFrame.from_records(records)
-    for k in keys:  # blanks as None, whatever pandas inferred
-        frame[k] = frame[k].astype(object).where(frame[k].notna(), None)
-    return frame, where
+    return cols, where
 
 
-def _schema_findings(reports: list[FileReport], bound: Bound) -> None:
-    """Run each sheet's schema once over all the files of one fiscal year."""
-    from ita_xlsx.validators.schema import compile_schema, finding_detail, run_schema
-
+def _rule_findings(reports: list[FileReport], bound: Bound) -> None:
+    """Run each sheet's rules once over the rows of all the files of one fiscal year."""
     for s in bound.template.data_sheets:
         if s.key == oit.SHEET:  # its items are checked one by one in oit.py
             continue
-        frame, where = _frame(s, reports)
-        if frame is None:
+        cols, where = columns_of(s, reports)
+        if not where:
             continue
         fields = {f.key: f for f in s.fields}
-        for code, key, index in run_schema(compile_schema(bound, s), frame):
+        for code, key, index in rules.run_rules(rules.compile_rules(bound, s), cols):
             i, excel_row = where[index]
             rep, f = reports[i], fields[key]
             ret = rep.returned
@@ -244,8 +229,8 @@ def _schema_findings(reports: list[FileReport], bound: Bound) -> None:
                 cell, raw = ret.cell(s.key, excel_row, key), None
                 if not cell:  # the column is missing from the file: column-missing says so once
                     continue
-            value = frame.at[index, key]
-            record = frame.loc[index]
+            value = cols[key][index]
+            record = {k: cols[k][index] for k in fields}
             severity = ""  # the catalogue's, unless the template says otherwise
             if code == "required-missing" and f.missing_code:
                 code = f.missing_code
@@ -256,7 +241,7 @@ def _schema_findings(reports: list[FileReport], bound: Bound) -> None:
                 sheet_name=ret.sheet_names.get(s.key, s.name), row=excel_row, column=key,
                 cell=cell, value=raw if raw not in (None, "") else value, label=f.label,
                 label_en=f.label_en,
-                params=finding_detail(code, f, value, rep.fiscal_year, bound, record)))
+                params=rules.finding_detail(code, f, value, rep.fiscal_year, bound, record)))
 
 
 # ---------------------------------------------------------------- the whole run
@@ -315,7 +300,7 @@ def validate_files(
         rep.round = None if round_value is None else str(round_value)  # typed over: may be a number
         groups.setdefault(year, []).append(rep)
     for year, group in groups.items():
-        _schema_findings(group, bounds[year])
+        _rule_findings(group, bounds[year])
         for rep in group:
             ret, b = rep.returned, rep.bound
             assert b is not None  # every report in a group was bound above

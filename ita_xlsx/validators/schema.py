@@ -1,10 +1,13 @@
-"""pandera schemas compiled from the template: one per data sheet, run once over all files.
+"""The template's rules compiled to pandera schemas: the reference the fast rules answer to.
+
+``rules.py`` runs the rules at validation time, column by column in plain Python, so that
+neither pandas nor pandera (nor the hypothesis package pandera reaches for) loads when a
+command starts. The same declarations compile here to one pandera schema per data sheet, and
+the tests hold both to the same failures over generated rows: a rule changed in one place and
+not the other fails there.
 
 Each check's ``error`` is ``"<finding code>|<column key>"`` so that failure cases map straight
-back to catalogue entries; pandera's own text never reaches a user. The frames are indexed
-0..n-1; the caller keeps which file and Excel row each index is.
-
-pandas and pandera are imported here only, so commands that don't validate start fast.
+back to catalogue entries. The frames are indexed as the columns' rows.
 """
 
 from __future__ import annotations
@@ -12,21 +15,18 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from ita_xlsx.core.findings import Finding
-from ita_xlsx.spec.roles import Fields
 from ita_xlsx.spec.template import Bound, Field, Sheet
 from ita_xlsx.thai.values import (
     date_ok,
     email_ok,
     score_ok,
     score_value,
-    split_urls,
     timeframe,
     url_problem,
 )
+from ita_xlsx.validators.rules import FY_COLUMN, Columns, blank
 
 SEP = "|"
-FY_COLUMN = "__fy"
 def _condition(bound: Bound, f: Field):
     """A function df -> bool Series: rows where ``f`` is required by its condition."""
     c = f.required_when
@@ -124,56 +124,16 @@ def run_schema(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> list[tuple[st
     return []
 
 
-def finding_detail(code: str, f: Field, value: object, fy: int | None, bound: Bound,
-                   record) -> dict:
-    """Entry-specific message fields for a schema failure (``record``: the row's values)."""
-    if code == "issue-missing":
-        ind = str(record[Fields.INDICATOR])
-        names = {str(i.number): {"th": i.label, "en": f"{i.number}. {i.name_en}"}
-                 for i in bound.analysis_fw.indicators}
-        return {"indicator": names.get(ind, {"th": ind, "en": ind}), "value": record[Fields.SCORE],
-                "expected": f"{bound.analysis_fw.pass_mark:g}"}
-    if code == "choice-invalid":
-        assert f.choices is not None  # this check exists only on a field with a choice list
-        items = bound.choice_items(f.choices)
-        return {"expected": " / ".join(c.label for c in items[:4])}
-    if code == "required-missing":
-        return {"detail": {"th": f.required_message, "en": f.required_message_en or
-                           f.required_message}}
-    if code == "timeframe-invalid":
-        from ita_xlsx.thai import describe_timeframe_problem
-
-        tf = timeframe(value, fy)
-        reason = tf.reason or "unrecognised"
-        return {"detail": {
-            "th": describe_timeframe_problem(reason, "th", fiscal_year=fy, hint=tf.hint),
-            "en": describe_timeframe_problem(reason, "en", fiscal_year=fy, hint=tf.hint)}}
-    if code == "timeframe-read-as":
-        from ita_xlsx.thai import (
-            YearMonth,
-            current_fiscal_year,
-            describe_timeframe_reading,
-            format_month,
-        )
-
-        tf = timeframe(value, fy)
-        year = fy or current_fiscal_year()
-        example = (f"{format_month(YearMonth.fiscal_start(year))} - "
-                   f"{format_month(YearMonth.fiscal_end(year))}")
-        return {"detail": {"th": describe_timeframe_reading(tf, "th"),
-                           "en": describe_timeframe_reading(tf, "en")}, "expected": example}
-    if code == "timeframe-outside-year":
-        from ita_xlsx.thai import format_month
-
-        tf = timeframe(value, fy)
-        return {"detail": {"th": f"{format_month(tf.start)} – {format_month(tf.end)}",
-                           "en": f"{format_month(tf.start, 'en')} – {format_month(tf.end, 'en')}"},
-                "expected": fy, "fy_start": (fy or 1) - 1, "fy_end": fy}
-    if code == "url-invalid":
-        th, en = url_problem(value) or ("", "")
-        return {"detail": {"th": th, "en": en}}
-    return {}
+def frame_of(sheet: Sheet, cols: Columns) -> pd.DataFrame:
+    """The rows ``rules.py`` checks, as the frame these schemas check: blanks as None, and a
+    numeric twin of each score column for conditions such as "below the pass mark"."""
+    frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in cols.items()})
+    frame[FY_COLUMN] = [float("nan") if blank(v) else float(v) for v in cols[FY_COLUMN]]
+    for f in sheet.fields:
+        if f.type == "score":
+            frame[f"{f.key}__num"] = [score_value(v) for v in cols[f.key]]
+        frame[f.key] = frame[f.key].where(frame[f.key].notna(), None)
+    return frame
 
 
-__all__ = ["Finding", "compile_schema", "run_schema", "finding_detail", "score_value", "timeframe",
-           "split_urls", "url_problem", "FY_COLUMN"]
+__all__ = ["compile_schema", "run_schema", "frame_of"]
