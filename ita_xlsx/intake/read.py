@@ -11,10 +11,10 @@ characters.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import os
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -102,11 +102,7 @@ def normalize_header(value: object) -> str:
 
 
 def _clean(text: str) -> str:
-    """clean_text, with a fast path for the common already-clean cell (most of a file)."""
-    if (text.isprintable() and text == text.strip() and "  " not in text
-            and "\u0e4d" not in text and unicodedata.is_normalized("NFC", text)):
-        return text
-    return clean_text(text)
+    return clean_text(text)  # it has the fast path for an already-clean cell
 
 
 def normalize_value(value: object, kind: str) -> object:
@@ -456,6 +452,7 @@ def _read_table(rows: list[list], s: Sheet, name: str, out: Returned,
         normalize_header(c.label.split("{")[0]) for c in s.computed
     }
     records: list[Row] = []
+    present = [(f.key, mapping[f.key]) for f in s.fields if f.key in mapping]
     for r in range(header + 1, len(rows) + 1):
         line = rows[r - 1]
         if s.rows == "framework.indicators" and stop_labels and line and any(
@@ -463,8 +460,7 @@ def _read_table(rows: list[list], s: Sheet, name: str, out: Returned,
         ):
             _read_extras(rows, s, r, out, info)
             break
-        raw = {f.key: (line[i] if i < len(line) else None) for f, i in
-               ((f, mapping[f.key]) for f in s.fields if f.key in mapping)}
+        raw = {k: (line[i] if i < len(line) else None) for k, i in present}
         values = {f.key: normalize_value(raw.get(f.key), f.type) for f in s.fields}
         for f in s.fields:
             col = mapping.get(f.key)
@@ -716,10 +712,21 @@ def _spread_merged(rows: list[list], ranges, s: Sheet, out: Returned) -> dict:
 def measure_key(value: object) -> str:
     """A measure id compared loosely: case, spaces, Thai digits and leading zeros ignored
     ("M๐๒", "m2", "M 02" and "M02" are one id)."""
+    try:
+        return _measure_key(value)
+    except TypeError:  # not hashable: not a cell value, but said the same way
+        return _measure_key.__wrapped__(value)
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+@functools.lru_cache(maxsize=1 << 16, typed=True)  # the same few ids, compared again and again
+def _measure_key(value: object) -> str:
     from ita_xlsx.thai import to_arabic_digits
 
     text = to_arabic_digits(clean_text(value)).replace(" ", "").casefold()
-    return re.sub(r"\d+", lambda m: str(int(m.group())), text)
+    return _DIGITS.sub(lambda m: str(int(m.group())), text)
 
 
 def align_measure_ids(out: Returned) -> None:

@@ -72,6 +72,9 @@ def clean_text(value: object) -> str:
     if isinstance(value, datetime.datetime) and value.time() == datetime.time():
         return value.date().isoformat()
     text = value if isinstance(value, str) else str(value)
+    if (text.isprintable() and text == text.strip() and "  " not in text
+            and "\u0e4d" not in text and unicodedata.is_normalized("NFC", text)):
+        return text  # already clean, as most cells are: nothing below would change it
     text = _ZERO_WIDTH.sub("", text)
     text = _BIDI.sub("", text)
     text = _CONTROL.sub("", text)
@@ -86,6 +89,8 @@ def typed_text(value: str) -> str:
     the Thai words kept. Only what no one sees and no file format can hold goes (zero-width
     characters, C0 controls). Blank ("" or whitespace only) gives "". Compare and check with
     :func:`clean_text`, never with this."""
+    if value.isprintable() and value.strip():
+        return value  # no control or zero-width character, and something to read
     if not clean_text(value):
         return ""
     return _CONTROL.sub("", _ZERO_WIDTH.sub("", value))
