@@ -98,28 +98,56 @@ class Report:
 # ---------------------------------------------------------------- reading
 
 
-def _read_one(args: tuple[str, str]) -> Returned:
-    path, template_file = args
-    return read_return(path, load_template(template_file))
+Job = tuple[str, str, int | None, str | None]  # path, template file, year, framework
 
 
-def _read_failed(args: tuple[str, str], failure) -> Returned:
+def _check_one(job: Job) -> FileReport:
+    """In a worker: read one file and run every check of its own (the template's rules, the
+    cross-sheet and OIT checks). What comes back is the file's report, without its bound
+    template (the main process binds each year once)."""
+    path, template_file, fiscal_year, framework = job
+    template = load_template(template_file)
+    ret = read_return(path, template)
+    rep = FileReport(ret.path, ret, list(ret.findings))
+    if ret.readable:
+        check_file(rep, template, fiscal_year, framework)
+    rep.bound = None
+    return rep
+
+
+def _read_failed(job: Job, failure) -> FileReport:
     """The file that cost its worker a budget, a panic or its life: one finding."""
     from ita_xlsx.intake.read import file_mtime
 
-    path = args[0]
-    return Returned(path=path, readable=False, mtime=file_mtime(path), findings=[Finding(
+    path = job[0]
+    ret = Returned(path=path, readable=False, mtime=file_mtime(path), findings=[Finding(
         failure.code, params={"detail": {"th": failure.th, "en": failure.en}})])
+    return FileReport(path, ret, list(ret.findings))
 
 
-def read_all(paths: Sequence[Path], template: Template, workers: int | None = None,
-             progress: Callable[[int], None] | None = None, budget=None) -> list[Returned]:
-    """Read every file in worker processes, each within the memory and time budget."""
+def check_all(paths: Sequence[Path], template: Template, fiscal_year: int | None = None,
+              framework: str | None = None, workers: int | None = None,
+              progress: Callable[[int], None] | None = None, budget=None) -> list[FileReport]:
+    """Read and check every file in worker processes, each within the memory and time
+    budget: the per-file work is done where the file is read, in parallel."""
     from ita_xlsx.intake.sandbox import run_jobs
 
-    jobs = [(str(p), template.source_file) for p in paths]
-    return run_jobs(_read_one, jobs, _read_failed, workers=workers, budget=budget,
+    jobs = [(str(p), template.source_file, fiscal_year, framework) for p in paths]
+    return run_jobs(_check_one, jobs, _read_failed, workers=workers, budget=budget,
                     progress=progress)
+
+
+# A worker's bound templates and compiled rules, made once per process, not once per file.
+_BOUND: dict[tuple[str, int, str | None], Bound] = {}
+_RULES: dict[tuple[int, str], list[rules.Rule]] = {}
+_LOOKUPS: dict[int, Lookups] = {}
+
+
+def bound_for(template: Template, year: int, framework: str | None = None) -> Bound:
+    key = (template.source_file, year, framework)
+    if key not in _BOUND:
+        _BOUND[key] = bind(template, year, "plan", None, framework)
+    return _BOUND[key]
 
 
 # ---------------------------------------------------------------- canonical values
@@ -217,7 +245,10 @@ def _rule_findings(reports: list[FileReport], bound: Bound) -> None:
         if not where:
             continue
         fields = {f.key: f for f in s.fields}
-        for code, key, index in rules.run_rules(rules.compile_rules(bound, s), cols):
+        compiled = _RULES.get((id(bound), s.key))
+        if compiled is None:
+            compiled = _RULES[(id(bound), s.key)] = rules.compile_rules(bound, s)
+        for code, key, index in rules.run_rules(compiled, cols):
             i, excel_row = where[index]
             rep, f = reports[i], fields[key]
             ret = rep.returned
@@ -264,56 +295,16 @@ def validate_files(
     """Validate ``paths`` (files) and return the report. Never raises for a bad file."""
     started = time.perf_counter()
     template = template or load_template()
-    returned = read_all([Path(p) for p in paths], template, workers, progress)
-    reports = [FileReport(r.path, r, list(r.findings)) for r in returned]
-    bounds: dict[int, Bound] = {}
-    canon: dict[int, Lookups] = {}
-    groups: dict[int, list[FileReport]] = {}
+    reports = check_all([Path(p) for p in paths], template, fiscal_year, framework, workers,
+                        progress)
     for rep in reports:
-        ret = rep.returned
-        if not ret.readable:
-            continue
-        _template_findings(rep, template)
-        year = file_year(ret) or fiscal_year
-        rep.fiscal_year = year
-        if year is None:
-            f = template.sheet(Roles.ORG).field(Fields.FISCAL_YEAR)
-            rep.findings.append(Finding(
-                "required-missing", sheet=Roles.ORG, sheet_name=ret.sheet_names.get(
-                    Roles.ORG, template.sheet(Roles.ORG).name), column=f.key,
-                cell=ret.form_cells.get(f.key, f.cell), label=f.label, label_en=f.label_en,
-                params={"detail": {"th": f.required_message,
-                                   "en": f.required_message_en or f.required_message}}))
-            continue
-        if year not in bounds:
+        if rep.fiscal_year is not None and rep.returned.readable:
             try:
-                bounds[year] = bind(template, year, "plan", None, framework)
-            except FrameworkError as exc:
-                rep.findings.append(Finding("template-unknown", params={"detail": {
-                    "th": exc.message, "en": getattr(exc, "message_en", str(exc))}}))
-                continue
-        rep.bound = bounds[year]
-        if year not in canon:
-            canon[year] = choice_lookups(rep.bound)
-        canonicalize(ret, rep.bound, canon[year])
-        round_value = ret.form.get(Fields.ROUND) or ret.identity.get(Fields.ROUND) or None
-        rep.round = None if round_value is None else str(round_value)  # typed over: may be a number
-        groups.setdefault(year, []).append(rep)
-    for year, group in groups.items():
-        _rule_findings(group, bounds[year])
-        for rep in group:
-            ret, b = rep.returned, rep.bound
-            assert b is not None  # every report in a group was bound above
-            rep.findings += cross.identity_checks(ret, b, fiscal_year, rep.fiscal_year)
-            rep.findings += cross.analysis_checks(ret, b)
-            rep.findings += cross.measure_checks(ret, b)
-            rep.findings += cross.oit_item_checks(ret, b)
-            rep.findings += cross.result_checks(ret, b, rep.round)
-            if b is not None:
-                rep.oit = oit.check_items(ret, b, template.oit_official_hosts)
-                rep.findings += oit.findings_of(rep.oit)
-            if orgs is not None:
-                rep.findings += cross.org_list_checks(ret, orgs, orgs_source)
+                rep.bound = bound_for(template, rep.fiscal_year, framework)
+            except FrameworkError:  # the worker said so already (template-unknown)
+                rep.bound = None
+        if orgs is not None and rep.bound is not None:
+            rep.findings += cross.org_list_checks(rep.returned, orgs, orgs_source)
     report = Report(reports)
     if orgs is not None:  # who on the list has sent nothing readable yet
         sent = {rep.returned.org_code.casefold() for rep in reports if rep.returned.readable}
@@ -327,6 +318,46 @@ def validate_files(
         _cap_findings(rep)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def check_file(rep: FileReport, template: Template, fiscal_year: int | None = None,
+               framework: str | None = None) -> None:
+    """Every check of one readable file that needs no other file: the template's version,
+    its year, choices read as their values, the template's rules, the cross-sheet checks and
+    the OIT items. Sets the report's year, round and bound template."""
+    ret = rep.returned
+    _template_findings(rep, template)
+    year = file_year(ret) or fiscal_year
+    rep.fiscal_year = year
+    if year is None:
+        f = template.sheet(Roles.ORG).field(Fields.FISCAL_YEAR)
+        rep.findings.append(Finding(
+            "required-missing", sheet=Roles.ORG, sheet_name=ret.sheet_names.get(
+                Roles.ORG, template.sheet(Roles.ORG).name), column=f.key,
+            cell=ret.form_cells.get(f.key, f.cell), label=f.label, label_en=f.label_en,
+            params={"detail": {"th": f.required_message,
+                               "en": f.required_message_en or f.required_message}}))
+        return
+    try:
+        b = bound_for(template, year, framework)
+    except FrameworkError as exc:
+        rep.findings.append(Finding("template-unknown", params={"detail": {
+            "th": exc.message, "en": getattr(exc, "message_en", str(exc))}}))
+        return
+    rep.bound = b
+    if id(b) not in _LOOKUPS:
+        _LOOKUPS[id(b)] = choice_lookups(b)
+    canonicalize(ret, b, _LOOKUPS[id(b)])
+    round_value = ret.form.get(Fields.ROUND) or ret.identity.get(Fields.ROUND) or None
+    rep.round = None if round_value is None else str(round_value)  # typed over: may be a number
+    _rule_findings([rep], b)
+    rep.findings += cross.identity_checks(ret, b, fiscal_year, rep.fiscal_year)
+    rep.findings += cross.analysis_checks(ret, b)
+    rep.findings += cross.measure_checks(ret, b)
+    rep.findings += cross.oit_item_checks(ret, b)
+    rep.findings += cross.result_checks(ret, b, rep.round)
+    rep.oit = oit.check_items(ret, b, template.oit_official_hosts)
+    rep.findings += oit.findings_of(rep.oit)
 
 
 MAX_FINDINGS = 500  # per file; a pasted block of junk must not make a 100 MB report
