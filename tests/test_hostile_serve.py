@@ -135,7 +135,21 @@ def _csrf(opener, base: str) -> str:
         return re.search(r'name="csrf-token" content="([^"]+)"', r.read().decode()).group(1)
 
 
+def _make(officer, base: str, csrf: str, year: str, round_key: str) -> tuple[int, str]:
+    body = urllib.parse.urlencode({"csrf": csrf, "year": year, "round": round_key,
+                                   "deadline": "", "contact": ""}).encode()
+    req = urllib.request.Request(base + "/make", data=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Origin": base})
+    try:
+        with officer.open(req, timeout=300) as r:
+            return r.status, r.read().decode("utf-8")
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode("utf-8")
+
+
 def test_two_tabs_making_the_round_at_once_leave_one_round(served):
+    """Two tabs make two rounds of one year at the same moment: whichever comes first makes
+    its round, the other is told, never mixed in (either order)."""
     root, url = served
     base = url.split("/?")[0]
     officer = browser()
@@ -143,28 +157,43 @@ def test_two_tabs_making_the_round_at_once_leave_one_round(served):
     csrf = _csrf(officer, base)
     answers: dict[str, tuple[int, str]] = {}
 
-    def make(year: str) -> None:
-        body = urllib.parse.urlencode({"csrf": csrf, "year": year, "round": "plan",
-                                       "deadline": "", "contact": ""}).encode()
-        req = urllib.request.Request(base + "/make", data=body, headers={
-            "Content-Type": "application/x-www-form-urlencoded", "Origin": base})
-        try:
-            with officer.open(req, timeout=300) as r:
-                answers[year] = (r.status, r.read().decode("utf-8"))
-        except urllib.error.HTTPError as err:
-            answers[year] = (err.code, err.read().decode("utf-8"))
+    def make(round_key: str) -> None:
+        answers[round_key] = _make(officer, base, csrf, "2570", round_key)
 
-    tabs = [threading.Thread(target=make, args=(y,)) for y in ("2570", "2571")]
+    tabs = [threading.Thread(target=make, args=(r,)) for r in ("plan", "6")]
     for t in tabs:
         t.start()
     for t in tabs:
         t.join(600)
-    assert set(answers) == {"2570", "2571"}
+    assert set(answers) == {"plan", "6"}
     settings = tomllib.loads((root / "ita-settings.toml").read_text(encoding="utf-8"))
-    year = settings["round"]["fiscal_year"]
+    made_round = settings["round"]["round"]
+    label = {"plan": "_ITA2570_แผน", "6": "_ITA2570_รอบ6"}[made_round]
     made = sorted(p.name for p in (root / "workbooks").glob("*.xlsx"))
-    assert len(made) == 8 and all(f"_ITA{year}_" in n for n in made), made  # one round
-    other = "2571" if year == 2570 else "2570"
+    assert len(made) == 8 and all(label in n for n in made), made  # one round
+    other = "6" if made_round == "plan" else "plan"
     status, page = answers[other]
     assert "รอบอื่น" in page or status == 409, page  # told, not mixed in
-    assert answers[str(year)][0] == 200
+    assert answers[made_round][0] == 200
+
+
+def test_a_make_that_fails_leaves_nothing_claiming_its_round(served):
+    """A year without framework data is refused before anything is written: the settings
+    do not claim it, and the next make (another year) is the round, settings and all. (A
+    failed make used to leave ita-settings.toml saying 2571 beside 2570 workbooks.)"""
+    root, url = served
+    base = url.split("/?")[0]
+    officer = browser()
+    officer.open(url, timeout=60).read()
+    csrf = _csrf(officer, base)
+    status, page = _make(officer, base, csrf, "2571", "plan")
+    assert "2571" in page and "ไม่มีกรอบการประเมิน" in page, page
+    assert not (root / "ita-settings.toml").exists()
+    assert not list((root / "workbooks").glob("*.xlsx")) if (root / "workbooks").exists() \
+        else True
+    status, page = _make(officer, base, csrf, "2570", "plan")
+    assert status == 200
+    settings = tomllib.loads((root / "ita-settings.toml").read_text(encoding="utf-8"))
+    assert settings["round"]["fiscal_year"] == 2570
+    made = sorted(p.name for p in (root / "workbooks").glob("*.xlsx"))
+    assert len(made) == 8 and all("_ITA2570_" in n for n in made), made

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import math
+import os
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -37,6 +38,7 @@ from ita_xlsx.core.vocabulary import ORG_STATES
 from ita_xlsx.make.fast_sheet import FastSheet
 from ita_xlsx.make.print_layout import (
     be_date,
+    fits_one_page,
     lines_for,
     round_label,
     row_height,
@@ -238,14 +240,19 @@ class Writer:
         }
 
     def _sheet(self, wb, key: str, columns, title: str, first_row: int = 3,
-               printed: int | None = None, block: Sequence[tuple[str, str]] = ()):
-        """A sheet with its title, subtitle and heading row; on paper A4, one page wide at a
-        readable scale or split with code and name repeated (``printed``: columns on paper)."""
+               printed: int | None = None, block: Sequence[tuple[str, str]] = (),
+               note: str = ""):
+        """A sheet with its title, subtitle (and ``note`` under it) and heading row; on paper
+        A4, one page wide at a readable scale or split with code and name repeated
+        (``printed``: columns on paper)."""
         ws = wb.add_worksheet(self.names[key], worksheet_class=FastSheet)
         ws.set_row(0, row_height(18))
         ws.set_row(1, row_height(FONT_SIZE))
         ws.write_string(0, 0, title, self.f_title)
         ws.write_string(1, 0, self._subtitle(), self.f_text)
+        if note:
+            ws.set_row(2, row_height(FONT_SIZE))
+            ws.write_string(2, 0, note, self.f_text)
         for i, (label, value) in enumerate(block):  # rows come in order (constant memory)
             ws.set_row(3 + i, row_height(FONT_SIZE))
             ws.write_string(3 + i, 0, label, self.f_bold)
@@ -495,15 +502,21 @@ class Writer:
                       ("columns:scores", ",".join(k for k, _, _ in cols))]
         self._head_row(ws, grid_head, cols)
         r = grid_head
+        heights = [row_height(18), *[one_line] * grid_head]  # title to the grid's heading
         for e in scored:
             r += 1
-            ws.set_row(r, row_height(FONT_SIZE, text_lines(e.org_name, 28)))
+            heights.append(row_height(FONT_SIZE, text_lines(e.org_name, 28)))
+            ws.set_row(r, heights[-1])
             values = {"org_code": e.org_code, "org_name": e.org_name, "total": e.total,
                       "level": self.level_text(e.level), **{f"i{k}": v for k, v in e.scores.items()}}
             for c, (key, _l, _w) in enumerate(cols):
                 v = values.get(key)
                 self._put(ws, r, c, v, self.f_num if isinstance(v, float)
                           else self.f_wrap if key == "org_name" else None)
+        if fits_one_page(widths, sum(heights)):
+            # A district's statistics and grid are one sheet of paper when that stays
+            # readable: fitted by width alone, the last rows spilled onto a second page.
+            ws.fit_to_pages(1, 1)
         if scored:
             ws.conditional_format(first - 1, 2, last - 1, len(cols) - 2, {
                 "type": "3_color_scale", "min_color": "#F8696B", "mid_color": "#FFEB84",
@@ -572,13 +585,22 @@ class Writer:
 
     def _files(self, wb) -> None:
         cols, printed = on_paper(FILES)
+        # Files named from the folder they all came from, given once above the table: on
+        # paper a full path ran to three lines a file (C:\Users\...\Downloads\...).
+        root = _common_folder([f["path"] for f in self.r.files])
         ws = self._sheet(wb, "files", cols, self.tr(
             "ไฟล์ที่ได้รับ (ฉบับล่าสุดของแต่ละหน่วยงานถูกใช้)",
-            "Files received (the newest of each organisation is used)"), printed=printed)
+            "Files received (the newest of each organisation is used)"), printed=printed,
+            note=self.tr(f"ในโฟลเดอร์ {root}", f"In the folder {root}") if root else "")
         en = self.lang == "en"
-        rows = [{**f, "status": vocab.label(vocab.FILE_KINDS if f["status"] in vocab.FILE_KINDS
-                                            else vocab.FILE_STATES, f["status"], self.lang),
-                 "reason": f.get("reason_en" if en else "reason", ""),
+
+        def inside(text: str) -> str:
+            return text.replace(root + os.sep, "") if root else text
+
+        rows = [{**f, "path": inside(f["path"]),
+                 "status": vocab.label(vocab.FILE_KINDS if f["status"] in vocab.FILE_KINDS
+                                       else vocab.FILE_STATES, f["status"], self.lang),
+                 "reason": inside(f.get("reason_en" if en else "reason", "")),
                  "recorded": be_date(f.get("recorded")), "file_time": be_date(f.get("file_time")),
                  "round": round_label(f.get("round"), self.lang) if f.get("round") else ""}
                 for f in sorted(self.r.files, key=lambda x: (x["org_code"], x["path"]))]
@@ -716,6 +738,16 @@ class Writer:
             ws.write_string(i, 0, k)
             ws.write_string(i, 1, v)
         ws.very_hidden()
+
+
+def _common_folder(paths: Sequence[str]) -> str:
+    """The folder every one of ``paths`` lies in ("" when they share none, e.g. two drives)."""
+    folders = [os.path.dirname(p) for p in paths if p and " > " not in p]
+    try:
+        root = os.path.commonpath(folders) if folders else ""
+    except ValueError:  # relative beside absolute, or two drives
+        return ""
+    return "" if root in ("", os.sep) else root
 
 
 def _failed(exc: Exception, path: Path) -> OutputFailed:

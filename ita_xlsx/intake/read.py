@@ -212,7 +212,7 @@ def read_return(path: str | Path, template: Template) -> Returned:
     if pf.kind == "xlsx":
         # one look inside the ZIP: the saved time, and on the sheets where they matter
         # (evidence, scores) the link targets and percent formats
-        info = xlsx_cell_info(path, _extra_sheets(template), out)
+        info = xlsx_cell_info(path, _extra_sheets(template), out, pf.parts)
     try:
         _read_workbook(wb, pf.custom_properties, template, out, info)
         normalise_identity(out, template)
@@ -533,8 +533,8 @@ _PERCENT_BUILTIN = {9, 10}
 _PART_LIMIT = 4 * 1024 * 1024  # workbook.xml, styles, rels: small parts, read whole
 
 
-def xlsx_cell_info(path: Path, wanted: set[str] | None = None,
-                   out: Returned | None = None) -> dict[str, SheetInfo]:
+def xlsx_cell_info(path: Path, wanted: set[str] | None = None, out: Returned | None = None,
+                   parts: dict[str, bytes] | None = None) -> dict[str, SheetInfo]:
     """Sheet name -> link targets and percent cells, for the sheets in ``wanted`` (all when
     None). Called after the preflight accepted the file (sizes and XML declarations checked);
     any surprise gives no extra information, never an error.
@@ -549,7 +549,7 @@ def xlsx_cell_info(path: Path, wanted: set[str] | None = None,
                     out.saved_at = saved_time(_part(zf, "docProps/core.xml"))
                 except KeyError:
                     pass
-            return _cell_info(zf, wanted)
+            return _cell_info(zf, wanted, parts)
     except Exception:  # damaged parts: values are still read, just without these extras
         return {}
 
@@ -567,7 +567,6 @@ _REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
 _NUMFMT_TAG = re.compile(rb"<(?:\w+:)?numFmt\b([^>]*)/?>")
 _XF_TAG = re.compile(rb"<(?:\w+:)?xf\b([^>]*)/?>")
 _CELLXFS = re.compile(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", re.S)
-_C_TAG = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
 _LINK_TAG = re.compile(rb"<(?:\w+:)?hyperlink\b([^>]*)/?>")
 _EMPTY_NUMBER = re.compile(rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?v\s*(?:/>|>\s*</(?:\w+:)?v>)")
 
@@ -611,7 +610,8 @@ def _percent_styles(zf) -> set[int]:
             if int(_attrs(raw).get("numFmtId", "0") or 0) in percent_ids}
 
 
-def _cell_info(zf, wanted: set[str] | None) -> dict[str, SheetInfo]:
+def _cell_info(zf, wanted: set[str] | None, parts: dict[str, bytes] | None = None
+               ) -> dict[str, SheetInfo]:
     from ita_xlsx.spec.template import split_cell
 
     rels = _rels(zf, "xl/_rels/workbook.xml.rels")
@@ -626,15 +626,20 @@ def _cell_info(zf, wanted: set[str] | None) -> dict[str, SheetInfo]:
         if not target:
             continue
         part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        try:
-            data = zf.read(part)  # its size was checked by the preflight
-        except KeyError:
-            continue
+        data = (parts or {}).get(part)
+        if data is None:
+            try:
+                data = zf.read(part)  # its size was checked by the preflight
+            except KeyError:
+                continue
         info = SheetInfo()
         if percent_xf is None:
             percent_xf = _percent_styles(zf)
         if percent_xf:
-            for raw_c in _C_TAG.findall(data):
+            # only the cells styled as a percent, found by the scan itself (not every cell)
+            styled = re.compile(rb'<(?:\w+:)?c\b([^>]*\ss="(?:%s)"[^>]*)>' % b"|".join(
+                str(i).encode() for i in sorted(percent_xf)))
+            for raw_c in styled.findall(data):
                 c = _attrs(raw_c)
                 style = c.get("s", "")
                 if style.isdigit() and int(style) in percent_xf and c.get("r"):

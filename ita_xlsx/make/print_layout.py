@@ -17,6 +17,8 @@ from ita_xlsx.core.vocabulary import ROUNDS, SEVERITIES, label
 
 A4 = 9  # XlsxWriter's paper code
 PAGE_PT = {"landscape": 842.0, "portrait": 595.0}  # A4 width in points
+PAGE_HEIGHT_PT = {"landscape": 595.0, "portrait": 842.0}
+MARGIN_TB_IN = 0.6  # top and bottom margins, inches
 MARGIN_IN = 0.4  # left and right margins, inches
 MIN_SCALE = 70  # below this Thai at 14 pt is too small to read on paper
 # Thai characters (marks not counted) a width unit holds at 14 pt: TH Sarabun New fits more,
@@ -44,6 +46,14 @@ def fit_scale(widths: Sequence[float], orientation: str = "landscape") -> int:
     return max(10, min(100, int(printable / max(width_points(widths), 1.0) * 100)))
 
 
+def fits_one_page(widths: Sequence[float], height_pt: float,
+                  orientation: str = "landscape") -> bool:
+    """Whether a sheet this wide and ``height_pt`` tall prints on one A4 page at
+    ``MIN_SCALE`` or more."""
+    tall = (PAGE_HEIGHT_PT[orientation] - 2 * 72 * MARGIN_TB_IN) * 100 / max(height_pt, 1.0)
+    return min(fit_scale(widths, orientation), tall) >= MIN_SCALE
+
+
 def pages_wide(widths: Sequence[float], scale: float, orientation: str = "landscape",
                repeat: int = 0) -> int:
     """Pages across that the columns take at ``scale`` %: a column is never cut, and from the
@@ -67,7 +77,7 @@ def setup_page(ws, widths: Sequence[float], *, title_rows: tuple[int, int] | Non
     to the fewest pages wide that keep that scale, with ``repeat_columns`` (e.g. code and
     name) on every page. Returns the (estimated) scale."""
     ws.set_paper(A4)
-    ws.set_margins(left=MARGIN_IN, right=MARGIN_IN, top=0.6, bottom=0.6)
+    ws.set_margins(left=MARGIN_IN, right=MARGIN_IN, top=MARGIN_TB_IN, bottom=MARGIN_TB_IN)
     if orientation == "auto":
         orientation = "portrait" if fit_scale(widths, "portrait") >= 90 else "landscape"
     if orientation == "landscape":

@@ -301,6 +301,11 @@ class Pages:
             return out
         round_key = fields["round"] if fields["round"] in ROUNDS else "plan"
         st = self.state
+        try:  # a year without framework data: said, and nothing written for it
+            ita_xlsx.bind_template(st.template, fiscal_year=year, round=round_key)
+        except ita_xlsx.FrameworkError as exc:
+            out["errors"].append(exc.text(self.lang))
+            return out
         with st.lock:
             other = self._other_round(year, round_key)
             if other:  # workbooks of two rounds in one folder: a mixed round
@@ -324,10 +329,12 @@ class Pages:
             if not orgs:
                 out["errors"].append(self.t("make.list_empty"))
                 return out
-            _write_round_settings(st.root, year, round_key, deadline, fields["contact"])
             result = ita_xlsx.make_workbooks(st.root / "workbooks", orgs, fiscal_year=year,
                                              round=round_key, deadline=deadline,
                                              contact=fields["contact"], force=force)
+            # Only once the workbooks are made: a failed make must not leave the folder
+            # claiming a round it does not hold (the next tab would be let in beside it).
+            _write_round_settings(st.root, year, round_key, deadline, fields["contact"])
         out["written"], out["refused"] = len(result.written), len(result.refused)
         return out
 
