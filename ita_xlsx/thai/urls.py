@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -76,7 +77,11 @@ def is_valid_url(url: str) -> bool:
     """
     if not isinstance(url, str):
         return False
-    url = url.strip()
+    return _valid_url(url.strip())
+
+
+@functools.lru_cache(maxsize=1 << 16)  # validation, merge and the report ask of the same URLs
+def _valid_url(url: str) -> bool:
     if url.isascii():  # the common case, checked with one regex instead of per character
         if _ASCII_URL_BAD.search(url):
             return False
