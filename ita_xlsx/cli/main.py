@@ -16,7 +16,6 @@ from pathlib import Path
 import click
 
 from ita_xlsx import __version__
-from ita_xlsx import api as ita_xlsx_api
 from ita_xlsx.cli.base import (
     LANGS,
     Ctx,
@@ -292,7 +291,9 @@ def validate(ctx: Ctx, inputs, orgs_path, year, fmt, report_path, feedback_dir, 
 
     template = _template(template_path)
     files = find_workbooks(inputs)  # for the progress bar; ZIPs and mails add their own
-    if not files and not ita_xlsx_api.anything_sent(inputs):
+    from ita_xlsx.api import anything_sent
+
+    if not files and not anything_sent(inputs):
         raise UserError.of("error.no_workbooks", 2)
     _refuse_existing(report_path, force)
     if report_path:
@@ -438,7 +439,9 @@ def merge(ctx: Ctx, inputs, out_path, orgs_path, csv_dir, year, round_key, check
     fy = _fiscal_year(year) if year else None
     # The output itself is never read as an input (merging into a folder's own report).
     files = find_workbooks(inputs, exclude=[out])
-    if not files and not ita_xlsx_api.anything_sent(inputs, exclude=[out]):
+    from ita_xlsx.api import anything_sent
+
+    if not files and not anything_sent(inputs, exclude=[out]):
         raise UserError.of("error.no_workbooks", 2)
     # the round model decides which file counts and each organisation's state; the report
     # written is its merge result
