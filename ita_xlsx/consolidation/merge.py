@@ -24,8 +24,9 @@ from ita_xlsx.spec.template import Bound, Template, load_template
 from ita_xlsx.thai import clean_text, is_valid_url, parse_date
 from ita_xlsx.thai.dates import iso_moment, parse_moment
 from ita_xlsx.thai.text import normalise_code, read_code, typed_text
+from ita_xlsx.validators import engine
 from ita_xlsx.validators.cross import indicator_rows
-from ita_xlsx.validators.engine import FileReport, choice_lookups
+from ita_xlsx.validators.engine import FileReport
 
 if TYPE_CHECKING:  # annotations of MergeResult only
     from ita_xlsx.intake.inbox import Item
@@ -322,7 +323,7 @@ def load_report(path: Path, template: Template, framework: str | None = None,
     meta = report.meta
     fy = meta.get("fiscal_year", "")
     bound = bound_for(template, int(fy) if fy.isdigit() else None, framework)
-    lookups = choice_lookups(bound) if bound else {}
+    lookups = engine.prepared(template, bound.fiscal_year, framework).lookups if bound else {}
 
     def table(key: str) -> list[dict]:
         return [{k: (None if v == "" else v) for k, v in row.items()}
@@ -604,11 +605,12 @@ def _file_table(entries: list[OrgEntry], kept: dict[str, OrgEntry]) -> list[dict
 
 def bound_for(template: Template, fiscal_year: int | None, framework: str | None = None
               ) -> Bound | None:
+    """The template bound to a report's year (this year when it names none), None when
+    there is no framework for it; bound once per process, as validation binds it."""
     from ita_xlsx.spec.framework import FrameworkError
-    from ita_xlsx.spec.template import bind
     from ita_xlsx.thai import current_fiscal_year
 
     try:
-        return bind(template, fiscal_year or current_fiscal_year(), "plan", None, framework)
+        return engine.bound_for(template, fiscal_year or current_fiscal_year(), framework)
     except FrameworkError:
         return None

@@ -101,10 +101,6 @@ def normalize_header(value: object) -> str:
     return re.sub(r"[\s*:：]+", "", clean_text(value)).casefold()
 
 
-def _clean(text: str) -> str:
-    return clean_text(text)  # it has the fast path for an already-clean cell
-
-
 def normalize_value(value: object, kind: str) -> object:
     """A cell value ready for checks: blank -> None, text cleaned, numbers kept for scores."""
     if value is None or value == "":
@@ -128,7 +124,7 @@ def normalize_value(value: object, kind: str) -> object:
         # What the organisation wrote is shown and written as written (line breaks, spacing):
         # checks and comparisons clean it themselves.
         return typed_text(value) or None
-    text = _clean(value) if isinstance(value, str) else clean_text(value)
+    text = clean_text(value)  # with its fast path for an already-clean cell
     if kind == "id" and text:
         from ita_xlsx.thai import to_arabic_digits
 

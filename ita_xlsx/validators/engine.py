@@ -1,7 +1,8 @@
 """Validate many returned workbooks at once.
 
-Reading runs in parallel processes; then each sheet's rules (``rules.py``) run once over the
-rows of all files, column by column. Cross-sheet checks follow.
+Each file is read and checked in a worker process (``check_file``: the template's rules from
+``rules.py``, column by column, then the cross-sheet and OIT checks); the main process gathers
+the reports and adds what needs the organisation list and the other files.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.spec.template import Bound, Sheet, Template, bind, load_template
 from ita_xlsx.thai import normalize_year, to_arabic_digits
 from ita_xlsx.validators import cross, oit, rules
+
+Lookups = dict[str, dict[str, Callable[[object], object]]]
 
 
 @dataclass
@@ -137,17 +140,31 @@ def check_all(paths: Sequence[Path], template: Template, fiscal_year: int | None
                     progress=progress)
 
 
-# A worker's bound templates and compiled rules, made once per process, not once per file.
-_BOUND: dict[tuple[str, int, str | None], Bound] = {}
-_RULES: dict[tuple[int, str], list[rules.Rule]] = {}
-_LOOKUPS: dict[int, Lookups] = {}
+@dataclass
+class Prepared:
+    """What checking a year's files needs, made once per process (not once per file): the
+    template bound to the year, its choice lookups and each sheet's compiled rules."""
+
+    bound: Bound
+    lookups: Lookups
+    rules: dict[str, list[rules.Rule]]
+
+
+_PREPARED: dict[tuple[str, int, str | None], Prepared] = {}
+
+
+def prepared(template: Template, year: int, framework: str | None = None) -> Prepared:
+    """Raises :class:`FrameworkError` for a year without framework data."""
+    key = (template.source_file, year, framework)
+    if key not in _PREPARED:
+        b = bind(template, year, "plan", None, framework)
+        _PREPARED[key] = Prepared(b, choice_lookups(b), {
+            s.key: rules.compile_rules(b, s) for s in template.data_sheets if s.key != oit.SHEET})
+    return _PREPARED[key]
 
 
 def bound_for(template: Template, year: int, framework: str | None = None) -> Bound:
-    key = (template.source_file, year, framework)
-    if key not in _BOUND:
-        _BOUND[key] = bind(template, year, "plan", None, framework)
-    return _BOUND[key]
+    return prepared(template, year, framework).bound
 
 
 # ---------------------------------------------------------------- canonical values
@@ -178,7 +195,6 @@ def _lookup(bound: Bound, key: str) -> Callable[[object], object]:
     return canon
 
 
-Lookups = dict[str, dict[str, Callable[[object], object]]]
 
 
 def choice_lookups(bound: Bound) -> Lookups:
@@ -217,46 +233,33 @@ def file_year(ret: Returned) -> int | None:
 # ---------------------------------------------------------------- the template's rules
 
 
-def columns_of(s: Sheet, reports: list[FileReport]) -> tuple[rules.Columns, list]:
-    """A sheet's rows across all files, column by column, and (file index, Excel row) per row."""
+def columns_of(s: Sheet, rep: FileReport) -> tuple[rules.Columns, list[int | None]]:
+    """A sheet's rows of one file, column by column, and the Excel row of each."""
+    ret = rep.returned
     keys = [f.key for f in s.fields]
-    cols: rules.Columns = {k: [] for k in (*keys, rules.FY_COLUMN)}
-    where = []
-    for i, rep in enumerate(reports):
-        ret = rep.returned
-        if s.key not in ret.sheet_names:
-            continue
-        rows = [(None, ret.form)] if s.kind == "form" else [
-            (r.row, r.values) for r in ret.tables.get(s.key, [])]
-        for excel_row, values in rows:
-            for k in keys:
-                cols[k].append(values.get(k))
-            cols[rules.FY_COLUMN].append(rep.fiscal_year or None)
-            where.append((i, excel_row))
-    return cols, where
+    rows = [(None, ret.form)] if s.kind == "form" else [
+        (r.row, r.values) for r in ret.tables.get(s.key, [])]
+    cols: rules.Columns = {k: [values.get(k) for _, values in rows] for k in keys}
+    cols[rules.FY_COLUMN] = [rep.fiscal_year or None] * len(rows)
+    return cols, [excel_row for excel_row, _ in rows]
 
 
-def _rule_findings(reports: list[FileReport], bound: Bound) -> None:
-    """Run each sheet's rules once over the rows of all the files of one fiscal year."""
+def _rule_findings(rep: FileReport, ready: Prepared) -> None:
+    """Run each sheet's rules over the file's rows, column by column."""
+    ret, bound = rep.returned, ready.bound
     for s in bound.template.data_sheets:
-        if s.key == oit.SHEET:  # its items are checked one by one in oit.py
+        if s.key == oit.SHEET or s.key not in ret.sheet_names:  # OIT items: oit.py
             continue
-        cols, where = columns_of(s, reports)
-        if not where:
-            continue
+        cols, where = columns_of(s, rep)
         fields = {f.key: f for f in s.fields}
-        compiled = _RULES.get((id(bound), s.key))
-        if compiled is None:
-            compiled = _RULES[(id(bound), s.key)] = rules.compile_rules(bound, s)
-        for code, key, index in rules.run_rules(compiled, cols):
-            i, excel_row = where[index]
-            rep, f = reports[i], fields[key]
-            ret = rep.returned
+        for code, key, index in rules.run_rules(ready.rules[s.key], cols):
+            excel_row, f = where[index], fields[key]
             if s.kind == "form":
                 cell = ret.form_cells.get(key, f.cell)
                 excel_row = int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
                 raw = ret.form_raw.get(key)
             else:
+                assert excel_row is not None  # every table row has its Excel row
                 cell, raw = ret.cell(s.key, excel_row, key), None
                 if not cell:  # the column is missing from the file: column-missing says so once
                     continue
@@ -339,18 +342,16 @@ def check_file(rep: FileReport, template: Template, fiscal_year: int | None = No
                                "en": f.required_message_en or f.required_message}}))
         return
     try:
-        b = bound_for(template, year, framework)
+        ready = prepared(template, year, framework)
     except FrameworkError as exc:
         rep.findings.append(Finding("template-unknown", params={"detail": {
             "th": exc.message, "en": getattr(exc, "message_en", str(exc))}}))
         return
-    rep.bound = b
-    if id(b) not in _LOOKUPS:
-        _LOOKUPS[id(b)] = choice_lookups(b)
-    canonicalize(ret, b, _LOOKUPS[id(b)])
+    rep.bound = b = ready.bound
+    canonicalize(ret, b, ready.lookups)
     round_value = ret.form.get(Fields.ROUND) or ret.identity.get(Fields.ROUND) or None
     rep.round = None if round_value is None else str(round_value)  # typed over: may be a number
-    _rule_findings([rep], b)
+    _rule_findings(rep, ready)
     rep.findings += cross.identity_checks(ret, b, fiscal_year, rep.fiscal_year)
     rep.findings += cross.analysis_checks(ret, b)
     rep.findings += cross.measure_checks(ret, b)
