@@ -214,3 +214,20 @@ def test_libreoffice_shows_the_computed_total(soffice, tmp_path, template, sampl
     flat = [c for r in rows for c in r]
     assert "59.16" in flat
     assert "D" in flat
+
+
+def test_stamped_parts_are_whole_deflate_streams_whatever_the_value(bound, options):
+    """Each copy adds the values as stored blocks between blocks compressed once: every part
+    must inflate to exactly the text a plain replacement gives, empty and huge values too."""
+    placeholder = placeholder_org(bound.units)
+    rendered = render_workbook(bound, placeholder, options)
+    values = {"org_code": "", "org_name": "ก" * 70_000 + " & <x>", "org_type": "อบต.",
+              "district": "", "province": "พะเยา", "email": "a@b.go.th"}
+    stamped = Stamper(rendered).stamp(values)
+    with zipfile.ZipFile(io.BytesIO(stamped)) as zf, \
+            zipfile.ZipFile(io.BytesIO(rendered)) as plain:
+        assert zf.testzip() is None  # CRCs and sizes agree with the inflated data
+        text = zf.read("xl/sharedStrings.xml").decode()
+        assert "ก" * 70_000 + " &amp; &lt;x&gt;" in text
+        assert "@@ITA" not in text
+        assert zf.namelist() == plain.namelist()

@@ -121,7 +121,7 @@ def _umask() -> int:
     return mask
 
 
-def _ordinary_mode(tmp: Path) -> None:
+def _ordinary_mode(tmp: Path | int) -> None:
     """mkstemp makes 0600 files; an output gets what any new file gets (0666 - umask)."""
     if os.name == "posix":
         os.chmod(tmp, 0o666 & ~_umask())
@@ -164,11 +164,20 @@ def _exists(path: Path) -> bool:
     return True
 
 
+def _open_beside(path: Path, suffix: str) -> tuple[int, Path]:
+    """A new temporary file beside ``path``, open for writing."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".~", suffix=suffix, dir=path.parent)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".~", suffix=suffix, dir=path.parent)
+    return fd, Path(tmp)
+
+
 def _temp_beside(path: Path, suffix: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=suffix, dir=path.parent)
+    fd, tmp = _open_beside(path, suffix)
     os.close(fd)
-    return Path(tmp)
+    return tmp
 
 
 def atomic_write(path: Path, data: bytes, force: bool = False) -> None:
@@ -203,13 +212,15 @@ def stage(items: list[tuple[Path, bytes]], force: bool = False) -> list[tuple[Pa
     try:
         for path, data in items:
             current = path
-            tmp = _temp_beside(path, ".part")
+            fd, tmp = _open_beside(path, ".part")
             temps.append((tmp, path))
             _PENDING[tmp] = force
-            with open(tmp, "wb") as fh:
+            with open(fd, "wb") as fh:  # the descriptor mkstemp opened: no second open
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())  # a full disk shows here, not after the move
+                _ordinary_mode(fh.fileno())
+            _SYNCED.add(tmp)
     except OSError as exc:
         discard(temps)
         raise OutputFailed.of(exc, current) from None
@@ -223,10 +234,12 @@ def discard(temps: list[tuple[Path, Path]]) -> None:
     """Remove staged temporary files that will not be committed."""
     for tmp, _ in temps:
         _PENDING.pop(tmp, None)
+        _SYNCED.discard(tmp)
         tmp.unlink(missing_ok=True)
 
 
 _PENDING: dict[Path, bool] = {}  # temporary file -> force, between atomic_target and commit
+_SYNCED: set[Path] = set()  # staged temporary files already flushed, with their mode set
 
 
 def atomic_target(path: Path, force: bool = False) -> Path:
@@ -267,6 +280,9 @@ def commit_all(pairs: list[tuple[Path, Path]]) -> None:
     try:
         for tmp, path in pairs:
             current = path
+            if Path(tmp) in _SYNCED:
+                _SYNCED.discard(Path(tmp))
+                continue
             _sync(tmp)
             _ordinary_mode(tmp)
         for tmp, path in pairs:

@@ -11,7 +11,7 @@ from ita_xlsx.core.records import Org, Prefill
 from ita_xlsx.make.render import RenderOptions, render_workbook
 from ita_xlsx.make.stamp import Stamper, placeholder_org
 from ita_xlsx.spec.roles import Fields
-from ita_xlsx.spec.template import Template, bind
+from ita_xlsx.spec.template import Bound, Template, bind
 
 
 @dataclass
@@ -84,13 +84,16 @@ def generate(
 
 def _generate_all(template, orgs, options, out_dir, force, framework_override, prefills,
                   stampers, result, progress) -> None:
+    bounds: dict[tuple[str, ...], Bound] = {}  # one binding per list of units, not per org
     for org in orgs:
         path = out_dir / workbook_filename(org, options.fiscal_year, options.round)
         if path.exists() and not force:
             result.refused.append(path)
         else:
-            bound = bind(template, options.fiscal_year, options.round, org.units,
-                         framework_override)
+            bound = bounds.get(tuple(org.units))
+            if bound is None:
+                bound = bounds[tuple(org.units)] = bind(
+                    template, options.fiscal_year, options.round, org.units, framework_override)
             if org.code in prefills:
                 data = render_workbook(bound, org, options, prefills[org.code])
             else:
