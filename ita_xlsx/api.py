@@ -124,12 +124,19 @@ def find_workbooks(paths: Iterable[PathLike], *, exclude: Iterable[PathLike] = (
     ``exclude``. Raises :class:`InputError` for a path that does not exist."""
     from ita_xlsx.intake.read import find_workbooks as _find
 
+    given = _existing(paths)
+    skip = {Path(p).resolve() for p in exclude}
+    found = _find(given)
+    return [f for f in found if f.resolve() not in skip] if skip else found
+
+
+def _existing(paths: Iterable[PathLike]) -> list[Path]:
+    """``paths`` as paths; raises :class:`InputError` for one that does not exist."""
     given = [Path(p) for p in paths]
     for p in given:
         if not p.exists():
             raise _msg_error(InputError, "error.not_found", path=p)
-    skip = {Path(p).resolve() for p in exclude}
-    return [f for f in _find(given) if f.resolve() not in skip]
+    return given
 
 
 def anything_sent(inputs: Iterable[PathLike], exclude: Iterable[PathLike] = ()) -> bool:
@@ -286,8 +293,7 @@ def validate(
     from ita_xlsx.validators.returns import check
 
     template = template or load_template()
-    paths = [Path(p) for p in paths]
-    find_workbooks(paths)  # a path that does not exist is an InputError
+    paths = _existing(paths)
     listed = _orgs(orgs, template)
     index = {o.code.casefold(): o for o in listed} if listed is not None else None
     return check(paths, template, fiscal_year=fiscal_year, round=round,
@@ -369,7 +375,7 @@ def consolidate(
 
     template = template or load_template()
     paths = [Path(p) for p in paths]
-    find_workbooks(paths)  # a path that does not exist is an InputError
+    _existing(paths)  # a path that does not exist is an InputError
     if orgs is not None:
         read_orgs(orgs, template)  # an unusable list is refused before any work
     return merge(paths, template=template, orgs_path=orgs, fiscal_year=fiscal_year,
@@ -432,7 +438,7 @@ def next_round(
     template = template or load_template()
     fw = str(framework) if framework else None
     sources = list(sources)
-    find_workbooks(sources)  # a missing source is an InputError
+    _existing(sources)  # a missing source is an InputError
 
     def bound_of(source_year: int | None) -> Bound:
         return bind_template(template, fiscal_year=fiscal_year or source_year, framework=fw)
@@ -640,7 +646,7 @@ def open_round(
 
     template = template or load_template()
     given = [source] if isinstance(source, str | Path) else list(source)
-    find_workbooks(given)  # a path that does not exist is an InputError
+    _existing(given)  # a path that does not exist is an InputError
     if isinstance(orgs, str | Path):
         read_orgs(orgs, template)  # an unusable list is refused before any work
     return _open(source if isinstance(source, str | Path) else given, orgs=orgs,

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 from hostile import (
+    edit_zip,
     far_cell_xlsx,
+    first_sheet_with_data,
     good_return,
     million_rows_xlsx,
     mutate,
@@ -282,3 +284,26 @@ def test_merge_checks_reports_like_returns(batch, template, tmp_path):
     for bad in ("bomb-rows.ods", "macro-report.xlsx", "marked-return.xlsx"):
         assert "เปิดไม่ได้" in status[bad], status[bad]
     assert "เปิดไม่ได้" not in status["good-lo.xls"]
+
+
+@pytest.mark.parametrize(("cell", "shown"), [
+    ('<row r="1048576"><c s="0" r="XFD1048576"><v>7</v></c></row>', "XFD1048576"),
+    ('<row r="1048576"><c t="n"><v>7</v></c></row>', "A1048576"),
+    ('<row r="9"><c r="A9"><v>1</v></c><c><v>2</v></c><c r="AZ1048576"><v>7</v></c></row>',
+     "AZ1048576"),
+])
+def test_a_stray_cell_in_an_unusual_form_is_still_found(tmp_path, template, cell, shown):
+    """The quick extent pass reads only cells whose reference comes first; a cell with its
+    attributes in another order, or with no reference, sends the sheet to the full walk."""
+    good = good_return(tmp_path / "src")
+    target = first_sheet_with_data(good)
+
+    def edit(name: str, data: bytes) -> bytes:
+        return data.replace(b"</sheetData>", cell.encode() + b"</sheetData>", 1) \
+            if name == target else data
+
+    bad = edit_zip(good, tmp_path / "stray.xlsx", edit)
+    report = validate_files([bad], template, workers=1)
+    outside = [f for f in report.files[0].findings if f.code == "cells-outside"]
+    assert outside and shown in outside[0].params["detail"]["en"], report.files[0].findings
+    assert report.files[0].status == "warnings"  # read as the sound file it otherwise is

@@ -159,7 +159,7 @@ def _open_xlsx(path: Path, limits: Limits, area: Area, parts: dict[str, bytes]) 
     findings: list = []
     changed: dict[str, bytes] = {}
     with open_zip(path) as zin:
-        titles = _sheet_titles(zin, limits)
+        titles = _sheet_titles(zin, limits, parts)
         for info in zin.infolist():
             low = info.filename.lower()
             if low.endswith("sharedstrings.xml"):
@@ -204,11 +204,13 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> byte
                       f"entry {info.filename[:60]} expands beyond the limit") from None
 
 
-def _sheet_titles(zf: zipfile.ZipFile, limits: Limits) -> dict[str, str]:
+def _sheet_titles(zf: zipfile.ZipFile, limits: Limits, parts: dict[str, bytes]
+                  ) -> dict[str, str]:
     """Part name -> sheet title, for messages (best effort: the part name otherwise)."""
     try:
-        book = zf.read("xl/workbook.xml")[: limits.max_small_part]
-        rels = zf.read("xl/_rels/workbook.xml.rels")[: limits.max_small_part]
+        book = parts.get("xl/workbook.xml") or zf.read("xl/workbook.xml")[: limits.max_small_part]
+        rels = parts.get("xl/_rels/workbook.xml.rels") or zf.read(
+            "xl/_rels/workbook.xml.rels")[: limits.max_small_part]
     except KeyError:
         return {}
     targets = {m.group(1): m.group(2) for m in re.finditer(
@@ -241,24 +243,27 @@ def _check_shared_strings(data: bytes) -> None:
                       f"sharedStrings declares {declared:,} strings but holds {actual:,}")
 
 
-_REF_LETTERS = re.compile(rb' r="([A-Z]{1,3})[0-9]')
-_REF_DIGITS = re.compile(rb' r="[A-Z]{1,3}([0-9]{1,7})"')
+# every cell tag's start, with the reference when it comes first (as Excel, LibreOffice and
+# every writer we know put it); cells with a namespace prefix are found apart. Two C-speed
+# passes over the part (a pattern that allowed a prefix would be tried at every tag).
+_CELL_START = re.compile(rb'<c(?=[\s>/])(?:\s+r="([A-Z]{1,3})([0-9]{1,7})")?')
+_PREFIXED_CELL = re.compile(rb':c[\s>/]')
 _DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*>")
 
 
 def _quick_extent(data: bytes) -> tuple[int, int] | None:
-    """The last row and column of a sheet whose every cell carries its reference (the usual
-    file), found at C speed; None when some cell does not, or cells have a namespace prefix
-    (then the full walk decides)."""
-    if b":c " in data or b":c>" in data:
+    """The last row and column of a sheet whose every cell carries its reference first (the
+    usual file); None when some cell does not, or cells have a namespace prefix (then the
+    full walk decides)."""
+    if _PREFIXED_CELL.search(data):
         return None
-    cells = data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>")
-    digits = _REF_DIGITS.findall(data)
-    if len(digits) != cells:
-        return None
-    if not digits:
+    cells = _CELL_START.findall(data)
+    if not cells:
         return 0, 0
-    return max(map(int, digits)), max(map(_col_number, set(_REF_LETTERS.findall(data))))
+    letters, digits = zip(*cells, strict=True)
+    if b"" in letters:
+        return None
+    return max(map(int, digits)), max(map(_col_number, set(letters)))
 
 
 def _bound_sheet(data: bytes, title: str, area: Area) -> tuple[bytes, Finding | None]:
@@ -267,11 +272,24 @@ def _bound_sheet(data: bytes, title: str, area: Area) -> tuple[bytes, Finding | 
     if quick is not None and quick[0] <= area.max_rows and quick[1] <= area.max_cols:
         if quick[0] * quick[1] > area.max_cells:
             raise _too_large(title, quick[0], quick[1], area)
-        dim = _DIMENSION.search(data)
+        dim = _find_dimension(data)
         if dim and _dimension_too_large(data, dim.span(), area):
             return data[: dim.start()] + data[dim.end():], None
         return data, None
     return _walk_sheet(data, title, area)
+
+
+def _find_dimension(data: bytes) -> re.Match[bytes] | None:
+    """The first dimension element: the word found at C speed, the tag matched around it
+    (a pattern search would try its optional prefix at every tag of the part)."""
+    at = data.find(b"dimension")
+    while at != -1:
+        start = data.rfind(b"<", max(0, at - 64), at)
+        hit = _DIMENSION.match(data, start) if start != -1 else None
+        if hit is not None and hit.end() > at:
+            return hit
+        at = data.find(b"dimension", at + 1)
+    return None
 
 
 def _walk_sheet(data: bytes, title: str, area: Area) -> tuple[bytes, Finding | None]:

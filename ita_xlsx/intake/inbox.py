@@ -183,9 +183,10 @@ def gather(inputs: list[str | Path], codes: set[str] | None = None,
             found_reports: list[Path] = []
             before = len(inbox.workbooks)
             for f in files:
-                if f.resolve() in excluded or f.resolve() in seen:
+                key = f.resolve()  # once: it asks the disk about every folder on the way
+                if key in excluded or key in seen:
                     continue
-                seen.add(f.resolve())
+                seen.add(key)
                 _classify(inbox, f, codes, found_reports)
             if len(inbox.workbooks) > before:
                 for r in found_reports:
@@ -194,9 +195,10 @@ def gather(inputs: list[str | Path], codes: set[str] | None = None,
             else:
                 inbox.reports.extend(found_reports)
         else:
-            if p.resolve() in excluded or p.resolve() in seen:
+            key = p.resolve()
+            if key in excluded or key in seen:
                 continue
-            seen.add(p.resolve())
+            seen.add(key)
             _classify(inbox, p, codes, inbox.reports)
     return inbox
 

@@ -15,6 +15,7 @@ import functools
 import math
 import os
 import re
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -538,23 +539,42 @@ def xlsx_cell_info(path: Path, wanted: set[str] | None = None, out: Returned | N
     A byte-level scan, not an XML parse: this runs for every returned file, and only
     hyperlink elements and the style of percent-formatted cells matter here."""
 
+    archive = _Parts(path, parts or {})
     try:
-        with open_zip(path) as zf:
-            if out is not None:
-                try:
-                    out.saved_at = saved_time(_part(zf, "docProps/core.xml"))
-                except KeyError:
-                    pass
-            return _cell_info(zf, wanted, parts)
+        if out is not None:
+            try:
+                out.saved_at = saved_time(archive.part("docProps/core.xml"))
+            except KeyError:
+                pass
+        return _cell_info(archive, wanted)
     except Exception:  # damaged parts: values are still read, just without these extras
         return {}
+    finally:
+        archive.close()
 
 
-def _part(zf, name: str) -> bytes:
-    info = zf.getinfo(name)
-    if info.file_size > _PART_LIMIT:
-        raise ValueError(name)
-    return zf.read(info)
+class _Parts:
+    """The parts of one .xlsx: those the pre-flight kept, else read from the archive, which
+    is opened only if one is needed."""
+
+    def __init__(self, path: Path, kept: dict[str, bytes]):
+        self.path, self.kept = path, kept
+        self._zip: zipfile.ZipFile | None = None
+
+    def part(self, name: str, limit: int | None = _PART_LIMIT) -> bytes:
+        """Raises KeyError for a part the file does not have."""
+        if name in self.kept:
+            return self.kept[name]
+        if self._zip is None:
+            self._zip = open_zip(self.path)
+        info = self._zip.getinfo(name)
+        if limit is not None and info.file_size > limit:
+            raise ValueError(name)
+        return self._zip.read(info)
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
 
 
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
@@ -574,10 +594,10 @@ def _attrs(raw: bytes) -> dict[str, str]:
             unescape(v.decode("utf-8", "replace")) for k, v in _ATTR.findall(raw)}
 
 
-def _rels(zf, name: str) -> dict[str, tuple[str, str]]:
+def _rels(archive: _Parts, name: str) -> dict[str, tuple[str, str]]:
     """Relationship id -> (target, mode) of a part's .rels (empty when absent)."""
     try:
-        data = _part(zf, name)
+        data = archive.part(name)
     except KeyError:
         return {}
     out = {}
@@ -587,9 +607,9 @@ def _rels(zf, name: str) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _percent_styles(zf) -> set[int]:
+def _percent_styles(archive: _Parts) -> set[int]:
     try:
-        data = _part(zf, "xl/styles.xml")
+        data = archive.part("xl/styles.xml")
     except KeyError:
         return set()
     custom = {}
@@ -606,14 +626,13 @@ def _percent_styles(zf) -> set[int]:
             if int(_attrs(raw).get("numFmtId", "0") or 0) in percent_ids}
 
 
-def _cell_info(zf, wanted: set[str] | None, parts: dict[str, bytes] | None = None
-               ) -> dict[str, SheetInfo]:
+def _cell_info(archive: _Parts, wanted: set[str] | None) -> dict[str, SheetInfo]:
     from ita_xlsx.spec.template import split_cell
 
-    rels = _rels(zf, "xl/_rels/workbook.xml.rels")
+    rels = _rels(archive, "xl/_rels/workbook.xml.rels")
     percent_xf: set[int] | None = None
     out: dict[str, SheetInfo] = {}
-    for raw in _SHEET_TAG.findall(_part(zf, "xl/workbook.xml")):
+    for raw in _SHEET_TAG.findall(archive.part("xl/workbook.xml")):
         a = _attrs(raw)
         name = a.get("name", "")
         if wanted is not None and name not in wanted:
@@ -622,15 +641,13 @@ def _cell_info(zf, wanted: set[str] | None, parts: dict[str, bytes] | None = Non
         if not target:
             continue
         part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        data = (parts or {}).get(part)
-        if data is None:
-            try:
-                data = zf.read(part)  # its size was checked by the preflight
-            except KeyError:
-                continue
+        try:
+            data = archive.part(part, limit=None)  # its size was checked by the preflight
+        except KeyError:
+            continue
         info = SheetInfo()
         if percent_xf is None:
-            percent_xf = _percent_styles(zf)
+            percent_xf = _percent_styles(archive)
         if percent_xf:
             # only the cells styled as a percent, found by the scan itself (not every cell)
             styled = re.compile(rb'<(?:\w+:)?c\b([^>]*\ss="(?:%s)"[^>]*)>' % b"|".join(
@@ -649,7 +666,7 @@ def _cell_info(zf, wanted: set[str] | None, parts: dict[str, bytes] | None = Non
                     info.no_number.add((row - 1, col))
         if b"hyperlink" in data:
             base = part.rsplit("/", 1)
-            sheet_rels = _rels(zf, f"{base[0]}/_rels/{base[1]}.rels")
+            sheet_rels = _rels(archive, f"{base[0]}/_rels/{base[1]}.rels")
             for raw_l in _LINK_TAG.findall(data):
                 link = _attrs(raw_l)
                 url, mode = sheet_rels.get(link.get("id", ""), ("", ""))

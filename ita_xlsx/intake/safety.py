@@ -49,6 +49,7 @@ class Limits:
     ratio_min_member: int = 1 * MiB  # small members may compress well without harm
     max_entries: int = 10_000  # ZIP members or OLE directory entries
     xml_head_bytes: int = 64 * 1024  # how much of each XML part is scanned
+    max_kept: int = 16 * MiB  # XML parts the scan read whole, kept for the reader
     max_small_part: int = 4 * MiB  # [Content_Types].xml / custom.xml parsed whole
 
 
@@ -60,8 +61,8 @@ class Preflight:
     kind: str  # "xlsx" | "xls" | "ods" | "" (not a workbook)
     findings: list[Finding]  # file-level findings; empty when fine
     custom_properties: dict[str, str] = field(default_factory=dict)
-    # worksheet and shared-string parts read whole by the scan (small ones), so the extent
-    # checks (bounded.py) need not inflate them again
+    # XML parts the scan read whole (the small ones: sheets, shared strings, styles,
+    # relationships), so the extent checks and the reader need not inflate them again
     parts: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     @property
@@ -233,8 +234,8 @@ def _zip_checks(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], names: set[st
     parts = _scan_members(zf, infos, limits)  # bounded heads: nested archives, XML entities
     if kind == "ods":
         return Preflight("ods", _ods_findings(names))
-    findings = _ooxml_findings(zf, names, limits)
-    return Preflight("xlsx", findings, _custom_properties(zf, names, limits), parts)
+    findings = _ooxml_findings(zf, names, limits, parts)
+    return Preflight("xlsx", findings, _custom_properties(zf, names, limits, parts), parts)
 
 
 def _zip_kind(names: set[str]) -> str:
@@ -380,9 +381,11 @@ def _scan_members(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Lim
                   ) -> dict[str, bytes]:
     """Read at most ``xml_head_bytes`` of each member: nested archives and XML prologs.
 
-    Returns the worksheet and shared-string parts that were read whole (kept for bounded.py).
+    Returns the XML parts that were read whole (up to ``max_kept`` bytes in all), so what
+    reads the file next does not inflate them again.
     """
     whole: dict[str, bytes] = {}
+    kept = 0
     for info in infos:
         if info.is_dir() or info.file_size == 0:
             continue
@@ -394,10 +397,9 @@ def _scan_members(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Lim
                 head += member.read(limits.xml_head_bytes - len(head))
                 complete = len(head) >= info.file_size
                 _check_xml_prolog(info.filename, head, complete=complete)
-                low = info.filename.lower()
-                if complete and (low.startswith("xl/worksheets/")
-                                 or low.endswith("sharedstrings.xml")) and not member.read(1):
+                if complete and kept + len(head) <= limits.max_kept and not member.read(1):
                     whole[info.filename] = head
+                    kept += len(head)
     return whole
 
 
@@ -456,9 +458,10 @@ def _check_xml_prolog(name: str, head: bytes, complete: bool) -> None:
                   f"XML prolog of {_show(name)} is too long to check")
 
 
-def _ooxml_findings(zf: zipfile.ZipFile, names: set[str], limits: Limits) -> list[Finding]:
+def _ooxml_findings(zf: zipfile.ZipFile, names: set[str], limits: Limits,
+                    parts: dict[str, bytes]) -> list[Finding]:
     findings: list[Finding] = []
-    macro = _ooxml_macro(zf, names, limits)
+    macro = _ooxml_macro(zf, names, limits, parts)
     if macro:
         findings.append(_finding("file-macro", macro, macro))
     links = _external_links(names)
@@ -467,7 +470,8 @@ def _ooxml_findings(zf: zipfile.ZipFile, names: set[str], limits: Limits) -> lis
     return findings
 
 
-def _ooxml_macro(zf: zipfile.ZipFile, names: set[str], limits: Limits) -> str:
+def _ooxml_macro(zf: zipfile.ZipFile, names: set[str], limits: Limits,
+                 parts: dict[str, bytes]) -> str:
     """The reason an OOXML package counts as macro-enabled, or "" when it does not."""
     vba = [n for n in names if n.lower().rsplit("/", 1)[-1] == "vbaproject.bin"]
     if vba:
@@ -477,27 +481,30 @@ def _ooxml_macro(zf: zipfile.ZipFile, names: set[str], limits: Limits) -> str:
         return ".xlsb"
     if any(n.startswith("xl/macrosheets/") for n in lower):
         return "Excel 4.0 macro sheet"
-    for content_type in _content_types(zf, limits):
+    for content_type in _content_types(zf, limits, parts):
         low = content_type.lower()
         if "macroenabled" in low or "vbaproject" in low or "macrosheet" in low:
             return _show(content_type, 80)
     return ""
 
 
-def _content_types(zf: zipfile.ZipFile, limits: Limits) -> list[str]:
-    root = _parse_small_part(zf, "[Content_Types].xml", limits)
+def _content_types(zf: zipfile.ZipFile, limits: Limits, parts: dict[str, bytes]) -> list[str]:
+    root = _parse_small_part(zf, "[Content_Types].xml", limits, parts)
     if root is None:
         raise _damaged("[Content_Types].xml")
     return [el.get("ContentType", "") for el in root]
 
 
-def _parse_small_part(zf: zipfile.ZipFile, name: str, limits: Limits) -> Element | None:
+def _parse_small_part(zf: zipfile.ZipFile, name: str, limits: Limits,
+                      parts: dict[str, bytes]) -> Element | None:
     """Parse a small part whole with defusedxml; None when it is not well-formed XML."""
-    info = zf.getinfo(name)
-    if info.file_size > limits.max_small_part:
-        raise _unsafe(f"ส่วน {name} ใหญ่ผิดปกติ", f"part {name} is unusually large")
-    with zf.open(info) as member:
-        data = member.read(limits.max_small_part)
+    data = parts.get(name)
+    if data is None:
+        info = zf.getinfo(name)
+        if info.file_size > limits.max_small_part:
+            raise _unsafe(f"ส่วน {name} ใหญ่ผิดปกติ", f"part {name} is unusually large")
+        with zf.open(info) as member:
+            data = member.read(limits.max_small_part)
     try:
         return DET.fromstring(data, forbid_dtd=True)
     except DefusedXmlException:
@@ -533,11 +540,12 @@ def _ods_findings(names: set[str]) -> list[Finding]:
 _CUSTOM_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
 
 
-def _custom_properties(zf: zipfile.ZipFile, names: set[str], limits: Limits) -> dict[str, str]:
+def _custom_properties(zf: zipfile.ZipFile, names: set[str], limits: Limits,
+                       parts: dict[str, bytes]) -> dict[str, str]:
     """docProps/custom.xml as name -> text (every vt: type read as its text)."""
     if "docProps/custom.xml" not in names:
         return {}
-    root = _parse_small_part(zf, "docProps/custom.xml", limits)
+    root = _parse_small_part(zf, "docProps/custom.xml", limits, parts)
     if root is None:
         return {}
     props: dict[str, str] = {}
