@@ -51,3 +51,13 @@ def test_abort_and_panic_are_findings(method):
     assert all("Panic" not in o[3] for o in out)  # no library internals in messages
     assert run_jobs(jobs.echo, list(range(30)), failed, workers=2, method=method) == list(
         range(30))
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_the_jobs_queued_behind_a_crash_are_read_by_the_next_worker(method):
+    """A worker holds the next job in its pipe while it works; when it dies, that job is not
+    lost or blamed, it goes to the fresh worker."""
+    args = [1, "boom", 3, "boom", "boom", 6, 7]
+    out = run_jobs(jobs.abort_on_boom, args, failed, workers=1, method=method)
+    assert [o if not isinstance(o, tuple) else o[2] for o in out] == [
+        1, "file-unsafe", 3, "file-unsafe", "file-unsafe", 6, 7]

@@ -239,6 +239,8 @@ def start_method() -> str:
     return "fork" if sys.platform.startswith("linux") else "spawn"
 
 
+_DEPTH = 2  # jobs sent to a worker ahead of its answers
+
 _STOP_SIGNALS = {getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)}
 
 
@@ -263,11 +265,22 @@ class _Worker:
         child_end.close()
         self.ready = False
         self.base_rss = 0
-        self.job: tuple[int, float] | None = None  # (index, started)
+        # indices sent, oldest first: the first is being worked on (since ``started``), the
+        # next waits in the pipe, so the worker never idles while the parent gathers
+        self.jobs: deque[int] = deque()
+        self.started = 0.0
 
     def send(self, index: int, fn, arg) -> None:
+        """Raises OSError when the worker is gone."""
         self.conn.send((fn, arg))
-        self.job = (index, time.monotonic())
+        if not self.jobs:
+            self.started = time.monotonic()
+        self.jobs.append(index)
+
+    def done(self) -> int:
+        """The index of the job just finished; the next one has started."""
+        self.started = time.monotonic()
+        return self.jobs.popleft()
 
     def kill(self) -> None:
         if self.proc.is_alive():
@@ -277,7 +290,7 @@ class _Worker:
 
     def stop(self) -> None:
         try:
-            if self.proc.is_alive() and self.job is None:
+            if self.proc.is_alive() and not self.jobs:
                 self.conn.send(None)
                 self.proc.join(2)
         except (OSError, ValueError):
@@ -306,15 +319,17 @@ def run_jobs(fn: Callable, args: Sequence, on_failure: Callable[[Any, Failure], 
 
     def finish(w: _Worker, value) -> None:
         nonlocal done
-        assert w.job is not None  # finished only while holding a job
-        index = w.job[0]
-        results[index] = value
-        w.job = None
+        results[w.done()] = value
         done += 1
         if progress:
             progress(1)
 
-    def replace(w: _Worker) -> None:
+    def fail(w: _Worker, failure: Failure) -> None:
+        """The job being worked on failed: its finding; the worker is replaced (one that hit
+        MemoryError is not trusted further) and the job queued behind it goes back first."""
+        finish(w, on_failure(args[w.jobs[0]], failure))
+        todo.extendleft(reversed(w.jobs))
+        w.jobs.clear()
         w.kill()
         pool[pool.index(w)] = _Worker(ctx, budget)
 
@@ -322,9 +337,13 @@ def run_jobs(fn: Callable, args: Sequence, on_failure: Callable[[Any, Failure], 
         pool.extend(_Worker(ctx, budget) for _ in range(n))
         while done < len(args):
             for w in pool:
-                if w.ready and w.job is None and todo:
+                while w.ready and len(w.jobs) < _DEPTH and todo:
                     i = todo.popleft()
-                    w.send(i, fn, args[i])
+                    try:
+                        w.send(i, fn, args[i])
+                    except OSError:  # the worker just died: found below, the job waits
+                        todo.appendleft(i)
+                        break
             waiting = [w.conn for w in pool] + [w.proc.sentinel for w in pool]
             wait(waiting, timeout=0.1)
             now = time.monotonic()
@@ -343,27 +362,25 @@ def run_jobs(fn: Callable, args: Sequence, on_failure: Callable[[Any, Failure], 
                     elif kind == "ok":
                         finish(w, value)
                     else:
-                        assert w.job is not None
-                        finish(w, on_failure(args[w.job[0]], value))
-                        replace(w)  # a worker that hit MemoryError is not trusted further
+                        fail(w, value)
                     continue
                 if not w.proc.is_alive():
-                    if w.job is not None:
-                        finish(w, on_failure(args[w.job[0]], _crash_failure(w.proc.exitcode)))
-                    elif not w.ready:
+                    if w.jobs:
+                        fail(w, _crash_failure(w.proc.exitcode))
+                        continue
+                    if not w.ready:
                         raise RuntimeError("a reader process could not start")
-                    replace(w)
+                    w.kill()
+                    pool[pool.index(w)] = _Worker(ctx, budget)
                     continue
-                if w.job is None:
+                if not w.jobs:
                     continue
-                if now - w.job[1] > budget.seconds:
-                    finish(w, on_failure(args[w.job[0]], _time_failure(budget)))
-                    replace(w)
+                if now - w.started > budget.seconds:
+                    fail(w, _time_failure(budget))
                     continue
                 rss = process_memory(w.proc.pid)
                 if rss is not None and rss - w.base_rss > budget.memory:
-                    finish(w, on_failure(args[w.job[0]], _memory_failure(budget)))
-                    replace(w)
+                    fail(w, _memory_failure(budget))
     except BaseException:
         for w in pool:  # Ctrl-C, SIGTERM, anything: no worker outlives the run
             w.kill()
