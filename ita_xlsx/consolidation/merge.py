@@ -106,6 +106,30 @@ def _iso_time(ts: float) -> str:
 
 
 def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
+    """The organisation's entry from its checked return: the figures as the worker that read
+    the file made them (``entry_in_worker``), or made here; the status, findings and file
+    as they stand now (the parent adds findings and shows archived files by the archive)."""
+    e = rep.entry if isinstance(rep.entry, OrgEntry) else _entry_body(rep, template)
+    rep.entry = None  # one owner: the entry, from here on
+    e.status = rep.status
+    e.template_version = rep.returned.template_version
+    e.fiscal_year = rep.fiscal_year
+    e.round = str(rep.round or "")
+    e.errors, e.warnings = rep.count("error"), rep.count("warning")
+    e.source_file = rep.path
+    e.file_time = _iso_time(rep.returned.mtime)
+    e.findings = list(rep.findings)  # typed: shown in the report's language when written
+    return e
+
+
+def entry_in_worker(rep: FileReport, template: Template) -> None:
+    """``in_worker`` step of validation: the entry's figures where the file was read (its
+    evidence URLs judged in the same process that checked them)."""
+    rep.entry = _entry_body(rep, template)
+
+
+def _entry_body(rep: FileReport, template: Template) -> OrgEntry:
+    """Who the return is from and what it reports: scores, measures, results, OIT items."""
     ret, b = rep.returned, rep.bound
     form = ret.form
     e = OrgEntry(
@@ -114,15 +138,6 @@ def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
         org_type=str(form.get(Fields.ORG_TYPE) or ret.identity.get(Fields.ORG_TYPE) or ""),
         district=str(form.get(Fields.DISTRICT) or ret.identity.get(Fields.DISTRICT) or ""),
         province=str(form.get(Fields.PROVINCE) or ret.identity.get(Fields.PROVINCE) or ""),
-        status=rep.status,
-        template_version=ret.template_version,
-        fiscal_year=rep.fiscal_year,
-        round=str(rep.round or ""),
-        errors=rep.count("error"),
-        warnings=rep.count("warning"),
-        source_file=rep.path,
-        file_time=_iso_time(ret.mtime),
-        findings=list(rep.findings),  # typed: shown in the report's language when written
     )
     day = parse_date(form.get(Fields.REPORT_DATE)) if form.get(Fields.REPORT_DATE) else None
     e.recorded = day.isoformat() if day else ""
@@ -480,7 +495,7 @@ def merge(
                        workers=workers, progress=progress, inbox=inbox, do_select=False,
                        reports_as_files=reports_as_files, orgs=orgs or None,
                        check_links=check_links,
-                       link_timeout=link_timeout)
+                       link_timeout=link_timeout, in_worker=entry_in_worker)
         report_entries: list[OrgEntry] = []
         failed_reports: list[OrgEntry] = []  # reports that could not be read safely
         # listed as not returned in a report: not a file, so never a candidate; shown as
@@ -550,10 +565,10 @@ def merge(
             kept.append(e)
             by_code[m.org_code.casefold()] = e
     kept.sort(key=lambda x: x.org_code)
+    counting = {id(entry_of(c.ref)): c for c in sel.counting.values()}  # entry -> its file
     for e in kept:
         if e.status != "missing" and not e.note:
-            counted = sel.decision(next((c for c in sel.counting.values()
-                                         if entry_of(c.ref) is e), None))
+            counted = sel.decision(counting.get(id(e)))
             if counted is not None and "ไฟล์เดียว" not in counted.th:
                 e.note, e.note_en = counted.th, counted.en
     rows = _file_table([*entries.values(), *report_entries, *failed_reports], by_code)

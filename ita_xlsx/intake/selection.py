@@ -77,9 +77,19 @@ class Selection:
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (th, en), once each
     borrowed: list[Candidate] = field(default_factory=list)
     ties: list[tuple[Candidate, Candidate]] = field(default_factory=list)  # (counts, other)
+    _by_cand: dict[int, Decision] = field(default_factory=dict, repr=False, compare=False)
+    _indexed: int = field(default=0, repr=False, compare=False)
 
     def decision(self, cand: Candidate | None) -> Decision | None:
-        return next((d for d in self.decisions if d.cand is cand), None)
+        """The first decision about ``cand`` (asked once per organisation: by index, or a
+        country's merge would scan every decision for each)."""
+        if cand is None:
+            return None
+        if self._indexed != len(self.decisions):  # decisions are only ever appended
+            self._by_cand, self._indexed = {}, len(self.decisions)
+            for d in self.decisions:
+                self._by_cand.setdefault(id(d.cand), d)
+        return self._by_cand.get(id(cand))
 
     def counts(self, ref: object) -> bool:
         return any(d.counts and d.cand.ref is ref for d in self.decisions)

@@ -36,6 +36,9 @@ class FileReport:
     bound: Bound | None = None
     decision: Decision | None = None  # whether this file counts, and why
     oit: list = field(default_factory=list)  # oit.ItemResult per OIT item of the year
+    # what a caller's ``in_worker`` step made of the file where it was read (merge: the
+    # figures of its entry), so the parent only gathers
+    entry: Any = None
 
     @property
     def status(self) -> str:
@@ -101,19 +104,24 @@ class Report:
 # ---------------------------------------------------------------- reading
 
 
-Job = tuple[str, str, int | None, str | None]  # path, template file, year, framework
+# path, template file, year, framework, and the caller's step after the checks (or None)
+Job = tuple[str, str, int | None, str | None, "WorkerStep | None"]
+WorkerStep = Callable[[FileReport, Template], None]
 
 
 def _check_one(job: Job) -> FileReport:
     """In a worker: read one file and run every check of its own (the template's rules, the
-    cross-sheet and OIT checks). What comes back is the file's report, without its bound
-    template (the main process binds each year once)."""
-    path, template_file, fiscal_year, framework = job
+    cross-sheet and OIT checks), then the caller's step on a readable file. What comes back
+    is the file's report, without its bound template (the main process binds each year
+    once)."""
+    path, template_file, fiscal_year, framework, step = job
     template = load_template(template_file)
     ret = read_return(path, template)
     rep = FileReport(ret.path, ret, list(ret.findings))
     if ret.readable:
         check_file(rep, template, fiscal_year, framework)
+        if step is not None:
+            step(rep, template)
     rep.bound = None
     return rep
 
@@ -130,12 +138,14 @@ def _read_failed(job: Job, failure) -> FileReport:
 
 def check_all(paths: Sequence[Path], template: Template, fiscal_year: int | None = None,
               framework: str | None = None, workers: int | None = None,
-              progress: Callable[[int], None] | None = None, budget=None) -> list[FileReport]:
+              progress: Callable[[int], None] | None = None, budget=None,
+              in_worker: WorkerStep | None = None) -> list[FileReport]:
     """Read and check every file in worker processes, each within the memory and time
-    budget: the per-file work is done where the file is read, in parallel."""
+    budget: the per-file work is done where the file is read, in parallel. ``in_worker``
+    (a module-level function: workers may be spawned) runs there too, after the checks."""
     from ita_xlsx.intake.sandbox import run_jobs
 
-    jobs = [(str(p), template.source_file, fiscal_year, framework) for p in paths]
+    jobs = [(str(p), template.source_file, fiscal_year, framework, in_worker) for p in paths]
     return run_jobs(_check_one, jobs, _read_failed, workers=workers, budget=budget,
                     progress=progress)
 
@@ -294,12 +304,14 @@ def validate_files(
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
     link_progress: Callable[[int], None] | None = None,
+    in_worker: WorkerStep | None = None,
 ) -> Report:
-    """Validate ``paths`` (files) and return the report. Never raises for a bad file."""
+    """Validate ``paths`` (files) and return the report. Never raises for a bad file.
+    ``in_worker``: more work on each readable file where it is read (see ``check_all``)."""
     started = time.perf_counter()
     template = template or load_template()
     reports = check_all([Path(p) for p in paths], template, fiscal_year, framework, workers,
-                        progress)
+                        progress, in_worker=in_worker)
     for rep in reports:
         if rep.fiscal_year is not None and rep.returned.readable:
             try:

@@ -16,7 +16,7 @@ from ita_xlsx.spec.roles import Fields
 from ita_xlsx.spec.template import Template
 from ita_xlsx.thai import parse_date
 from ita_xlsx.thai.dates import iso_moment
-from ita_xlsx.validators.engine import FileReport, Report, validate_files
+from ita_xlsx.validators.engine import FileReport, Report, WorkerStep, validate_files
 
 
 def iso_time(ts: float) -> str:
@@ -87,9 +87,11 @@ def check(
     inbox: Inbox | None = None,
     do_select: bool = True,
     reports_as_files: bool = True,
+    in_worker: WorkerStep | None = None,
 ) -> Report:
     """Read and check everything in ``inputs``; the report says which file counts per
-    organisation (``report.selection``) and lists what was not read (``report.skipped``)."""
+    organisation (``report.selection``) and lists what was not read (``report.skipped``).
+    ``in_worker``: more work on each readable file where it is read (``engine.check_all``)."""
     codes = {o.code for o in orgs.values()} if orgs else None
     own = inbox is None
     inbox = inbox or gather(list(inputs), codes, exclude)
@@ -99,7 +101,7 @@ def check(
         report = validate_files(files, template, fiscal_year=fiscal_year, orgs=orgs,
                                 orgs_source=orgs_source, framework=framework,
                                 check_links=check_links, link_timeout=link_timeout,
-                                workers=workers, progress=progress)
+                                workers=workers, progress=progress, in_worker=in_worker)
     finally:
         if own:
             inbox.close()  # everything needed was read into the report
