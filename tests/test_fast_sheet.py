@@ -19,7 +19,8 @@ ROWS = [
      (3, "https://www.example.go.th/ita/m01", "link")],
     [(0, " leading and trailing ", None), (1, "bell\x07and _x0041_ literal", "text"),
      (2, 3, "num"), (4, "x" * 40000, "text")],
-    [(2, -0.000123456789, None), (5, "ตลอดปีงบประมาณ", "text")],
+    [(2, -0.000123456789, None), (5, "ตลอดปีงบประมาณ", "text"), (30, "AE", "text"),
+     (16383, "XFD", None)],
 ]
 
 

@@ -12,6 +12,7 @@ A test compares the sheet XML of both paths.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -27,6 +28,13 @@ _MEMBERS = ("_write_single_row", "_escape_control_characters", "_check_dimension
 
 _NEEDS_CONTROL_ESCAPE = re.compile(r"[\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_")
 _NEEDS_XML_ESCAPE = re.compile(r"[&<>]")
+_NEEDS_ANY_ESCAPE = re.compile(r"[\x00-\x08\x0b-\x1f&<>]|_x[0-9a-fA-F]{4}_")
+
+
+@functools.cache
+def _column(col: int) -> str:
+    """Column letters of a 0-based column (A, B, ... XFD)."""
+    return xl_rowcol_to_cell_fast(0, col)[:-1]
 
 
 def _number_text(value: float) -> str:
@@ -45,6 +53,10 @@ class FastSheet(Worksheet):
     """A worksheet with ``append_row``: the fast path where it is safe, the public one else."""
 
     fast = version_tested()  # per class; a sheet also checks its own members when it starts
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._styles: dict[object, str] = {}  # format -> its ' s="n"' attribute, made once
 
     def append_row(self, row: int, cells: list[tuple[int, object, object]], links=(),
                    height: float | None = None) -> None:
@@ -74,16 +86,22 @@ class FastSheet(Worksheet):
     def _append_fast(self, row: int, cells, links, height: float | None = None) -> None:
         self._write_single_row(row)  # flush any row written the usual way; previous_row = row
         ht = f' ht="{height:g}" customHeight="1"' if height else ""
-        out = [f'<row r="{row + 1}"{ht}>']
+        number = str(row + 1)
+        out = [f'<row r="{number}"{ht}>']
+        styles = self._styles
         for col, value, fmt in cells:
-            ref = xl_rowcol_to_cell_fast(row, col)
-            style = f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
+            ref = _column(col) + number
+            style = styles.get(fmt)
+            if style is None:
+                style = styles[fmt] = f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
             if type(value) is str:
                 text = value[:32767]
-                if _NEEDS_CONTROL_ESCAPE.search(text):
-                    text = self._escape_control_characters(text)
-                if _NEEDS_XML_ESCAPE.search(text):
-                    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                if _NEEDS_ANY_ESCAPE.search(text):  # one scan for the rare cell that needs it
+                    if _NEEDS_CONTROL_ESCAPE.search(text):
+                        text = self._escape_control_characters(text)
+                    if _NEEDS_XML_ESCAPE.search(text):
+                        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(
+                            ">", "&gt;")
                 keep = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
                 out.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{keep}>{text}</t></is></c>')
             else:
