@@ -65,6 +65,9 @@ from ita_xlsx.spec.report_layout import (
 from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.spec.template import Bound, Template, column_letter
 from ita_xlsx.thai import is_valid_url
+from ita_xlsx.thai.values import split_urls
+
+_JUDGED = "\0urls-judged"  # a stacked row's mark: no column has this key
 
 FONT_SIZE = 14  # the report's text; titles 18
 # Charts in pixels: as wide as columns A:D (XlsxWriter's 524 px), so that they stay within the
@@ -335,7 +338,8 @@ class Writer:
                     continue
                 kind = type(v)
                 if kind is str:
-                    if c == link_col and links < MAX_LINKS and (url := self._link_target(v)):
+                    if c == link_col and links < MAX_LINKS and (url := self._link_target(
+                            v, values.get(_JUDGED) is True)):
                         cells.append((c, v, link_fmt))
                         row_links.append((c, url))
                         links += 1
@@ -363,14 +367,17 @@ class Writer:
         return r
 
     @staticmethod
-    def _link_target(v: str) -> str | None:
-        """The first URL of a cell when it is a well-formed http(s) URL, else None."""
+    def _link_target(v: str, judged: bool = False) -> str | None:
+        """The first URL of a cell when it is a well-formed http(s) URL, else None.
+        ``judged``: every URL of the cell was found well-formed where the return was read
+        (``_JUDGED``), so it is not judged again."""
         parts = v.split()
         url = parts[0] if parts else ""
-        if (len(url) <= MAX_URL and url.lower().startswith(("http://", "https://"))
-                and is_valid_url(url)):
+        if len(url) > MAX_URL or not url.lower().startswith(("http://", "https://")):
+            return None
+        if judged and split_urls(url) == [url]:  # one of the URLs judged when it was read
             return url
-        return None
+        return url if is_valid_url(url) else None
 
     # ------------------------------------------------------------ sheets
 
@@ -561,11 +568,19 @@ class Writer:
         self._rows(ws, cols, self._stacked("results"), 3, link_key=Fields.EVIDENCE_URL)
 
     def _stacked(self, attr: str):
+        labelled = list(self.shown.items())  # the few choice columns, not every key of a row
         for e in self.r.entries:
             for rec in getattr(e, attr):
-                row = {k: self._shown(k, v) for k, v in rec.items()}
+                row = dict(rec)
+                for key, labels in labelled:
+                    v = row.get(key)
+                    if v is not None:
+                        row[key] = labels.get(str(v), v)
                 row.update(org_code=e.org_code, org_name=e.org_name,
                            source_file=rec.get("source_file") or e.source_file)
+                # a return's URLs were judged by the worker that read it; a loaded report's
+                # "yes" is only what that file says
+                row[_JUDGED] = not e.via and rec.get("evidence_ok") is True
                 yield row
 
     def _findings(self, wb) -> None:
