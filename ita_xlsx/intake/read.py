@@ -450,8 +450,17 @@ def _read_table(rows: list[list], s: Sheet, name: str, out: Returned,
     }
     records: list[Row] = []
     present = [(f.key, mapping[f.key]) for f in s.fields if f.key in mapping]
+    # a row of a free table with nothing typed in its content columns (the template's blank
+    # rows with only a pre-filled id) is passed over before any value is made, unless a
+    # link, a cell format or a merge says more about one of its cells
+    content_cols = [mapping[f.key] for f in content]
+    marked = {r for r, _ in (*info.links, *info.percent, *info.no_number, *(merged or ()))}
+    free = not (isinstance(s.rows, str) and s.rows.startswith("framework."))
     for r in range(header + 1, len(rows) + 1):
         line = rows[r - 1]
+        if free and (r - 1) not in marked and all(
+                i >= len(line) or line[i] is None or line[i] == "" for i in content_cols):
+            continue
         if s.rows == "framework.indicators" and stop_labels and line and any(
             normalize_header(line[0]).startswith(lbl) for lbl in stop_labels if lbl
         ):
@@ -607,11 +616,18 @@ def _rels(archive: _Parts, name: str) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _percent_styles(archive: _Parts) -> set[int]:
+def _percent_styles(archive: _Parts) -> frozenset[int]:
     try:
         data = archive.part("xl/styles.xml")
     except KeyError:
-        return set()
+        return frozenset()
+    return _percent_xfs(data)
+
+
+@lru_cache(maxsize=64)
+def _percent_xfs(data: bytes) -> frozenset[int]:
+    """The cell styles (xf indices) of styles.xml that show a percent: the returns of one
+    round share a few styles parts, so each is scanned once per reader."""
     custom = {}
     for raw in _NUMFMT_TAG.findall(data):
         a = _attrs(raw)
@@ -621,16 +637,23 @@ def _percent_styles(archive: _Parts) -> set[int]:
         i for i, code in custom.items() if "%" in re.sub(r'"[^"]*"|\\.', "", code)}
     block = _CELLXFS.search(data)
     if block is None:
-        return set()
-    return {i for i, raw in enumerate(_XF_TAG.findall(block.group(0)))
-            if int(_attrs(raw).get("numFmtId", "0") or 0) in percent_ids}
+        return frozenset()
+    return frozenset(i for i, raw in enumerate(_XF_TAG.findall(block.group(0)))
+                     if int(_attrs(raw).get("numFmtId", "0") or 0) in percent_ids)
+
+
+@lru_cache(maxsize=64)
+def _styled_cells(styles: frozenset[int]) -> re.Pattern[bytes]:
+    """Cell tags with one of ``styles``."""
+    return re.compile(rb'<(?:\w+:)?c\b([^>]*\ss="(?:%s)"[^>]*)>' % b"|".join(
+        str(i).encode() for i in sorted(styles)))
 
 
 def _cell_info(archive: _Parts, wanted: set[str] | None) -> dict[str, SheetInfo]:
     from ita_xlsx.spec.template import split_cell
 
     rels = _rels(archive, "xl/_rels/workbook.xml.rels")
-    percent_xf: set[int] | None = None
+    percent_xf: frozenset[int] | None = None
     out: dict[str, SheetInfo] = {}
     for raw in _SHEET_TAG.findall(archive.part("xl/workbook.xml")):
         a = _attrs(raw)
@@ -650,9 +673,7 @@ def _cell_info(archive: _Parts, wanted: set[str] | None) -> dict[str, SheetInfo]
             percent_xf = _percent_styles(archive)
         if percent_xf:
             # only the cells styled as a percent, found by the scan itself (not every cell)
-            styled = re.compile(rb'<(?:\w+:)?c\b([^>]*\ss="(?:%s)"[^>]*)>' % b"|".join(
-                str(i).encode() for i in sorted(percent_xf)))
-            for raw_c in styled.findall(data):
+            for raw_c in _styled_cells(percent_xf).findall(data):
                 c = _attrs(raw_c)
                 style = c.get("s", "")
                 if style.isdigit() and int(style) in percent_xf and c.get("r"):
