@@ -108,7 +108,8 @@ def _iso_time(ts: float) -> str:
 def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
     """The organisation's entry from its checked return: the figures as the worker that read
     the file made them (``entry_in_worker``), or made here; the status, findings and file
-    as they stand now (the parent adds findings and shows archived files by the archive)."""
+    as they stand now (the parent adds findings, reads the OIT pages with --check-links, and
+    shows archived files by the archive's name)."""
     e = rep.entry if isinstance(rep.entry, OrgEntry) else _entry_body(rep, template)
     rep.entry = None  # one owner: the entry, from here on
     e.status = rep.status
@@ -119,6 +120,10 @@ def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
     e.source_file = rep.path
     e.file_time = _iso_time(rep.returned.mtime)
     e.findings = list(rep.findings)  # typed: shown in the report's language when written
+    if rep.returned.readable and rep.bound is not None:  # pages read by --check-links count
+        e.oit = [{"code": it.code, "name": it.name, "status": it.status,
+                  "urls": "\n".join(it.export_urls), "detail": it.detail,
+                  "detail_en": it.detail_en} for it in rep.oit]
     return e
 
 
@@ -144,9 +149,6 @@ def _entry_body(rep: FileReport, template: Template) -> OrgEntry:
     if not ret.readable or b is None:
         return e
     e.org_type = b.choice_labels.get(b.template.choice_key(Roles.ORG, Fields.ORG_TYPE), {}).get(e.org_type, e.org_type)
-    e.oit = [{"code": it.code, "name": it.name, "status": it.status,
-              "urls": "\n".join(it.export_urls), "detail": it.detail,
-              "detail_en": it.detail_en} for it in rep.oit]
     from ita_xlsx.thai.values import score_value, split_urls, timeframe
 
     for ind, r in indicator_rows(ret, b):
