@@ -134,7 +134,8 @@ def entry_in_worker(rep: FileReport, template: Template) -> None:
 
 
 def _entry_body(rep: FileReport, template: Template) -> OrgEntry:
-    """Who the return is from and what it reports: scores, measures, results, OIT items."""
+    """Who the return is from and what it reports: scores, measures, results (the OIT items
+    are taken by ``entry_from_return``, after any pages were read)."""
     ret, b = rep.returned, rep.bound
     form = ret.form
     e = OrgEntry(

@@ -41,7 +41,7 @@ from ita_xlsx.intake.safety import (
     _Refuse,
     _unsafe,
 )
-from ita_xlsx.intake.zips import MemberTooLarge, open_zip, read_member
+from ita_xlsx.intake.zips import MemberTooLarge, Parts, open_zip, read_member
 
 if TYPE_CHECKING:  # a run-time import would be a cycle (catalogue <- engine <- read)
     from ita_xlsx.core.findings import Finding
@@ -207,10 +207,10 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> byte
 def _sheet_titles(zf: zipfile.ZipFile, limits: Limits, parts: dict[str, bytes]
                   ) -> dict[str, str]:
     """Part name -> sheet title, for messages (best effort: the part name otherwise)."""
+    archive = Parts(zf, parts)
     try:
-        book = parts.get("xl/workbook.xml") or zf.read("xl/workbook.xml")[: limits.max_small_part]
-        rels = parts.get("xl/_rels/workbook.xml.rels") or zf.read(
-            "xl/_rels/workbook.xml.rels")[: limits.max_small_part]
+        book = archive.part("xl/workbook.xml")[: limits.max_small_part]
+        rels = archive.part("xl/_rels/workbook.xml.rels")[: limits.max_small_part]
     except KeyError:
         return {}
     targets = {m.group(1): m.group(2) for m in re.finditer(

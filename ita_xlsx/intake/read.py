@@ -15,7 +15,6 @@ import functools
 import math
 import os
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,7 +24,7 @@ from ita_xlsx.core.errors import what_happened
 from ita_xlsx.core.files import walk_folder
 from ita_xlsx.core.findings import Finding
 from ita_xlsx.intake.safety import preflight
-from ita_xlsx.intake.zips import open_zip
+from ita_xlsx.intake.zips import Parts
 from ita_xlsx.spec.report_layout import REPORT_SHEET
 from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.spec.template import (
@@ -548,11 +547,11 @@ def xlsx_cell_info(path: Path, wanted: set[str] | None = None, out: Returned | N
     A byte-level scan, not an XML parse: this runs for every returned file, and only
     hyperlink elements and the style of percent-formatted cells matter here."""
 
-    archive = _Parts(path, parts or {})
+    archive = Parts(path, parts or {})
     try:
         if out is not None:
             try:
-                out.saved_at = saved_time(archive.part("docProps/core.xml"))
+                out.saved_at = saved_time(archive.part("docProps/core.xml", _PART_LIMIT))
             except KeyError:
                 pass
         return _cell_info(archive, wanted)
@@ -560,30 +559,6 @@ def xlsx_cell_info(path: Path, wanted: set[str] | None = None, out: Returned | N
         return {}
     finally:
         archive.close()
-
-
-class _Parts:
-    """The parts of one .xlsx: those the pre-flight kept, else read from the archive, which
-    is opened only if one is needed."""
-
-    def __init__(self, path: Path, kept: dict[str, bytes]):
-        self.path, self.kept = path, kept
-        self._zip: zipfile.ZipFile | None = None
-
-    def part(self, name: str, limit: int | None = _PART_LIMIT) -> bytes:
-        """Raises KeyError for a part the file does not have."""
-        if name in self.kept:
-            return self.kept[name]
-        if self._zip is None:
-            self._zip = open_zip(self.path)
-        info = self._zip.getinfo(name)
-        if limit is not None and info.file_size > limit:
-            raise ValueError(name)
-        return self._zip.read(info)
-
-    def close(self) -> None:
-        if self._zip is not None:
-            self._zip.close()
 
 
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
@@ -603,10 +578,10 @@ def _attrs(raw: bytes) -> dict[str, str]:
             unescape(v.decode("utf-8", "replace")) for k, v in _ATTR.findall(raw)}
 
 
-def _rels(archive: _Parts, name: str) -> dict[str, tuple[str, str]]:
+def _rels(archive: Parts, name: str) -> dict[str, tuple[str, str]]:
     """Relationship id -> (target, mode) of a part's .rels (empty when absent)."""
     try:
-        data = archive.part(name)
+        data = archive.part(name, _PART_LIMIT)
     except KeyError:
         return {}
     out = {}
@@ -616,9 +591,9 @@ def _rels(archive: _Parts, name: str) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _percent_styles(archive: _Parts) -> frozenset[int]:
+def _percent_styles(archive: Parts) -> frozenset[int]:
     try:
-        data = archive.part("xl/styles.xml")
+        data = archive.part("xl/styles.xml", _PART_LIMIT)
     except KeyError:
         return frozenset()
     return _percent_xfs(data)
@@ -649,13 +624,13 @@ def _styled_cells(styles: frozenset[int]) -> re.Pattern[bytes]:
         str(i).encode() for i in sorted(styles)))
 
 
-def _cell_info(archive: _Parts, wanted: set[str] | None) -> dict[str, SheetInfo]:
+def _cell_info(archive: Parts, wanted: set[str] | None) -> dict[str, SheetInfo]:
     from ita_xlsx.spec.template import split_cell
 
     rels = _rels(archive, "xl/_rels/workbook.xml.rels")
     percent_xf: frozenset[int] | None = None
     out: dict[str, SheetInfo] = {}
-    for raw in _SHEET_TAG.findall(archive.part("xl/workbook.xml")):
+    for raw in _SHEET_TAG.findall(archive.part("xl/workbook.xml", _PART_LIMIT)):
         a = _attrs(raw)
         name = a.get("name", "")
         if wanted is not None and name not in wanted:
@@ -665,7 +640,7 @@ def _cell_info(archive: _Parts, wanted: set[str] | None) -> dict[str, SheetInfo]
             continue
         part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
         try:
-            data = archive.part(part, limit=None)  # its size was checked by the preflight
+            data = archive.part(part)  # its size was checked by the preflight
         except KeyError:
             continue
         info = SheetInfo()

@@ -30,7 +30,7 @@ import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 
 from ita_xlsx.core.errors import what_happened
-from ita_xlsx.intake.zips import ZIP_ERRORS, open_zip
+from ita_xlsx.intake.zips import ZIP_ERRORS, Parts, open_zip
 
 if TYPE_CHECKING:
     from ita_xlsx.core.findings import Finding
@@ -498,13 +498,10 @@ def _content_types(zf: zipfile.ZipFile, limits: Limits, parts: dict[str, bytes])
 def _parse_small_part(zf: zipfile.ZipFile, name: str, limits: Limits,
                       parts: dict[str, bytes]) -> Element | None:
     """Parse a small part whole with defusedxml; None when it is not well-formed XML."""
-    data = parts.get(name)
-    if data is None:
-        info = zf.getinfo(name)
-        if info.file_size > limits.max_small_part:
-            raise _unsafe(f"ส่วน {name} ใหญ่ผิดปกติ", f"part {name} is unusually large")
-        with zf.open(info) as member:
-            data = member.read(limits.max_small_part)
+    try:
+        data = Parts(zf, parts).part(name, limits.max_small_part)
+    except ValueError:
+        raise _unsafe(f"ส่วน {name} ใหญ่ผิดปกติ", f"part {name} is unusually large") from None
     try:
         return DET.fromstring(data, forbid_dtd=True)
     except DefusedXmlException:

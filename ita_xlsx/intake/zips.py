@@ -69,3 +69,30 @@ def small_part(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
         return b""
     with zf.open(info) as fh:
         return fh.read(limit)
+
+
+class Parts:
+    """The parts of one container: those already read whole (``kept``, by the pre-flight),
+    else read from the archive, which is opened only when a part is needed that was not kept
+    (``source`` may be an open archive: it is left open)."""
+
+    def __init__(self, source: Path | zipfile.ZipFile, kept: dict[str, bytes]):
+        self.kept = kept
+        self._source = source
+        self._zip: zipfile.ZipFile | None = source if isinstance(source, zipfile.ZipFile) else None
+
+    def part(self, name: str, limit: int | None = None) -> bytes:
+        """The part's bytes. Raises KeyError for a part the file does not have, ValueError
+        for one declared larger than ``limit``."""
+        if name in self.kept:
+            return self.kept[name]
+        if self._zip is None:
+            self._zip = open_zip(self._source)  # type: ignore[arg-type]
+        info = self._zip.getinfo(name)
+        if limit is not None and info.file_size > limit:
+            raise ValueError(name)
+        return self._zip.read(info)
+
+    def close(self) -> None:
+        if self._zip is not None and self._zip is not self._source:
+            self._zip.close()
