@@ -231,3 +231,24 @@ def test_own_template_file(tmp_path):
     bad.write_text(text.replace('name = "มาตรการ"', 'name = "มาตรการ:ใหม่"'), encoding="utf-8")
     res = invoke("new", "--template", bad, "--out", tmp_path / "p")
     assert res.exit_code == 2 and "แบบฟอร์ม" in res.output
+
+
+def test_many_workbooks_written_on_threads_are_listed_in_order_and_whole(tmp_path):
+    """`new` writes on a few threads while it stamps the next workbook: every workbook is
+    listed in the list's order (written or refused), and each holds its own organisation."""
+    from ita_xlsx.core.records import Org
+    from ita_xlsx.make.generate import generate
+    from ita_xlsx.make.render import RenderOptions
+
+    orgs = [Org(code=f"65601{i:02d}", name=f"อบต.ที่ {i}") for i in range(60)]
+    out = tmp_path / "out"
+    out.mkdir()
+    first = generate(load_template(), orgs[::7], RenderOptions(fiscal_year=2570), out)
+    again = generate(load_template(), orgs, RenderOptions(fiscal_year=2570), out)
+    assert [p.name[:7] for p in first.written] == [o.code for o in orgs[::7]]
+    assert [p.name[:7] for p in again.refused] == [o.code for o in orgs[::7]]
+    assert [p.name[:7] for p in again.written] == [o.code for o in orgs if o not in orgs[::7]]
+    for path in again.written:
+        book = CalamineWorkbook.from_path(str(path))
+        assert book.get_sheet_by_name("ข้อมูลหน่วยงาน").to_python()[3][2] == path.name[:7]
+    assert not [p for p in out.iterdir() if not p.name.endswith(".xlsx")]  # no temporary file

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,27 +87,83 @@ def generate(
 def _generate_all(template, orgs, options, out_dir, force, framework_override, prefills,
                   stampers, result, progress) -> None:
     bounds: dict[tuple[str, ...], Bound] = {}  # one binding per list of units, not per org
-    for org in orgs:
-        path = out_dir / workbook_filename(org, options.fiscal_year, options.round)
-        if path.exists() and not force:
-            result.refused.append(path)
-        else:
-            bound = bounds.get(tuple(org.units))
-            if bound is None:
-                bound = bounds[tuple(org.units)] = bind(
-                    template, options.fiscal_year, options.round, org.units, framework_override)
-            if org.code in prefills:
-                data = render_workbook(bound, org, options, prefills[org.code])
+    with _Writer(result, force) as writer:
+        for org in orgs:
+            path = out_dir / workbook_filename(org, options.fiscal_year, options.round)
+            if path.exists() and not force:
+                writer.refuse(path)
             else:
-                stamper = stampers.get(bound.units)
-                if stamper is None:
-                    placeholder = placeholder_org(bound.units)
-                    stamper = Stamper(render_workbook(bound, placeholder, options))
-                    stampers[bound.units] = stamper
-                data = stamper.stamp(_stamp_values(org))
-            _write(result, path, data, force)
-        if progress:
-            progress(1)
+                bound = bounds.get(tuple(org.units))
+                if bound is None:
+                    bound = bounds[tuple(org.units)] = bind(
+                        template, options.fiscal_year, options.round, org.units, framework_override)
+                if org.code in prefills:
+                    data = render_workbook(bound, org, options, prefills[org.code])
+                else:
+                    stamper = stampers.get(bound.units)
+                    if stamper is None:
+                        placeholder = placeholder_org(bound.units)
+                        stamper = Stamper(render_workbook(bound, placeholder, options))
+                        stampers[bound.units] = stamper
+                    data = stamper.stamp(_stamp_values(org))
+                writer.write(path, data)
+            if progress:
+                progress(1)
+
+
+class _Writer:
+    """Writes workbooks on a few threads while the next ones are stamped: each write waits
+    mostly on the disk (fsync), which lets other threads run, so the waits overlap instead of
+    adding up. At most ``AHEAD`` workbooks are in flight (memory stays flat); results are
+    recorded in the list's order, and the first failure (a full disk) stops the run."""
+
+    THREADS = 4
+    AHEAD = 16
+
+    def __init__(self, result: NewResult, force: bool):
+        self.result, self.force = result, force
+        self.pool = ThreadPoolExecutor(self.THREADS, thread_name_prefix="ita-new")
+        self.pending: deque[tuple[Path, Future | None]] = deque()
+        self.paths: set[str] = set()  # in flight: a second write of one name waits for the first
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if kind is None:
+            self.drain(0)
+            self.pool.shutdown()
+            return
+        # stopping (a full disk, Ctrl-C): nothing new starts; what was already being
+        # written finishes, and counts when it was written whole
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        for path, done in self.pending:
+            if done is not None and not done.cancelled() and done.exception() is None:
+                self.result.written.append(path)
+        self.pending.clear()
+
+    def refuse(self, path: Path) -> None:
+        self.pending.append((path, None))
+
+    def write(self, path: Path, data: bytes) -> None:
+        if str(path).casefold() in self.paths:  # two names one file on Windows: in order
+            self.drain(0)
+        self.paths.add(str(path).casefold())
+        self.pending.append((path, self.pool.submit(atomic_write, path, data, self.force)))
+        self.drain(self.AHEAD)
+
+    def drain(self, keep: int) -> None:
+        while len(self.pending) > keep:
+            path, done = self.pending.popleft()
+            self.paths.discard(str(path).casefold())
+            if done is None:
+                self.result.refused.append(path)
+                continue
+            try:
+                done.result()
+                self.result.written.append(path)
+            except OutputExists:
+                self.result.refused.append(path)
 
 
 def _write(result: NewResult, path: Path, data: bytes, force: bool) -> None:
