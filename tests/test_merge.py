@@ -334,3 +334,26 @@ def test_validate_exit_code_counts_only_files_that_count(template, tmp_path):
     # an unreadable file: exit 1
     (folder / "7100003_broken.xlsx").write_text("not a workbook", encoding="utf-8")
     assert CliRunner().invoke(main, ["validate", str(folder)]).exit_code == 1
+
+
+def test_the_parent_keeps_each_return_s_rows_packed_and_reads_them_whole(district, template):
+    """A country's merge keeps 8,000 returns in one process: each return's rows and its
+    entry's measures and results come back from the worker packed (core/packed.py), and
+    read back exactly as the worker read them."""
+    from ita_xlsx import consolidate
+    from ita_xlsx.core.packed import Packed
+    from ita_xlsx.intake.read import read_return
+    from ita_xlsx.validators.engine import FileReport, check_file
+
+    result = consolidate([district / "returned"], template=template)
+    readable = [rep for rep in result.report.files if rep.returned.readable]
+    assert len(readable) == 4
+    for rep in readable:
+        assert rep.returned.tables and all(isinstance(rows, Packed)
+                                           for rows in rep.returned.tables.values())
+        here = FileReport(rep.path, read_return(rep.path, template))
+        check_file(here, template)
+        assert {k: list(v) for k, v in rep.returned.tables.items()} == here.returned.tables
+    entries = [e for e in result.entries if e.measures]
+    assert entries and all(isinstance(e.measures, Packed) for e in entries)
+    assert all(e.measures[0]["measure_id"] for e in entries)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ita_xlsx.core.findings import Finding
+from ita_xlsx.core.packed import Packed
 from ita_xlsx.core.vocabulary import FILE_STATES, ROUNDS, SEVERITIES, key_of
 from ita_xlsx.spec.framework import score
 from ita_xlsx.spec.orgs import org_type_labels, read_org_list
@@ -53,8 +54,9 @@ class OrgEntry:
     issues: dict[int, str] = field(default_factory=dict)
     total: float | None = None
     level: str = ""
-    measures: list[dict] = field(default_factory=list)
-    results: list[dict] = field(default_factory=list)
+    # lists; packed (core/packed.py) when made where the file was read
+    measures: Sequence[dict] = field(default_factory=list)
+    results: Sequence[dict] = field(default_factory=list)
     # Findings of a return, or rows read back from an earlier consolidated report (text).
     findings: list[Finding | dict] = field(default_factory=list)
     errors: int = 0
@@ -129,8 +131,9 @@ def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
 
 def entry_in_worker(rep: FileReport, template: Template) -> None:
     """``in_worker`` step of validation: the entry's figures where the file was read (its
-    evidence URLs judged in the same process that checked them)."""
-    rep.entry = _entry_body(rep, template)
+    evidence URLs judged in the same process that checked them), packed for the way back."""
+    e = rep.entry = _entry_body(rep, template)
+    e.measures, e.results = Packed.of(e.measures), Packed.of(e.results)
 
 
 def _entry_body(rep: FileReport, template: Template) -> OrgEntry:
@@ -158,19 +161,22 @@ def _entry_body(rep: FileReport, template: Template) -> OrgEntry:
             e.issues[ind] = str(r.values[Fields.ISSUE])
     result = score(b.analysis_fw, e.scores)
     e.total, e.level = result.total, result.label or ""
+    measures: list[dict] = []
+    results: list[dict] = []
     for r in ret.tables.get(Roles.MEASURES, []):
         m = {k: v for k, v in r.values.items()}
         tf = timeframe(r.values.get(Fields.TIMEFRAME), rep.fiscal_year)
         m["timeframe_start"] = f"{tf.start.year}-{tf.start.month:02d}" if tf.ok else ""
         m["timeframe_end"] = f"{tf.end.year}-{tf.end.month:02d}" if tf.ok else ""
         m["sheet_row"] = r.row
-        e.measures.append(m)
+        measures.append(m)
     for r in ret.tables.get(Roles.RESULTS, []):
         res = {k: v for k, v in r.values.items()}
         urls = split_urls(r.values.get(Fields.EVIDENCE_URL))
         res["evidence_ok"] = bool(urls) and all(is_valid_url(u) for u in urls)
         res["sheet_row"] = r.row
-        e.results.append(res)
+        results.append(res)
+    e.measures, e.results = measures, results
     return e
 
 

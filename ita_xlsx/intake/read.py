@@ -63,7 +63,8 @@ class Returned:
     form: dict[str, object] = field(default_factory=dict)
     form_raw: dict[str, object] = field(default_factory=dict)
     form_cells: dict[str, str] = field(default_factory=dict)
-    tables: dict[str, list[Row]] = field(default_factory=dict)
+    # rows of each table sheet (packed once checked: see core/packed.py)
+    tables: dict[str, Sequence[Row]] = field(default_factory=dict)
     columns: dict[str, dict[str, int]] = field(default_factory=dict)  # sheet -> key -> col
     extras: dict[str, tuple[object, str]] = field(default_factory=dict)  # key -> (value, cell)
     findings: list[Finding] = field(default_factory=list)

@@ -5,6 +5,7 @@ Each returns findings; values are already canonical (choice values, not labels).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ita_xlsx.core.findings import Finding
@@ -202,7 +203,7 @@ def oit_item_checks(ret: Returned, bound: Bound) -> list[Finding]:
     return out
 
 
-def _nearest(mid: object, measures: list) -> str:
+def _nearest(mid: object, measures: Sequence) -> str:
     """The existing measure id closest to a mistyped one ("M1O" -> "M10"), or ""."""
     import difflib
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ita_xlsx.core.findings import Finding, sort_key
+from ita_xlsx.core.packed import Packed
 from ita_xlsx.intake.inbox import Item
 from ita_xlsx.intake.read import Returned, normalize_header, read_return
 from ita_xlsx.intake.selection import Decision, Selection
@@ -122,6 +123,8 @@ def _check_one(job: Job) -> FileReport:
         check_file(rep, template, fiscal_year, framework)
         if step is not None:
             step(rep, template)
+    # the rows are final now: they cross to the parent, and stay there, packed
+    ret.tables = {key: Packed.of(rows) for key, rows in ret.tables.items()}
     rep.bound = None
     return rep
 
