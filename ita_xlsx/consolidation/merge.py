@@ -71,7 +71,7 @@ class OrgEntry:
     reason: str = ""  # this file's own decision (the files table)
     reason_en: str = ""
     # OIT items (template version 3): code, name, status, urls (one per line), detail
-    oit: list[dict] = field(default_factory=list)
+    oit: Sequence[dict] = field(default_factory=list)
     state: str = ""  # the round model's state of the organisation (rounds.OrgState value)
 
     @property
@@ -123,9 +123,9 @@ def entry_from_return(rep: FileReport, template: Template) -> OrgEntry:
     e.file_time = _iso_time(rep.returned.mtime)
     e.findings = list(rep.findings)  # typed: shown in the report's language when written
     if rep.returned.readable and rep.bound is not None:  # pages read by --check-links count
-        e.oit = [{"code": it.code, "name": it.name, "status": it.status,
-                  "urls": "\n".join(it.export_urls), "detail": it.detail,
-                  "detail_en": it.detail_en} for it in rep.oit]
+        e.oit = Packed([{"code": it.code, "name": it.name, "status": it.status,
+                         "urls": "\n".join(it.export_urls), "detail": it.detail,
+                         "detail_en": it.detail_en} for it in rep.oit])
     return e
 
 

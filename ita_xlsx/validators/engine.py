@@ -36,7 +36,7 @@ class FileReport:
     round: str | None = None
     bound: Bound | None = None
     decision: Decision | None = None  # whether this file counts, and why
-    oit: list = field(default_factory=list)  # oit.ItemResult per OIT item of the year
+    oit: Sequence = field(default_factory=list)  # oit.ItemResult per OIT item of the year
     # what a caller's ``in_worker`` step made of the file where it was read (merge: the
     # figures of its entry), so the parent only gathers
     entry: Any = None
@@ -123,8 +123,10 @@ def _check_one(job: Job) -> FileReport:
         check_file(rep, template, fiscal_year, framework)
         if step is not None:
             step(rep, template)
-    # the rows are final now: they cross to the parent, and stay there, packed
+    # the rows and OIT items are final now: they cross to the parent, and stay there,
+    # packed (reading the OIT pages unpacks the items it adds to: _oit_page_findings)
     ret.tables = {key: Packed.of(rows) for key, rows in ret.tables.items()}
+    rep.oit = Packed.of(rep.oit)
     rep.bound = None
     return rep
 
@@ -409,8 +411,12 @@ def _oit_page_findings(report: Report, timeout: float, progress) -> None:
     files = [rep for rep in report.files if rep.oit]
     if not files:
         return
-    before = {id(it): len(it.findings) for rep in files for it in rep.oit}
-    report.oit_links = oit.check_pages([(rep.oit, rep.fiscal_year) for rep in files],
+    live = [list(rep.oit) for rep in files]  # the pages read add their findings to them
+    for rep, items in zip(files, live, strict=True):
+        rep.oit = items
+    before = {id(it): len(it.findings) for items in live for it in items}
+    report.oit_links = oit.check_pages([(items, rep.fiscal_year)
+                                        for rep, items in zip(files, live, strict=True)],
                                        timeout=timeout, progress=progress)
     for rep in files:
         for it in rep.oit:
