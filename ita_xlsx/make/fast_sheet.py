@@ -28,7 +28,9 @@ _MEMBERS = ("_write_single_row", "_escape_control_characters", "_check_dimension
 
 _NEEDS_CONTROL_ESCAPE = re.compile(r"[\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_")
 _NEEDS_XML_ESCAPE = re.compile(r"[&<>]")
-_NEEDS_ANY_ESCAPE = re.compile(r"[\x00-\x08\x0b-\x1f&<>]|_x[0-9a-fA-F]{4}_")
+# a character class alone: scanned at C speed (an alternation beside it makes the engine try
+# every position); "_x" is looked for apart, as plain text
+_NEEDS_CHAR_ESCAPE = re.compile(r"[\x00-\x08\x0b-\x1f&<>]")
 
 
 @functools.cache
@@ -96,7 +98,7 @@ class FastSheet(Worksheet):
                 style = styles[fmt] = f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
             if type(value) is str:
                 text = value[:32767]
-                if _NEEDS_ANY_ESCAPE.search(text):  # one scan for the rare cell that needs it
+                if _NEEDS_CHAR_ESCAPE.search(text) or "_x" in text:  # the rare cell that needs it
                     if _NEEDS_CONTROL_ESCAPE.search(text):
                         text = self._escape_control_characters(text)
                     if _NEEDS_XML_ESCAPE.search(text):
