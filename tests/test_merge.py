@@ -357,3 +357,47 @@ def test_the_parent_keeps_each_return_s_rows_packed_and_reads_them_whole(distric
     entries = [e for e in result.entries if e.measures]
     assert entries and all(isinstance(e.measures, Packed) for e in entries)
     assert all(e.measures[0]["measure_id"] for e in entries)
+
+
+def test_measures_and_results_made_by_workers_give_the_same_report_to_the_byte(
+        district, template, tmp_path, monkeypatch):
+    """A large report's measures and results sheets are made by two workers and spliced in
+    (consolidation/stacked.py); a small one's by the writer itself; and when a worker fails
+    the writer makes that sheet. All three are the same file, byte for byte, and it reads
+    back with its rows, links and dimensions."""
+    from ita_xlsx import consolidate, write_consolidated
+    from ita_xlsx.consolidation import stacked
+
+    result = consolidate([district / "returned"], template=template)
+    made = []
+    real = stacked.render_sheets
+
+    def counted(jobs):
+        made.append(len(jobs))
+        return real(jobs)
+
+    monkeypatch.setattr(stacked, "render_sheets", counted)
+    write_consolidated(result, tmp_path / "alone.xlsx", template=template)
+    monkeypatch.setattr(stacked, "PARALLEL_ROWS", 0)
+    write_consolidated(result, tmp_path / "workers.xlsx", template=template)
+    monkeypatch.setattr(stacked, "render_sheets", lambda jobs: [None] * len(jobs))
+    write_consolidated(result, tmp_path / "failed.xlsx", template=template)
+    assert made == [2]  # the small report made none; the forced one two, at once
+    alone = (tmp_path / "alone.xlsx").read_bytes()
+    assert (tmp_path / "workers.xlsx").read_bytes() == alone
+    assert (tmp_path / "failed.xlsx").read_bytes() == alone
+    ws = openpyxl.load_workbook(tmp_path / "workers.xlsx")["ผลการดำเนินการ"]
+    links = [c.hyperlink.target for row in ws.iter_rows(min_row=5) for c in row if c.hyperlink]
+    rows = sum(len(e.results) for e in result.entries)
+    assert links and ws.max_row == 4 + rows
+    measures = openpyxl.load_workbook(tmp_path / "workers.xlsx")["มาตรการ"]
+    assert measures.max_row == 4 + sum(len(e.measures) for e in result.entries)
+    assert measures.calculate_dimension().startswith("A1:")
+
+
+def test_a_sheet_a_worker_cannot_make_is_none(tmp_path):
+    from ita_xlsx.consolidation.stacked import SheetJob, render_sheets
+
+    job = SheetJob(str(tmp_path / "no-such-folder" / "rows.xml"), [], [], ["a"], [10.0], 1,
+                   -1, {"text": "", "wrap": "", "link": "", "center": ""}, "ใช่", "ไม่", 3)
+    assert render_sheets([job]) == [None]

@@ -20,8 +20,15 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
-from ita_xlsx.consolidation import oit_grid
+from ita_xlsx.consolidation import oit_grid, stacked
 from ita_xlsx.consolidation.merge import MergeResult, OrgEntry
+from ita_xlsx.consolidation.stacked import (
+    Part,
+    Rendered,
+    RowMaker,
+    SheetJob,
+    stacked_rows,
+)
 from ita_xlsx.core import vocabulary as vocab
 from ita_xlsx.core.files import (
     OutputFailed,
@@ -35,11 +42,10 @@ from ita_xlsx.core.files import (
 )
 from ita_xlsx.core.findings import Finding
 from ita_xlsx.core.vocabulary import ORG_STATES
-from ita_xlsx.make.fast_sheet import FastSheet
+from ita_xlsx.make.fast_sheet import FastSheet, style_attribute
 from ita_xlsx.make.print_layout import (
     be_date,
     fits_one_page,
-    lines_for,
     round_label,
     row_height,
     setup_page,
@@ -64,10 +70,6 @@ from ita_xlsx.spec.report_layout import (
 )
 from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.spec.template import Bound, Template, column_letter
-from ita_xlsx.thai import is_valid_url
-from ita_xlsx.thai.values import split_urls
-
-_JUDGED = "\0urls-judged"  # a stacked row's mark: no column has this key
 
 FONT_SIZE = 14  # the report's text; titles 18
 # Charts in pixels: as wide as columns A:D (XlsxWriter's 524 px), so that they stay within the
@@ -77,8 +79,6 @@ CHART_WIDTH, CHART_HEIGHT = 500, 360
 
 def _bar_height(bars: int) -> int:
     return max(CHART_HEIGHT, 100 + 44 * bars)
-MAX_LINKS = 65_000  # Excel allows 65,530 hyperlinks per sheet; past that, plain text
-MAX_URL = 2079
 
 def on_paper(columns, printed: tuple[str, ...] | None = None) -> tuple[list, int]:
     """The sheet's columns with those that print first (in ``printed`` order, else all but
@@ -197,6 +197,12 @@ class Writer:
             "strings_to_urls": False, "strings_to_numbers": False, "tmpdir": str(scratch),
         })
         self._formats(wb)
+        # the stacked sheets' styles fixed first, so that the workbook is the same whichever
+        # process makes those sheets
+        self._styles = {k: style_attribute(f) for k, f in (
+            ("text", self.f_text), ("wrap", self.f_wrap), ("link", self.f_link),
+            ("center", self.f_center))}
+        self._made = self._make_stacked(scratch)
         created = max((e.recorded for e in self.r.entries if e.recorded), default="")
         wb.set_properties({
             "title": self.tr(f"รายงานรวมมาตรการ ITA ปีงบประมาณ {self.r.fiscal_year or ''}",
@@ -315,69 +321,63 @@ class Writer:
         else:
             ws.write_string(row, col, str(value), fmt or self.f_text)
 
-    def _rows(self, ws, columns, rows, first_row: int, link_key: str | None = None) -> int:
-        """Stacked rows through ``FastSheet.append_row``: this is where a country's report
+    def _rows(self, ws, columns, rows, first_row: int, link_key: str | None = None,
+              made: Rendered | None = None) -> int:
+        """Stacked rows through ``FastSheet.append_row`` (``stacked.RowMaker`` says what each
+        cell is), or spliced in as a worker ``made`` them: this is where a country's report
         spends its time."""
-        keys = [k for k, _, _ in columns]
-        widths = [w for _, _, w in columns]
-        one_line = row_height(FONT_SIZE)
-        link_col = keys.index(link_key) if link_key in keys else -1
-        text, wrap, link_fmt, center = self.f_text, self.f_wrap, self.f_link, self.f_center
-        # Rows are as tall as their printed cells need; the columns after (file names…) stay
-        # one line, so a long path does not make every row of the page tall.
-        printed = self._printed
-        links = 0
-        r = first_row
-        for values in rows:
-            r += 1
-            cells, row_links = [], []
-            need = 0.0  # the most characters per width unit a wrapped cell of the row holds
-            for c, key in enumerate(keys):
-                v = values.get(key)
-                if v is None or v == "":
-                    continue
-                kind = type(v)
-                if kind is str:
-                    if c == link_col and links < MAX_LINKS and (url := self._link_target(
-                            v, values.get(_JUDGED) is True)):
-                        cells.append((c, v, link_fmt))
-                        row_links.append((c, url))
-                        links += 1
-                    else:
-                        if len(v) > widths[c] and c < printed:  # longer than its column:
-                            cells.append((c, v, wrap))
-                            # Arithmetic only: this runs for millions of cells. A line
-                            # break counts as a line's worth of characters.
-                            need = max(need, (len(v) + v.count("\n") * widths[c]) / widths[c])
-                        else:
-                            cells.append((c, v, text))
-                elif kind is int:  # numbers of rows and indicators (ข้อ): centred, apart
-                    cells.append((c, v, center))  # from the text beside them
-                elif kind is float and math.isfinite(v):
-                    cells.append((c, v, text))
-                elif kind is bool:
-                    cells.append((c, self.yes if v else self.no, text))
-                else:
-                    cells.append((c, str(v), text))
-            ws.append_row(r, cells, row_links,
-                          row_height(FONT_SIZE, lines_for(need)) if need else one_line)
+        if made is not None:
+            if made.last_row > first_row:
+                ws.splice(made.out, first_row + 1, made.last_row, made.cells, made.links)
+            r = made.last_row
+        else:
+            maker = self._maker(columns, link_key, {
+                "text": self.f_text, "wrap": self.f_wrap, "link": self.f_link,
+                "center": self.f_center})
+            r = first_row
+            for values in rows:
+                r += 1
+                cells, links, height = maker.row(values)
+                ws.append_row(r, cells, links, height)
         ws.autofilter(first_row, 0, max(r, first_row + 1), len(columns) - 1)
         # On paper: the columns a reader needs (see on_paper), every row.
         ws.print_area(0, 0, max(r, first_row + 1), self._printed - 1)
         return r
 
-    @staticmethod
-    def _link_target(v: str, judged: bool = False) -> str | None:
-        """The first URL of a cell when it is a well-formed http(s) URL, else None.
-        ``judged``: every URL of the cell was found well-formed where the return was read
-        (``_JUDGED``), so it is not judged again."""
-        parts = v.split()
-        url = parts[0] if parts else ""
-        if len(url) > MAX_URL or not url.lower().startswith(("http://", "https://")):
-            return None
-        if judged and split_urls(url) == [url]:  # one of the URLs judged when it was read
-            return url
-        return url if is_valid_url(url) else None
+    def _maker(self, columns, link_key: str | None, styles: dict) -> RowMaker:
+        keys = [k for k, _, _ in columns]
+        return RowMaker(keys, [w for _, _, w in columns], self._printed,
+                        keys.index(link_key) if link_key in keys else -1, styles,
+                        self.yes, self.no)
+
+    def _stacked_columns(self, attr: str) -> tuple[list, int, str | None]:
+        """A stacked sheet's columns, those on paper, and its link column."""
+        if attr == "measures":
+            cols, printed = on_paper(measure_columns(self.t, self.lang))
+            return cols, printed, None
+        cols, printed = on_paper(result_columns(self.t, self.lang))
+        return cols, printed, Fields.EVIDENCE_URL
+
+    def _parts(self, attr: str) -> list[Part]:
+        return [(e.org_code, e.org_name, e.source_file, e.via, getattr(e, attr))
+                for e in self.r.entries]
+
+    def _make_stacked(self, scratch: Path) -> dict[str, Rendered | None]:
+        """The measures and results sheets made by two workers at once, for a report large
+        enough to gain by it; ``{}`` otherwise (the writer makes them as it goes)."""
+        rows = sum(len(e.measures) + len(e.results) for e in self.r.entries)
+        if not FastSheet.fast or rows < stacked.PARALLEL_ROWS:
+            return {}
+        jobs = []
+        for attr in ("measures", "results"):
+            cols, printed, link_key = self._stacked_columns(attr)
+            self._printed = printed or len(cols)
+            maker = self._maker(cols, link_key, self._styles)
+            jobs.append(SheetJob(str(scratch / f"{attr}.rows.xml"), self._parts(attr),
+                                 list(self.shown.items()), maker.keys, maker.widths,
+                                 maker.printed, maker.link_col, self._styles, self.yes,
+                                 self.no, 3))
+        return dict(zip(("measures", "results"), stacked.render_sheets(jobs), strict=True))
 
     # ------------------------------------------------------------ sheets
 
@@ -554,34 +554,19 @@ class Writer:
         self._rows(ws, cols, rows(), 3)
 
     def _measures(self, wb) -> None:
-        cols, printed = on_paper(measure_columns(self.t, self.lang))
-        ws = self._sheet(wb, "measures", cols, self.tr("มาตรการของทุกหน่วยงาน",
-                                                       "Measures of every organisation"),
-                         printed=printed)
-        self._rows(ws, cols, self._stacked("measures"), 3)
+        self._stacked_sheet(wb, "measures", self.tr("มาตรการของทุกหน่วยงาน",
+                                                    "Measures of every organisation"))
 
     def _results(self, wb) -> None:
-        cols, printed = on_paper(result_columns(self.t, self.lang))
-        ws = self._sheet(wb, "results", cols, self.tr("ผลการดำเนินการของทุกหน่วยงาน",
-                                                      "Results of every organisation"),
-                         printed=printed)
-        self._rows(ws, cols, self._stacked("results"), 3, link_key=Fields.EVIDENCE_URL)
+        self._stacked_sheet(wb, "results", self.tr("ผลการดำเนินการของทุกหน่วยงาน",
+                                                   "Results of every organisation"))
 
-    def _stacked(self, attr: str):
-        labelled = list(self.shown.items())  # the few choice columns, not every key of a row
-        for e in self.r.entries:
-            for rec in getattr(e, attr):
-                row = dict(rec)
-                for key, labels in labelled:
-                    v = row.get(key)
-                    if v is not None:
-                        row[key] = labels.get(str(v), v)
-                row.update(org_code=e.org_code, org_name=e.org_name,
-                           source_file=rec.get("source_file") or e.source_file)
-                # a return's URLs were judged by the worker that read it; a loaded report's
-                # "yes" is only what that file says
-                row[_JUDGED] = not e.via and rec.get("evidence_ok") is True
-                yield row
+    def _stacked_sheet(self, wb, attr: str, title: str) -> None:
+        cols, printed, link_key = self._stacked_columns(attr)
+        ws = self._sheet(wb, attr, cols, title, printed=printed)
+        made = self._made.get(attr)
+        rows = None if made else stacked_rows(self._parts(attr), list(self.shown.items()))
+        self._rows(ws, cols, rows, 3, link_key=link_key, made=made)
 
     def _findings(self, wb) -> None:
         cols, printed = on_paper(FINDINGS)

@@ -300,8 +300,11 @@ class _Worker:
 
 def run_jobs(fn: Callable, args: Sequence, on_failure: Callable[[Any, Failure], object], *,
              workers: int | None = None, budget: Budget | None = None,
-             progress: Callable[[int], None] | None = None, method: str | None = None) -> list:
+             progress: Callable[[int], None] | None = None, method: str | None = None,
+             depth: int = _DEPTH) -> list:
     """``[fn(a) for a in args]``, each call in a worker process within ``budget``.
+    ``depth``: jobs a worker holds ahead of its answers (1 for a few long jobs, so that each
+    goes to a worker of its own).
 
     ``fn`` must be a module-level function (workers may be spawned). A call that fails in
     any way gives ``on_failure(arg, Failure)`` in its place. Results keep the order of
@@ -337,7 +340,7 @@ def run_jobs(fn: Callable, args: Sequence, on_failure: Callable[[Any, Failure], 
         pool.extend(_Worker(ctx, budget) for _ in range(n))
         while done < len(args):
             for w in pool:
-                while w.ready and len(w.jobs) < _DEPTH and todo:
+                while w.ready and len(w.jobs) < depth and todo:
                     i = todo.popleft()
                     try:
                         w.send(i, fn, args[i])

@@ -51,6 +51,35 @@ def version_tested(version: str = xlsxwriter.__version__) -> bool:
     return TESTED[0] <= _version(version) < TESTED[1]
 
 
+def style_attribute(fmt) -> str:
+    """A format's style attribute of a cell (`` s="3"``), fixing its index if not yet fixed."""
+    return f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
+
+
+def row_xml(row: int, cells, height: float | None = None) -> str:
+    """The XML of one row (0-based ``row``) as XlsxWriter writes it: cells are (col,
+    str|int|float, style attribute). Text is written inline, escaped as XlsxWriter escapes it.
+    A plain function, so that a worker can make a sheet's rows without a workbook."""
+    ht = f' ht="{height:g}" customHeight="1"' if height else ""
+    number = str(row + 1)
+    out = [f'<row r="{number}"{ht}>']
+    for col, value, style in cells:
+        ref = _column(col) + number
+        if type(value) is str:
+            text = value[:32767]
+            if _NEEDS_CHAR_ESCAPE.search(text) or "_x" in text:  # the rare cell that needs it
+                if _NEEDS_CONTROL_ESCAPE.search(text):
+                    text = Worksheet._escape_control_characters(text)
+                if _NEEDS_XML_ESCAPE.search(text):
+                    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            keep = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+            out.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{keep}>{text}</t></is></c>')
+        else:
+            out.append(f"<c r=\"{ref}\"{style}><v>{value:.16G}</v></c>")
+    out.append("</row>")
+    return "".join(out)
+
+
 class FastSheet(Worksheet):
     """A worksheet with ``append_row``: the fast path where it is safe, the public one else."""
 
@@ -87,29 +116,14 @@ class FastSheet(Worksheet):
 
     def _append_fast(self, row: int, cells, links, height: float | None = None) -> None:
         self._write_single_row(row)  # flush any row written the usual way; previous_row = row
-        ht = f' ht="{height:g}" customHeight="1"' if height else ""
-        number = str(row + 1)
-        out = [f'<row r="{number}"{ht}>']
         styles = self._styles
+        styled = []
         for col, value, fmt in cells:
-            ref = _column(col) + number
             style = styles.get(fmt)
             if style is None:
-                style = styles[fmt] = f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
-            if type(value) is str:
-                text = value[:32767]
-                if _NEEDS_CHAR_ESCAPE.search(text) or "_x" in text:  # the rare cell that needs it
-                    if _NEEDS_CONTROL_ESCAPE.search(text):
-                        text = self._escape_control_characters(text)
-                    if _NEEDS_XML_ESCAPE.search(text):
-                        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(
-                            ">", "&gt;")
-                keep = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-                out.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{keep}>{text}</t></is></c>')
-            else:
-                out.append(f"<c r=\"{ref}\"{style}><v>{value:.16G}</v></c>")
-        out.append("</row>")
-        self.fh.write("".join(out))
+                style = styles[fmt] = style_attribute(fmt)
+            styled.append((col, value, style))
+        self.fh.write(row_xml(row, styled, height))
         for col, url in links:
             # Register the link only; the cell itself was written above.
             self.ignore_write_string = True
@@ -121,3 +135,28 @@ class FastSheet(Worksheet):
             cols = [c for c, _, _ in cells]
             self._check_dimensions(row, min(cols))
             self._check_dimensions(row, max(cols))
+
+    def splice(self, rows_file: str, first: int, last: int,
+               cells: tuple[int, int, int, int] | None, links) -> None:
+        """Rows ``first``..``last`` (0-based) whose XML was made elsewhere with ``row_xml``
+        (``rows_file``), with the bookkeeping ``append_row`` does for each: the sheet's
+        dimensions (``cells``: the first and last row with cells, the columns they reach)
+        and the links (row, col, url), registered in row order."""
+        self._write_single_row(first)  # the heading row written before goes out first
+        with open(rows_file, encoding="utf-8", newline="") as src:
+            while chunk := src.read(1 << 20):
+                self.fh.write(chunk)
+        if cells is not None:
+            self._write_single_row(cells[0])
+            self._check_dimensions(cells[0], cells[2])
+        for row, col, url in links:
+            self._write_single_row(row)
+            self.ignore_write_string = True
+            try:
+                self.write_url(row, col, url)
+            finally:
+                self.ignore_write_string = False
+        if cells is not None:
+            self._write_single_row(cells[1])
+            self._check_dimensions(cells[1], cells[3])
+        self._write_single_row(last)
