@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -462,6 +462,7 @@ _MIN_PARTIAL_NAME = 8
 _MIN_NAMED_ITEM = 6
 
 
+@lru_cache(maxsize=4096)  # measure wordings repeat across a round's returns
 def _normalise(text: str) -> str:
     # NFKC folds full-width letters (Ｏ４２) and gives "ำ" and the "ํา" that PDFs produce one form.
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_THAI_DIGITS)

@@ -51,11 +51,14 @@ def _valid_host(host: str) -> bool:
 
     if host == "localhost":
         return True
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-        return True
-    except ValueError:
-        pass
+    # only what could be an address is tried as one (a name costs an exception otherwise):
+    # IPv6 comes in brackets, IPv4 is digits and dots
+    if host.startswith("[") or host.replace(".", "").isdigit():
+        try:
+            ipaddress.ip_address(host.strip("[]"))
+            return True
+        except ValueError:
+            pass
     labels = host[:-1].split(".") if host.endswith(".") else host.split(".")
     if len(labels) < 2 or not all(_valid_label(label) for label in labels):
         return False
