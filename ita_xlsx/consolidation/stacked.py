@@ -171,9 +171,19 @@ def render_sheet(job: SheetJob) -> Rendered:
 
 def render_sheets(jobs: list[SheetJob]) -> list[Rendered | None]:
     """The sheets made by workers at once, each within a generous budget; None for one that
-    failed (the writer then makes it itself)."""
+    failed, or for all when no worker could start (the writer then makes them itself)."""
+    import gc
+
     from ita_xlsx.intake.sandbox import Budget, run_jobs
 
     budget = Budget(memory=2048 * 1024 * 1024, seconds=900.0)
-    return run_jobs(render_sheet, jobs, lambda *_: None, workers=len(jobs), budget=budget,
-                    depth=1)
+    # A forked worker shares the writer's heap (every return of the round): frozen, the
+    # worker's garbage collector leaves it alone instead of copying it page by page.
+    gc.freeze()
+    try:
+        return run_jobs(render_sheet, jobs, lambda *_: None, workers=len(jobs),
+                        budget=budget, depth=1)
+    except RuntimeError:  # no worker could start (a spawned one needs a guarded __main__)
+        return [None] * len(jobs)
+    finally:
+        gc.unfreeze()
