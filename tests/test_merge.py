@@ -361,28 +361,28 @@ def test_the_parent_keeps_each_return_s_rows_packed_and_reads_them_whole(distric
 
 def test_measures_and_results_made_by_workers_give_the_same_report_to_the_byte(
         district, template, tmp_path, monkeypatch):
-    """A large report's measures and results sheets are made by two workers and spliced in
-    (consolidation/stacked.py); a small one's by the writer itself; and when a worker fails
-    the writer makes that sheet. All three are the same file, byte for byte, and it reads
-    back with its rows, links and dimensions."""
+    """A large report's measures and results sheets are made by two workers, while the
+    writer writes the other sheets, and spliced in (consolidation/stacked.py); a small one's
+    by the writer itself; and when a worker fails the writer makes that sheet. All three are
+    the same file, byte for byte, and it reads back with its rows, links and dimensions."""
     from ita_xlsx import consolidate, write_consolidated
     from ita_xlsx.consolidation import stacked
 
     result = consolidate([district / "returned"], template=template)
     made = []
-    real = stacked.render_sheets
 
-    def counted(jobs):
-        made.append(len(jobs))
-        return real(jobs)
+    class Counted(stacked.Making):
+        def __init__(self, jobs):
+            made.append(len(jobs))
+            super().__init__(jobs)
 
-    monkeypatch.setattr(stacked, "render_sheets", counted)
+    monkeypatch.setattr(stacked, "Making", Counted)
     write_consolidated(result, tmp_path / "alone.xlsx", template=template)
     monkeypatch.setattr(stacked, "PARALLEL_ROWS", 0)
     write_consolidated(result, tmp_path / "workers.xlsx", template=template)
-    monkeypatch.setattr(stacked, "render_sheets", lambda jobs: [None] * len(jobs))
+    monkeypatch.setattr(Counted, "result", lambda self, i: None)
     write_consolidated(result, tmp_path / "failed.xlsx", template=template)
-    assert made == [2]  # the small report made none; the forced one two, at once
+    assert made == [2, 2]  # the small report made none; the forced ones two each
     alone = (tmp_path / "alone.xlsx").read_bytes()
     assert (tmp_path / "workers.xlsx").read_bytes() == alone
     assert (tmp_path / "failed.xlsx").read_bytes() == alone
@@ -395,9 +395,11 @@ def test_measures_and_results_made_by_workers_give_the_same_report_to_the_byte(
     assert measures.calculate_dimension().startswith("A1:")
 
 
-def test_a_sheet_a_worker_cannot_make_is_none(tmp_path):
-    from ita_xlsx.consolidation.stacked import SheetJob, render_sheets
+def test_a_sheet_a_worker_cannot_make_is_left_to_the_writer(tmp_path):
+    from ita_xlsx.consolidation.stacked import Making, SheetJob
 
     job = SheetJob(str(tmp_path / "no-such-folder" / "rows.xml"), [], [], ["a"], [10.0], 1,
                    -1, {"text": "", "wrap": "", "link": "", "center": ""}, "ใช่", "ไม่", 3)
-    assert render_sheets([job]) == [None]
+    making = Making([job])
+    assert making.result(0) is None
+    making.cancel()  # again: nothing left to stop

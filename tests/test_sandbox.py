@@ -61,3 +61,26 @@ def test_the_jobs_queued_behind_a_crash_are_read_by_the_next_worker(method):
     out = run_jobs(jobs.abort_on_boom, args, failed, workers=1, method=method)
     assert [o if not isinstance(o, tuple) else o[2] for o in out] == [
         1, "file-unsafe", 3, "file-unsafe", "file-unsafe", 6, 7]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_job_started_now_is_answered_later_within_its_budget(method):
+    """``Started``: the job runs while the caller works; a crash, the time budget or a
+    large argument each give the failure, and no worker is left behind."""
+    import time
+
+    from ita_xlsx.intake.sandbox import Started
+
+    budget = Budget(memory=256 * MiB, seconds=1.5)
+    slow = Started(jobs.sleepy, 0.5, budget, method=method)
+    t = time.monotonic()
+    time.sleep(0.6)  # the caller's own work, while the worker sleeps
+    assert slow.result(failed) == 0.5 and time.monotonic() - t < 1.4
+    big = "x" * (8 * MiB)  # more than a pipe holds: sent while the worker takes it
+    assert Started(jobs.echo, big, budget, method=method).result(failed) == big
+    crashed = Started(jobs.abort, 1, budget, method=method).result(failed)
+    assert crashed[0] == "failed" and crashed[2] == "file-unsafe"
+    late = Started(jobs.sleepy, 30, budget, method=method)
+    worker = late.worker
+    assert late.result(failed)[2] == "file-unsafe" and not worker.proc.is_alive()
+    late.cancel()

@@ -23,6 +23,7 @@ from xlsxwriter.exceptions import FileCreateError
 from ita_xlsx.consolidation import oit_grid, stacked
 from ita_xlsx.consolidation.merge import MergeResult, OrgEntry
 from ita_xlsx.consolidation.stacked import (
+    Making,
     Part,
     Rendered,
     RowMaker,
@@ -202,7 +203,15 @@ class Writer:
         self._styles = {k: style_attribute(f) for k, f in (
             ("text", self.f_text), ("wrap", self.f_wrap), ("link", self.f_link),
             ("center", self.f_center))}
-        self._made = self._make_stacked(scratch)
+        making = self._make_stacked(scratch)
+        try:
+            self._write_sheets(wb, making)
+        finally:
+            if making is not None:
+                making.cancel()  # no worker outlives the writer, whatever happened
+        wb.close()
+
+    def _write_sheets(self, wb, making: Making | None) -> None:
         created = max((e.recorded for e in self.r.entries if e.recorded), default="")
         wb.set_properties({
             "title": self.tr(f"รายงานรวมมาตรการ ITA ปีงบประมาณ {self.r.fiscal_year or ''}",
@@ -216,14 +225,20 @@ class Writer:
         self._summary(wb)
         self._scores(wb)
         self._analysis(wb)
-        self._measures(wb)
-        self._results(wb)
+        # the measures and results sheets take their place in the workbook now and their
+        # rows last, so that the workers making them work while the other sheets are written
+        # (each sheet's rows still come in order, as constant-memory mode needs)
+        measures = self._stacked_sheet(wb, "measures", self.tr(
+            "มาตรการของทุกหน่วยงาน", "Measures of every organisation"))
+        results = self._stacked_sheet(wb, "results", self.tr(
+            "ผลการดำเนินการของทุกหน่วยงาน", "Results of every organisation"))
         self._findings(wb)
         self._files(wb)
         self._charts(wb)
         oit_grid.write_sheet(self, wb)
+        for i, (attr, sheet) in enumerate((("measures", measures), ("results", results))):
+            self._stacked_rows(attr, sheet, making.result(i) if making else None)
         self._meta(wb)
-        wb.close()
 
     # ------------------------------------------------------------ helpers
 
@@ -362,12 +377,12 @@ class Writer:
         return [(e.org_code, e.org_name, e.source_file, e.via, getattr(e, attr))
                 for e in self.r.entries]
 
-    def _make_stacked(self, scratch: Path) -> dict[str, Rendered | None]:
-        """The measures and results sheets made by two workers at once, for a report large
-        enough to gain by it; ``{}`` otherwise (the writer makes them as it goes)."""
+    def _make_stacked(self, scratch: Path) -> Making | None:
+        """Workers started on the measures and results sheets, for a report large enough to
+        gain by it; None otherwise (the writer makes them itself)."""
         rows = sum(len(e.measures) + len(e.results) for e in self.r.entries)
         if not FastSheet.fast or rows < stacked.PARALLEL_ROWS:
-            return {}
+            return None
         jobs = []
         for attr in ("measures", "results"):
             cols, printed, link_key = self._stacked_columns(attr)
@@ -377,7 +392,7 @@ class Writer:
                                  list(self.shown.items()), maker.keys, maker.widths,
                                  maker.printed, maker.link_col, self._styles, self.yes,
                                  self.no, 3))
-        return dict(zip(("measures", "results"), stacked.render_sheets(jobs), strict=True))
+        return stacked.Making(jobs)
 
     # ------------------------------------------------------------ sheets
 
@@ -553,18 +568,15 @@ class Writer:
 
         self._rows(ws, cols, rows(), 3)
 
-    def _measures(self, wb) -> None:
-        self._stacked_sheet(wb, "measures", self.tr("มาตรการของทุกหน่วยงาน",
-                                                    "Measures of every organisation"))
-
-    def _results(self, wb) -> None:
-        self._stacked_sheet(wb, "results", self.tr("ผลการดำเนินการของทุกหน่วยงาน",
-                                                   "Results of every organisation"))
-
-    def _stacked_sheet(self, wb, attr: str, title: str) -> None:
+    def _stacked_sheet(self, wb, attr: str, title: str) -> tuple:
+        """A stacked sheet's title and headings; its rows come with ``_stacked_rows``."""
         cols, printed, link_key = self._stacked_columns(attr)
         ws = self._sheet(wb, attr, cols, title, printed=printed)
-        made = self._made.get(attr)
+        return ws, cols, self._printed, link_key
+
+    def _stacked_rows(self, attr: str, sheet: tuple, made: Rendered | None) -> None:
+        ws, cols, printed, link_key = sheet
+        self._printed = printed
         rows = None if made else stacked_rows(self._parts(attr), list(self.shown.items()))
         self._rows(ws, cols, rows, 3, link_key=link_key, made=made)
 

@@ -3,9 +3,10 @@ each row's cells, height and links, made the same way in the writer's process or
 worker.
 
 A country's report has ~400,000 measure and result rows, the largest part of writing it.
-Those two sheets are made by two workers at once (``render_sheets``, through the sandbox
-that reads returns): each writes its sheet's row XML to a file in the writer's scratch
-folder, and the writer splices the files in (``FastSheet.splice``). Both paths run the same
+Those two sheets are made by two workers (``Making``, through the sandbox that reads
+returns) while the writer writes the other sheets: each worker writes its sheet's row XML to
+a file in the writer's scratch folder, and the writer splices the files in
+(``FastSheet.splice``). Both paths run the same
 code on the same values, so the report is the same to the byte (a test compares them).
 """
 
@@ -169,21 +170,27 @@ def render_sheet(job: SheetJob) -> Rendered:
     return Rendered(job.out, r, (first, last, lo, hi) if first >= 0 else None, links)
 
 
-def render_sheets(jobs: list[SheetJob]) -> list[Rendered | None]:
-    """The sheets made by workers at once, each within a generous budget; None for one that
-    failed, or for all when no worker could start (the writer then makes them itself)."""
-    import gc
+class Making:
+    """The sheets being made by workers, one each, while the writer writes the others."""
 
-    from ita_xlsx.intake.sandbox import Budget, run_jobs
+    def __init__(self, jobs: list[SheetJob]):
+        import gc
 
-    budget = Budget(memory=2048 * 1024 * 1024, seconds=900.0)
-    # A forked worker shares the writer's heap (every return of the round): frozen, the
-    # worker's garbage collector leaves it alone instead of copying it page by page.
-    gc.freeze()
-    try:
-        return run_jobs(render_sheet, jobs, lambda *_: None, workers=len(jobs),
-                        budget=budget, depth=1)
-    except RuntimeError:  # no worker could start (a spawned one needs a guarded __main__)
-        return [None] * len(jobs)
-    finally:
-        gc.unfreeze()
+        from ita_xlsx.intake.sandbox import Budget, Started
+
+        budget = Budget(memory=2048 * 1024 * 1024, seconds=900.0)
+        # A forked worker shares the writer's heap (every return of the round): frozen, the
+        # worker's garbage collector leaves it alone instead of copying it page by page.
+        gc.freeze()
+        try:
+            self.started = [Started(render_sheet, job, budget) for job in jobs]
+        finally:
+            gc.unfreeze()
+
+    def result(self, i: int) -> Rendered | None:
+        """Sheet ``i`` as its worker made it; None when it failed (the writer makes it)."""
+        return self.started[i].result(lambda *_: None)
+
+    def cancel(self) -> None:
+        for s in self.started:
+            s.cancel()

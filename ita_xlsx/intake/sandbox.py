@@ -391,3 +391,57 @@ def run_jobs(fn: Callable, args: Sequence, on_failure: Callable[[Any, Failure], 
     for w in pool:
         w.stop()
     return results
+
+
+class Started:
+    """One job started now in a worker of its own, its answer taken later with ``result``,
+    so that the caller works meanwhile (the report's big sheets, made while the writer
+    writes the others). The same worker, budget and failures as ``run_jobs``."""
+
+    def __init__(self, fn: Callable, arg: Any, budget: Budget | None = None,
+                 method: str | None = None):
+        self.arg = arg
+        self.budget = budget or Budget.default()
+        self.worker: _Worker | None = _Worker(mp.get_context(method or start_method()),
+                                              self.budget)
+        try:
+            self.worker.send(0, fn, arg)  # returns once the worker has taken the job
+        except OSError:  # it could not start (a spawned one needs a guarded __main__)
+            self.cancel()
+
+    def result(self, on_failure: Callable[[Any, Failure], object]) -> Any:
+        """The job's value, or ``on_failure(arg, Failure)`` when it failed in any way."""
+        w = self.worker
+        if w is None:
+            return on_failure(self.arg, _crash_failure(None))
+        try:
+            while True:
+                wait([w.conn, w.proc.sentinel], timeout=0.1)
+                message = None
+                try:
+                    if w.conn.poll():
+                        message = w.conn.recv()
+                except (EOFError, OSError):
+                    message = None
+                if message is not None:
+                    kind, value = message
+                    if kind == "ready":
+                        w.base_rss = process_memory(w.proc.pid) or 0
+                        continue
+                    return value if kind == "ok" else on_failure(self.arg, value)
+                if not w.proc.is_alive():
+                    return on_failure(self.arg, _crash_failure(w.proc.exitcode))
+                if time.monotonic() - w.started > self.budget.seconds:
+                    return on_failure(self.arg, _time_failure(self.budget))
+                rss = process_memory(w.proc.pid)
+                if w.base_rss and rss is not None and rss - w.base_rss > self.budget.memory:
+                    return on_failure(self.arg, _memory_failure(self.budget))
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        """Stop the worker (done, failed, or no longer wanted)."""
+        if self.worker is not None:
+            self.worker.jobs.clear()
+            self.worker.stop()
+            self.worker = None

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import shutil
 
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell_fast
@@ -143,9 +144,11 @@ class FastSheet(Worksheet):
         dimensions (``cells``: the first and last row with cells, the columns they reach)
         and the links (row, col, url), registered in row order."""
         self._write_single_row(first)  # the heading row written before goes out first
-        with open(rows_file, encoding="utf-8", newline="") as src:
-            while chunk := src.read(1 << 20):
-                self.fh.write(chunk)
+        # as bytes, under the sheet's text file (flushed first): both are UTF-8, and a
+        # decoded copy of a country's rows would cost seconds
+        self.fh.flush()
+        with open(rows_file, "rb") as src:
+            shutil.copyfileobj(src, self.fh.buffer, 1 << 20)
         if cells is not None:
             self._write_single_row(cells[0])
             self._check_dimensions(cells[0], cells[2])
