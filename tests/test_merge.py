@@ -382,10 +382,18 @@ def test_measures_and_results_made_by_workers_give_the_same_report_to_the_byte(
     write_consolidated(result, tmp_path / "workers.xlsx", template=template)
     monkeypatch.setattr(Counted, "result", lambda self, i: None)
     write_consolidated(result, tmp_path / "failed.xlsx", template=template)
+    monkeypatch.undo()
+    monkeypatch.setattr(stacked, "PARALLEL_ROWS", 0)
+
+    def no_process(*_args, **_kw):
+        raise OSError(11, "Resource temporarily unavailable")  # fork refused
+
+    monkeypatch.setattr("ita_xlsx.intake.sandbox.Started.__init__", no_process)
+    write_consolidated(result, tmp_path / "no-process.xlsx", template=template)
     assert made == [2, 2]  # the small report made none; the forced ones two each
     alone = (tmp_path / "alone.xlsx").read_bytes()
-    assert (tmp_path / "workers.xlsx").read_bytes() == alone
-    assert (tmp_path / "failed.xlsx").read_bytes() == alone
+    for other in ("workers", "failed", "no-process"):
+        assert (tmp_path / f"{other}.xlsx").read_bytes() == alone, other
     ws = openpyxl.load_workbook(tmp_path / "workers.xlsx")["ผลการดำเนินการ"]
     links = [c.hyperlink.target for row in ws.iter_rows(min_row=5) for c in row if c.hyperlink]
     rows = sum(len(e.results) for e in result.entries)

@@ -181,16 +181,23 @@ class Making:
         budget = Budget(memory=2048 * 1024 * 1024, seconds=900.0)
         # A forked worker shares the writer's heap (every return of the round): frozen, the
         # worker's garbage collector leaves it alone instead of copying it page by page.
+        self.started: list[Started | None] = []
         gc.freeze()
         try:
-            self.started = [Started(render_sheet, job, budget) for job in jobs]
+            for job in jobs:
+                try:
+                    self.started.append(Started(render_sheet, job, budget))
+                except (OSError, RuntimeError):  # no process to be had: the writer makes it
+                    self.started.append(None)
         finally:
             gc.unfreeze()
 
     def result(self, i: int) -> Rendered | None:
         """Sheet ``i`` as its worker made it; None when it failed (the writer makes it)."""
-        return self.started[i].result(lambda *_: None)
+        started = self.started[i]
+        return started.result(lambda *_: None) if started is not None else None
 
     def cancel(self) -> None:
         for s in self.started:
-            s.cancel()
+            if s is not None:
+                s.cancel()
