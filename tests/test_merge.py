@@ -404,10 +404,11 @@ def test_measures_and_results_made_by_workers_give_the_same_report_to_the_byte(
 
 
 def test_a_sheet_a_worker_cannot_make_is_left_to_the_writer(tmp_path):
-    from ita_xlsx.consolidation.stacked import Making, SheetJob
+    from ita_xlsx.consolidation.stacked import Making, RowMaker, SheetJob
 
-    job = SheetJob(str(tmp_path / "no-such-folder" / "rows.xml"), [], [], ["a"], [10.0], 1,
-                   -1, {"text": "", "wrap": "", "link": "", "center": ""}, "ใช่", "ไม่", 3)
+    maker = RowMaker(["a"], [10.0], 1, -1, {"text": "", "wrap": "", "link": "", "center": ""},
+                     "ใช่", "ไม่")
+    job = SheetJob(str(tmp_path / "no-such-folder" / "rows.xml"), [], [], maker, 3)
     making = Making([job])
     assert making.result(0) is None
     making.cancel()  # again: nothing left to stop

@@ -23,6 +23,7 @@ from xlsxwriter.exceptions import FileCreateError
 from ita_xlsx.consolidation import oit_grid, stacked
 from ita_xlsx.consolidation.merge import MergeResult, OrgEntry
 from ita_xlsx.consolidation.stacked import (
+    FONT_SIZE,
     Making,
     Part,
     Rendered,
@@ -72,7 +73,6 @@ from ita_xlsx.spec.report_layout import (
 from ita_xlsx.spec.roles import Fields, Roles
 from ita_xlsx.spec.template import Bound, Template, column_letter
 
-FONT_SIZE = 14  # the report's text; titles 18
 # Charts in pixels: as wide as columns A:D (XlsxWriter's 524 px), so that they stay within the
 # table's width however an application draws a column; a bar chart tall enough for its bars.
 CHART_WIDTH, CHART_HEIGHT = 500, 360
@@ -346,7 +346,7 @@ class Writer:
                 ws.splice(made.out, first_row + 1, made.last_row, made.cells, made.links)
             r = made.last_row
         else:
-            maker = self._maker(columns, link_key, {
+            maker = self._maker(columns, link_key, self._printed, {
                 "text": self.f_text, "wrap": self.f_wrap, "link": self.f_link,
                 "center": self.f_center})
             r = first_row
@@ -359,9 +359,9 @@ class Writer:
         ws.print_area(0, 0, max(r, first_row + 1), self._printed - 1)
         return r
 
-    def _maker(self, columns, link_key: str | None, styles: dict) -> RowMaker:
+    def _maker(self, columns, link_key: str | None, printed: int, styles: dict) -> RowMaker:
         keys = [k for k, _, _ in columns]
-        return RowMaker(keys, [w for _, _, w in columns], self._printed,
+        return RowMaker(keys, [w for _, _, w in columns], printed,
                         keys.index(link_key) if link_key in keys else -1, styles,
                         self.yes, self.no)
 
@@ -386,12 +386,9 @@ class Writer:
         jobs = []
         for attr in ("measures", "results"):
             cols, printed, link_key = self._stacked_columns(attr)
-            self._printed = printed or len(cols)
-            maker = self._maker(cols, link_key, self._styles)
+            maker = self._maker(cols, link_key, printed or len(cols), self._styles)
             jobs.append(SheetJob(str(scratch / f"{attr}.rows.xml"), self._parts(attr),
-                                 list(self.shown.items()), maker.keys, maker.widths,
-                                 maker.printed, maker.link_col, self._styles, self.yes,
-                                 self.no, 3))
+                                 list(self.shown.items()), maker, 3))
         return stacked.Making(jobs)
 
     # ------------------------------------------------------------ sheets

@@ -12,6 +12,7 @@ code on the same values, so the report is the same to the byte (a test compares 
 
 from __future__ import annotations
 
+import gc
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from ita_xlsx.make.print_layout import lines_for, row_height
 from ita_xlsx.thai import is_valid_url
 from ita_xlsx.thai.values import split_urls
 
-FONT_SIZE = 14  # the report's text
+FONT_SIZE = 14  # the report's text (titles 18)
 MAX_LINKS = 65_000  # Excel allows 65,530 hyperlinks per sheet; past that, plain text
 MAX_URL = 2079  # Excel's limit for a link; longer stays text
 JUDGED = "\0urls-judged"  # a stacked row's mark: no column has this key
@@ -128,13 +129,7 @@ class SheetJob:
     out: str  # the XML file to write (in the writer's scratch folder)
     parts: list[Part]
     shown: list[tuple[str, dict]]
-    keys: list[str]
-    widths: list[float]
-    printed: int
-    link_col: int
-    styles: dict[str, str]  # cell kind -> its style attribute
-    yes: str
-    no: str
+    maker: RowMaker  # with the cells' style attributes, no link made yet
     first_row: int  # 0-based row of the heading; rows follow it
 
 
@@ -151,8 +146,7 @@ class Rendered:
 
 def render_sheet(job: SheetJob) -> Rendered:
     """In a worker (or in the writer): one stacked sheet's row XML, written to ``job.out``."""
-    maker = RowMaker(job.keys, job.widths, job.printed, job.link_col, job.styles, job.yes,
-                     job.no)
+    maker = job.maker
     links: list[tuple[int, int, str]] = []
     first = last = lo = hi = -1
     r = job.first_row
@@ -174,8 +168,6 @@ class Making:
     """The sheets being made by workers, one each, while the writer writes the others."""
 
     def __init__(self, jobs: list[SheetJob]):
-        import gc
-
         from ita_xlsx.intake.sandbox import Budget, Started
 
         budget = Budget(memory=2048 * 1024 * 1024, seconds=900.0)

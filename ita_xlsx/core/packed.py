@@ -63,10 +63,6 @@ class Packed(Sequence[T], Generic[T]):
     def __reduce__(self):  # crosses processes as its bytes, not as objects
         return (_restore, (self._data, self._n))
 
-    @property
-    def nbytes(self) -> int:
-        return len(self._data)
-
 
 def _restore(data: bytes, n: int) -> Packed:
     p: Packed = Packed.__new__(Packed)

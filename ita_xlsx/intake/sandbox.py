@@ -288,6 +288,32 @@ class _Worker:
         self.proc.join(5)
         self.conn.close()
 
+    def event(self, budget: Budget) -> tuple[str, Any] | None:
+        """What the worker has to say now, or None: ("ready", pid), ("ok", value),
+        ("fail", Failure) for the job it holds (its own report, a crash, or a budget
+        exceeded), ("gone", None) when it died holding nothing."""
+        message = None
+        try:
+            if self.conn.poll():
+                message = self.conn.recv()
+        except (EOFError, OSError):
+            message = None
+        if message is not None:
+            if message[0] == "ready":
+                self.ready = True
+                self.base_rss = process_memory(self.proc.pid) or 0
+            return message
+        if not self.proc.is_alive():
+            return ("fail", _crash_failure(self.proc.exitcode)) if self.jobs else ("gone", None)
+        if not self.jobs:
+            return None
+        if time.monotonic() - self.started > budget.seconds:
+            return "fail", _time_failure(budget)
+        rss = process_memory(self.proc.pid)
+        if rss is not None and rss - self.base_rss > budget.memory:
+            return "fail", _memory_failure(budget)
+        return None
+
     def stop(self) -> None:
         try:
             if self.proc.is_alive() and not self.jobs:
@@ -300,11 +326,8 @@ class _Worker:
 
 def run_jobs(fn: Callable, args: Sequence, on_failure: Callable[[Any, Failure], object], *,
              workers: int | None = None, budget: Budget | None = None,
-             progress: Callable[[int], None] | None = None, method: str | None = None,
-             depth: int = _DEPTH) -> list:
+             progress: Callable[[int], None] | None = None, method: str | None = None) -> list:
     """``[fn(a) for a in args]``, each call in a worker process within ``budget``.
-    ``depth``: jobs a worker holds ahead of its answers (1 for a few long jobs, so that each
-    goes to a worker of its own).
 
     ``fn`` must be a module-level function (workers may be spawned). A call that fails in
     any way gives ``on_failure(arg, Failure)`` in its place. Results keep the order of
@@ -340,7 +363,7 @@ def run_jobs(fn: Callable, args: Sequence, on_failure: Callable[[Any, Failure], 
         pool.extend(_Worker(ctx, budget) for _ in range(n))
         while done < len(args):
             for w in pool:
-                while w.ready and len(w.jobs) < depth and todo:
+                while w.ready and len(w.jobs) < _DEPTH and todo:
                     i = todo.popleft()
                     try:
                         w.send(i, fn, args[i])
@@ -349,41 +372,20 @@ def run_jobs(fn: Callable, args: Sequence, on_failure: Callable[[Any, Failure], 
                         break
             waiting = [w.conn for w in pool] + [w.proc.sentinel for w in pool]
             wait(waiting, timeout=0.1)
-            now = time.monotonic()
             for w in list(pool):
-                message = None
-                try:
-                    if w.conn.poll():
-                        message = w.conn.recv()
-                except (EOFError, OSError):
-                    message = None
-                if message is not None:
-                    kind, value = message
-                    if kind == "ready":
-                        w.ready = True
-                        w.base_rss = process_memory(w.proc.pid) or 0
-                    elif kind == "ok":
-                        finish(w, value)
-                    else:
-                        fail(w, value)
+                event = w.event(budget)
+                if event is None:
                     continue
-                if not w.proc.is_alive():
-                    if w.jobs:
-                        fail(w, _crash_failure(w.proc.exitcode))
-                        continue
+                kind, value = event
+                if kind == "ok":
+                    finish(w, value)
+                elif kind == "fail":
+                    fail(w, value)
+                elif kind == "gone":
                     if not w.ready:
                         raise RuntimeError("a reader process could not start")
                     w.kill()
                     pool[pool.index(w)] = _Worker(ctx, budget)
-                    continue
-                if not w.jobs:
-                    continue
-                if now - w.started > budget.seconds:
-                    fail(w, _time_failure(budget))
-                    continue
-                rss = process_memory(w.proc.pid)
-                if rss is not None and rss - w.base_rss > budget.memory:
-                    fail(w, _memory_failure(budget))
     except BaseException:
         for w in pool:  # Ctrl-C, SIGTERM, anything: no worker outlives the run
             w.kill()
@@ -417,25 +419,10 @@ class Started:
         try:
             while True:
                 wait([w.conn, w.proc.sentinel], timeout=0.1)
-                message = None
-                try:
-                    if w.conn.poll():
-                        message = w.conn.recv()
-                except (EOFError, OSError):
-                    message = None
-                if message is not None:
-                    kind, value = message
-                    if kind == "ready":
-                        w.base_rss = process_memory(w.proc.pid) or 0
-                        continue
+                event = w.event(self.budget)
+                if event is not None and event[0] != "ready":  # it holds its job: no "gone"
+                    kind, value = event
                     return value if kind == "ok" else on_failure(self.arg, value)
-                if not w.proc.is_alive():
-                    return on_failure(self.arg, _crash_failure(w.proc.exitcode))
-                if time.monotonic() - w.started > self.budget.seconds:
-                    return on_failure(self.arg, _time_failure(self.budget))
-                rss = process_memory(w.proc.pid)
-                if w.base_rss and rss is not None and rss - w.base_rss > self.budget.memory:
-                    return on_failure(self.arg, _memory_failure(self.budget))
         finally:
             self.cancel()
 

@@ -130,17 +130,17 @@ class _Writer:
         return self
 
     def __exit__(self, kind, exc, tb) -> None:
-        if kind is None:
-            self.drain(0)
-            self.pool.shutdown()
-            return
-        # stopping (a full disk, Ctrl-C): nothing new starts; what was already being
-        # written finishes, and counts when it was written whole
-        self.pool.shutdown(wait=True, cancel_futures=True)
-        for path, done in self.pending:
-            if done is not None and not done.cancelled() and done.exception() is None:
-                self.result.written.append(path)
-        self.pending.clear()
+        try:
+            if kind is None:
+                self.drain(0)  # the last writes; a failure among them stops as below
+        finally:
+            # stopping (a full disk, Ctrl-C): nothing new starts; what was already being
+            # written finishes, and counts when it was written whole
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            for path, done in self.pending:
+                if done is not None and not done.cancelled() and done.exception() is None:
+                    self.result.written.append(path)
+            self.pending.clear()
 
     def refuse(self, path: Path) -> None:
         self.pending.append((path, None))
